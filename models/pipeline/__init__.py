@@ -1,0 +1,1 @@
+"""Unmask's training pipeline: corpus -> tokenizer -> masked-diffusion denoiser -> ONNX -> quantized model."""

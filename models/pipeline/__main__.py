@@ -1,0 +1,90 @@
+"""Command line: python -m pipeline <stage> --run RUN_FOLDER [options]. See models/README.md."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import PipelineError
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+DEFAULT_RUNS = Path.home() / ".cache" / "unmask" / "runs"
+
+
+def _train_config(args):
+    from .train import PRESETS, TrainConfig
+    if args.preset not in PRESETS:
+        raise PipelineError(f"unknown preset {args.preset!r}; choose one of {sorted(PRESETS)}")
+    d = json.loads(json.dumps(PRESETS[args.preset]))
+    for kv in args.set or []:
+        k, _, v = kv.partition("=")
+        target = d.setdefault("model", {}) if k.startswith("model.") else d
+        target[k.removeprefix("model.")] = json.loads(v)
+    return TrainConfig.from_dict(d)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
+    sub = ap.add_subparsers(dest="stage", required=True)
+
+    def stage(name: str, help: str):
+        p = sub.add_parser(name, help=help)
+        p.add_argument("--run", type=Path, default=DEFAULT_RUNS / "default", help="run folder (outside git)")
+        return p
+
+    p = stage("prepare", "clean the corpus and split it by book")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    p.add_argument("--weights", type=json.loads, default=None, help='JSON, e.g. {"ChiLit": 1, "DNov": 0.3}')
+    p.add_argument("--val-fraction", type=float, default=0.06)
+    p = stage("tokenizer", "train the BPE vocabulary and write token shards")
+    p.add_argument("--vocab-size", type=int, default=4096)
+    p = stage("train", "train the denoiser (resumes from the run's checkpoint)")
+    p.add_argument("--preset", default="cpu")
+    p.add_argument("--set", action="append", help="override a setting: key=JSON, e.g. max_minutes=5 or model.n_layers=4")
+    p.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
+    p = stage("evaluate", "validation bound and samples")
+    p.add_argument("--texts", type=Path, default=None, help="folder of .txt files (default: the run's validation books)")
+    p.add_argument("--samples", type=int, default=4)
+    p.add_argument("--t-samples", type=int, default=2048, help="(sequence, t) draws for the bound")
+    p = stage("export", "export the checkpoint to ONNX and check parity")
+    p = stage("quantize", "quantize the ONNX model and report each variant")
+    p = stage("ship", "copy the chosen variant, tokenizer and config into models/<name>/ and write fixtures")
+    p.add_argument("--name", default="unmask-small")
+    p.add_argument("--variant", default="q4e8")
+    p.add_argument("--out", type=Path, default=ROOT / "models")
+
+    args = ap.parse_args(argv)
+    run: Path = args.run
+    try:
+        if args.stage == "prepare":
+            from .prepare import prepare
+            print(prepare(args.corpus, run, args.weights, args.val_fraction))
+        elif args.stage == "tokenizer":
+            from .tokenizer import train_tokenizer, write_shards
+            train_tokenizer(run, args.vocab_size)
+            print(json.dumps(write_shards(run), indent=1))
+        elif args.stage == "train":
+            from .train import train
+            print(json.dumps(train(run, _train_config(args), fresh=args.fresh), indent=1))
+        elif args.stage == "evaluate":
+            from .evaluate import evaluate
+            print(json.dumps(evaluate(run, args.texts, args.samples, args.t_samples), indent=1))
+        elif args.stage == "export":
+            from .export import export
+            print(json.dumps(export(run), indent=1))
+        elif args.stage == "quantize":
+            from .quantize import quantize
+            print(json.dumps(quantize(run), indent=1))
+        elif args.stage == "ship":
+            from .ship import ship
+            print(json.dumps(ship(run, args.out / args.name, args.variant), indent=1))
+    except PipelineError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
