@@ -47,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     p = stage("evaluate", "validation bound and samples")
     p.add_argument("--texts", type=Path, default=None, help="folder of .txt files (default: the run's validation books)")
     p.add_argument("--samples", type=int, default=4)
-    p.add_argument("--t-samples", type=int, default=2048, help="(sequence, t) draws for the bound")
+    p.add_argument("--t-samples", type=int, default=2048, help="most (sequence, t) draws for the bound")
+    p.add_argument("--onnx", type=Path, default=None, help="sample with this ONNX file (default: the checkpoint)")
+    p.add_argument("--repetition-table", action="store_true", help="repeated 3-grams per strategy and step count")
     p = stage("export", "export the checkpoint to ONNX and check parity")
     p = stage("quantize", "quantize the ONNX model and report each variant")
     p = stage("ship", "copy the chosen variant, tokenizer and config into models/<name>/ and write fixtures")
@@ -70,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(train(run, _train_config(args), fresh=args.fresh), indent=1))
         elif args.stage == "evaluate":
             from .evaluate import evaluate
-            print(json.dumps(evaluate(run, args.texts, args.samples, args.t_samples), indent=1))
+            print(json.dumps(evaluate(run, args.texts, args.samples, args.t_samples, args.onnx, args.repetition_table),
+                             indent=1, ensure_ascii=False))
         elif args.stage == "export":
             from .export import export
             print(json.dumps(export(run), indent=1))

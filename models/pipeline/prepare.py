@@ -24,10 +24,11 @@ _QUOTES = {
     "\u00ab": '"', "\u00bb": '"',
 }
 _QUOTE_RE = re.compile("|".join(map(re.escape, _QUOTES)))
-_HEADING_RE = re.compile(
-    r"^(chapter|book|part|volume|vol\.|stave|canto|section|fytte|act|scene)\b[\s.]*([0-9ivxlcdm]+|the\s+\w+|[a-z]+)?\b",
-    re.IGNORECASE,
-)
+_NUMBER = (r"(?:[0-9]+|[ivxlcdm]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+           r"(?:the\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last))")
+# A heading keyword followed by a number: "CHAPTER XII.", "Stave One", "BOOK THE FIRST".
+_HEADING_RE = re.compile(r"^(chapter|book|part|volume|vol\.|stave|canto|section|fytte)\s+" + _NUMBER + r"\b",
+                         re.IGNORECASE)
 
 
 def normalise_text(text: str) -> str:

@@ -1,0 +1,39 @@
+"""End to end on a few kilobytes: prepare, tokenizer, a few training steps, export, quantize, ship, parity."""
+import hashlib
+import json
+
+import numpy as np
+
+from pipeline.__main__ import main
+
+
+def test_pipeline_end_to_end(tiny_corpus, tmp_path):
+    run, out = tmp_path / "run", tmp_path / "shipped"
+    assert main(["prepare", "--run", str(run), "--corpus", str(tiny_corpus), "--val-fraction", "0.3",
+                 "--weights", '{"ChiLit": 1, "Grimm": 1}']) == 0
+    assert main(["tokenizer", "--run", str(run), "--vocab-size", "300"]) == 0
+    assert main(["train", "--run", str(run), "--preset", "tiny", "--set", "max_steps=12", "--fresh"]) == 0
+    assert main(["export", "--run", str(run)]) == 0
+    exp = json.loads((run / "export.json").read_text())
+    assert exp["max_abs_logit_diff"] < 1e-3 and exp["top1_agreement"] == 1.0
+    assert main(["quantize", "--run", str(run)]) == 0
+    q = json.loads((run / "quantize.json").read_text())
+    assert set(q) == {"fp32", "q8", "q4", "q4e8"}
+    assert q["q4e8"]["bytes"] < q["q4"]["bytes"] < q["fp32"]["bytes"]
+    for name in ("q8", "q4", "q4e8"):
+        assert q[name]["top1_agreement_masked"] > 0.9, (name, q[name])
+    assert main(["ship", "--run", str(run), "--out", str(out), "--name", "smoke"]) == 0
+    dest = out / "smoke"
+    cfg = json.loads((dest / "config.json").read_text())
+    for name, f in cfg["files"].items():
+        assert hashlib.sha256((dest / name).read_bytes()).hexdigest() == f["sha256"]
+    assert cfg["special_ids"] == {"pad": 0, "mask": 1, "eos": 2}
+    gen = json.loads((dest / "fixtures" / "golden_generation.json").read_text())
+    for case in gen["cases"]:
+        masked = [i for i, f in enumerate(case["fixed"]) if not f]
+        resolved = [p for fr in case["frames"] for p in fr["resolved"]]
+        assert sorted(resolved) == masked  # every masked slot resolved exactly once
+        assert all(case["final_ids"][i] == case["canvas_ids"][i] for i, f in enumerate(case["fixed"]) if f)
+        assert 1 not in case["final_ids"]
+    logits = json.loads((dest / "fixtures" / "golden_logits.json").read_text())
+    assert all(np.array(c["top_ids"]).shape == (len(c["ids"]), 5) for c in logits["cases"])

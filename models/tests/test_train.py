@@ -1,0 +1,65 @@
+import json
+
+import pytest
+import torch
+
+from pipeline.__main__ import main
+from pipeline.errors import PipelineError
+from pipeline.prepare import prepare
+from pipeline.tokenizer import train_tokenizer, write_shards
+from pipeline.train import PRESETS, TrainConfig, load_checkpoint, train
+
+
+@pytest.fixture
+def shard_run(tiny_corpus, tmp_path):
+    run = tmp_path / "run"
+    prepare(tiny_corpus, run, weights={"ChiLit": 1.0, "Grimm": 1.0}, val_fraction=0.3)
+    train_tokenizer(run, vocab_size=300)
+    write_shards(run)
+    return run
+
+
+def tiny(**kw) -> TrainConfig:
+    d = json.loads(json.dumps(PRESETS["tiny"]))
+    d.update(kw)
+    return TrainConfig.from_dict(d)
+
+
+def test_resume_continues_from_the_checkpoint(shard_run):
+    first = train(shard_run, tiny(max_steps=6, eval_every=3), fresh=True, log=lambda *_: None)
+    assert first["steps"] == 6
+    saved = load_checkpoint(shard_run / "ckpt.pt")
+    assert saved["step"] == 6 and saved["tokens_seen"] == first["tokens_seen"]
+    second = train(shard_run, tiny(max_steps=10, eval_every=3), log=lambda *_: None)
+    assert second["steps"] == 10
+    assert second["tokens_seen"] == first["tokens_seen"] * 10 // 6
+    resumed = load_checkpoint(shard_run / "ckpt.pt")
+    changed = any(not torch.equal(saved["model"][k], resumed["model"][k]) for k in saved["model"])
+    assert changed, "resumed training must keep updating the weights"
+    log = [json.loads(line) for line in open(shard_run / "train_log.jsonl")]
+    assert any("val_bound" in r for r in log) and any("tokens_per_s" in r for r in log)
+
+
+def test_resume_refuses_a_different_architecture(shard_run):
+    train(shard_run, tiny(max_steps=2), fresh=True, log=lambda *_: None)
+    cfg = tiny(max_steps=4)
+    cfg.model.d_model = 32
+    with pytest.raises(PipelineError, match="--fresh"):
+        train(shard_run, cfg, log=lambda *_: None)
+
+
+def test_corrupt_checkpoint_is_a_clear_error(shard_run, capsys):
+    (shard_run / "ckpt.pt").write_bytes(b"not a checkpoint")
+    with pytest.raises(PipelineError, match="corrupt"):
+        train(shard_run, tiny(max_steps=2), log=lambda *_: None)
+    assert main(["export", "--run", str(shard_run)]) == 2
+    assert "corrupt or unreadable" in capsys.readouterr().err
+
+
+def test_missing_inputs_end_with_a_message(tmp_path, capsys):
+    assert main(["tokenizer", "--run", str(tmp_path / "none")]) == 2
+    assert "run the 'prepare' stage first" in capsys.readouterr().err
+    assert main(["train", "--run", str(tmp_path / "none"), "--preset", "tiny"]) == 2
+    assert "run the 'tokenizer' stage first" in capsys.readouterr().err
+    assert main(["quantize", "--run", str(tmp_path / "none")]) == 2
+    assert "run the 'export' stage first" in capsys.readouterr().err
