@@ -16,7 +16,7 @@ import numpy as np
 import onnx
 
 from .errors import PipelineError
-from .tokenizer import MASK_ID
+from .specials import MASK_ID
 
 BLOCK = 32
 

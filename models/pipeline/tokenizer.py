@@ -15,9 +15,8 @@ from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers,
 
 from .errors import PipelineError
 from .prepare import _QUOTES, read_docs
+from .specials import EOS_ID, MASK_ID, PAD_ID, SPECIALS  # noqa: F401 (re-exported)
 
-SPECIALS = ["[PAD]", "[MASK]", "[EOS]"]
-PAD_ID, MASK_ID, EOS_ID = 0, 1, 2
 
 
 def _normalizer() -> normalizers.Normalizer:

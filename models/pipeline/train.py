@@ -21,7 +21,7 @@ import torch.distributed as dist
 from .diffusion import diffusion_loss, mask_tokens, sample_t
 from .errors import PipelineError
 from .model import Denoiser, ModelConfig
-from .tokenizer import MASK_ID
+from .specials import MASK_ID
 
 
 @dataclass
@@ -163,10 +163,13 @@ def train(run: Path, cfg: TrainConfig, fresh: bool = False, log=print) -> dict:
     val_tokens = np.load(val_path) if val_path.exists() else np.zeros(0, np.uint16)
     if val_tokens.size <= cfg.model.context + 1:
         val_tokens = np.asarray(train_tokens[-(cfg.model.context * 4 + 2):])  # tiny corpora only
-    vocab = json.loads((run / "tokenizer.json").read_text())["model"]["vocab"]
-    if len(vocab) + 3 > cfg.model.vocab_size and max(vocab.values()) >= cfg.model.vocab_size:
-        raise PipelineError(f"tokenizer has ids up to {max(vocab.values())}, model vocab_size is {cfg.model.vocab_size}")
-
+    tok_file = run / "tokenizer.json"
+    if not tok_file.exists():
+        raise PipelineError(f"missing {tok_file}: run the 'tokenizer' stage first")
+    vocab_size = len(json.loads(tok_file.read_text())["model"]["vocab"])
+    if cfg.model.vocab_size != vocab_size:  # the output layer follows the vocabulary actually trained
+        log(f"model vocab_size {cfg.model.vocab_size} -> {vocab_size} (from tokenizer.json)")
+        cfg.model.vocab_size = vocab_size
     model = Denoiser(cfg.model).to(device)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
