@@ -57,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--variant", default="q4e8")
     p.add_argument("--out", type=Path, default=ROOT / "models")
 
+    p = stage("card", "write the measured section of the model card from the run's reports")
+    p.add_argument("--card", type=Path, default=ROOT / "models" / "README.md")
+    p.add_argument("--shipped", type=Path, default=ROOT / "models" / "unmask-small")
+
     args = ap.parse_args(argv)
     run: Path = args.run
     try:
@@ -83,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.stage == "ship":
             from .ship import ship
             print(json.dumps(ship(run, args.out / args.name, args.variant), indent=1))
+        elif args.stage == "card":
+            from .card import write_card
+            print(write_card(run, args.card, args.shipped))
     except PipelineError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
