@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, normalizeSettings } from './settings';
+
+describe('normalizeSettings', () => {
+  it('fills every field from the defaults without a warning', () => {
+    expect(normalizeSettings({})).toEqual({ settings: DEFAULT_SETTINGS, warnings: [] });
+  });
+
+  it('returns valid settings unchanged', () => {
+    const valid = {
+      ...DEFAULT_SETTINGS,
+      steps: 12,
+      temperature: 0,
+      topK: 40,
+      topP: 0.5,
+      seed: 123,
+      schedule: 'cosine' as const,
+      strategy: 'blocks' as const,
+      blockLength: 4,
+      blockStrategy: 'random' as const,
+      repetitionPenalty: 1.3,
+      repetitionWindow: 0,
+    };
+    expect(normalizeSettings(valid, 64)).toEqual({ settings: valid, warnings: [] });
+  });
+
+  it.each([
+    [{ temperature: -0.5 }, 'temperature', 0],
+    [{ topP: 1.5 }, 'topP', 1],
+    [{ topP: -1 }, 'topP', 0],
+    [{ topK: -3 }, 'topK', 0],
+    [{ topK: 2.6 }, 'topK', 3],
+    [{ steps: 0 }, 'steps', 1],
+    [{ steps: Number.NaN }, 'steps', DEFAULT_SETTINGS.steps],
+    [{ temperature: Number.POSITIVE_INFINITY }, 'temperature', DEFAULT_SETTINGS.temperature],
+    [{ seed: -1 }, 'seed', 4294967295],
+    [{ seed: 7.9 }, 'seed', 7],
+    [{ repetitionPenalty: 0.5 }, 'repetitionPenalty', 1],
+    [{ repetitionWindow: -2 }, 'repetitionWindow', 0],
+    [{ blockLength: 0 }, 'blockLength', 1],
+    [{ strategy: 'sideways' }, 'strategy', DEFAULT_SETTINGS.strategy],
+    [{ schedule: 'quadratic' }, 'schedule', DEFAULT_SETTINGS.schedule],
+    [{ blockStrategy: 'blocks' }, 'blockStrategy', DEFAULT_SETTINGS.blockStrategy],
+  ] as const)('clamps %o and says so', (input, key, expected) => {
+    const { settings, warnings } = normalizeSettings(input as never);
+    expect(settings[key]).toBe(expected);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(key);
+  });
+
+  it('limits steps to the masked count when it is given', () => {
+    const { settings, warnings } = normalizeSettings({ steps: 200 }, 64);
+    expect(settings.steps).toBe(64);
+    expect(warnings[0]).toMatch(/64/);
+    expect(normalizeSettings({ steps: 200 }).settings.steps).toBe(200);
+  });
+
+  it('is idempotent', () => {
+    const once = normalizeSettings({ steps: 3.7, temperature: -1, seed: -5, strategy: 'x' as never }, 2).settings;
+    expect(normalizeSettings(once, 2)).toEqual({ settings: once, warnings: [] });
+  });
+
+  it('cannot be changed through DEFAULT_SETTINGS', () => {
+    expect(() => {
+      (DEFAULT_SETTINGS as { steps: number }).steps = 5;
+    }).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,118 @@
+// Default sampler settings and the one place that turns user input into settings the rulebook
+// can run: every clamp is reported as a sentence the UI can show.
+import type { InnerStrategy, SamplerSettings, Schedule, Strategy } from './types';
+
+/** The same defaults as the Python twin (models/pipeline/sampler.py), so the model card's samples
+ * and the app start from one place. */
+export const DEFAULT_SETTINGS: SamplerSettings = Object.freeze({
+  steps: 32,
+  temperature: 0.8,
+  topK: 0,
+  topP: 0.95,
+  seed: 1,
+  schedule: 'linear',
+  strategy: 'confidence',
+  blockLength: 32,
+  blockStrategy: 'confidence',
+  repetitionPenalty: 1,
+  repetitionWindow: 16,
+}) as SamplerSettings;
+
+const STRATEGIES: readonly Strategy[] = ['confidence', 'margin', 'entropy', 'random', 'blocks', 'left-to-right'];
+const INNER: readonly InnerStrategy[] = ['confidence', 'margin', 'entropy', 'random'];
+const SCHEDULES: readonly Schedule[] = ['linear', 'cosine'];
+
+/**
+ * Fills missing fields from DEFAULT_SETTINGS and clamps values the rulebook cannot run.
+ * With `maskedCount`, steps is also limited to 1..maskedCount. Valid settings come back unchanged
+ * (apart from steps, counts and window being whole numbers), so normalizing twice is harmless.
+ */
+export function normalizeSettings(
+  input: Partial<SamplerSettings>,
+  maskedCount?: number,
+): { settings: SamplerSettings; warnings: string[] } {
+  const warnings: string[] = [];
+  const d = DEFAULT_SETTINGS;
+
+  const num = (key: keyof SamplerSettings, fallback: number): number => {
+    const v = input[key];
+    if (v === undefined) return fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      warnings.push(`${key} must be a finite number; using ${fallback}.`);
+      return fallback;
+    }
+    return v;
+  };
+  const int = (key: keyof SamplerSettings, fallback: number, min: number, why: string): number => {
+    const raw = num(key, fallback);
+    const v = Math.floor(raw + 0.5);
+    if (v < min) {
+      warnings.push(`${key} ${raw} is below ${min} (${why}); using ${min}.`);
+      return min;
+    }
+    if (v !== raw) warnings.push(`${key} ${raw} is not a whole number; using ${v}.`);
+    return v;
+  };
+  const choice = <T extends string>(key: keyof SamplerSettings, allowed: readonly T[], fallback: T): T => {
+    const v = input[key];
+    if (v === undefined) return fallback;
+    if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+    warnings.push(`Unknown ${key} "${String(v)}"; using ${fallback}. Choices: ${allowed.join(', ')}.`);
+    return fallback;
+  };
+
+  let steps = int('steps', d.steps, 1, 'every run takes at least one step');
+  const m = maskedCount === undefined ? undefined : Math.max(0, Math.floor(maskedCount));
+  if (m !== undefined && m > 0 && steps > m) {
+    warnings.push(`${steps} steps for ${m} masked tokens: a step resolves at least one token; using ${m}.`);
+    steps = m;
+  }
+
+  let temperature = num('temperature', d.temperature);
+  if (temperature < 0) {
+    warnings.push(`temperature ${temperature} is negative; using 0 (greedy).`);
+    temperature = 0;
+  }
+
+  const topK = int('topK', d.topK, 0, '0 turns top-k off');
+
+  let topP = num('topP', d.topP);
+  if (topP > 1) {
+    warnings.push(`topP ${topP} is above 1; using 1 (off).`);
+    topP = 1;
+  } else if (topP < 0) {
+    warnings.push(`topP ${topP} is negative; using 0 (the most likely token only).`);
+    topP = 0;
+  }
+
+  let seed = num('seed', d.seed);
+  if (seed >>> 0 !== seed) {
+    // The generator reads the seed as an unsigned 32-bit integer; show the user the one in use.
+    warnings.push(`seed ${seed} is used as the 32-bit seed ${seed >>> 0}.`);
+    seed = seed >>> 0;
+  }
+
+  let repetitionPenalty = num('repetitionPenalty', d.repetitionPenalty);
+  if (repetitionPenalty < 1) {
+    // ln(r) < 0 would reward repeats, and r ≤ 0 has no logarithm at all.
+    warnings.push(`repetitionPenalty ${repetitionPenalty} is below 1; using 1 (off).`);
+    repetitionPenalty = 1;
+  }
+
+  return {
+    settings: {
+      steps,
+      temperature,
+      topK,
+      topP,
+      seed,
+      schedule: choice('schedule', SCHEDULES, d.schedule),
+      strategy: choice('strategy', STRATEGIES, d.strategy),
+      blockLength: int('blockLength', d.blockLength, 1, 'a block holds at least one token'),
+      blockStrategy: choice('blockStrategy', INNER, d.blockStrategy),
+      repetitionPenalty,
+      repetitionWindow: int('repetitionWindow', d.repetitionWindow, 0, '0 looks at no neighbours'),
+    },
+    warnings,
+  };
+}
