@@ -69,7 +69,7 @@ PRESETS: dict[str, dict] = {
              "lr": 3e-3, "warmup_steps": 5, "max_steps": 30, "max_minutes": 2.0, "eval_every": 15,
              "eval_batches": 2, "log_every": 5},
     "cpu": {"model": {"d_model": 256, "n_layers": 6, "n_heads": 4, "context": 128}, "batch_size": 32,
-            "lr": 2e-3, "warmup_steps": 300, "max_minutes": 100.0, "eval_every": 1000, "bf16": True},
+            "lr": 1.5e-3, "warmup_steps": 300, "max_minutes": 100.0, "eval_every": 1000, "bf16": True},
     "gpu": {"model": {"d_model": 512, "n_layers": 10, "n_heads": 8, "context": 128}, "batch_size": 256,
             "lr": 1.5e-3, "warmup_steps": 300, "max_minutes": 7.0, "ckpt_minutes": 2.0,
             "eval_every": 500, "eval_batches": 16, "log_every": 50, "threads": 8, "compile": True,
@@ -151,8 +151,10 @@ def train(run: Path, cfg: TrainConfig, fresh: bool = False, log=print) -> dict:
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
     else:
+        # Flush denormals before the thread pool exists: worker threads inherit the FP mode of the
+        # thread that creates them. Without it throughput collapsed within minutes as denormals appeared.
+        torch.set_flush_denormal(True)
         torch.set_num_threads(cfg.threads)
-        torch.set_flush_denormal(True)  # denormals halved CPU throughput within minutes
     torch.manual_seed(cfg.seed + rank)
 
     tok_path = run / "tokens_train.npy"
