@@ -54,7 +54,7 @@ case "${1:-}" in
     out="${2:?usage: train_gpu.sh ship OUT}"
     run="${RUN:-$HOME/.cache/unmask/runs/gpu-pack}"
     cp "$out"/model_q4.onnx "$out"/model_q4e8.onnx "$out"/*.json "$run"/
-    "$py" -m pipeline ship --run "$run" --variant "${VARIANT:-q4e8}"
+    "$py" -m pipeline ship --run "$run" --variant "${VARIANT:-q4e8}" --out "${SHIP_OUT:-$here}"
     ;;
   *)
     sed -n '2,13p' "$0"; exit 2 ;;

@@ -1,0 +1,135 @@
+// The benchmark plan, written once against the worker protocol (WorkerIn / WorkerOut), so Node
+// (the host module driven directly) and the browser (the built app worker) run the same steps.
+// Plain JS: it is loaded as-is by the bench page.
+
+export const median = (xs) => {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** One message loop over an engine {send(msg), subscribe(cb) -> unsubscribe}. */
+function waitFor(engine, pred) {
+  return new Promise((resolve, reject) => {
+    const un = engine.subscribe((m) => {
+      if (m.type === 'error') {
+        un();
+        reject(new Error(`${m.code}: ${m.message}`));
+      } else if (pred(m)) {
+        un();
+        resolve(m);
+      }
+    });
+  });
+}
+
+export async function loadEngine(engine, backend, now) {
+  const t0 = now();
+  const ready = waitFor(engine, (m) => m.type === 'ready');
+  engine.send({ type: 'load', backend });
+  const m = await ready;
+  return { ms: now() - t0, backend: m.backend, reason: m.reason, model: m.model };
+}
+
+let nextRunId = 1;
+
+/** Runs one generation; settings are partial (the worker fills the defaults and clamps). */
+export async function runOnce(engine, segments, settings, now) {
+  const runId = nextRunId++;
+  const forwardMs = [];
+  const frameAt = [];
+  let started = null;
+  const done = new Promise((resolve, reject) => {
+    const un = engine.subscribe((m) => {
+      if (m.type === 'error' && (m.runId === runId || m.runId === undefined)) {
+        un();
+        reject(new Error(`${m.code}: ${m.message}`));
+      } else if (m.runId !== runId) {
+        // a notice, or another run
+      } else if (m.type === 'started') {
+        started = { at: now(), totalSteps: m.totalSteps };
+      } else if (m.type === 'frame') {
+        forwardMs.push(m.frame.forwardMs);
+        frameAt.push(now());
+      } else if (m.type === 'done' || m.type === 'cancelled') {
+        un();
+        resolve(m);
+      }
+    });
+  });
+  const t0 = now();
+  engine.send({ type: 'generate', request: { runId, segments, settings } });
+  const end = await done;
+  const wallMs = now() - t0;
+  if (end.type !== 'done') throw new Error(`run ${runId} was cancelled`);
+  const stepMs = frameAt.map((t, i) => t - (i === 0 ? started.at : frameAt[i - 1]));
+  return { forwardMs, stepMs, wallMs, stats: end.stats, totalSteps: started.totalSteps };
+}
+
+/**
+ * opts: { warmupPasses, stepsList, matmul: async () => ms per matmul (median), log }
+ * Returns the figures for one engine on one backend.
+ */
+export async function benchEngine(engine, opts) {
+  const now = opts.now;
+  const log = opts.log ?? (() => undefined);
+  const load = await loadEngine(engine, opts.backend, now);
+  log(`loaded on ${load.backend} in ${load.ms.toFixed(0)} ms (${load.reason})`);
+  const L = Math.min(128, load.model.context);
+  const passage = [{ kind: 'blank', length: L }];
+  const seed = 1;
+
+  // Warm-up: V8/ORT compile lazily; the first passes are several times slower.
+  let warm = 0;
+  while (warm < opts.warmupPasses) {
+    const r = await runOnce(engine, passage, { steps: Math.min(L, opts.warmupPasses - warm), seed }, now);
+    warm += r.forwardMs.length;
+  }
+  log(`warm-up: ${warm} forward passes`);
+
+  const probe = await runOnce(engine, passage, { steps: Math.min(L, opts.probeSteps ?? 32), seed }, now);
+  const perStep = { forwardMs: median(probe.forwardMs), stepMs: median(probe.stepMs), samples: probe.forwardMs.length };
+  log(`median forward ${perStep.forwardMs.toFixed(2)} ms, step ${perStep.stepMs.toFixed(2)} ms`);
+
+  const runs = [];
+  for (const steps of opts.stepsList) {
+    const r = await runOnce(engine, passage, { steps, seed }, now);
+    runs.push({
+      label: `${steps} steps`,
+      requestedSteps: steps,
+      steps: r.totalSteps,
+      tokens: L,
+      wallMs: r.stats.totalMs,
+      tokensPerSecond: r.stats.tokensPerSecond,
+      medianForwardMs: median(r.forwardMs),
+    });
+    log(`${steps} steps: ${r.stats.tokensPerSecond.toFixed(1)} tokens/s`);
+  }
+  if (opts.leftToRight) {
+    const r = await runOnce(engine, passage, { strategy: 'left-to-right', seed }, now);
+    runs.push({
+      label: 'left-to-right',
+      requestedSteps: L,
+      steps: r.totalSteps,
+      tokens: L,
+      wallMs: r.stats.totalMs,
+      tokensPerSecond: r.stats.tokensPerSecond,
+      medianForwardMs: median(r.forwardMs),
+    });
+    log(`left-to-right: ${r.stats.tokensPerSecond.toFixed(1)} tokens/s`);
+  }
+  return { backend: load.backend, reason: load.reason, loadMs: load.ms, fromCache: load.model.fromCache, tokens: L, params: load.model.params, perStep, runs };
+}
+
+/** Times `run` (one matmul) after warm-up; returns the median in ms. */
+export async function timeMatmul(run, now, warmup, samples) {
+  for (let i = 0; i < warmup; i++) await run();
+  const ms = [];
+  for (let i = 0; i < samples; i++) {
+    const t0 = now();
+    await run();
+    ms.push(now() - t0);
+  }
+  return median(ms);
+}

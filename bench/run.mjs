@@ -1,0 +1,152 @@
+// `npm run bench` (after `vite build`): generation speed of the shipped model
+//   (a) in Node, onnxruntime-web WASM, 1 thread, through the worker host;
+//   (b) in headless Chromium, through the built app worker: WASM, then WebGPU on SwiftShader
+//       (a CPU emulation of a GPU: correct but not meaningful for speed, so it runs a short plan).
+// Every figure is also given against a roofline: one fp32 MatMul of the same FLOPs as one forward
+// pass (2 · params · tokens), on the same backend and threads. Prints a table and writes
+// bench/results/bench.json. Nothing is downloaded.
+// Flags: --no-node, --no-browser, --no-wasm, --no-webgpu skip parts. The machine's load average
+// is recorded with the results: on a busy machine the figures are not comparable.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runnerImport } from 'vite';
+import { benchEngine, timeMatmul } from './driver.mjs';
+import { matmulShapeFor } from './matmulOnnx.mjs';
+import { startServer } from './server.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const modelDir = resolve(root, 'models/unmask-small');
+const args = new Set(process.argv.slice(2));
+const WARMUP = 20;
+const STEPS = [16, 32, 64, 128];
+const now = () => performance.now();
+const log = (s) => console.log(`  ${s}`);
+
+// The passage is as long as the context allows, up to 128 tokens; one forward pass over it costs
+// about 2 · params · tokens FLOPs (attention is left out: it is small at this length).
+const config = JSON.parse(readFileSync(resolve(modelDir, 'config.json'), 'utf8'));
+const TOKENS = Math.min(128, config.context);
+const SHAPE = matmulShapeFor(2 * config.params * TOKENS, TOKENS);
+
+async function nodeBench() {
+  console.log('(a) Node, onnxruntime-web WASM, 1 thread');
+  const { module } = await runnerImport(resolve(root, 'bench/nodeBench.ts'), { configFile: false, root, logLevel: 'error' });
+  const engine = module.nodeEngine(modelDir, 1);
+  const result = await benchEngine(engine, { backend: 'wasm', warmupPasses: WARMUP, stepsList: STEPS, leftToRight: true, now, log });
+  const run = await module.nodeMatmul(SHAPE.m, SHAPE.k, SHAPE.n);
+  const ms = await timeMatmul(run, now, WARMUP, 30);
+  return { where: 'node', threads: 1, ...result, matmul: { ...SHAPE, ms, gflops: SHAPE.flops / ms / 1e6 } };
+}
+
+async function browserBench(port, backend, plan) {
+  const { chromium } = await import('playwright-core');
+  const extra = backend === 'webgpu' ? ['--enable-unsafe-webgpu'] : ['--disable-gpu'];
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', ...extra] });
+  try {
+    const page = await browser.newPage();
+    page.on('console', (m) => m.type() === 'log' && log(m.text()));
+    page.on('pageerror', (e) => log(`page error: ${e.message}`));
+    await page.goto(`http://127.0.0.1:${port}/bench/`);
+    await page.waitForFunction(() => window.benchReady === true);
+    const worker = readdirSync(resolve(root, 'dist/assets')).find((f) => /^unmask\.worker-.*\.js$/.test(f));
+    if (!worker) throw new Error('no unmask.worker-*.js in dist/assets: run `vite build` first');
+    return await page.evaluate((opts) => window.runBench(opts), { workerUrl: `/assets/${worker}`, backend, ...plan });
+  } finally {
+    await browser.close();
+  }
+}
+
+function table(rows) {
+  const cols = Object.keys(rows[0]);
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padEnd(width[i])).join('  ');
+  return [line(cols), line(width.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => r[c])))].join('\n');
+}
+
+function rowsOf(label, r) {
+  const roofFwd = r.matmul.ms;
+  const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+  const rows = [
+    {
+      setup: label,
+      measure: `model load (${r.fromCache ? 'from cache/disk' : 'download'})`,
+      value: `${fmt(r.loadMs, 0)} ms`,
+      'vs roofline': '',
+    },
+    {
+      setup: label,
+      measure: `median forward (${r.tokens} tokens)`,
+      value: `${fmt(r.perStep.forwardMs, 2)} ms`,
+      'vs roofline': `${fmt(r.perStep.forwardMs / roofFwd, 2)}× matmul`,
+    },
+    {
+      setup: label,
+      measure: 'median denoising step (forward + sampling)',
+      value: `${fmt(r.perStep.stepMs, 2)} ms`,
+      'vs roofline': `${fmt(r.perStep.stepMs / roofFwd, 2)}× matmul`,
+    },
+  ];
+  for (const run of r.runs) {
+    // Roofline tokens/s: the same number of forward passes, each as fast as the matmul.
+    const roofTps = r.tokens / ((run.steps * roofFwd) / 1000);
+    rows.push({
+      setup: label,
+      measure: `${run.label} (${run.steps} passes, ${run.tokens} tokens)`,
+      value: `${fmt(run.tokensPerSecond)} tokens/s`,
+      'vs roofline': `${fmt((100 * run.tokensPerSecond) / roofTps)} % of ${fmt(roofTps)}`,
+    });
+  }
+  rows.push({
+    setup: label,
+    measure: `roofline: fp32 MatMul [${r.matmul.m}×${r.matmul.k}]·[${r.matmul.k}×${r.matmul.n}]`,
+    value: `${fmt(r.matmul.ms, 2)} ms`,
+    'vs roofline': `${fmt(r.matmul.gflops, 1)} GFLOP/s`,
+  });
+  return rows;
+}
+
+const results = { date: new Date().toISOString(), node: process.version, loadavgAtStart: loadavg(), results: {} };
+const rows = [];
+
+if (!args.has('--no-node')) {
+  const r = await nodeBench();
+  results.results.node = r;
+  rows.push(...rowsOf('Node WASM 1 thread', r));
+}
+
+if (!args.has('--no-browser')) {
+  const { server, port } = await startServer(root);
+  try {
+    const plans = [
+      ['wasm', 'Chromium WASM', { warmupPasses: WARMUP, stepsList: STEPS, leftToRight: true }],
+      // SwiftShader runs the GPU code on the CPU: a short plan, for correctness and completeness.
+      ['webgpu', 'Chromium WebGPU (SwiftShader; not meaningful for speed)', { warmupPasses: 3, probeSteps: 4, stepsList: [16], leftToRight: false }],
+    ];
+    for (const [backend, label, plan] of plans) {
+      if (args.has(`--no-${backend}`)) continue;
+      console.log(`(b) ${label}`);
+      try {
+        const matmulPlan = { warmup: backend === 'webgpu' ? 3 : WARMUP, samples: backend === 'webgpu' ? 5 : 30 };
+        const r = await browserBench(port, backend, { ...plan, matmul: { ...SHAPE, ...matmulPlan } });
+        const merged = { where: 'chromium', threads: r.matmul.threads, ...r.engine, loadCachedMs: r.cachedLoad.ms, matmul: r.matmul, crossOriginIsolated: r.crossOriginIsolated, hardwareConcurrency: r.hardwareConcurrency };
+        results.results[`chromium-${backend}`] = merged;
+        rows.push(...rowsOf(label, merged));
+        rows.push({ setup: label, measure: 'second model load (Cache API)', value: `${r.cachedLoad.ms.toFixed(0)} ms`, 'vs roofline': '' });
+      } catch (err) {
+        console.log(`  failed: ${err.message}`);
+        results.results[`chromium-${backend}`] = { error: err.message };
+      }
+    }
+  } finally {
+    server.close();
+  }
+}
+
+if (rows.length > 0) console.log(`\n${table(rows)}\n`);
+results.loadavgAtEnd = loadavg();
+console.log(`load average (1/5/15 min) at start ${results.loadavgAtStart.map((x) => x.toFixed(1)).join('/')}, at end ${results.loadavgAtEnd.map((x) => x.toFixed(1)).join('/')}`);
+mkdirSync(resolve(root, 'bench/results'), { recursive: true });
+writeFileSync(resolve(root, 'bench/results/bench.json'), JSON.stringify(results, null, 1));
+console.log('wrote bench/results/bench.json');

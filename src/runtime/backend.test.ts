@@ -1,0 +1,160 @@
+// Backend choice and the WASM failover, with scripted sessions and adapters: the decisions and
+// the reasons given to the user are ours, whatever ORT does underneath.
+import { describe, expect, it } from 'vitest';
+import type { Backend } from '../worker/protocol';
+import { chooseBackend, withWasmFailover, type AdapterLike, type BackendDeps } from './backend';
+import { RuntimeError } from './errors';
+import type { LogitsSession } from './session';
+
+interface Script {
+  /** Backends whose session cannot be created, with the error message. */
+  openFails?: Partial<Record<Backend, string>>;
+  /** Backends whose warm-up fails. */
+  warmFails?: Partial<Record<Backend, string>>;
+}
+
+function fakeSession(backend: Backend, calls: string[], failing?: () => string | null): LogitsSession {
+  return {
+    backend,
+    logits: async (ids) => {
+      const why = failing?.();
+      if (why) throw new Error(why);
+      calls.push(`${backend}:${ids.length}`);
+      return new Float32Array(ids.length * 4).fill(backend === 'webgpu' ? 1 : 2);
+    },
+    release: async () => {
+      calls.push(`release:${backend}`);
+    },
+  };
+}
+
+function deps(gpu: BackendDeps['gpu'], script: Script = {}) {
+  const calls: string[] = [];
+  const d: BackendDeps = {
+    gpu,
+    open: async (b) => {
+      calls.push(`open:${b}`);
+      const why = script.openFails?.[b];
+      if (why) throw new Error(why);
+      return fakeSession(b, calls);
+    },
+    warmUp: async (s) => {
+      const why = script.warmFails?.[s.backend];
+      if (why) throw new Error(why);
+    },
+  };
+  return { d, calls };
+}
+
+const adapter = (info: AdapterLike['info']) => ({ requestAdapter: async () => ({ info }) });
+const gpuDevice = adapter({ vendor: 'acme', architecture: 'rdna', isFallbackAdapter: false });
+
+describe('chooseBackend', () => {
+  it('auto picks WebGPU when an adapter exists and the warm-up passes', async () => {
+    const { d, calls } = deps(gpuDevice);
+    const got = await chooseBackend('auto', d);
+    expect(got.session.backend).toBe('webgpu');
+    expect(got.reason).toMatch(/^WebGPU adapter found \(acme rdna\) and warm-up passed$/);
+    expect(calls).toEqual(['open:webgpu']);
+  });
+
+  it('auto falls back to WASM without navigator.gpu, saying so', async () => {
+    const { d, calls } = deps(undefined);
+    const got = await chooseBackend('auto', d);
+    expect(got.session.backend).toBe('wasm');
+    expect(got.reason).toBe('No WebGPU in this browser (navigator.gpu missing); using WASM');
+    expect(calls).toEqual(['open:wasm']);
+  });
+
+  it('auto falls back to WASM when no adapter is returned or requestAdapter throws', async () => {
+    const none = await chooseBackend('auto', deps({ requestAdapter: async () => null }).d);
+    expect(none.session.backend).toBe('wasm');
+    expect(none.reason).toMatch(/No WebGPU adapter is available; using WASM/);
+    const throws = await chooseBackend('auto', deps({ requestAdapter: () => Promise.reject(new Error('blocked')) }).d);
+    expect(throws.reason).toMatch(/No WebGPU adapter is available: blocked; using WASM/);
+  });
+
+  it('uses a software (fallback) adapter too, and says it runs on the CPU', async () => {
+    for (const choice of ['auto', 'webgpu'] as const) {
+      const { d, calls } = deps(adapter({ vendor: 'google', architecture: 'swiftshader', isFallbackAdapter: true }));
+      const got = await chooseBackend(choice, d);
+      expect(got.session.backend).toBe('webgpu');
+      expect(got.reason).toMatch(/Software WebGPU adapter found \(google swiftshader\).*choose WASM/);
+      expect(calls).toEqual(['open:webgpu']);
+    }
+  });
+
+  it('falls back to WASM when the WebGPU warm-up fails, releasing the WebGPU session', async () => {
+    const { d, calls } = deps(gpuDevice, { warmFails: { webgpu: 'non-finite logit (NaN) at index 3' } });
+    const got = await chooseBackend('auto', d);
+    expect(got.session.backend).toBe('wasm');
+    expect(got.reason).toBe('WebGPU warm-up failed: non-finite logit (NaN) at index 3; using WASM');
+    expect(calls).toEqual(['open:webgpu', 'release:webgpu', 'open:wasm']);
+  });
+
+  it('falls back to WASM when the WebGPU session cannot be created', async () => {
+    const got = await chooseBackend('webgpu', deps(gpuDevice, { openFails: { webgpu: 'no adapter limits' } }).d);
+    expect(got.session.backend).toBe('wasm');
+    expect(got.reason).toMatch(/WebGPU warm-up failed: no adapter limits; using WASM/);
+  });
+
+  it('the wasm choice never touches WebGPU', async () => {
+    let asked = false;
+    const { d, calls } = deps({ requestAdapter: async () => ((asked = true), null) });
+    const got = await chooseBackend('wasm', d);
+    expect(got.session.backend).toBe('wasm');
+    expect(asked).toBe(false);
+    expect(calls).toEqual(['open:wasm']);
+  });
+
+  it('fails with no-backend, naming both causes, when WASM fails too', async () => {
+    const { d } = deps(gpuDevice, { warmFails: { webgpu: 'gpu broke' }, openFails: { wasm: 'no wasm' } });
+    const err = await chooseBackend('auto', d).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RuntimeError);
+    expect((err as RuntimeError).code).toBe('no-backend');
+    expect((err as RuntimeError).message).toMatch(/gpu broke.*no wasm/);
+  });
+});
+
+describe('withWasmFailover', () => {
+  it('moves to WASM when a WebGPU pass fails, retries that pass, and tells the user once', async () => {
+    const calls: string[] = [];
+    let broken = false;
+    const gpu = fakeSession('webgpu', calls, () => (broken ? 'device hung' : null));
+    const notices: string[] = [];
+    const f = withWasmFailover(gpu, async () => fakeSession('wasm', calls), (why) => notices.push(why));
+    expect((await f.logits(new Int32Array(3)))[0]).toBe(1);
+    broken = true;
+    expect((await f.logits(new Int32Array(3)))[0]).toBe(2);
+    expect((await f.logits(new Int32Array(3)))[0]).toBe(2);
+    expect(f.current().backend).toBe('wasm');
+    expect(notices).toEqual(['WebGPU forward pass failed: device hung']);
+    expect(calls).toEqual(['webgpu:3', 'release:webgpu', 'wasm:3', 'wasm:3']);
+  });
+
+  it('after device loss, the next pass runs on WASM without trying the GPU', async () => {
+    const calls: string[] = [];
+    const notices: string[] = [];
+    const f = withWasmFailover(fakeSession('webgpu', calls), async () => fakeSession('wasm', calls), (w) => notices.push(w));
+    f.deviceLost('GPU process crashed');
+    expect((await f.logits(new Int32Array(2)))[0]).toBe(2);
+    expect(notices).toEqual(['WebGPU device lost: GPU process crashed']);
+    expect(calls).not.toContain('webgpu:2');
+  });
+
+  it('rethrows a WASM failure as it is', async () => {
+    const f = withWasmFailover(fakeSession('wasm', [], () => 'wasm trap'), async () => {
+      throw new Error('must not be called');
+    }, () => undefined);
+    await expect(f.logits(new Int32Array(1))).rejects.toThrow('wasm trap');
+  });
+
+  it('fails with device-lost when the WASM replacement cannot be opened', async () => {
+    const f = withWasmFailover(fakeSession('webgpu', [], () => 'lost'), async () => {
+      throw new Error('out of memory');
+    }, () => undefined);
+    const err = await f.logits(new Int32Array(1)).catch((e: unknown) => e);
+    expect((err as RuntimeError).code).toBe('device-lost');
+    expect((err as RuntimeError).message).toMatch(/lost.*out of memory/);
+  });
+});

@@ -1,0 +1,245 @@
+// The model store against a scripted fetch and an in-memory CacheStorage: what is under test is
+// our logic (verify before storing, never keep a broken download, prefer cached bytes).
+import { webcrypto } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { RuntimeError } from './errors';
+import { cacheKey, loadFile, MODEL_CACHE, pruneCache, sha256Hex, type FileSpec, type StoreDeps } from './modelStore';
+
+const subtle = webcrypto.subtle as unknown as SubtleCrypto;
+
+class MemoryCache {
+  readonly entries = new Map<string, { body: Uint8Array; headers: [string, string][] }>();
+  failPut = false;
+  private static key(req: RequestInfo | URL, ignoreSearch = false): string {
+    const url = new URL(typeof req === 'string' || req instanceof URL ? req.toString() : req.url);
+    if (ignoreSearch) url.search = '';
+    return url.href;
+  }
+  async match(req: RequestInfo | URL, opts?: CacheQueryOptions): Promise<Response | undefined> {
+    const want = MemoryCache.key(req, opts?.ignoreSearch);
+    for (const [k, v] of this.entries) {
+      if (MemoryCache.key(k, opts?.ignoreSearch) === want) return new Response(v.body.slice(), { headers: v.headers });
+    }
+    return undefined;
+  }
+  async put(req: RequestInfo | URL, res: Response): Promise<void> {
+    if (this.failPut) throw new Error('QuotaExceededError');
+    this.entries.set(MemoryCache.key(req), {
+      body: new Uint8Array(await res.arrayBuffer()),
+      headers: [...res.headers],
+    });
+  }
+  async delete(req: RequestInfo | URL): Promise<boolean> {
+    return this.entries.delete(MemoryCache.key(req));
+  }
+  async keys(): Promise<Request[]> {
+    return [...this.entries.keys()].map((k) => new Request(k));
+  }
+}
+
+class MemoryCacheStorage {
+  readonly caches = new Map<string, MemoryCache>();
+  async open(name: string) {
+    if (!this.caches.has(name)) this.caches.set(name, new MemoryCache());
+    return this.caches.get(name)!;
+  }
+  async match(req: RequestInfo | URL, opts?: CacheQueryOptions) {
+    for (const c of this.caches.values()) {
+      const hit = await c.match(req, opts);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+}
+
+const URL_ = 'http://localhost/assets/model-abc123.onnx';
+const content = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7 + 3) % 251);
+
+async function specFor(data: Uint8Array): Promise<FileSpec> {
+  return { url: URL_, sha256: await sha256Hex(subtle, data), bytes: data.byteLength };
+}
+
+/** A body that delivers `chunks`, then ends, or errors when `breakAfter` chunks were sent. */
+function body(chunks: Uint8Array[], breakAfter?: number): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream({
+    pull(ctrl) {
+      if (breakAfter !== undefined && i === breakAfter) ctrl.error(new TypeError('network error'));
+      else if (i < chunks.length) ctrl.enqueue(chunks[i++]);
+      else ctrl.close();
+    },
+  });
+}
+
+function split(data: Uint8Array, n: number): Uint8Array[] {
+  const size = Math.ceil(data.byteLength / n);
+  return Array.from({ length: n }, (_, i) => data.slice(i * size, (i + 1) * size));
+}
+
+function setup(respond: () => Response | Promise<Response>) {
+  const storage = new MemoryCacheStorage();
+  let calls = 0;
+  const deps: StoreDeps = {
+    fetch: (async () => {
+      calls++;
+      return respond();
+    }) as typeof fetch,
+    caches: storage as unknown as CacheStorage,
+    subtle,
+  };
+  const progress: [string, number, number][] = [];
+  const onProgress = (phase: string, loaded: number, total: number) => progress.push([phase, loaded, total]);
+  return { storage, deps, progress, onProgress, calls: () => calls };
+}
+
+async function expectCode(p: Promise<unknown>, code: string): Promise<RuntimeError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(RuntimeError);
+  expect((err as RuntimeError).code).toBe(code);
+  expect((err as RuntimeError).action.length).toBeGreaterThan(0);
+  return err as RuntimeError;
+}
+
+const ourEntries = async (s: MemoryCacheStorage) => [...(await s.open(MODEL_CACHE)).entries.keys()];
+
+describe('sha256Hex', () => {
+  it('matches the FIPS 180-2 test vector for "abc"', async () => {
+    expect(await sha256Hex(subtle, new TextEncoder().encode('abc'))).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
+  });
+});
+
+describe('loadFile', () => {
+  it('downloads with byte progress, verifies, stores, and serves the next load from the cache', async () => {
+    const spec = await specFor(content);
+    const t = setup(() => new Response(body(split(content, 4))));
+    const first = await loadFile(spec, t.onProgress, t.deps);
+    expect(first.fromCache).toBe(false);
+    expect(first.stored).toBe(true);
+    expect(first.data).toEqual(content);
+    const loaded = t.progress.map((p) => p[1]);
+    expect(loaded[0]).toBe(0);
+    expect(loaded.at(-1)).toBe(content.byteLength);
+    expect([...loaded].sort((a, b) => a - b)).toEqual(loaded);
+    expect(t.progress.every((p) => p[0] === 'download' && p[2] === content.byteLength)).toBe(true);
+    expect(await ourEntries(t.storage)).toEqual([cacheKey(spec)]);
+
+    t.progress.length = 0;
+    const second = await loadFile(spec, t.onProgress, t.deps);
+    expect(second.fromCache).toBe(true);
+    expect(second.data).toEqual(content);
+    expect(t.calls()).toBe(1);
+    expect(t.progress).toEqual([['cache', content.byteLength, content.byteLength]]);
+  });
+
+  it('rejects a download whose hash differs, stores nothing, and succeeds on retry', async () => {
+    const spec = await specFor(content);
+    const damaged = content.slice();
+    damaged[1234] ^= 1;
+    let good = false;
+    const t = setup(() => new Response(body(split(good ? content : damaged, 3))));
+    const err = await expectCode(loadFile(spec, t.onProgress, t.deps), 'corrupt-model');
+    expect(err.action).toMatch(/Retry/);
+    expect(await ourEntries(t.storage)).toEqual([]);
+
+    good = true;
+    const retry = await loadFile(spec, t.onProgress, t.deps);
+    expect(retry.data).toEqual(content);
+    expect(await ourEntries(t.storage)).toEqual([cacheKey(spec)]);
+  });
+
+  it('never stores a download whose connection breaks mid-way', async () => {
+    const spec = await specFor(content);
+    const t = setup(() => new Response(body(split(content, 4), 2)));
+    const err = await expectCode(loadFile(spec, t.onProgress, t.deps), 'download-failed');
+    expect(err.action).toMatch(/connection/);
+    expect(await ourEntries(t.storage)).toEqual([]);
+  });
+
+  it('treats a body that ends early as a failed download', async () => {
+    const spec = await specFor(content);
+    const t = setup(() => new Response(body(split(content, 4).slice(0, 3))));
+    await expectCode(loadFile(spec, t.onProgress, t.deps), 'download-failed');
+    expect(await ourEntries(t.storage)).toEqual([]);
+  });
+
+  it('reports an HTTP error status and a rejected fetch as download-failed', async () => {
+    const spec = await specFor(content);
+    const t404 = setup(() => new Response('not found', { status: 404, statusText: 'Not Found' }));
+    const err = await expectCode(loadFile(spec, t404.onProgress, t404.deps), 'download-failed');
+    expect(err.message).toMatch(/404/);
+    const offline = setup(() => Promise.reject(new TypeError('Failed to fetch')));
+    await expectCode(loadFile(spec, offline.onProgress, offline.deps), 'download-failed');
+  });
+
+  it('deletes a cached entry whose bytes no longer match and downloads again', async () => {
+    const spec = await specFor(content);
+    const t = setup(() => new Response(body([content])));
+    const cache = await t.storage.open(MODEL_CACHE);
+    const rotten = content.slice();
+    rotten[0] ^= 0xff;
+    cache.entries.set(cacheKey(spec), { body: rotten, headers: [] });
+
+    const got = await loadFile(spec, t.onProgress, t.deps);
+    expect(got.fromCache).toBe(false);
+    expect(got.data).toEqual(content);
+    expect(t.calls()).toBe(1);
+    expect(cache.entries.get(cacheKey(spec))!.body).toEqual(content);
+  });
+
+  it('uses a verified copy in the service worker precache instead of downloading', async () => {
+    const spec = await specFor(content);
+    const t = setup(() => Promise.reject(new TypeError('offline')));
+    const pre = await t.storage.open('workbox-precache-v2-http://localhost/');
+    pre.entries.set(`${URL_}?__WB_REVISION__=42`, { body: content.slice(), headers: [] });
+    const got = await loadFile(spec, t.onProgress, t.deps);
+    expect(got.fromCache).toBe(true);
+    expect(got.data).toEqual(content);
+    expect(t.calls()).toBe(0);
+  });
+
+  it('ignores a precache copy with the wrong bytes', async () => {
+    const spec = await specFor(content);
+    const t = setup(() => new Response(body([content])));
+    const pre = await t.storage.open('workbox-precache-v2-http://localhost/');
+    pre.entries.set(URL_, { body: content.slice(0, 100), headers: [] });
+    const got = await loadFile(spec, t.onProgress, t.deps);
+    expect(got.fromCache).toBe(false);
+    expect(t.calls()).toBe(1);
+  });
+
+  it('still returns verified bytes when the cache refuses to store them', async () => {
+    const spec = await specFor(content);
+    const t = setup(() => new Response(body([content])));
+    (await t.storage.open(MODEL_CACHE)).failPut = true;
+    const got = await loadFile(spec, t.onProgress, t.deps);
+    expect(got.data).toEqual(content);
+    expect(got.stored).toBe(false);
+    expect(got.storeError).toMatch(/Quota/);
+  });
+
+  it('works without the Cache API at all', async () => {
+    const spec = await specFor(content);
+    const t = setup(() => new Response(body([content])));
+    const got = await loadFile(spec, t.onProgress, { ...t.deps, caches: null });
+    expect(got.data).toEqual(content);
+    expect(got.stored).toBe(false);
+  });
+});
+
+describe('pruneCache', () => {
+  it('removes entries of other files or hashes and keeps the wanted ones', async () => {
+    const spec = await specFor(content);
+    const t = setup(() => new Response(body([content])));
+    await loadFile(spec, t.onProgress, t.deps);
+    const cache = await t.storage.open(MODEL_CACHE);
+    const old = cacheKey({ ...spec, sha256: '0'.repeat(64) });
+    cache.entries.set(old, { body: content, headers: [] });
+    expect(await pruneCache([spec], t.deps)).toBe(1);
+    expect(await ourEntries(t.storage)).toEqual([cacheKey(spec)]);
+  });
+});

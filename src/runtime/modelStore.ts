@@ -1,0 +1,193 @@
+// Getting a model file into memory: from our Cache API entry if its hash still matches, else from
+// the service worker's precache, else from the network with progress in bytes. Only bytes whose
+// sha256 matches config.json are ever stored, so an interrupted or damaged download can never
+// pass for a complete one on a later visit.
+import { RuntimeError, ACTIONS, messageOf } from './errors';
+
+export const MODEL_CACHE = 'unmask-model-v1';
+
+export interface FileSpec {
+  url: string;
+  sha256: string;
+  bytes: number;
+}
+
+export type Progress = (phase: 'download' | 'cache', loaded: number, total: number) => void;
+
+export interface StoreDeps {
+  fetch: typeof fetch;
+  /** `caches` of the worker; null where the Cache API is missing (e.g. an insecure context). */
+  caches: CacheStorage | null;
+  subtle: SubtleCrypto;
+}
+
+export interface LoadedFile {
+  data: Uint8Array;
+  /** No byte came over the network. */
+  fromCache: boolean;
+  /** False when the verified bytes could not be written to the cache (quota, private mode). */
+  stored: boolean;
+  /** Why `stored` is false. */
+  storeError?: string;
+}
+
+export function defaultDeps(): StoreDeps {
+  return {
+    fetch: globalThis.fetch.bind(globalThis),
+    caches: typeof caches === 'undefined' ? null : caches,
+    subtle: crypto.subtle,
+  };
+}
+
+export async function sha256Hex(subtle: SubtleCrypto, data: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>));
+  let hex = '';
+  for (const b of digest) hex += b.toString(16).padStart(2, '0');
+  return hex;
+}
+
+/** The cache key names the content: a file with a new hash is a new entry. */
+export function cacheKey(spec: FileSpec): string {
+  const u = new URL(spec.url, globalThis.location?.href ?? 'http://localhost/');
+  u.searchParams.set('sha256', spec.sha256);
+  return u.href;
+}
+
+async function openCache(deps: StoreDeps): Promise<Cache | null> {
+  if (!deps.caches) return null;
+  try {
+    return await deps.caches.open(MODEL_CACHE);
+  } catch {
+    // Some private modes refuse storage; the app still works, it just downloads every time.
+    return null;
+  }
+}
+
+async function readCached(res: Response, deps: StoreDeps, spec: FileSpec): Promise<Uint8Array | null> {
+  try {
+    const data = new Uint8Array(await res.arrayBuffer());
+    return (await sha256Hex(deps.subtle, data)) === spec.sha256 ? data : null;
+  } catch {
+    return null;
+  }
+}
+
+async function download(spec: FileSpec, deps: StoreDeps, onProgress: Progress): Promise<Uint8Array> {
+  const failed = (why: string, cause?: unknown) =>
+    new RuntimeError('download-failed', `Downloading the model failed: ${why}`, ACTIONS.retryDownload, { cause });
+  let res: Response;
+  try {
+    // 'no-cache' revalidates with the server instead of trusting a possibly stale HTTP cache entry;
+    // an offline page is still answered by the service worker.
+    res = await deps.fetch(spec.url, { cache: 'no-cache' });
+  } catch (err) {
+    throw failed(messageOf(err), err);
+  }
+  if (!res.ok) throw failed(`the server answered ${res.status} ${res.statusText}`.trim());
+  // config.json knows the exact size; Content-Length may be the compressed size.
+  const header = Number(res.headers.get('content-length'));
+  const total = spec.bytes > 0 ? spec.bytes : Number.isFinite(header) ? header : 0;
+  onProgress('download', 0, total);
+
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  try {
+    if (res.body) {
+      const reader = res.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        loaded += value.byteLength;
+        onProgress('download', loaded, Math.max(total, loaded));
+      }
+    } else {
+      const all = new Uint8Array(await res.arrayBuffer());
+      chunks.push(all);
+      loaded = all.byteLength;
+      onProgress('download', loaded, Math.max(total, loaded));
+    }
+  } catch (err) {
+    throw failed(`the connection broke after ${loaded} of ${total} bytes (${messageOf(err)})`, err);
+  }
+  if (loaded < spec.bytes) throw failed(`the download stopped after ${loaded} of ${spec.bytes} bytes`);
+
+  const data = new Uint8Array(loaded);
+  let offset = 0;
+  for (const c of chunks) {
+    data.set(c, offset);
+    offset += c.byteLength;
+  }
+  return data;
+}
+
+/**
+ * Returns the verified bytes of `spec`. Throws RuntimeError 'download-failed' (network, HTTP
+ * status, short read) or 'corrupt-model' (hash mismatch); neither leaves anything in the cache.
+ */
+export async function loadFile(spec: FileSpec, onProgress: Progress, deps: StoreDeps = defaultDeps()): Promise<LoadedFile> {
+  const cache = await openCache(deps);
+  const key = cacheKey(spec);
+
+  if (cache) {
+    const hit = await cache.match(key);
+    if (hit) {
+      const data = await readCached(hit, deps, spec);
+      if (data) {
+        onProgress('cache', data.byteLength, data.byteLength);
+        return { data, fromCache: true, stored: true };
+      }
+      // Damaged on disk (or written by a broken build): drop it and fetch again.
+      await cache.delete(key);
+    }
+  }
+
+  // The service worker's precache (Workbox keys hashed assets by their plain URL, others with a
+  // revision query: ignoreSearch covers both) saves a second download on the first visit.
+  if (deps.caches) {
+    try {
+      const pre = await deps.caches.match(spec.url, { ignoreSearch: true });
+      const data = pre ? await readCached(pre, deps, spec) : null;
+      if (data) {
+        onProgress('cache', data.byteLength, data.byteLength);
+        return { data, fromCache: true, stored: true };
+      }
+    } catch {
+      // A cache we cannot read is the same as no cache.
+    }
+  }
+
+  const data = await download(spec, deps, onProgress);
+  const actual = await sha256Hex(deps.subtle, data);
+  if (actual !== spec.sha256) {
+    throw new RuntimeError(
+      'corrupt-model',
+      `The downloaded file ${spec.url} is damaged (sha256 ${actual.slice(0, 12)}…, expected ${spec.sha256.slice(0, 12)}…)`,
+      ACTIONS.corrupt,
+    );
+  }
+  if (!cache) return { data, fromCache: false, stored: false, storeError: 'the Cache API is not available' };
+  try {
+    await cache.put(
+      key,
+      new Response(data as Uint8Array<ArrayBuffer>, {
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(data.byteLength) },
+      }),
+    );
+    return { data, fromCache: false, stored: true };
+  } catch (err) {
+    return { data, fromCache: false, stored: false, storeError: messageOf(err) };
+  }
+}
+
+/** Deletes our cache entries other than `keep` (files of older model versions). */
+export async function pruneCache(keep: FileSpec[], deps: StoreDeps = defaultDeps()): Promise<number> {
+  const cache = await openCache(deps);
+  if (!cache) return 0;
+  const wanted = new Set(keep.map(cacheKey));
+  let removed = 0;
+  for (const req of await cache.keys()) {
+    if (!wanted.has(req.url) && (await cache.delete(req))) removed++;
+  }
+  return removed;
+}

@@ -1,0 +1,61 @@
+// Runtime parity: onnxruntime-web (WASM) on the shipped model must reproduce the logits that
+// onnxruntime CPU gave the pipeline (golden_logits.json): same top-1 everywhere, the golden top-5
+// logits within a small tolerance (same quantized weights, different kernels).
+import { describe, expect, it } from 'vitest';
+import { nodeWasmSession } from './nodeOrt';
+import { wasmThreads } from './session';
+import { readConfig, readFixture } from './testModel';
+
+interface GoldenLogits {
+  variant: string;
+  cases: { ids: number[]; top_ids: number[][]; top_logits: number[][] }[];
+}
+
+const TOLERANCE = 1e-2;
+const config = readConfig();
+const golden = readFixture<GoldenLogits>('golden_logits.json');
+
+describe('ORT-web WASM reproduces the golden logits', () => {
+  it('is the variant config.json ships', () => {
+    expect(golden.variant).toBe(config.variant);
+    expect(golden.cases.length).toBeGreaterThan(0);
+  });
+
+  it.each(golden.cases.map((c, i) => [i, c] as const))('case %i: same top-1, top-5 logits within tolerance', async (_, c) => {
+    const session = await nodeWasmSession();
+    const logits = await session.logits(Int32Array.from(c.ids));
+    const V = config.vocab_size;
+    expect(logits.length).toBe(c.ids.length * V);
+    let maxDiff = 0;
+    for (let pos = 0; pos < c.ids.length; pos++) {
+      const row = logits.subarray(pos * V, (pos + 1) * V);
+      let best = 0;
+      for (let v = 1; v < V; v++) if (row[v] > row[best]) best = v;
+      expect({ pos, top1: best }).toEqual({ pos, top1: c.top_ids[pos][0] });
+      c.top_ids[pos].forEach((id, k) => {
+        maxDiff = Math.max(maxDiff, Math.abs(row[id] - c.top_logits[pos][k]));
+      });
+    }
+    console.log(`golden logits, ${c.ids.length} positions: max |diff| of the top-5 logits = ${maxDiff.toExponential(3)}`);
+    expect(maxDiff).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it('gives [N, V] logits for a one-token canvas and a full-context canvas', async () => {
+    const session = await nodeWasmSession();
+    for (const n of [1, config.context]) {
+      const out = await session.logits(new Int32Array(n).fill(config.special_ids.mask));
+      expect(out.length).toBe(n * config.vocab_size);
+    }
+  });
+});
+
+describe('wasmThreads', () => {
+  it('uses one thread without cross-origin isolation, both cores on two, leaves one free above', () => {
+    expect(wasmThreads(false, 16)).toBe(1);
+    expect(wasmThreads(true, 1)).toBe(1);
+    expect(wasmThreads(true, 2)).toBe(2);
+    expect(wasmThreads(true, 4)).toBe(3);
+    expect(wasmThreads(true, 32)).toBe(4);
+    expect(wasmThreads(true, undefined)).toBe(2);
+  });
+});

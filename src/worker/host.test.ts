@@ -1,0 +1,233 @@
+// The worker host on the real model with ORT-web WASM in Node: the message sequence the store
+// relies on (progress, ready, started, frames, done / cancelled / error) and the run rules.
+import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-web';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, type SamplerSettings, type Segment } from '../engine';
+import type { GpuLike } from '../runtime/backend';
+import { RuntimeError } from '../runtime/errors';
+import type { FileSpec, LoadedFile, Progress } from '../runtime/modelStore';
+import { MODEL_DIR, readConfig } from '../runtime/testModel';
+import { createHost, type HostDeps } from './host';
+import type { WorkerOut } from './protocol';
+
+const config = readConfig();
+const bytes = {
+  'model.onnx': new Uint8Array(readFileSync(`${MODEL_DIR}/model.onnx`)),
+  'tokenizer.json': new Uint8Array(readFileSync(`${MODEL_DIR}/tokenizer.json`)),
+};
+const shipped = () => ({
+  config,
+  files: {
+    model: { name: 'model.onnx' as const, url: '/m.onnx', ...config.files['model.onnx'] },
+    tokenizer: { name: 'tokenizer.json' as const, url: '/t.json', ...config.files['tokenizer.json'] },
+  },
+});
+
+// Counts forward passes: the host must stop before the next one after a cancel.
+let forwardPasses = 0;
+const countingOrt = {
+  ...ort,
+  InferenceSession: {
+    create: async (...args: Parameters<typeof ort.InferenceSession.create>) => {
+      const s = await ort.InferenceSession.create(...args);
+      const run = s.run.bind(s);
+      return Object.assign(s, {
+        run: (...a: Parameters<typeof s.run>) => {
+          forwardPasses++;
+          return run(...a);
+        },
+      });
+    },
+  },
+} as unknown as HostDeps['ort'];
+
+function setup(opts: { gpu?: GpuLike; loadFile?: HostDeps['loadFile']; react?: (m: WorkerOut, host: ReturnType<typeof createHost>) => void } = {}) {
+  const out: WorkerOut[] = [];
+  const defaultLoad = async (spec: FileSpec, onProgress: Progress): Promise<LoadedFile> => {
+    const data = spec.url === '/m.onnx' ? bytes['model.onnx'] : bytes['tokenizer.json'];
+    onProgress('download', 0, data.byteLength);
+    onProgress('download', data.byteLength, data.byteLength);
+    return { data, fromCache: false, stored: true };
+  };
+  const host: ReturnType<typeof createHost> = createHost({
+    ort: countingOrt,
+    post: (m) => {
+      out.push(m);
+      opts.react?.(m, host);
+    },
+    shipped,
+    loadFile: opts.loadFile ?? defaultLoad,
+    pruneCache: async () => 0,
+    gpu: opts.gpu,
+    threads: 1,
+    now: () => performance.now(),
+  });
+  return { host, out, types: () => out.map((m) => m.type) };
+}
+
+const prompt = (text: string, blank: number): Segment[] => [
+  { kind: 'text', text },
+  { kind: 'blank', length: blank },
+];
+const greedy = (steps: number): SamplerSettings => ({ ...DEFAULT_SETTINGS, steps, temperature: 0 });
+const gen = (runId: number, segments: Segment[], settings: SamplerSettings) =>
+  ({ type: 'generate', request: { runId, segments, settings } }) as const;
+
+async function loaded(opts: Parameters<typeof setup>[0] = {}) {
+  const t = setup(opts);
+  t.host.handle({ type: 'load', backend: 'auto' });
+  await t.host.idle();
+  expect(t.out.at(-1)?.type).toBe('ready');
+  t.out.length = 0;
+  return t;
+}
+
+describe('load', () => {
+  it('reports byte progress over both files, then ready with the model facts and the reason', async () => {
+    const t = setup();
+    t.host.handle({ type: 'load', backend: 'auto' });
+    await t.host.idle();
+    const progress = t.out.filter((m) => m.type === 'progress');
+    const total = config.files['model.onnx'].bytes + config.files['tokenizer.json'].bytes;
+    const dl = progress.filter((p) => p.phase === 'download');
+    expect(dl.every((p) => p.total === total)).toBe(true);
+    expect(dl.at(-1)?.loaded).toBe(total);
+    expect(progress.some((p) => p.phase === 'session')).toBe(true);
+    const ready = t.out.at(-1)!;
+    if (ready.type !== 'ready') throw new Error(`expected ready, got ${ready.type}`);
+    expect(ready.backend).toBe('wasm');
+    expect(ready.reason).toBe('No WebGPU in this browser (navigator.gpu missing); using WASM');
+    expect(ready.model).toMatchObject({
+      name: config.name,
+      vocabSize: config.vocab_size,
+      context: config.context,
+      params: config.params,
+      maskId: config.special_ids.mask,
+      fromCache: false,
+    });
+    expect(ready.model.pieces).toHaveLength(config.vocab_size);
+  });
+
+  it('falls back to WASM with the reason when WebGPU cannot open (Node has no WebGPU provider)', async () => {
+    const t = setup({ gpu: { requestAdapter: async () => ({ info: { vendor: 'test', isFallbackAdapter: false } }) } });
+    t.host.handle({ type: 'load', backend: 'auto' });
+    await t.host.idle();
+    const ready = t.out.at(-1)!;
+    expect(ready).toMatchObject({ type: 'ready', backend: 'wasm' });
+    expect((ready as { reason: string }).reason).toMatch(/^WebGPU warm-up failed: .+; using WASM$/);
+  });
+
+  it('passes a store error on with its code and action, and a second load works', async () => {
+    let fail = true;
+    const t = setup({
+      loadFile: async (spec) => {
+        if (fail) throw new RuntimeError('corrupt-model', 'damaged', 'The model file is damaged; press Retry to download it again');
+        return { data: spec.url === '/m.onnx' ? bytes['model.onnx'] : bytes['tokenizer.json'], fromCache: true, stored: true };
+      },
+    });
+    t.host.handle({ type: 'load', backend: 'wasm' });
+    await t.host.idle();
+    expect(t.out.at(-1)).toEqual({
+      type: 'error',
+      code: 'corrupt-model',
+      message: 'damaged',
+      action: 'The model file is damaged; press Retry to download it again',
+      runId: undefined,
+    });
+    fail = false;
+    t.host.handle({ type: 'load', backend: 'wasm' });
+    await t.host.idle();
+    expect(t.out.at(-1)).toMatchObject({ type: 'ready', backend: 'wasm', reason: 'WASM chosen in the settings', model: { fromCache: true } });
+  });
+
+  it('answers generate before any load with bad-request, and during a load with busy', async () => {
+    const t = setup();
+    t.host.handle(gen(1, prompt('Once', 4), greedy(2)));
+    expect(t.out.at(-1)).toMatchObject({ type: 'error', runId: 1, code: 'bad-request' });
+    t.host.handle({ type: 'load', backend: 'wasm' });
+    t.host.handle(gen(2, prompt('Once', 4), greedy(2)));
+    expect(t.out.at(-1)).toMatchObject({ type: 'error', runId: 2, code: 'busy' });
+    t.host.handle({ type: 'load', backend: 'wasm' });
+    expect(t.out.at(-1)).toMatchObject({ type: 'error', code: 'busy' });
+    await t.host.idle();
+    expect(t.out.at(-1)?.type).toBe('ready');
+  });
+});
+
+describe('generate', () => {
+  it('sends started, one frame per step resolving every mask once, and done with text and stats', async () => {
+    const t = await loaded();
+    t.host.handle(gen(7, prompt('Once upon a time', 12), greedy(4)));
+    await t.host.idle();
+    expect(t.types()).toEqual(['started', 'frame', 'frame', 'frame', 'frame', 'done']);
+    const started = t.out[0] as Extract<WorkerOut, { type: 'started' }>;
+    expect(started.totalSteps).toBe(4);
+    const masked = [...started.fixed].map((f, i) => (f ? -1 : i)).filter((i) => i >= 0);
+    expect(masked).toHaveLength(12);
+    const resolved = t.out.flatMap((m) => (m.type === 'frame' ? m.frame.resolved : []));
+    expect(resolved.sort((a, b) => a - b)).toEqual(masked);
+    const done = t.out.at(-1) as Extract<WorkerOut, { type: 'done' }>;
+    expect(done.runId).toBe(7);
+    expect([...done.ids].includes(config.special_ids.mask)).toBe(false);
+    expect(done.text.startsWith('Once upon a time')).toBe(true);
+    expect(done.stats).toMatchObject({ steps: 4, forwardPasses: 4, generatedTokens: 12 });
+    expect(done.stats.tokensPerSecond).toBeCloseTo((12 / done.stats.totalMs) * 1000, 6);
+  });
+
+  it('a cancel stops the run before the next forward pass, and the next generate works', async () => {
+    const t = await loaded({
+      react: (m, host) => {
+        if (m.type === 'frame' && m.runId === 1 && m.frame.step === 1) host.handle({ type: 'cancel', runId: 1 });
+      },
+    });
+    forwardPasses = 0;
+    t.host.handle(gen(1, prompt('The sea', 10), greedy(10)));
+    await t.host.idle();
+    expect(t.types()).toEqual(['started', 'frame', 'cancelled']);
+    expect(forwardPasses).toBe(1);
+
+    t.out.length = 0;
+    t.host.handle(gen(2, prompt('The sea', 10), greedy(3)));
+    await t.host.idle();
+    expect(t.types()).toEqual(['started', 'frame', 'frame', 'frame', 'done']);
+  });
+
+  it('a generate during a run replaces it: the old one ends cancelled, the new one runs to the end', async () => {
+    const t = await loaded({
+      react: (m, host) => {
+        if (m.type === 'frame' && m.runId === 1 && m.frame.step === 2) host.handle(gen(2, prompt('Alice', 6), greedy(2)));
+      },
+    });
+    t.host.handle(gen(1, prompt('The king', 20), greedy(20)));
+    await t.host.idle();
+    const seq = t.out.map((m) => `${m.type}:${'runId' in m ? m.runId : ''}`);
+    expect(seq).toEqual(['started:1', 'frame:1', 'frame:1', 'cancelled:1', 'started:2', 'frame:2', 'frame:2', 'done:2']);
+  });
+
+  it('rejects a canvas longer than the context with bad-request and the engine message', async () => {
+    const t = await loaded();
+    t.host.handle(gen(3, prompt('Hi', config.context + 1), greedy(4)));
+    expect(t.out).toHaveLength(1);
+    expect(t.out[0]).toMatchObject({ type: 'error', runId: 3, code: 'bad-request' });
+    expect((t.out[0] as { message: string }).message).toMatch(String(config.context));
+    await t.host.idle();
+    expect(t.out).toHaveLength(1);
+  });
+
+  it('turns clamped settings into notices and runs with the clamped values', async () => {
+    const t = await loaded();
+    t.host.handle(gen(4, prompt('Hi', 3), greedy(500)));
+    await t.host.idle();
+    expect(t.out[0].type).toBe('notice');
+    expect((t.out[0] as { message: string }).message).toMatch(/500/);
+    expect(t.out.find((m) => m.type === 'started')).toMatchObject({ totalSteps: 3 });
+  });
+
+  it('cancelling a run that is not going on changes nothing', async () => {
+    const t = await loaded();
+    t.host.handle({ type: 'cancel', runId: 99 });
+    await t.host.idle();
+    expect(t.out).toEqual([]);
+  });
+});

@@ -1,0 +1,28 @@
+// The engine worker: a module worker that owns the ORT session and the unmasking loop (see
+// host.ts). Importing 'onnxruntime-web/webgpu' makes Vite emit ORT's one .wasm as our own asset,
+// serving both the WebGPU and the WASM providers, so nothing is fetched from a CDN.
+import * as ort from 'onnxruntime-web/webgpu';
+import type { GpuLike } from '../runtime/backend';
+import { shippedModel } from '../runtime/modelFiles';
+import { loadFile, pruneCache } from '../runtime/modelStore';
+import { wasmThreads } from '../runtime/session';
+import { createHost } from './host';
+import type { WorkerIn, WorkerOut } from './protocol';
+
+const scope = globalThis as unknown as DedicatedWorkerGlobalScope;
+
+// ORT starts its WASM threads from this same script, named 'em-pthread…'; they must keep ORT's
+// own message handler, or the session hangs without an error.
+if (!scope.name.startsWith('em-pthread')) {
+  const host = createHost({
+    ort,
+    post: (msg: WorkerOut) => scope.postMessage(msg),
+    shipped: shippedModel,
+    loadFile: (spec, onProgress) => loadFile(spec, onProgress),
+    pruneCache: (keep) => pruneCache(keep),
+    gpu: (navigator as unknown as { gpu?: GpuLike }).gpu,
+    threads: wasmThreads(scope.crossOriginIsolated, navigator.hardwareConcurrency),
+    now: () => performance.now(),
+  });
+  scope.onmessage = (e: MessageEvent<WorkerIn>) => host.handle(e.data);
+}
