@@ -124,8 +124,9 @@ def unmask(ids: np.ndarray, fixed: np.ndarray, logits_fn: Callable[[np.ndarray],
             if s.temperature == 0:
                 x = int(np.argmax(l))  # numpy's argmax takes the first (lowest id) on a tie
             else:
-                q = _softmax(l / s.temperature)
+                q = _softmax((l - l.max()) / s.temperature)  # shift first: a tiny T must not overflow
                 order = np.lexsort((np.arange(len(q)), -q))  # q descending, id ascending
+                order = order[q[order] > 0]  # specials (and underflowed ids) can never be drawn
                 keep = order[: s.topK] if s.topK > 0 else order
                 if s.topP < 1:
                     cs = np.cumsum(q[keep])
