@@ -270,11 +270,6 @@ describe('unmask, repetition penalty', () => {
     expect(await pick([4, 5, M], { repetitionPenalty: 1.2 }, wide)).toBe(4);
   });
 
-  it('ignores special and masked neighbours', async () => {
-    // A row that prefers [EOS] itself is banned anyway; an [EOS] neighbour must not shift 4 vs 5.
-    expect(await pick([SPECIAL.eos, M, M], { repetitionPenalty: 1.2, steps: 1 })).toBe(4);
-  });
-
   it('sees tokens resolved in earlier steps, and reports p after the penalty', async () => {
     const rows = (i: number) => (i === 0 ? row({ 4: 1 }) : near());
     const plain = await run(canvas([M, M]), crafted(rows), greedy({ steps: 2 }));

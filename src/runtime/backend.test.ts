@@ -88,14 +88,14 @@ describe('chooseBackend', () => {
     const { d, calls } = deps(gpuDevice, { warmFails: { webgpu: 'non-finite logit (NaN) at index 3' } });
     const got = await chooseBackend('auto', d);
     expect(got.session.backend).toBe('wasm');
-    expect(got.reason).toBe('WebGPU warm-up failed: non-finite logit (NaN) at index 3; using WASM');
+    expect(got.reason).toBe('WebGPU could not start (non-finite logit (NaN) at index 3); using WASM');
     expect(calls).toEqual(['open:webgpu', 'release:webgpu', 'open:wasm']);
   });
 
   it('falls back to WASM when the WebGPU session cannot be created', async () => {
     const got = await chooseBackend('webgpu', deps(gpuDevice, { openFails: { webgpu: 'no adapter limits' } }).d);
     expect(got.session.backend).toBe('wasm');
-    expect(got.reason).toMatch(/WebGPU warm-up failed: no adapter limits; using WASM/);
+    expect(got.reason).toMatch(/WebGPU could not start \(no adapter limits\); using WASM/);
   });
 
   it('the wasm choice never touches WebGPU', async () => {
@@ -130,6 +130,16 @@ describe('withWasmFailover', () => {
     expect(f.current().backend).toBe('wasm');
     expect(notices).toEqual(['WebGPU forward pass failed: device hung']);
     expect(calls).toEqual(['webgpu:3', 'release:webgpu', 'wasm:3', 'wasm:3']);
+  });
+
+  it('treats NaN logits from WebGPU as a failed pass and retries it on WASM', async () => {
+    const calls: string[] = [];
+    const notices: string[] = [];
+    const gpu: LogitsSession = { ...fakeSession('webgpu', calls), logits: async (ids) => new Float32Array(ids.length * 4).fill(NaN) };
+    const f = withWasmFailover(gpu, async () => fakeSession('wasm', calls), (w) => notices.push(w));
+    const out = await f.logits(new Int32Array(2));
+    expect(Array.from(out)).toEqual(new Array(8).fill(2));
+    expect(notices).toEqual(['WebGPU forward pass failed: non-finite logits']);
   });
 
   it('after device loss, the next pass runs on WASM without trying the GPU', async () => {

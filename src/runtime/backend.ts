@@ -86,7 +86,7 @@ export async function chooseBackend(choice: BackendChoice, deps: BackendDeps): P
           : `WebGPU adapter found (${describe(adapter)}) and warm-up passed`;
         return { session, reason };
       } catch (err) {
-        why = `WebGPU warm-up failed: ${messageOf(err)}; using WASM`;
+        why = `WebGPU could not start (${messageOf(err)}); using WASM`;
       }
     }
   }
@@ -149,7 +149,11 @@ export function withWasmFailover(
   const logits: LogitsFn = async (ids) => {
     if (session.backend === 'webgpu' && lostReason !== null) await switchToWasm(lostReason);
     try {
-      return await session.logits(ids);
+      const out = await session.logits(ids);
+      // A GPU that returns NaN/Inf (driver bug, lost precision) is as broken as one that throws:
+      // retry the pass on WASM instead of failing the run in the sampler.
+      if (session.backend === 'webgpu' && !out.every(Number.isFinite)) throw new Error('non-finite logits');
+      return out;
     } catch (err) {
       if (session.backend !== 'webgpu') throw err;
       await switchToWasm(`WebGPU forward pass failed: ${messageOf(err)}`);

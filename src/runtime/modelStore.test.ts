@@ -29,8 +29,13 @@ class MemoryCache {
       headers: [...res.headers],
     });
   }
-  async delete(req: RequestInfo | URL): Promise<boolean> {
-    return this.entries.delete(MemoryCache.key(req));
+  async delete(req: RequestInfo | URL, opts?: CacheQueryOptions): Promise<boolean> {
+    const want = MemoryCache.key(req, opts?.ignoreSearch);
+    let removed = false;
+    for (const k of [...this.entries.keys()]) {
+      if (MemoryCache.key(k, opts?.ignoreSearch) === want) removed = this.entries.delete(k) || removed;
+    }
+    return removed;
   }
   async keys(): Promise<Request[]> {
     return [...this.entries.keys()].map((k) => new Request(k));
@@ -42,6 +47,9 @@ class MemoryCacheStorage {
   async open(name: string) {
     if (!this.caches.has(name)) this.caches.set(name, new MemoryCache());
     return this.caches.get(name)!;
+  }
+  async keys(): Promise<string[]> {
+    return [...this.caches.keys()];
   }
   async match(req: RequestInfo | URL, opts?: CacheQueryOptions) {
     for (const c of this.caches.values()) {
@@ -209,6 +217,20 @@ describe('loadFile', () => {
     pre.entries.set(URL_, { body: content.slice(0, 100), headers: [] });
     const got = await loadFile(spec, t.onProgress, t.deps);
     expect(got.fromCache).toBe(false);
+    expect(t.calls()).toBe(1);
+    // Deleted, so the service worker can no longer answer a retry with the same bad bytes.
+    expect(pre.entries.size).toBe(0);
+  });
+
+  it('downloads anyway when the Cache API itself throws', async () => {
+    const spec = await specFor(content);
+    const t = setup(() => new Response(body([content])));
+    const ours = await t.storage.open(MODEL_CACHE);
+    ours.match = async () => {
+      throw new Error('SecurityError: storage is disabled');
+    };
+    const got = await loadFile(spec, t.onProgress, t.deps);
+    expect(got.data).toEqual(content);
     expect(t.calls()).toBe(1);
   });
 

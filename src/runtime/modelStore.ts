@@ -130,15 +130,20 @@ export async function loadFile(spec: FileSpec, onProgress: Progress, deps: Store
   const key = cacheKey(spec);
 
   if (cache) {
-    const hit = await cache.match(key);
-    if (hit) {
-      const data = await readCached(hit, deps, spec);
-      if (data) {
-        onProgress('cache', data.byteLength, data.byteLength);
-        return { data, fromCache: true, stored: true };
+    try {
+      const hit = await cache.match(key);
+      if (hit) {
+        const data = await readCached(hit, deps, spec);
+        if (data) {
+          onProgress('cache', data.byteLength, data.byteLength);
+          return { data, fromCache: true, stored: true };
+        }
+        // Damaged on disk (or written by a broken build): drop it and fetch again.
+        await cache.delete(key);
       }
-      // Damaged on disk (or written by a broken build): drop it and fetch again.
-      await cache.delete(key);
+    } catch {
+      // The cache is an optimisation: a broken Cache API (private mode, damaged storage) must not
+      // stop the model from loading over the network.
     }
   }
 
@@ -152,6 +157,9 @@ export async function loadFile(spec: FileSpec, onProgress: Progress, deps: Store
         onProgress('cache', data.byteLength, data.byteLength);
         return { data, fromCache: true, stored: true };
       }
+      // A damaged precache entry would answer the download below with the same bad bytes, and
+      // Retry would fail forever: delete it so the service worker goes to the network.
+      if (pre) for (const name of await deps.caches.keys()) await (await deps.caches.open(name)).delete(spec.url, { ignoreSearch: true });
     } catch {
       // A cache we cannot read is the same as no cache.
     }

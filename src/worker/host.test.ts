@@ -115,7 +115,7 @@ describe('load', () => {
     await t.host.idle();
     const ready = t.out.at(-1)!;
     expect(ready).toMatchObject({ type: 'ready', backend: 'wasm' });
-    expect((ready as { reason: string }).reason).toMatch(/^WebGPU warm-up failed: .+; using WASM$/);
+    expect((ready as { reason: string }).reason).toMatch(/^WebGPU could not start \(.+\); using WASM$/);
   });
 
   it('passes a store error on with its code and action, and a second load works', async () => {
@@ -229,5 +229,34 @@ describe('generate', () => {
     t.host.handle({ type: 'cancel', runId: 99 });
     await t.host.idle();
     expect(t.out).toEqual([]);
+  });
+
+  it('a generate sent while a reload waits for the old run is answered busy, never dropped', async () => {
+    const t = await loaded({
+      react: (m, host) => {
+        if (m.type === 'frame' && m.runId === 1 && m.frame.step === 1) {
+          host.handle({ type: 'load', backend: 'wasm' });
+          host.handle(gen(2, prompt('Alice', 4), greedy(2)));
+        }
+      },
+    });
+    t.host.handle(gen(1, prompt('The king', 12), greedy(12)));
+    await t.host.idle();
+    expect(t.out.find((m) => m.type === 'error' && m.runId === 2)).toMatchObject({ code: 'busy' });
+    expect(t.types()).toContain('cancelled');
+    expect(t.types().at(-1)).toBe('ready');
+    t.out.length = 0;
+    t.host.handle(gen(3, prompt('Alice', 4), greedy(2)));
+    await t.host.idle();
+    expect(t.types()).toEqual(['started', 'frame', 'frame', 'done']);
+  });
+
+  it('a template with nothing to generate is a bad request with a hint, not an empty run', async () => {
+    const t = await loaded();
+    t.host.handle(gen(5, [{ kind: 'text', text: 'No blank here.' }], greedy(4)));
+    await t.host.idle();
+    expect(t.out).toHaveLength(1);
+    expect(t.out[0]).toMatchObject({ type: 'error', runId: 5, code: 'bad-request' });
+    expect((t.out[0] as { message: string }).message).toMatch(/\[___\]/);
   });
 });

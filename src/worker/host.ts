@@ -159,6 +159,7 @@ export function createHost(deps: HostDeps): { handle(msg: WorkerIn): void; idle(
       const canvas = buildCanvas(req.segments, m.tokenizer.encode, mask, m.config.context);
       let masked = 0;
       for (let i = 0; i < canvas.fixed.length; i++) if (!canvas.fixed[i]) masked++;
+      if (masked === 0) throw new Error('There is nothing to generate: add a length, or a blank such as [___] to the text');
       const { settings, warnings } = normalizeSettings(req.settings ?? {}, masked);
       for (const w of warnings) deps.post({ type: 'notice', message: w });
       return { runId: req.runId, canvas, settings, masked };
@@ -235,7 +236,9 @@ export function createHost(deps: HostDeps): { handle(msg: WorkerIn): void; idle(
       }
       case 'generate': {
         const req = msg.request;
-        if (!model) {
+        // While a load is under way (even one still waiting for the old run to stop) the model is
+        // about to change: answer now rather than queue a request that nothing would start.
+        if (!model || loading) {
           deps.post(
             loading
               ? { type: 'error', runId: req.runId, code: 'busy', message: 'The model is still loading.', action: 'Wait until it is ready' }
