@@ -182,6 +182,9 @@ export function createHost(deps: HostDeps): { handle(msg: WorkerIn): void; idle(
         steps++;
         ids = frame.ids;
         deps.post({ type: 'frame', runId: p.runId, frame });
+        // ORT's run() settles with microtasks only, so without a macrotask turn a queued `cancel`
+        // (or replacing `generate`) message would not be read until the whole run had ended.
+        await new Promise((r) => setTimeout(r, 0));
       }
       if (abort.signal.aborted) {
         deps.post({ type: 'cancelled', runId: p.runId });

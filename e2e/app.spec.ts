@@ -1,0 +1,149 @@
+// The rest of the page: the backend it says it uses, errors with Retry, settings during a run,
+// the comparison, keyboard use and the 375 px layout.
+import { test, expect } from './fixtures';
+import { countState, generatedText, openApp, runToEnd, setControls, stepCounter } from './helpers';
+
+test('without WebGPU the app falls back to WASM and says why', async ({ page }) => {
+  await openApp(page);
+  const backend = page.getByTestId('backend');
+  await expect(backend).toContainText('wasm');
+  await expect(backend).not.toContainText(/^\s*webgpu/);
+  // The reason names what was missing.
+  await expect(backend).toContainText(/webgpu/i);
+});
+
+test('a failed download shows the error and Retry loads the model, keeping the prompt', async ({ page, context }) => {
+  await context.route('**/*.onnx', (route) => route.fulfill({ status: 503, body: 'unavailable' }));
+  await page.goto('/');
+  await page.getByTestId('prompt').fill('Do not lose me');
+  await expect(page.getByTestId('engine-error')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('retry')).toBeVisible();
+  await expect(page.getByTestId('generate')).toBeDisabled();
+
+  await context.unroute('**/*.onnx');
+  await page.getByTestId('retry').click();
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('prompt')).toHaveValue('Do not lose me');
+  await setControls(page, { length: 16, steps: 4 });
+  await runToEnd(page);
+});
+
+test('a corrupt model is reported as such, and a reload keeps what was typed', async ({ page, context }) => {
+  await context.route('**/*.onnx', (route) => route.fulfill({ status: 200, body: Buffer.alloc(4096, 7) }));
+  await page.goto('/');
+  await page.getByTestId('prompt').fill('Still here after a reload');
+  await expect(page.getByTestId('engine-error')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('engine-error')).toContainText(/corrupt|damaged|check|hash|sha/i);
+  await context.unroute('**/*.onnx');
+  await page.reload();
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('prompt')).toHaveValue('Still here after a reload');
+});
+
+test('changing a control during a run says it applies to the next run, and the run keeps its own', async ({ page }) => {
+  // Record whether the "next run" note ever showed: the run may end before a poll sees it.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __note: string };
+    w.__note = '';
+    new MutationObserver(() => {
+      const t = document.querySelector('.next-run')?.textContent;
+      if (t) w.__note = t;
+    }).observe(document, { subtree: true, childList: true });
+  });
+  await openApp(page);
+  await setControls(page, { prompt: 'In the morning', length: 56, steps: 56, temperature: 0.8, seed: 21 });
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/^Running/);
+  await page.getByTestId('temperature').fill('1.5');
+  const [, total] = await stepCounter(page);
+  expect(total).toBe(56);
+  // Scrub back to the start while it runs: the canvas stays there, the run goes on.
+  await page.getByTestId('timeline').focus();
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('timeline-step')).toHaveText('0');
+  await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
+  expect(await stepCounter(page)).toEqual([56, 56]);
+  expect(await countState(page, 'resolved')).toBe(0);
+  await page.getByTestId('timeline-live').click();
+  await expect(page.getByTestId('timeline-step')).toHaveText('56');
+  expect(await countState(page, 'masked')).toBe(0);
+  await expect(page.getByTestId('temperature')).toHaveValue('1.5');
+  expect(await page.evaluate(() => (window as unknown as { __note: string }).__note)).toMatch(/next run/);
+  // The run kept temperature 0.8: the same seed at 0.8, untouched, gives the same text.
+  const during = await generatedText(page);
+  await setControls(page, { temperature: 0.8 });
+  await runToEnd(page);
+  expect(await generatedText(page)).toBe(during);
+});
+
+test('impossible values get a message and are clamped', async ({ page }) => {
+  await openApp(page);
+  await setControls(page, { length: 16 });
+  await page.getByTestId('steps').fill('500');
+  await expect(page.getByTestId('settings-warnings')).toContainText('16');
+  await page.getByTestId('temperature').fill('-2');
+  await page.getByTestId('temperature').blur();
+  await expect(page.getByTestId('temperature')).toHaveValue('0');
+  await expect(page.getByText(/temperature -2 is negative/)).toBeVisible();
+  await runToEnd(page);
+  expect(await stepCounter(page)).toEqual([16, 16]);
+});
+
+test('compare runs diffusion order, then left to right, and shows both forward-pass counts', async ({ page }) => {
+  await openApp(page);
+  await setControls(page, { prompt: 'A bird', length: 24, steps: 6, temperature: 0.8, seed: 2 });
+  await page.getByTestId('compare').click();
+  await expect(page.getByTestId('ltr-passes')).toHaveText('24', { timeout: 90_000 });
+  await expect(page.getByTestId('diffusion-passes')).toHaveText('6');
+});
+
+test('keyboard only: type, generate with Ctrl+Enter, inspect a token', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('length').fill('16');
+  await page.getByTestId('steps').fill('4');
+  await page.getByTestId('prompt').focus();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('Once there was');
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
+  // One tab stop for the canvas; arrows move between tokens; focus shows the step and confidence.
+  const first = page.locator('[data-testid="token"][tabindex="0"]');
+  await expect(first).toHaveCount(1);
+  await first.focus();
+  await expect(page.getByTestId('inspector')).toContainText(/resolved at step [1-4] of 4, confidence \d+%/);
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('inspector')).toContainText('Token');
+  await expect(page.locator('[data-testid="token"]').nth(1)).toBeFocused();
+  await expect(page.locator('[data-testid="token"]').nth(1)).toHaveAttribute('title', /resolved at step \d+ of 4/);
+  // Every control the tests use has a label.
+  for (const id of ['prompt', 'generate', 'stop', 'steps', 'temperature', 'seed', 'strategy', 'length', 'timeline']) {
+    const name = await page.getByTestId(id).evaluate((el) => {
+      const e = el as HTMLInputElement;
+      return (e.labels?.[0]?.textContent ?? '') + (e.getAttribute('aria-label') ?? '') + (e.textContent ?? '');
+    });
+    expect(name.trim(), `label of ${id}`).not.toBe('');
+  }
+});
+
+test('works at 375 px wide without sideways scrolling', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  await openApp(page);
+  await setControls(page, { prompt: 'Once upon a time there was a very long word: extraordinarily', length: 48, steps: 8 });
+  await runToEnd(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await expect(page.getByTestId('generate')).toBeInViewport();
+});
+
+test('a worker that fails to start shows an error, and Retry starts a new one', async ({ page, context }) => {
+  await context.route(/unmask\.worker-[^/]*\.js$/, (route) => route.fulfill({ status: 404, body: '' }));
+  await page.goto('/');
+  await page.getByTestId('prompt').fill('Typed before the crash');
+  await expect(page.getByTestId('engine-error')).toContainText(/worker/i, { timeout: 60_000 });
+  await context.unroute(/unmask\.worker-[^/]*\.js$/);
+  await page.getByTestId('retry').click();
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('prompt')).toHaveValue('Typed before the crash');
+  await setControls(page, { length: 16, steps: 4 });
+  await runToEnd(page);
+});

@@ -1,0 +1,57 @@
+// What a person does with the app, as functions the specs share.
+import { expect, type Page } from '@playwright/test';
+
+export interface RunOptions {
+  prompt?: string;
+  length?: number;
+  steps?: number;
+  temperature?: number;
+  seed?: number;
+  strategy?: string;
+}
+
+/** Opens the app and waits until the model is loaded and a backend chosen. */
+export async function openApp(page: Page, path = '/') {
+  await page.goto(path);
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+}
+
+export async function setControls(page: Page, o: RunOptions) {
+  if (o.prompt !== undefined) await page.getByTestId('prompt').fill(o.prompt);
+  if (o.length !== undefined) await page.getByTestId('length').fill(String(o.length));
+  if (o.steps !== undefined) await page.getByTestId('steps').fill(String(o.steps));
+  if (o.temperature !== undefined) await page.getByTestId('temperature').fill(String(o.temperature));
+  if (o.seed !== undefined) await page.getByTestId('seed').fill(String(o.seed));
+  if (o.strategy !== undefined) await page.getByTestId('strategy').selectOption(o.strategy);
+}
+
+/** Clicks Generate and waits for the worker to say the run is done. */
+export async function runToEnd(page: Page) {
+  await expect(page.getByTestId('generate')).toBeEnabled();
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
+}
+
+/** The generated tokens' text in reading order. */
+export async function generatedText(page: Page): Promise<string> {
+  return (await page.getByTestId('token').allTextContents()).join('|');
+}
+
+export async function countState(page: Page, state: 'masked' | 'resolved'): Promise<number> {
+  return page.locator(`[data-testid="token"][data-state="${state}"]`).count();
+}
+
+export async function maxDataStep(page: Page): Promise<number> {
+  const steps = await page
+    .locator('[data-testid="token"][data-state="resolved"]')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-step'))));
+  return steps.length === 0 ? 0 : Math.max(...steps);
+}
+
+/** "step k / S" → [k, S]. */
+export async function stepCounter(page: Page): Promise<[number, number]> {
+  const text = (await page.getByTestId('step-counter').textContent()) ?? '';
+  const m = /step (\d+) \/ (\d+)/.exec(text);
+  if (!m) throw new Error(`unexpected step counter "${text}"`);
+  return [Number(m[1]), Number(m[2])];
+}

@@ -1,0 +1,71 @@
+// The installable, offline app: a valid manifest with real icons, a service worker that controls
+// the page, and a run with the network off.
+import { test, expect } from './fixtures';
+import { openApp, runToEnd, setControls } from './helpers';
+
+test.use({ serviceWorkers: 'allow' });
+
+/** Waits until the service worker has precached everything and is active. */
+async function waitForServiceWorker(page: import('@playwright/test').Page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(buf: Buffer): [number, number] {
+  expect(buf.subarray(1, 4).toString('latin1')).toBe('PNG');
+  return [buf.readUInt32BE(16), buf.readUInt32BE(20)];
+}
+
+test('the manifest is valid and the service worker controls the page', async ({ page }) => {
+  await openApp(page);
+  const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+  expect(href).toBeTruthy();
+  const res = await page.request.get(new URL(href!, page.url()).href);
+  expect(res.ok()).toBe(true);
+  const manifest = await res.json();
+  expect(manifest.name).toBe('Unmask — watch a diffusion language model write');
+  expect(manifest.short_name).toBe('Unmask');
+  expect(manifest.description.length).toBeGreaterThan(20);
+  expect(manifest.display).toBe('standalone');
+  expect(manifest.start_url).toBeTruthy();
+  expect(manifest.theme_color).toMatch(/^#[0-9a-f]{6}$/i);
+  expect(manifest.background_color).toMatch(/^#[0-9a-f]{6}$/i);
+
+  const want = [
+    { sizes: '192x192', purpose: 'any' },
+    { sizes: '512x512', purpose: 'any' },
+    { sizes: '512x512', purpose: 'maskable' },
+  ];
+  for (const w of want) {
+    const icon = manifest.icons.find((i: { sizes: string; purpose?: string }) => i.sizes === w.sizes && (i.purpose ?? 'any') === w.purpose);
+    expect(icon, `icon ${w.sizes} ${w.purpose}`).toBeTruthy();
+    expect(icon.type).toBe('image/png');
+    const img = await page.request.get(new URL(icon.src, res.url()).href);
+    expect(img.ok()).toBe(true);
+    const side = Number(w.sizes.split('x')[0]);
+    expect(pngSize(await img.body())).toEqual([side, side]);
+  }
+
+  await waitForServiceWorker(page);
+  await page.reload();
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+  expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  // The page stays cross-origin isolated under the service worker (ORT's threads need it).
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await expect(page.getByTestId('install')).toBeAttached();
+});
+
+test('offline after the first visit: reload and generate', async ({ page, context }) => {
+  await openApp(page);
+  await waitForServiceWorker(page);
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('load-status')).toContainText('loaded from cache');
+  await setControls(page, { prompt: 'Far away', length: 32, steps: 8, temperature: 0.8, seed: 4 });
+  await runToEnd(page);
+  await expect(page.locator('[data-testid="token"][data-state="resolved"]')).toHaveCount(32);
+  await context.setOffline(false);
+});

@@ -1,0 +1,158 @@
+// A run from first visit to the last step: progress, backend, frames that only ever add tokens,
+// the step count, determinism, Stop, and fill-in-the-blanks.
+import { mkdirSync, copyFileSync } from 'node:fs';
+import { test, expect } from './fixtures';
+import { countState, generatedText, maxDataStep, openApp, runToEnd, setControls, stepCounter } from './helpers';
+
+test('first visit: download progress, backend, and a run that only ever adds tokens', async ({ page }) => {
+  // Record, from the first paint on, the download label and the resolved count after each
+  // DOM change: the run is too fast to sample from outside the page.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __download: string[]; __resolved: number[] };
+    w.__download = [];
+    w.__resolved = [];
+    new MutationObserver(() => {
+      const label = document.querySelector('label[for="load-progress"]')?.textContent;
+      if (label && document.querySelector('[data-testid="download-progress"]')) w.__download.push(label);
+      const n = document.querySelectorAll('[data-testid="token"][data-state="resolved"]').length;
+      if (document.querySelector('[data-testid="token"]') && w.__resolved.at(-1) !== n) w.__resolved.push(n);
+    }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+  await openApp(page);
+  await expect(page.getByTestId('backend')).toContainText(/webgpu|wasm/);
+  await expect(page.getByTestId('load-status')).toContainText(/downloaded \d+\.\d+ MB/);
+  const download = await page.evaluate(() => (window as unknown as { __download: string[] }).__download);
+  expect(download.some((l) => /Downloading the model — [\d.]+ of [\d.]+ MB/.test(l))).toBe(true);
+
+  const length = 48;
+  await setControls(page, { prompt: 'Once upon a time', length, steps: 24, temperature: 0.8, seed: 7 });
+  await page.getByTestId('generate').click();
+  // A screenshot of the run in progress (for the README), once a few steps are in.
+  await expect(page.getByTestId('step-counter')).toHaveText(/step ([4-9]|\d\d+) \/ 24/, { timeout: 60_000 }).catch(() => {});
+  mkdirSync('test-results', { recursive: true });
+  await page.screenshot({ path: 'test-results/run-in-progress.png' });
+  await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
+
+  // The end: every generated slot resolved, no mask left.
+  await expect(page.getByTestId('token')).toHaveCount(length);
+  expect(await countState(page, 'masked')).toBe(0);
+  expect(await countState(page, 'resolved')).toBe(length);
+
+  // Live frames: the resolved count never went down and passed through values in between.
+  const seen = await page.evaluate(() => (window as unknown as { __resolved: number[] }).__resolved);
+  for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
+  expect(seen.filter((n) => n > 0 && n < length).length).toBeGreaterThan(0);
+
+  // The timeline: step by step from 0, the resolved count strictly grows and no token shows a
+  // step later than the one displayed.
+  const timeline = page.getByTestId('timeline');
+  await timeline.focus();
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('timeline-step')).toHaveText('0');
+  expect(await countState(page, 'resolved')).toBe(0);
+  let previous = 0;
+  for (let k = 1; k <= 24; k++) {
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('timeline-step')).toHaveText(String(k));
+    const n = await countState(page, 'resolved');
+    expect(n).toBeGreaterThan(previous);
+    expect(await maxDataStep(page)).toBe(k);
+    previous = n;
+  }
+  expect(previous).toBe(length);
+
+  // The README's picture: the canvas half-way through, from the timeline.
+  await timeline.focus();
+  await page.keyboard.press('Home');
+  for (let k = 0; k < 12; k++) await page.keyboard.press('ArrowRight');
+  await page.screenshot({ path: 'test-results/run-half-way.png' });
+  mkdirSync('docs', { recursive: true });
+  copyFileSync('test-results/run-in-progress.png', 'docs/screenshot.png');
+});
+
+test('steps = S gives S steps', async ({ page }) => {
+  await openApp(page);
+  for (const steps of [5, 13]) {
+    await setControls(page, { prompt: 'The king', length: 32, steps, temperature: 0.8, seed: 3 });
+    await runToEnd(page);
+    expect(await stepCounter(page)).toEqual([steps, steps]);
+    expect(await maxDataStep(page)).toBe(steps);
+    expect(await page.getByTestId('forward-passes').textContent()).toBe(String(steps));
+  }
+  // Left to right takes one step per token whatever the steps control says.
+  await setControls(page, { length: 20, steps: 4, strategy: 'left-to-right' });
+  await runToEnd(page);
+  expect(await stepCounter(page)).toEqual([20, 20]);
+});
+
+test('temperature 0 with the same seed repeats; different seeds at temperature 1 differ', async ({ page }) => {
+  await openApp(page);
+  await setControls(page, { prompt: 'She looked at the', length: 32, steps: 8, temperature: 0, seed: 11 });
+  await runToEnd(page);
+  const first = await generatedText(page);
+  await runToEnd(page);
+  expect(await generatedText(page)).toBe(first);
+
+  await setControls(page, { temperature: 1, seed: 1 });
+  await runToEnd(page);
+  const seed1 = await generatedText(page);
+  await setControls(page, { seed: 2 });
+  await runToEnd(page);
+  expect(await generatedText(page)).not.toBe(seed1);
+});
+
+test('Stop in the middle stops the run, and a new run then works', async ({ page }) => {
+  await openApp(page);
+  await setControls(page, { prompt: 'It was', length: 56, steps: 56, temperature: 0.8, seed: 5 });
+  // Press Stop from inside the page as soon as step 2 is on screen: the run may be fast.
+  await page.evaluate(() => {
+    const obs = new MutationObserver(() => {
+      const text = document.querySelector('[data-testid="step-counter"]')?.textContent ?? '';
+      const m = /step (\d+) \//.exec(text);
+      if (m && Number(m[1]) >= 2) {
+        obs.disconnect();
+        document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+      }
+    });
+    obs.observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/^Stopped/, { timeout: 30_000 });
+  const [k, total] = await stepCounter(page);
+  expect(total).toBe(56);
+  expect(k).toBeGreaterThanOrEqual(2);
+  expect(k).toBeLessThan(56);
+  expect(await countState(page, 'masked')).toBeGreaterThan(0);
+  await expect(page.getByTestId('stop')).toBeDisabled();
+
+  // A new run starts from scratch and finishes.
+  await setControls(page, { length: 32, steps: 8 });
+  await runToEnd(page);
+  expect(await stepCounter(page)).toEqual([8, 8]);
+  expect(await countState(page, 'masked')).toBe(0);
+});
+
+test('fill in the blanks keeps every given word in place', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('mode-fill').check();
+  await page.getByTestId('blank-length').fill('6');
+  await page.getByTestId('prompt').fill('The old [___] sat on the [4] and [___] .');
+  await setControls(page, { steps: 6, temperature: 0.8, seed: 9 });
+  await runToEnd(page);
+
+  // Slot kinds in reading order: given text, 6 tokens, given, 4, given, 6, given.
+  const kinds = await page
+    .locator('[data-testid="token"], [data-testid="prompt-token"]')
+    .evaluateAll((els) => els.map((e) => (e.getAttribute('data-testid') === 'token' ? 'T' : 'G')).join(''));
+  expect(kinds).toMatch(/^G+T{6}G+T{4}G+T{6}G+$/);
+  expect(await countState(page, 'masked')).toBe(0);
+  // The given words, unchanged and in order (spaces before a blank are the tokenizer's business).
+  const given = (await page.getByTestId('prompt-token').allTextContents()).join('');
+  expect(given).toBe('The old sat on the and .');
+
+  // And they were there from step 0 on.
+  await page.getByTestId('timeline').focus();
+  await page.keyboard.press('Home');
+  expect((await page.getByTestId('prompt-token').allTextContents()).join('')).toBe(given);
+  expect(await countState(page, 'masked')).toBe(16);
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_FORM, type FormState } from './form';
+import { decodeShare, encodeShare } from './share';
+
+const form = (patch: Partial<FormState>): FormState => ({
+  ...DEFAULT_FORM,
+  ...patch,
+  settings: { ...DEFAULT_FORM.settings, ...(patch.settings ?? {}) },
+});
+
+describe('share links', () => {
+  it('round-trips a prompt-mode form with every setting', () => {
+    const f = form({
+      prompt: 'Once upon a time & "then" #1\nnext line',
+      length: 40,
+      settings: {
+        ...DEFAULT_FORM.settings,
+        steps: 12,
+        temperature: 0,
+        topK: 7,
+        topP: 0.5,
+        seed: 4242,
+        schedule: 'cosine',
+        strategy: 'blocks',
+        blockLength: 5,
+        blockStrategy: 'entropy',
+        repetitionPenalty: 1.3,
+        repetitionWindow: 9,
+      },
+    });
+    expect(decodeShare('#' + encodeShare(f), DEFAULT_FORM)).toEqual(f);
+  });
+
+  it('round-trips a fill-mode template and keeps the base prompt', () => {
+    const base = form({ prompt: 'kept' });
+    const f = form({ mode: 'fill', template: 'A [___] and a [12].', blankLength: 5, prompt: 'kept' });
+    const back = decodeShare(encodeShare(f), base);
+    expect(back?.mode).toBe('fill');
+    expect(back?.template).toBe('A [___] and a [12].');
+    expect(back?.blankLength).toBe(5);
+    expect(back?.prompt).toBe('kept');
+  });
+
+  it('is not a share link without a mode', () => {
+    expect(decodeShare('#section-2', DEFAULT_FORM)).toBeNull();
+    expect(decodeShare('', DEFAULT_FORM)).toBeNull();
+  });
+
+  it('keeps base values for fields that are not numbers', () => {
+    const back = decodeShare('#mode=prompt&prompt=hi&steps=lots&seed=', DEFAULT_FORM);
+    expect(back?.prompt).toBe('hi');
+    expect(back?.settings.steps).toBe(DEFAULT_FORM.settings.steps);
+    expect(back?.settings.seed).toBe(DEFAULT_FORM.settings.seed);
+  });
+});

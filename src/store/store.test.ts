@@ -1,0 +1,161 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { WorkerIn, WorkerOut } from '../worker/protocol';
+import { isBusy, useApp, type EngineClient } from './store';
+
+// A stand-in for the worker: records what the store sends and lets the test answer.
+function fakeClient() {
+  const sent: WorkerIn[] = [];
+  let listener: ((m: WorkerOut) => void) | null = null;
+  let terminated = false;
+  const client: EngineClient = {
+    send: (m) => sent.push(m),
+    subscribe(cb) {
+      listener = cb;
+      return () => (listener = null);
+    },
+    terminate: () => (terminated = true),
+  };
+  return { client, sent, emit: (m: WorkerOut) => listener?.(m), isTerminated: () => terminated };
+}
+
+const model = {
+  name: 'test',
+  vocabSize: 10,
+  context: 16,
+  params: 1,
+  pieces: ['[PAD]', '[MASK]', '[EOS]', 'a', 'b', 'c'],
+  maskId: 1,
+  fromCache: false,
+};
+
+function ready() {
+  const f = fakeClient();
+  useApp.getState().connect(() => f.client, 'wasm');
+  f.emit({ type: 'ready', backend: 'wasm', reason: 'test', model });
+  return f;
+}
+
+function lastGenerate(sent: WorkerIn[]) {
+  const g = sent.filter((m) => m.type === 'generate').at(-1);
+  if (!g || g.type !== 'generate') throw new Error('no generate sent');
+  return g.request;
+}
+
+function frame(runId: number, step: number, ids: number[], resolved: number[]): WorkerOut {
+  return {
+    type: 'frame',
+    runId,
+    frame: { step, totalSteps: 2, ids: Int32Array.from(ids), resolved, confidences: resolved.map(() => 0.5), forwardMs: 1 },
+  };
+}
+
+const stats = { steps: 2, forwardPasses: 2, totalMs: 10, msPerStep: 5, tokensPerSecond: 200, generatedTokens: 2 };
+
+beforeEach(() => {
+  useApp.setState({ run: null, pending: null, compare: null, runError: null, view: null, autoRun: false });
+  useApp.getState().setForm({ mode: 'prompt', prompt: 'hi', length: 2 });
+  useApp.getState().setSettings({ steps: 2, temperature: 0 });
+});
+
+describe('store', () => {
+  it('loads with the chosen backend and mirrors progress and ready', () => {
+    const f = fakeClient();
+    useApp.getState().connect(() => f.client, 'wasm');
+    expect(f.sent[0]).toEqual({ type: 'load', backend: 'wasm' });
+    f.emit({ type: 'progress', phase: 'download', loaded: 5, total: 10 });
+    expect(useApp.getState().engine).toMatchObject({ status: 'loading', downloadedBytes: 5 });
+    f.emit({ type: 'ready', backend: 'wasm', reason: 'no gpu', model });
+    expect(useApp.getState().engine).toMatchObject({ status: 'ready', backend: 'wasm', reason: 'no gpu' });
+  });
+
+  it('a run exists only once the worker says started, and follows its frames to done', () => {
+    const f = ready();
+    useApp.getState().generate();
+    const req = lastGenerate(f.sent);
+    expect(req.segments).toEqual([{ kind: 'text', text: 'hi' }, { kind: 'blank', length: 2 }]);
+    expect(req.settings.steps).toBe(2);
+    expect(useApp.getState().run).toBeNull();
+    expect(isBusy(useApp.getState())).toBe(true);
+    // A second Generate while busy sends nothing.
+    useApp.getState().generate();
+    expect(f.sent.filter((m) => m.type === 'generate')).toHaveLength(1);
+
+    f.emit({ type: 'started', runId: req.runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
+    f.emit(frame(req.runId + 99, 1, [3, 4, 1], [1])); // another run's frame: ignored
+    expect(useApp.getState().run?.frames).toHaveLength(0);
+    f.emit(frame(req.runId, 1, [3, 4, 1], [1]));
+    f.emit(frame(req.runId, 2, [3, 4, 5], [2]));
+    f.emit({ type: 'done', runId: req.runId, text: 'hibc', ids: Int32Array.from([3, 4, 5]), stats });
+    const run = useApp.getState().run!;
+    expect(run.status).toBe('done');
+    expect(Array.from(run.resolvedAt)).toEqual([0, 1, 2]);
+    expect(isBusy(useApp.getState())).toBe(false);
+  });
+
+  it('Stop sends cancel for the running run and the run ends as cancelled', () => {
+    const f = ready();
+    useApp.getState().generate();
+    const { runId } = lastGenerate(f.sent);
+    f.emit({ type: 'started', runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
+    f.emit(frame(runId, 1, [3, 4, 1], [1]));
+    useApp.getState().stop();
+    expect(f.sent.at(-1)).toEqual({ type: 'cancel', runId });
+    // Still running until the worker confirms.
+    expect(useApp.getState().run?.status).toBe('running');
+    f.emit({ type: 'cancelled', runId });
+    expect(useApp.getState().run?.status).toBe('cancelled');
+  });
+
+  it('a bad request is a run error, not an engine error', () => {
+    const f = ready();
+    useApp.getState().generate();
+    const { runId } = lastGenerate(f.sent);
+    f.emit({ type: 'error', runId, code: 'bad-request', message: 'Too long.', action: 'Shorten it' });
+    expect(useApp.getState().runError).toMatch(/Too long/);
+    expect(useApp.getState().engine.status).toBe('ready');
+    expect(isBusy(useApp.getState())).toBe(false);
+  });
+
+  it('an error about another request leaves the running run alone', () => {
+    const f = ready();
+    useApp.getState().generate();
+    const { runId } = lastGenerate(f.sent);
+    f.emit({ type: 'started', runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
+    f.emit({ type: 'error', runId: runId + 1, code: 'busy', message: 'The model is still loading.', action: 'Wait' });
+    expect(useApp.getState().run?.status).toBe('running');
+    expect(useApp.getState().runError).toMatch(/still loading/);
+    f.emit({ type: 'error', runId, code: 'internal', message: 'boom', action: 'Reload' });
+    expect(useApp.getState().run?.status).toBe('failed');
+  });
+
+  it('an engine error keeps the form, and Retry starts a new worker and loads again', () => {
+    const f = ready();
+    useApp.getState().setForm({ prompt: 'keep me' });
+    f.emit({ type: 'error', code: 'internal', message: 'crashed', action: 'Reload' });
+    expect(useApp.getState().engine.status).toBe('error');
+    const g = fakeClient();
+    useApp.getState().connect(() => g.client, 'wasm');
+    expect(f.isTerminated()).toBe(true);
+    expect(g.sent[0]).toEqual({ type: 'load', backend: 'wasm' });
+    expect(useApp.getState().form.prompt).toBe('keep me');
+  });
+
+  it('compare runs diffusion first, then left to right with the same prompt and seed', () => {
+    const f = ready();
+    useApp.getState().setSettings({ strategy: 'left-to-right', seed: 42 });
+    useApp.getState().startCompare();
+    const first = lastGenerate(f.sent);
+    expect(first.settings.strategy).toBe('confidence');
+    f.emit({ type: 'started', runId: first.runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 1 });
+    f.emit({ type: 'done', runId: first.runId, text: 'x', ids: Int32Array.from([3, 4, 5]), stats: { ...stats, forwardPasses: 1 } });
+    const second = lastGenerate(f.sent);
+    expect(second.runId).not.toBe(first.runId);
+    expect(second.settings).toEqual({ ...first.settings, strategy: 'left-to-right' });
+    expect(second.segments).toEqual(first.segments);
+    f.emit({ type: 'started', runId: second.runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
+    f.emit({ type: 'done', runId: second.runId, text: 'y', ids: Int32Array.from([3, 4, 5]), stats });
+    const c = useApp.getState().compare!;
+    expect(c.phase).toBe('done');
+    expect([c.diffusion?.forwardPasses, c.leftToRight?.forwardPasses]).toEqual([1, 2]);
+  });
+});

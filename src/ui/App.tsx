@@ -1,0 +1,84 @@
+// The page: what diffusion LMs do in one line, the model's state, the prompt, the canvas with its
+// live numbers and timeline, the comparison, sharing, and the settings.
+import { useEffect, useState } from 'react';
+import { useApp } from '../store/store';
+import { Canvas, Legend } from './Canvas';
+import { ComparePanel } from './ComparePanel';
+import { Controls } from './Controls';
+import { EngineStatus } from './EngineStatus';
+import { PromptPanel } from './PromptPanel';
+import { InstallButton, UpdatePrompt } from './Pwa';
+import { RunStats } from './RunStats';
+import { SharePanel } from './SharePanel';
+import { Timeline } from './Timeline';
+
+function LiveRegion() {
+  const announcement = useApp((s) => s.announcement);
+  return (
+    <div className="sr-only" role="status" aria-live="polite" data-testid="announcer">
+      {announcement}
+    </div>
+  );
+}
+
+export function App() {
+  const status = useApp((s) => s.engine.status);
+  // The service worker registers once the first load has settled (see UpdatePrompt).
+  const [registerSw, setRegisterSw] = useState(false);
+  useEffect(() => {
+    if (status === 'ready' || status === 'error') setRegisterSw(true);
+  }, [status]);
+  // Escape stops a run from anywhere on the page.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') useApp.getState().stop();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <>
+      <header className="top">
+        <div className="title">
+          <h1>Unmask</h1>
+          <p className="tagline">
+            A diffusion language model does not write left to right: it starts from a row of masked blanks and fills
+            in the ones it is surest of first, over a few steps. Watch one do it, in your browser.
+          </p>
+        </div>
+        <div className="top-side">
+          <EngineStatus />
+          <InstallButton />
+        </div>
+      </header>
+      <main className="layout">
+        <div className="main-col">
+          <PromptPanel />
+          <section className="panel output" aria-labelledby="output-title">
+            <h2 id="output-title" className="sr-only">
+              Output
+            </h2>
+            <RunStats />
+            <Canvas />
+            <Timeline />
+            <Legend />
+          </section>
+          <ComparePanel />
+          <SharePanel />
+        </div>
+        <aside className="side-col">
+          <Controls />
+        </aside>
+      </main>
+      <footer className="foot">
+        <p>
+          Runs entirely on this device (WebGPU or WebAssembly). Nothing you type leaves the page. Tiny model: expect
+          odd sentences.
+        </p>
+      </footer>
+      {registerSw && <UpdatePrompt />}
+      <LiveRegion />
+    </>
+  );
+}

@@ -1,0 +1,179 @@
+// The sampler's controls. Every change goes to the form in the store; a run already going on
+// keeps the settings it started with (the worker got a copy), so the panel says so.
+import { normalizeSettings, plannedSteps, type SamplerSettings, type Strategy } from '../engine';
+import { effectiveSettings, maskedCountOf } from '../store/form';
+import { isBusy, useApp } from '../store/store';
+import type { BackendChoice } from '../worker/protocol';
+import { NumberField, type Clamp } from './NumberField';
+
+const STRATEGIES: Array<{ value: Strategy; label: string }> = [
+  { value: 'confidence', label: 'Confidence (most sure first)' },
+  { value: 'margin', label: 'Margin (clearest winner first)' },
+  { value: 'entropy', label: 'Entropy (least uncertain first)' },
+  { value: 'random', label: 'Random order' },
+  { value: 'blocks', label: 'Blocks (left to right, diffusion inside)' },
+  { value: 'left-to-right', label: 'Left to right (like a normal LM)' },
+];
+
+/** Clamps one field the way the engine would, keeping the engine's own sentence. */
+function clampSetting(field: keyof SamplerSettings, value: number): Clamp {
+  const { settings, warnings } = normalizeSettings({ [field]: value } as Partial<SamplerSettings>);
+  return { value: settings[field] as number, note: warnings[0] ?? null };
+}
+
+export function Controls() {
+  const form = useApp((s) => s.form);
+  const busy = useApp(isBusy);
+  const runSettings = useApp((s) => (s.pending?.settings ?? (s.run?.status === 'running' ? s.run.settings : null)));
+  const backendChoice = useApp((s) => s.backendChoice);
+  const setSettings = useApp((s) => s.setSettings);
+  const setBackendChoice = useApp((s) => s.setBackendChoice);
+  const s = form.settings;
+  const masked = maskedCountOf(form);
+  const { settings: effective, warnings } = effectiveSettings(form);
+  const planned = plannedSteps(masked, effective);
+  const changedDuringRun =
+    busy && runSettings !== null && JSON.stringify(effective) !== JSON.stringify(runSettings);
+
+  const field = (key: keyof SamplerSettings) => ({
+    value: s[key] as number,
+    onChange: (v: number) => setSettings({ [key]: v } as Partial<SamplerSettings>),
+    clamp: (v: number) => clampSetting(key, v),
+  });
+
+  return (
+    <section className="panel controls" aria-labelledby="controls-title">
+      <h2 id="controls-title">Settings</h2>
+      {changedDuringRun && (
+        <p className="next-run" role="status">
+          Changes apply to the next run; the current run keeps its settings.
+        </p>
+      )}
+      <NumberField
+        label="Steps"
+        testId="steps"
+        {...field('steps')}
+        min={1}
+        step={1}
+        slider={{ min: 1, max: Math.max(masked, 1), step: 1 }}
+        hint={
+          effective.strategy === 'left-to-right'
+            ? `Left to right takes one step per token: ${planned} steps.`
+            : `${planned} step${planned === 1 ? '' : 's'} for ${masked} masked tokens.`
+        }
+      />
+      <NumberField
+        label="Temperature"
+        testId="temperature"
+        {...field('temperature')}
+        min={0}
+        step={0.05}
+        slider={{ min: 0, max: 2, step: 0.05 }}
+        hint="0 always picks the most likely token (greedy)."
+      />
+      <div className="field">
+        <label htmlFor="strategy">Unmasking order</label>
+        <select
+          id="strategy"
+          data-testid="strategy"
+          value={s.strategy}
+          onChange={(e) => setSettings({ strategy: e.target.value as Strategy })}
+        >
+          {STRATEGIES.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {s.strategy === 'blocks' && (
+        <>
+          <NumberField label="Block length" testId="block-length" {...field('blockLength')} min={1} step={1} />
+          <div className="field">
+            <label htmlFor="block-strategy">Order inside a block</label>
+            <select
+              id="block-strategy"
+              data-testid="block-strategy"
+              value={s.blockStrategy}
+              onChange={(e) => setSettings({ blockStrategy: e.target.value as SamplerSettings['blockStrategy'] })}
+            >
+              {STRATEGIES.slice(0, 4).map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        </>
+      )}
+      <div className="seed-row">
+        <NumberField label="Seed" testId="seed" {...field('seed')} min={0} step={1} />
+        <button
+          type="button"
+          className="dice"
+          data-testid="dice"
+          aria-label="Random seed"
+          title="Random seed"
+          onClick={() => {
+            const a = new Uint32Array(1);
+            crypto.getRandomValues(a);
+            setSettings({ seed: a[0] % 2_147_483_647 || 1 });
+          }}
+        >
+          <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <rect x="3" y="3" width="18" height="18" rx="4" fill="none" stroke="currentColor" strokeWidth="2" />
+            <circle cx="8" cy="8" r="1.6" fill="currentColor" />
+            <circle cx="12" cy="12" r="1.6" fill="currentColor" />
+            <circle cx="16" cy="16" r="1.6" fill="currentColor" />
+          </svg>
+        </button>
+      </div>
+      <details className="advanced">
+        <summary>Advanced</summary>
+        <NumberField label="Top-k (0 = off)" testId="top-k" {...field('topK')} min={0} step={1} />
+        <NumberField label="Top-p (1 = off)" testId="top-p" {...field('topP')} min={0} max={1} step={0.01} />
+        <div className="field">
+          <label htmlFor="schedule">Schedule</label>
+          <select
+            id="schedule"
+            data-testid="schedule"
+            value={s.schedule}
+            onChange={(e) => setSettings({ schedule: e.target.value as SamplerSettings['schedule'] })}
+          >
+            <option value="linear">Linear (same count every step)</option>
+            <option value="cosine">Cosine (few first, many at the end)</option>
+          </select>
+        </div>
+        <NumberField
+          label="Repetition penalty (1 = off)"
+          testId="repetition-penalty"
+          {...field('repetitionPenalty')}
+          min={1}
+          step={0.05}
+        />
+        <NumberField label="Repetition window (tokens)" testId="repetition-window" {...field('repetitionWindow')} min={0} step={1} />
+        <div className="field">
+          <label htmlFor="backend-choice">Backend</label>
+          <select
+            id="backend-choice"
+            data-testid="backend-choice"
+            value={backendChoice}
+            disabled={busy}
+            onChange={(e) => setBackendChoice(e.target.value as BackendChoice)}
+          >
+            <option value="auto">Automatic (WebGPU if it works)</option>
+            <option value="webgpu">WebGPU</option>
+            <option value="wasm">WASM (CPU)</option>
+          </select>
+        </div>
+      </details>
+      {warnings.length > 0 && (
+        <ul className="warnings" data-testid="settings-warnings" role="status">
+          {warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,68 @@
+// Where the model stands: download progress (MB of MB), then the backend and why it was chosen,
+// then ready; or the error and a Retry button.
+import { useApp } from '../store/store';
+import { mb } from './format';
+
+const PHASES = {
+  download: 'Downloading the model',
+  cache: 'Loading the model from cache',
+  session: 'Starting the engine',
+} as const;
+
+export function EngineStatus() {
+  const engine = useApp((s) => s.engine);
+  const retry = useApp((s) => s.retry);
+
+  if (engine.status === 'error' && engine.error) {
+    return (
+      <div className="engine error-box" role="alert" data-testid="engine-error">
+        <p>
+          <strong>Something went wrong:</strong> {engine.error.message}
+        </p>
+        {engine.error.action && <p>{engine.error.action}.</p>}
+        <p className="hint">Your prompt and settings are kept.</p>
+        <button type="button" className="primary" data-testid="retry" onClick={retry}>
+          Retry
+        </button>
+      </div>
+    );
+  }
+
+  if (engine.status !== 'ready') {
+    const p = engine.progress;
+    const label = p ? PHASES[p.phase] : 'Starting';
+    const known = p && p.total > 0;
+    return (
+      <div className="engine loading" data-testid="engine-loading">
+        <label htmlFor="load-progress">
+          {label}
+          {p && p.phase === 'download' && known ? ` — ${mb(p.loaded)} of ${mb(p.total)} MB` : '…'}
+        </label>
+        <progress
+          id="load-progress"
+          data-testid={p?.phase === 'download' ? 'download-progress' : 'load-progress'}
+          value={known ? p.loaded : undefined}
+          max={known ? p.total : undefined}
+        />
+      </div>
+    );
+  }
+
+  const m = engine.model!;
+  return (
+    <div className="engine ready">
+      <p data-testid="backend" className="backend">
+        <span className="badge">{engine.backend}</span> {engine.reason}
+      </p>
+      <p className="model-facts" data-testid="load-status">
+        {m.name} · {(m.params / 1e6).toFixed(2)} M parameters · reads {m.context} tokens ·{' '}
+        {m.fromCache ? 'loaded from cache' : `downloaded ${mb(engine.downloadedBytes)} MB`}
+      </p>
+      {engine.notices.map((n, i) => (
+        <p key={i} className="notice" role="status">
+          {n}
+        </p>
+      ))}
+    </div>
+  );
+}

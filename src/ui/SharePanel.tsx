@@ -1,0 +1,64 @@
+// A link that restores the prompt, the mode and every setting (same seed, same run), and a
+// button that copies the generated text.
+import { useState } from 'react';
+import { shareUrl } from '../store/share';
+import { useApp } from '../store/store';
+
+async function copy(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false; // no permission or no clipboard: the text is shown to copy by hand
+  }
+}
+
+export function SharePanel() {
+  const form = useApp((s) => s.form);
+  const text = useApp((s) => (s.run?.status === 'done' ? s.run.text : null));
+  const [link, setLink] = useState<string | null>(null);
+  const [message, setMessage] = useState('');
+
+  return (
+    <section className="panel share" aria-labelledby="share-title">
+      <h2 id="share-title" className="sr-only">
+        Share
+      </h2>
+      <div className="buttons">
+        <button
+          type="button"
+          data-testid="share"
+          onClick={async () => {
+            const url = shareUrl(form, window.location);
+            setLink(url);
+            history.replaceState(null, '', url);
+            setMessage((await copy(url)) ? 'Link copied.' : 'Copy the link below.');
+          }}
+        >
+          Copy share link
+        </button>
+        <button
+          type="button"
+          data-testid="copy-text"
+          disabled={text === null}
+          onClick={async () => setMessage((await copy(text ?? '')) ? 'Text copied.' : 'Could not copy: select the text and copy it.')}
+        >
+          Copy text
+        </button>
+        <span role="status" className="hint">
+          {message}
+        </span>
+      </div>
+      {link && (
+        <input
+          className="share-url"
+          data-testid="share-url"
+          aria-label="Share link"
+          readOnly
+          value={link}
+          onFocus={(e) => e.target.select()}
+        />
+      )}
+    </section>
+  );
+}

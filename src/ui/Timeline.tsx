@@ -1,0 +1,41 @@
+// Scrubs through every step of the last run, also while it goes on. At the right end it follows
+// the live run; anywhere else it stays where it was put.
+import { useApp } from '../store/store';
+
+export function Timeline() {
+  const run = useApp((s) => s.run);
+  const view = useApp((s) => s.view);
+  const setView = useApp((s) => s.setView);
+  const steps = run?.frames.length ?? 0;
+  const shown = view === null ? steps : Math.min(view, steps);
+  const live = view === null;
+  return (
+    <div className="timeline">
+      <label htmlFor="timeline">
+        Timeline: step <output data-testid="timeline-step">{shown}</output> of {run?.totalSteps ?? 0}
+      </label>
+      <div className="field-row">
+        <input
+          id="timeline"
+          type="range"
+          data-testid="timeline"
+          min={0}
+          max={steps}
+          step={1}
+          value={shown}
+          disabled={!run}
+          aria-valuetext={`step ${shown} of ${run?.totalSteps ?? 0}`}
+          onChange={(e) => {
+            const v = Number(e.target.value);
+            // Moving to the newest step of a running run means "follow it again" (but step 0 of
+            // a run with no frame yet is a place to stay).
+            setView(run?.status === 'running' && v >= steps && v > 0 ? null : v);
+          }}
+        />
+        <button type="button" disabled={live} onClick={() => setView(null)} data-testid="timeline-live">
+          {run?.status === 'running' ? 'Follow live' : 'Show last'}
+        </button>
+      </div>
+    </div>
+  );
+}
