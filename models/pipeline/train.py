@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import signal
 import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -219,7 +220,14 @@ def train(run: Path, cfg: TrainConfig, fresh: bool = False, log=print) -> dict:
     win_t0, win_tokens = time.time(), 0
     bucket_sum, bucket_n = np.zeros(5), np.zeros(5)
     model.train()
-    while step < cfg.max_steps and elapsed < cfg.max_minutes * 60:
+    # SIGTERM / Ctrl-C finish the current step, then checkpoint and exit normally: a stop loses nothing.
+    stop = {"signal": None}
+
+    def request_stop(signum, _frame):
+        stop["signal"] = signum
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    while step < cfg.max_steps and elapsed < cfg.max_minutes * 60 and stop["signal"] is None:
         progress = max(step / cfg.max_steps, elapsed / (cfg.max_minutes * 60))
         lr = lr_at(cfg, step, progress)
         for g in opt.param_groups:
@@ -264,6 +272,10 @@ def train(run: Path, cfg: TrainConfig, fresh: bool = False, log=print) -> dict:
         if time.time() - last_ckpt > cfg.ckpt_minutes * 60:
             checkpoint()
             last_ckpt = time.time()
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
+    if stop["signal"] is not None:
+        log(f"stopped by signal {stop['signal']} at step {step}; checkpoint saved, run again to resume")
     vb = validation_bound(model, val_batches, device) if rank == 0 else float("nan")
     checkpoint()
     summary = {"steps": step, "tokens_seen": tokens_seen, "elapsed_s": round(elapsed, 1), "val_bound": vb,

@@ -63,3 +63,21 @@ def test_missing_inputs_end_with_a_message(tmp_path, capsys):
     assert "run the 'tokenizer' stage first" in capsys.readouterr().err
     assert main(["quantize", "--run", str(tmp_path / "none")]) == 2
     assert "run the 'export' stage first" in capsys.readouterr().err
+
+
+def test_sigterm_checkpoints_and_resume_continues(shard_run):
+    import os
+    import signal
+    import threading
+
+    # Stop a long run from outside, as `kill` would; it must save its step and exit cleanly.
+    timer = threading.Timer(3.0, lambda: os.kill(os.getpid(), signal.SIGTERM))
+    timer.start()
+    try:
+        out = train(shard_run, tiny(max_steps=100_000, max_minutes=5, eval_every=10_000), fresh=True, log=lambda *_: None)
+    finally:
+        timer.cancel()
+    saved = load_checkpoint(shard_run / "ckpt.pt")
+    assert 0 < saved["step"] == out["steps"] < 100_000
+    again = train(shard_run, tiny(max_steps=saved["step"] + 2), log=lambda *_: None)
+    assert again["steps"] == saved["step"] + 2
