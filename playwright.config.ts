@@ -1,5 +1,9 @@
 import { defineConfig } from '@playwright/test';
 
+// Without this, Playwright neither reports nor routes the service worker's own requests, and the
+// offline and same-origin checks could not see them (playwright.dev/docs/service-workers-experimental).
+process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
+
 // Debian's Chromium: `npx playwright install` cannot download browsers here.
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const args = [

@@ -28,7 +28,11 @@ export async function setControls(page: Page, o: RunOptions) {
 /** Clicks Generate and waits for the worker to say the run is done. */
 export async function runToEnd(page: Page) {
   await expect(page.getByTestId('generate')).toBeEnabled();
+  // The previous run also shows "Done": wait for a new run id as well, so a Generate that does
+  // nothing cannot pass for a second identical run.
+  const before = await page.getByTestId('canvas').getAttribute('data-run-id');
   await page.getByTestId('generate').click();
+  await expect(page.getByTestId('canvas')).not.toHaveAttribute('data-run-id', before ?? '', { timeout: 90_000 });
   await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
 }
 

@@ -61,11 +61,22 @@ test('offline after the first visit: reload and generate', async ({ page, contex
   await openApp(page);
   await waitForServiceWorker(page);
   await context.setOffline(true);
+  // setOffline does not reach the service worker's own fetches: cut those off too, and count
+  // them, so a file missing from the precache cannot be fetched behind the test's back.
+  const swNetwork: string[] = [];
+  await context.route('**', (route) => {
+    if (route.request().serviceWorker()) {
+      swNetwork.push(route.request().url());
+      return route.abort('internetdisconnected');
+    }
+    return route.continue();
+  });
   await page.reload();
   await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
   await expect(page.getByTestId('load-status')).toContainText('loaded from cache');
   await setControls(page, { prompt: 'Far away', length: 32, steps: 8, temperature: 0.8, seed: 4 });
   await runToEnd(page);
   await expect(page.locator('[data-testid="token"][data-state="resolved"]')).toHaveCount(32);
+  expect(swNetwork, 'service-worker requests that needed the network while offline').toEqual([]);
   await context.setOffline(false);
 });

@@ -1,6 +1,6 @@
 // A run from first visit to the last step: progress, backend, frames that only ever add tokens,
 // the step count, determinism, Stop, and fill-in-the-blanks.
-import { mkdirSync, copyFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { test, expect } from './fixtures';
 import { countState, generatedText, maxDataStep, openApp, runToEnd, setControls, stepCounter } from './helpers';
 
@@ -66,8 +66,6 @@ test('first visit: download progress, backend, and a run that only ever adds tok
   await page.keyboard.press('Home');
   for (let k = 0; k < 12; k++) await page.keyboard.press('ArrowRight');
   await page.screenshot({ path: 'test-results/run-half-way.png' });
-  mkdirSync('docs', { recursive: true });
-  copyFileSync('test-results/run-in-progress.png', 'docs/screenshot.png');
 });
 
 test('steps = S gives S steps', async ({ page }) => {

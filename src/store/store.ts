@@ -211,7 +211,9 @@ export const useApp = create<AppState>()((set, get) => {
         });
         break;
       case 'error': {
-        const forRun = m.runId !== undefined || m.code === 'bad-request' || m.code === 'busy';
+        // bad-request / busy concern one request; anything else (internal, device-lost) means the
+        // engine may be wedged, so it becomes an engine error with Retry (the form is kept either way).
+        const forRun = m.code === 'bad-request' || m.code === 'busy';
         const text = m.action ? `${m.message} ${m.action}.`.replace(/\.\.$/, '.') : m.message;
         // The worker rejects a new request (bad-request, busy) without touching the run that is
         // going on: only an error about that run, or about the engine itself, ends it.
@@ -236,6 +238,7 @@ export const useApp = create<AppState>()((set, get) => {
 
   function open(choice: BackendChoice) {
     if (!factory) return;
+    stopCompare();
     unsubscribe?.();
     client?.terminate();
     client = factory();
@@ -297,6 +300,7 @@ export const useApp = create<AppState>()((set, get) => {
       get().generate();
     },
     stop() {
+      stopCompare();
       const s = get();
       const runId = s.pending?.runId ?? (s.run?.status === 'running' ? s.run.runId : null);
       if (runId !== null && client) client.send({ type: 'cancel', runId });

@@ -58,6 +58,7 @@ const Slot = memo(function Slot({ index, state, piece, step, totalSteps, confide
         data-step={step}
         data-index={index}
         className="slot resolved"
+        role="img"
         style={{ backgroundColor: c.background, color: c.text }}
         title={`“${piece}” — ${info}`}
         aria-label={`${body}: ${info}`}
@@ -153,16 +154,27 @@ export function Canvas() {
     );
   }
   const shown = view === null ? run.frames.length : Math.min(view, run.frames.length);
+  let generatedCount = 0;
+  for (let i = 0; i < run.fixed.length; i++) if (!run.fixed[i]) generatedCount++;
+  // A shorter run than the last one must still leave one token reachable with Tab.
+  const tabStop = Math.min(focusIndex, Math.max(0, generatedCount - 1));
   let generatedIndex = -1;
   return (
     <>
       <div
         className="canvas"
         data-testid="canvas"
+        data-run-id={run.runId}
         ref={box}
         role="group"
         aria-label={`Canvas at step ${shown} of ${run.totalSteps}. Use the arrow keys to move between tokens.`}
         onKeyDown={onKeyDown}
+        onFocus={(e) => {
+          if (!box.current) return;
+          const slots = Array.from(box.current.querySelectorAll<HTMLElement>('[data-testid="token"]'));
+          const at = slots.indexOf(e.target as HTMLElement);
+          if (at >= 0) setFocusIndex(at);
+        }}
         onMouseLeave={() => setInspect(null)}
       >
         {Array.from(run.ids, (_, i) => {
@@ -177,7 +189,7 @@ export function Canvas() {
               step={run.resolvedAt[i]}
               totalSteps={run.totalSteps}
               confidence={run.confidence[i]}
-              tabbable={state !== 'given' && generatedIndex === focusIndex}
+              tabbable={state !== 'given' && generatedIndex === tabStop}
               onInspect={onInspect}
             />
           );

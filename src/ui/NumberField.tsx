@@ -31,6 +31,7 @@ export function NumberField({ label, testId, value, onChange, clamp, min, max, s
 
   // Follow the store when the value changes from elsewhere (dice, share link, slider).
   useEffect(() => {
+    if (Number.isNaN(value)) return; // "-" or "1e" mid-typing: keep what the user typed
     setText((t) => (Number(t) === value && t.trim() !== '' ? t : String(value)));
   }, [value]);
 

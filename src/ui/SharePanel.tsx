@@ -31,7 +31,6 @@ export function SharePanel() {
           onClick={async () => {
             const url = shareUrl(form, window.location);
             setLink(url);
-            history.replaceState(null, '', url);
             setMessage((await copy(url)) ? 'Link copied.' : 'Copy the link below.');
           }}
         >
