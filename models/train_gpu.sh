@@ -40,7 +40,7 @@ case "${1:-}" in
     xz -dc "$bundle/run.tar.xz" | tar -C "$run" -xf -
     start=$(date +%s)
     if [ "${NPROC:-1}" -gt 1 ]; then
-      "$py" -m torch.distributed.run --standalone --nproc_per_node "$NPROC" -m pipeline train --run "$run" --preset "$preset" --fresh
+      UNMASK_RUN="$run" "$py" -m torch.distributed.run --standalone --nproc_per_node "$NPROC" -m pipeline train --preset "$preset" --fresh
     else
       "$py" -m pipeline train --run "$run" --preset "$preset" --fresh
     fi

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -31,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def stage(name: str, help: str):
         p = sub.add_parser(name, help=help)
-        p.add_argument("--run", type=Path, default=DEFAULT_RUNS / "default", help="run folder (outside git)")
+        # UNMASK_RUN also sets it: torchrun's own parser mistakes a "--run" after the module for its --run-path.
+        p.add_argument("--run", type=Path, default=Path(os.environ.get("UNMASK_RUN", DEFAULT_RUNS / "default")),
+                       help="run folder (outside git; default $UNMASK_RUN)")
         return p
 
     p = stage("prepare", "clean the corpus and split it by book")

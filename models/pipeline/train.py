@@ -227,7 +227,15 @@ def train(run: Path, cfg: TrainConfig, fresh: bool = False, log=print) -> dict:
         stop["signal"] = signum
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    while step < cfg.max_steps and elapsed < cfg.max_minutes * 60 and stop["signal"] is None:
+    def keep_going() -> bool:
+        go = step < cfg.max_steps and elapsed < cfg.max_minutes * 60 and stop["signal"] is None
+        if distributed:  # every rank stops at the same step, or the others hang in all-reduce
+            flag = torch.tensor([0 if go else 1], device=device)
+            dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+            go = flag.item() == 0
+        return go
+
+    while keep_going():
         progress = max(step / cfg.max_steps, elapsed / (cfg.max_minutes * 60))
         lr = lr_at(cfg, step, progress)
         for g in opt.param_groups:
