@@ -1,5 +1,5 @@
 // The TypeScript engine against its Python twin on synthetic logits, at every temperature.
-// Cases come from fixtures/make_twin_cases.py; the logits are rebuilt here the same way.
+// Cases come from models/tools/make_twin_cases.py; the logits are rebuilt here the same way.
 import { describe, expect, it } from 'vitest';
 import cases from './fixtures/twin_cases.json';
 import { createRng } from './rng';
