@@ -25,6 +25,14 @@ const TRAILING_SPACE = /[ \t]+$/;
  * word's space in front of it (" cat"), so "The [___]" would otherwise end its text with a lone
  * space token the model rarely saw, and the blank would be filled without the word's own space.
  */
+/** Prompt mode: the prompt (spaces before the blank dropped, as in parseTemplate), then one blank. */
+export function promptSegments(prompt: string, length: number): Segment[] {
+  const text = prompt.replace(TRAILING_SPACE, '');
+  const segments: Segment[] = text.length > 0 ? [{ kind: 'text', text }] : [];
+  segments.push({ kind: 'blank', length });
+  return segments;
+}
+
 export function parseTemplate(text: string, defaultBlank: number = DEFAULT_BLANK): Segment[] {
   const segments: Segment[] = [];
   let last = 0;

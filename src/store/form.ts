@@ -6,6 +6,7 @@ import {
   DEFAULT_SETTINGS,
   normalizeSettings,
   parseTemplate,
+  promptSegments,
   type SamplerSettings,
   type Segment,
 } from '../engine';
@@ -32,18 +33,9 @@ export const DEFAULT_FORM: FormState = {
   settings: { ...DEFAULT_SETTINGS },
 };
 
-// Spaces and tabs before the blank are dropped for the same reason parseTemplate drops them: the
-// byte-level BPE tokenizer puts a word's space in front of the word.
-const TRAILING_SPACE = /[ \t]+$/;
-
 /** The segments a run sends to the worker. */
 export function segmentsOf(form: FormState): Segment[] {
-  if (form.mode === 'fill') return parseTemplate(form.template, form.blankLength);
-  const text = form.prompt.replace(TRAILING_SPACE, '');
-  const segments: Segment[] = [];
-  if (text.length > 0) segments.push({ kind: 'text', text });
-  segments.push({ kind: 'blank', length: form.length });
-  return segments;
+  return form.mode === 'fill' ? parseTemplate(form.template, form.blankLength) : promptSegments(form.prompt, form.length);
 }
 
 /** Masked slots the canvas will have, or 0 where the template is not valid yet. */
