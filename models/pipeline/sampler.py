@@ -103,61 +103,64 @@ def unmask(ids: np.ndarray, fixed: np.ndarray, logits_fn: Callable[[np.ndarray],
     m = len(masked0)
     steps = planned_steps(m, s)
     counts = schedule_counts(m, steps, s.schedule) if steps else []
-    rank = {p: r for r, p in enumerate(masked0)}
     rng = Rng(s.seed)
     inner = s.blockStrategy if s.strategy == "blocks" else s.strategy
     special = np.array(special_ids)
     log_r = math.log(s.repetitionPenalty) if s.repetitionPenalty != 1 else 0.0
+    rank_of = np.zeros(len(ids), dtype=np.int64)
+    rank_of[masked0] = np.arange(m)
     for k in range(steps):
         logits = np.asarray(logits_fn(ids), dtype=np.float64)
-        masked = [i for i in range(len(ids)) if ids[i] == mask_id and not fixed[i]]
-        cand: dict[int, tuple[int, float, float]] = {}
-        for i in masked:
-            l = logits[i].copy()
-            l[special] = -np.inf
-            if log_r:
+        masked = np.array([i for i in range(len(ids)) if ids[i] == mask_id and not fixed[i]], dtype=np.int64)
+        # All masked rows at once; only the random draws walk the rows one by one, in position order.
+        L = logits[masked]
+        L[:, special] = -np.inf
+        if log_r:
+            for r, i in enumerate(masked):
                 lo, hi = max(0, i - s.repetitionWindow), min(len(ids), i + s.repetitionWindow + 1)
                 seen = {int(ids[j]) for j in range(lo, hi) if j != i and ids[j] != mask_id and ids[j] not in special_ids}
                 if seen:
-                    l[list(seen)] -= log_r
-            p = _softmax(l)
-            if s.temperature == 0:
-                x = int(np.argmax(l))  # numpy's argmax takes the first (lowest id) on a tie
-            else:
-                q = _softmax((l - l.max()) / s.temperature)  # shift first: a tiny T must not overflow
-                order = np.lexsort((np.arange(len(q)), -q))  # q descending, id ascending
-                order = order[q[order] > 0]  # specials (and underflowed ids) can never be drawn
-                keep = order[: s.topK] if s.topK > 0 else order
+                    L[r, list(seen)] -= log_r
+        P = np.exp(L - L.max(axis=1, keepdims=True))
+        P /= P.sum(axis=1, keepdims=True)
+        scores = np.zeros(len(masked))
+        if s.temperature == 0:
+            X = np.argmax(L, axis=1)  # numpy's argmax takes the first (lowest id) on a tie
+        else:
+            Q = np.exp((L - L.max(axis=1, keepdims=True)) / s.temperature)  # shift first: a tiny T must not overflow
+            Q /= Q.sum(axis=1, keepdims=True)
+            orders = np.argsort(-Q, axis=1, kind="stable")  # q descending, id ascending
+            X = np.zeros(len(masked), dtype=np.int64)
+        for r in range(len(masked)):
+            if s.temperature != 0:
+                order = orders[r]
+                qs = Q[r, order]
+                n = int(np.count_nonzero(qs > 0))  # specials (and underflowed ids) can never be drawn
+                if s.topK > 0:
+                    n = min(n, s.topK)
                 if s.topP < 1:
-                    cs = np.cumsum(q[keep])
-                    keep = keep[: int(np.searchsorted(cs, s.topP)) + 1]
-                u = rng() * q[keep].sum()
-                acc, x = 0.0, int(keep[-1])
-                for v in keep:
-                    acc += q[v]
-                    if acc > u:
-                        x = int(v)
-                        break
-            conf = float(p[x])
-            if inner == "confidence":
-                score = conf
-            elif inner == "margin":
-                top2 = np.partition(p, -2)[-2:]
-                score = float(top2.max() - top2.min())
-            elif inner == "entropy":
-                nz = p[p > 0]
-                score = float((nz * np.log(nz)).sum())
-            elif inner == "random":
-                score = rng()
-            else:  # left-to-right
-                score = -float(i)
-            cand[i] = (x, conf, score)
-        block = (lambda i: rank[i] // s.blockLength) if s.strategy == "blocks" else (lambda i: 0)
-        chosen = sorted(masked, key=lambda i: (block(i), -cand[i][2], i))[: counts[k]]
-        chosen.sort()
-        for i in chosen:
-            ids[i] = cand[i][0]
-        yield Frame(k + 1, steps, ids.copy(), chosen, [cand[i][1] for i in chosen])
+                    n = min(n, int(np.searchsorted(np.cumsum(qs[:n]), s.topP)) + 1)
+                kept = qs[:n]
+                u = rng() * kept.sum()
+                j = int(np.searchsorted(np.cumsum(kept), u, side="right"))  # first running sum > u
+                X[r] = order[min(j, n - 1)]
+            if inner == "random":
+                scores[r] = rng()
+        conf = P[np.arange(len(masked)), X]
+        if inner == "confidence":
+            scores = conf
+        elif inner == "margin":
+            top2 = np.partition(P, -2, axis=1)[:, -2:]
+            scores = top2.max(axis=1) - top2.min(axis=1)
+        elif inner == "entropy":
+            scores = np.sum(P * np.log(np.where(P > 0, P, 1.0)), axis=1)  # 0 log 0 = 0
+        elif inner == "left-to-right":
+            scores = -masked.astype(np.float64)
+        block = rank_of[masked] // s.blockLength if s.strategy == "blocks" else np.zeros(len(masked), np.int64)
+        pick = np.lexsort((masked, -scores, block))[: counts[k]]  # block asc, score desc, position asc
+        pick = np.sort(pick)
+        ids[masked[pick]] = X[pick]
+        yield Frame(k + 1, steps, ids.copy(), masked[pick].tolist(), conf[pick].tolist())
 
 
 def repeated_trigram_share(ids) -> float:
