@@ -124,7 +124,7 @@ def evaluate(run: Path, texts: Path | None = None, n_samples: int = 4, t_samples
     samples = []
     for S in (16, 32, 64):
         for j, prompt in enumerate(PROMPTS[:n_samples]):
-            s = Settings(steps=S, temperature=0.8, seed=j + 1)
+            s = Settings(steps=S, temperature=0.8, seed=j + 1, strategy="confidence")
             text, rep = generate(fn, tok, prompt, min(64, ctx - 16), s, ctx)
             samples.append({"steps": S, "prompt": prompt, "settings": "confidence, T 0.8, top-p 0.95, seed %d" % (j + 1),
                             "text": text, "repeated_3gram_share": rep})

@@ -20,7 +20,7 @@ class Settings:
     topP: float = 0.95
     seed: int = 1
     schedule: str = "linear"
-    strategy: str = "confidence"
+    strategy: str = "margin"  # the app's default too: far fewer repeated 3-grams than confidence (model card)
     blockLength: int = 32
     blockStrategy: str = "confidence"
     repetitionPenalty: float = 1.0

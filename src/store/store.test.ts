@@ -145,7 +145,7 @@ describe('store', () => {
     useApp.getState().setSettings({ strategy: 'left-to-right', seed: 42 });
     useApp.getState().startCompare();
     const first = lastGenerate(f.sent);
-    expect(first.settings.strategy).toBe('confidence');
+    expect(first.settings.strategy).toBe('margin');
     f.emit({ type: 'started', runId: first.runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 1 });
     f.emit({ type: 'done', runId: first.runId, text: 'x', ids: Int32Array.from([3, 4, 5]), stats: { ...stats, forwardPasses: 1 } });
     const second = lastGenerate(f.sent);

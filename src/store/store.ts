@@ -2,7 +2,7 @@
 // on, the store only records what it said. Form values live here too, so a crash or a reload
 // loses nothing typed.
 import { create } from 'zustand';
-import type { SamplerSettings, Segment } from '../engine';
+import { DEFAULT_SETTINGS, type SamplerSettings, type Segment } from '../engine';
 import type {
   Backend,
   BackendChoice,
@@ -315,7 +315,7 @@ export const useApp = create<AppState>()((set, get) => {
       }
       const base = effectiveSettings(s.form).settings;
       // The diffusion half needs a diffusion order; left-to-right is the other half.
-      const settings: SamplerSettings = base.strategy === 'left-to-right' ? { ...base, strategy: 'confidence' } : base;
+      const settings: SamplerSettings = base.strategy === 'left-to-right' ? { ...base, strategy: DEFAULT_SETTINGS.strategy } : base;
       const segments = segmentsOf(s.form);
       set({ compare: { phase: 'diffusion', segments, settings, diffusion: null, leftToRight: null } });
       send(segments, settings, 'diffusion');
