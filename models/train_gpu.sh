@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The large model in one GPU run of at most 9 minutes: train (preset "gpu", ~30 M parameters),
+# The large model in one GPU run of at most 9 minutes: train (preset "gpu", 35.7 M parameters),
 # export, quantize and evaluate, leaving the shippable artefacts in OUT.
 #
 #   bash models/train_gpu.sh pack             # here, on the CPU: prepare + tokenizer, then compress the

@@ -64,7 +64,7 @@ class TrainConfig:
 
 
 # Ready-made configurations. "tiny" is the smoke test; "cpu" fits two hours on two cores;
-# "gpu" is the 9-minute single-H100 run (about 30 M parameters).
+# "gpu" is the 9-minute single-H100 run (35.7 M parameters).
 PRESETS: dict[str, dict] = {
     "tiny": {"model": {"d_model": 64, "n_layers": 2, "n_heads": 2, "context": 64}, "batch_size": 8,
              "lr": 3e-3, "warmup_steps": 5, "max_steps": 30, "max_minutes": 2.0, "eval_every": 15,
