@@ -57,7 +57,9 @@ test('changing a control during a run says it applies to the next run, and the r
   await page.getByTestId('temperature').fill('1.5');
   const [, total] = await stepCounter(page);
   expect(total).toBe(56);
-  // Scrub back to the start while it runs: the canvas stays there, the run goes on.
+  // Scrub back to the start while it runs: the canvas stays there, the run goes on. Wait for a
+  // frame or two first: at step 0 the slider is already at its minimum and Home changes nothing.
+  await expect(page.getByTestId('step-counter')).toHaveText(/step ([2-9]|\d\d+) \//);
   await page.getByTestId('timeline').focus();
   await page.keyboard.press('Home');
   await expect(page.getByTestId('timeline-step')).toHaveText('0');
