@@ -251,6 +251,17 @@ describe('generate', () => {
     expect(t.types()).toEqual(['started', 'frame', 'frame', 'done']);
   });
 
+  it('a generate sent as soon as ready arrives runs (a share link starts a run that way)', async () => {
+    const t = setup({
+      react: (m, host) => {
+        if (m.type === 'ready') host.handle(gen(7, prompt('Alice', 4), greedy(2)));
+      },
+    });
+    t.host.handle({ type: 'load', backend: 'wasm' });
+    await t.host.idle();
+    expect(t.types().slice(-4)).toEqual(['started', 'frame', 'frame', 'done']);
+  });
+
   it('a template with nothing to generate is a bad request with a hint, not an empty run', async () => {
     const t = await loaded();
     t.host.handle(gen(5, [{ kind: 'text', text: 'No blank here.' }], greedy(4)));

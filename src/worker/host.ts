@@ -62,12 +62,16 @@ function errorOut(err: unknown, runId?: number): WorkerOut {
 export function createHost(deps: HostDeps): { handle(msg: WorkerIn): void; idle(): Promise<void> } {
   let model: Loaded | null = null;
   let loading: Promise<void> | null = null;
+  // True from the start of a load until its model is in place (ready is posted after that):
+  // a generate in that window would be queued for a model that is about to go away.
+  let swapping = false;
   let running: Running | null = null;
   let queued: Prepared | null = null;
   let ortConfigured = false;
   let chain: Promise<void> = Promise.resolve();
 
   async function load(choice: BackendChoice): Promise<void> {
+    swapping = true;
     if (running) running.abort.abort();
     if (queued) {
       deps.post({ type: 'cancelled', runId: queued.runId });
@@ -129,6 +133,7 @@ export function createHost(deps: HostDeps): { handle(msg: WorkerIn): void; idle(
     deps.post({ type: 'progress', phase: 'session', loaded: 1, total: 1 });
 
     model = { config, tokenizer, failover };
+    swapping = false;
     const notStored = [tokFile, modelFile].find((f) => !f.stored);
     void deps.pruneCache([files.tokenizer, files.model]).catch(() => undefined);
     deps.post({
@@ -230,7 +235,10 @@ export function createHost(deps: HostDeps): { handle(msg: WorkerIn): void; idle(
           return;
         }
         loading = load(msg.backend)
-          .catch((err) => deps.post(errorOut(err)))
+          .catch((err) => {
+            swapping = false;
+            deps.post(errorOut(err));
+          })
           .finally(() => {
             loading = null;
           });
@@ -241,7 +249,7 @@ export function createHost(deps: HostDeps): { handle(msg: WorkerIn): void; idle(
         const req = msg.request;
         // While a load is under way (even one still waiting for the old run to stop) the model is
         // about to change: answer now rather than queue a request that nothing would start.
-        if (!model || loading) {
+        if (!model || swapping) {
           deps.post(
             loading
               ? { type: 'error', runId: req.runId, code: 'busy', message: 'The model is still loading.', action: 'Wait until it is ready' }
