@@ -2,7 +2,7 @@
 export * from './types';
 export { DEFAULT_SETTINGS, normalizeSettings } from './settings';
 export { plannedSteps, stepCounts } from './schedule';
-export { buildCanvas, DEFAULT_BLANK, parseTemplate, promptSegments, TemplateError } from './template';
+export { buildCanvas, DEFAULT_BLANK, maskedCount, parseTemplate, promptSegments, TemplateError } from './template';
 export { unmask } from './unmask';
 export { repeatedTrigramShare } from './metrics';
 export { createRng } from './rng';

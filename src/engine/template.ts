@@ -25,6 +25,13 @@ const TRAILING_SPACE = /[ \t]+$/;
  * word's space in front of it (" cat"), so "The [___]" would otherwise end its text with a lone
  * space token the model rarely saw, and the blank would be filled without the word's own space.
  */
+/** How many slots of a canvas the model has to fill (the positions that are not given). */
+export function maskedCount(fixed: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < fixed.length; i++) if (!fixed[i]) m++;
+  return m;
+}
+
 /** Prompt mode: the prompt (spaces before the blank dropped, as in parseTemplate), then one blank. */
 export function promptSegments(prompt: string, length: number): Segment[] {
   const text = prompt.replace(TRAILING_SPACE, '');

@@ -2,6 +2,7 @@
 // placeholder blocks; resolved tokens fade in from a blur, coloured by confidence; given tokens
 // (prompt, template text) are plain text. Token text is rendered as text, never as HTML.
 import { memo, useCallback, useRef, useState, type KeyboardEvent } from 'react';
+import { maskedCount } from '../engine';
 import { slotState, type RunView } from '../store/run';
 import { useApp } from '../store/store';
 import { CONFIDENCE_STEPS, confidenceStep, percent } from './confidence';
@@ -154,8 +155,7 @@ export function Canvas() {
     );
   }
   const shown = view === null ? run.frames.length : Math.min(view, run.frames.length);
-  let generatedCount = 0;
-  for (let i = 0; i < run.fixed.length; i++) if (!run.fixed[i]) generatedCount++;
+  const generatedCount = maskedCount(run.fixed);
   // A shorter run than the last one must still leave one token reachable with Tab.
   const tabStop = Math.min(focusIndex, Math.max(0, generatedCount - 1));
   let generatedIndex = -1;

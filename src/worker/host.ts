@@ -8,6 +8,7 @@
 // 'bad-request' (no 'load' was sent).
 import {
   buildCanvas,
+  maskedCount,
   normalizeSettings,
   plannedSteps,
   unmask,
@@ -162,8 +163,7 @@ export function createHost(deps: HostDeps): { handle(msg: WorkerIn): void; idle(
     try {
       const { mask } = m.config.special_ids;
       const canvas = buildCanvas(req.segments, m.tokenizer.encode, mask, m.config.context);
-      let masked = 0;
-      for (let i = 0; i < canvas.fixed.length; i++) if (!canvas.fixed[i]) masked++;
+      const masked = maskedCount(canvas.fixed);
       if (masked === 0) throw new Error('There is nothing to generate: add a length, or a blank such as [___] to the text');
       const { settings, warnings } = normalizeSettings(req.settings ?? {}, masked);
       for (const w of warnings) deps.post({ type: 'notice', message: w });
