@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--preset", default="cpu")
     p.add_argument("--set", action="append", help="override a setting: key=JSON, e.g. max_minutes=5 or model.n_layers=4")
     p.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
+    p.add_argument("--init", type=Path, default=None,
+                   help="start from these weights (weights.pt or model.onnx of a shipped model) when not resuming")
     p = stage("evaluate", "validation bound and samples")
     p.add_argument("--texts", type=Path, default=None, help="folder of .txt files (default: the run's validation books)")
     p.add_argument("--samples", type=int, default=4)
@@ -76,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(write_shards(run), indent=1))
         elif args.stage == "train":
             from .train import train
-            print(json.dumps(train(run, _train_config(args), fresh=args.fresh), indent=1))
+            print(json.dumps(train(run, _train_config(args), fresh=args.fresh, init=args.init), indent=1))
         elif args.stage == "evaluate":
             from .evaluate import evaluate
             print(json.dumps(evaluate(run, args.texts, args.samples, args.t_samples, args.onnx, args.repetition_table),

@@ -140,7 +140,8 @@ def save_checkpoint(path: Path, state: dict) -> None:
     os.replace(tmp, path)  # atomic: a stop mid-write never leaves a half checkpoint as ckpt.pt
 
 
-def train(run: Path, cfg: TrainConfig, fresh: bool = False, log=print) -> dict:
+def train(run: Path, cfg: TrainConfig, fresh: bool = False, init: Path | None = None, log=print) -> dict:
+    """`init`: weights to start from when there is no checkpoint to resume (see warmstart.py)."""
     distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
     rank = 0
     if distributed:
@@ -191,6 +192,10 @@ def train(run: Path, cfg: TrainConfig, fresh: bool = False, log=print) -> dict:
         step, elapsed, tokens_seen = state["step"], state["elapsed"], state["tokens_seen"]
         best_val = state.get("best_val", best_val)
         log(f"resumed from step {step} ({elapsed / 60:.1f} min, {tokens_seen / 1e6:.1f} M tokens)")
+    elif init is not None:
+        from .warmstart import load_warm_start
+        model.load_state_dict(load_warm_start(init, cfg.model))
+        log(f"warm start from {init}")
     (run / "train_config.json").write_text(json.dumps(cfg.to_dict(), indent=1))
 
     fwd = model

@@ -1,0 +1,85 @@
+"""Warm start: the weights a new training run begins from, so CPU hours accumulate across sessions.
+
+Two sources, best first:
+  weights.pt   the fp16 state dict shipped beside the model (13.6 MB for unmask-small; written by `ship`)
+  model.onnx   the shipped quantized graph, dequantized back to float (4-bit MatMulNBits and the 8-bit
+               embedding), for a model shipped before weights.pt existed. Lossy, but a few hundred
+               steps recover it, far cheaper than the hours it took to train.
+Optimizer state is not kept (it is twice the size of the weights); the run re-warms its learning rate.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .errors import PipelineError
+from .model import Denoiser, ModelConfig
+
+
+def _dequant_nbits(q: np.ndarray, scales: np.ndarray, k: int) -> np.ndarray:
+    """MatMulNBits B [N, K/block, block/2] uint8 (two 4-bit values a byte, low nibble first, symmetric:
+    zero point 8) and scales [N, K/block] -> weight [N, K], the layout of torch's Linear.weight."""
+    lo, hi = q & 0x0F, q >> 4
+    vals = np.stack([lo, hi], axis=-1).reshape(q.shape[0], q.shape[1], -1).astype(np.float32) - 8.0
+    return (vals * scales[:, :, None]).reshape(q.shape[0], -1)[:, :k]
+
+
+def state_from_onnx(path: Path, cfg: ModelConfig) -> dict[str, torch.Tensor]:
+    import onnx
+    from onnx import numpy_helper
+
+    m = onnx.load(str(path))
+    init = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    state: dict[str, torch.Tensor] = {}
+    for name, arr in init.items():
+        if "norm" in name and name.endswith(".weight"):
+            state[name] = torch.from_numpy(arr.astype(np.float32).copy())
+    if "embed.weight" in init:
+        state["embed.weight"] = torch.from_numpy(init["embed.weight"].astype(np.float32))
+    else:
+        zq = init["embed.weight_quantized"].astype(np.float32)
+        state["embed.weight"] = torch.from_numpy((zq - float(init["embed.weight_zero_point"])) *
+                                                 float(init["embed.weight_scale"]))
+    # MatMulNBits nodes appear in graph order: per block qkv, proj, up, down; then the output head.
+    linears = [n for n in m.graph.node if n.op_type == "MatMulNBits"]
+    names = [f"blocks.{i}.{p}.weight" for i in range(cfg.n_layers) for p in ("qkv", "proj", "up", "down")]
+    names.append("head.weight")
+    if len(linears) != len(names):
+        raise PipelineError(f"{path}: {len(linears)} 4-bit matmuls, expected {len(names)} for {cfg}")
+    for node, name in zip(linears, names):
+        k = next(a.i for a in node.attribute if a.name == "K")
+        state[name] = torch.from_numpy(_dequant_nbits(init[node.input[1]], init[node.input[2]], k))
+    return state
+
+
+def load_warm_start(path: Path, cfg: ModelConfig) -> dict[str, torch.Tensor]:
+    """A full float32 state dict for `cfg` from weights.pt or model.onnx; a clear error otherwise."""
+    path = Path(path)
+    if not path.exists():
+        raise PipelineError(f"warm-start file {path} does not exist")
+    try:
+        if path.suffix == ".onnx":
+            state = state_from_onnx(path, cfg)
+        else:
+            state = {k: v.float() for k, v in torch.load(path, map_location="cpu", weights_only=True).items()}
+    except PipelineError:
+        raise
+    except Exception as e:
+        raise PipelineError(f"warm-start file {path} is unreadable ({type(e).__name__}: {e})") from e
+    want = Denoiser(cfg).state_dict()
+    missing = sorted(set(want) - set(state))
+    if missing:
+        raise PipelineError(f"warm-start file {path} lacks {missing[:4]}: it was made for another model")
+    for k, v in want.items():
+        if state[k].shape != v.shape:
+            raise PipelineError(f"warm-start file {path}: {k} has shape {tuple(state[k].shape)}, "
+                                f"the model needs {tuple(v.shape)}")
+    return {k: state[k] for k in want}
+
+
+def save_weights(model: torch.nn.Module, path: Path) -> int:
+    """The fp16 state dict a later run warm-starts from; returns its size in bytes."""
+    torch.save({k: v.detach().to(torch.float16).contiguous() for k, v in model.state_dict().items()}, path)
+    return path.stat().st_size
