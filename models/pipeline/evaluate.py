@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -19,15 +20,23 @@ from .diffusion import diffusion_loss, mask_tokens, sample_t
 from .errors import PipelineError
 from .export import load_model
 from .prepare import read_book, read_docs
-from .sampler import Settings, build_canvas, repeated_trigram_share, unmask
-from .tokenizer import EOS_ID, MASK_ID, PAD_ID, load_tokenizer
+from .generate import generate, onnx_logits, onnx_session, prompt_segments, torch_logits
+from .quality import invented_share, repeated_word_trigram_share, training_vocabulary, words
+from .sampler import Settings, repeated_trigram_share
+from .specials import MASK_ID
+from .tokenizer import load_tokenizer
 
+# Fresh prompts (not openings of any training book) for the samples and the quality figures.
+FRESH_PROMPTS = ["The queen sat by the window", "When the snow began to fall, the children",
+                 "My grandmother kept a small box", "The ship was three days out of port when",
+                 "He did not know the way, so he", "At the bottom of the garden there was",
+                 "\"I shall never go back,\" said the miller's son,", "The lamp went out, and in the dark"]
 PROMPTS = ["Once upon a time", "The little girl looked at the", "In the morning the king", "\"Where are you going?\" said",
            "The wind blew", "She opened the door and"]
 
 
-def text_tokens(texts: Path | None, run: Path, tok) -> tuple[np.ndarray, int]:
-    """Token stream and character count of a folder of books (default: the run's validation split)."""
+def text_tokens(texts: Path | None, run: Path, tok) -> tuple[np.ndarray, int, int]:
+    """Token stream, character count and UTF-8 byte count of a folder of books (default: the run's validation split)."""
     if texts is None:
         docs = read_docs(run / "docs_val.jsonl")
         paragraphs = [p for d in docs for p in d["paragraphs"]]
@@ -42,7 +51,9 @@ def text_tokens(texts: Path | None, run: Path, tok) -> tuple[np.ndarray, int]:
     ids: list[int] = []
     for e in tok.encode_batch(paragraphs):
         ids += e.ids + [nl]
-    return np.asarray(ids, dtype=np.int64), sum(len(p) + 1 for p in paragraphs)
+    chars = sum(len(p) + 1 for p in paragraphs)
+    nbytes = sum(len(p.encode("utf-8")) + 1 for p in paragraphs)
+    return np.asarray(ids, dtype=np.int64), chars, nbytes
 
 
 @torch.no_grad()
@@ -58,6 +69,8 @@ def bound(model, tokens: np.ndarray, context: int, batch: int = 32, min_seqs: in
         x = torch.from_numpy(np.stack([tokens[s:s + context] for s in starts]))
         t = sample_t(batch, g)
         noisy, masked = mask_tokens(x, t, MASK_ID, g)
+        dev = next(model.parameters()).device
+        noisy, masked, x, t = noisy.to(dev), masked.to(dev), x.to(dev), t.to(dev)
         vals += diffusion_loss(model(noisy, masked), x, masked, t).tolist()
         if len(vals) >= min_seqs:
             se = np.std(vals) / math.sqrt(len(vals))
@@ -68,27 +81,23 @@ def bound(model, tokens: np.ndarray, context: int, batch: int = 32, min_seqs: in
             "perplexity_bound": math.exp(mean)}
 
 
-def logits_fn_torch(model):
-    def fn(ids: np.ndarray) -> np.ndarray:
-        with torch.no_grad():
-            return model(torch.from_numpy(ids)[None, :])[0].float().numpy()
-    return fn
+def defaults_quality(fn, tok, context: int, vocab: set[str], length: int = 48, seeds=(1, 2)) -> dict:
+    """Invented words and repeated 3-grams under the app's default settings, on fresh prompts."""
+    texts = [generate(fn, tok, prompt_segments(p, length), Settings(seed=seed), context).generated
+             for p in FRESH_PROMPTS for seed in seeds]
+    return {"settings": asdict(Settings()) | {"length": length, "seed": list(seeds)}, "samples": len(texts),
+            "invented_word_share": invented_share(texts, vocab),
+            "repeated_word_3gram_share": repeated_word_trigram_share(texts)}
 
 
-def logits_fn_onnx(path: Path):
-    import onnxruntime as ort
-    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    return lambda ids: sess.run(["logits"], {"input_ids": ids[None, :].astype(np.int64)})[0][0]
-
-
-def generate(fn, tok, prompt: str, length: int, s: Settings, context: int):
-    segs = [{"kind": "text", "text": prompt}, {"kind": "blank", "length": length}]
-    ids, fixed = build_canvas(segs, lambda t: tok.encode(t).ids, MASK_ID, context)
-    final = ids
-    for f in unmask(ids, fixed, fn, s, (PAD_ID, MASK_ID, EOS_ID), MASK_ID):
-        final = f.ids
-    gen = final[fixed == 0]
-    return tok.decode(final.tolist()), repeated_trigram_share(gen)
+def real_text_quality(run: Path, vocab: set[str], words_per_chunk: int = 36, chunks: int = 400) -> dict:
+    """The same two measures on held-out real text cut into sample-sized chunks (the reference level)."""
+    paras = [p for d in read_docs(run / "docs_val.jsonl") for p in d["paragraphs"]]
+    ws = [w for p in paras for w in words(p)]
+    step = max(words_per_chunk, len(ws) // chunks)
+    texts = [" ".join(ws[i:i + words_per_chunk]) for i in range(0, len(ws) - words_per_chunk, step)]
+    return {"invented_word_share": invented_share(texts, vocab),
+            "repeated_word_3gram_share": repeated_word_trigram_share(texts)}
 
 
 def repetition_table(fn, tok, context: int, strategies=("confidence", "margin", "entropy", "random", "blocks"),
@@ -102,7 +111,8 @@ def repetition_table(fn, tok, context: int, strategies=("confidence", "margin", 
                 for j, prompt in enumerate(PROMPTS[:n_prompts]):
                     s = Settings(steps=S, temperature=temperature, strategy=strat, seed=j + 1, blockLength=32,
                                  repetitionPenalty=pen)
-                    shares.append(generate(fn, tok, prompt, length, s, context)[1])
+                    g = generate(fn, tok, prompt_segments(prompt, length), s, context)
+                    shares.append(repeated_trigram_share(g.generated_ids))
                 rows.append({"strategy": strat, "steps": S, "temperature": temperature, "repetitionPenalty": pen,
                              "repeated_3gram_share": float(np.mean(shares))})
     return rows
@@ -110,27 +120,35 @@ def repetition_table(fn, tok, context: int, strategies=("confidence", "margin", 
 
 def evaluate(run: Path, texts: Path | None = None, n_samples: int = 4, t_samples: int = 2048,
              onnx_path: Path | None = None, table: bool = False) -> dict:
-    torch.set_num_threads(2)
-    model = load_model(run)
+    if not torch.cuda.is_available():
+        torch.set_num_threads(2)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    model = load_model(run).to(device)
     tok = load_tokenizer(run / "tokenizer.json")
     ctx = model.cfg.context
-    tokens, chars = text_tokens(texts, run, tok)
+    tokens, chars, nbytes = text_tokens(texts, run, tok)
     t0 = time.time()
     b = bound(model, tokens, ctx, min_seqs=min(512, t_samples), max_seqs=max(t_samples, 512))
     b["bits_per_char"] = b["nats_per_token"] * tokens.size / chars / math.log(2)
+    # Bits per UTF-8 byte: comparable across tokenizers (and to published byte-level figures).
+    b["bits_per_byte"] = b["nats_per_token"] * tokens.size / nbytes / math.log(2)
     b["seconds"] = round(time.time() - t0, 1)
     real = [repeated_trigram_share(tokens[s:s + ctx]) for s in range(0, tokens.size - ctx, max(ctx, tokens.size // 400))]
-    fn = logits_fn_onnx(onnx_path) if onnx_path else logits_fn_torch(model)
+    fn = onnx_logits(onnx_session(onnx_path)) if onnx_path else torch_logits(model)
+    vocab = training_vocabulary(run)
     samples = []
     for S in (16, 32, 64):
-        for j, prompt in enumerate(PROMPTS[:n_samples]):
-            s = Settings(steps=S, temperature=0.8, seed=j + 1, strategy="confidence")
-            text, rep = generate(fn, tok, prompt, min(64, ctx - 16), s, ctx)
-            samples.append({"steps": S, "prompt": prompt, "settings": "confidence, T 0.8, top-p 0.95, seed %d" % (j + 1),
-                            "text": text, "repeated_3gram_share": rep})
+        for j, prompt in enumerate(FRESH_PROMPTS[:n_samples]):
+            s = Settings(steps=S, seed=j + 1)
+            g = generate(fn, tok, prompt_segments(prompt, 48), s, ctx)
+            samples.append({"steps": S, "prompt": prompt, "settings": f"app defaults but {S} steps, seed {j + 1}",
+                            "text": g.text, "repeated_3gram_share": repeated_trigram_share(g.generated_ids)})
     report = {"texts": str(texts or "validation split"), "bound": b,
-              "real_text_repeated_3gram_share": float(np.mean(real)), "samples": samples,
-              "model": "onnx " + str(onnx_path) if onnx_path else "pytorch checkpoint"}
+              "real_text_repeated_3gram_share": float(np.mean(real)),
+              "defaults_quality": defaults_quality(fn, tok, ctx, vocab),
+              "real_text_quality": real_text_quality(run, vocab),
+              "samples": samples,
+              "model": "onnx " + Path(onnx_path).name if onnx_path else "pytorch checkpoint"}
     if table:
         report["repetition"] = repetition_table(fn, tok, ctx, penalties=(1.0, 1.3))
     (run / "evaluate.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))

@@ -1,0 +1,54 @@
+"""Text quality the way a reader judges it, independent of the tokenizer.
+
+- invented words: share of generated words (lower-cased runs of letters) never seen in the training
+  books; real held-out text scores about 1 % (names and rare words), word salad scores several times more.
+- repeated 3-grams: share of word 3-grams that already occurred earlier in the same sample (loops).
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from .errors import PipelineError
+from .prepare import read_docs
+
+_WORD = re.compile(r"[a-z]+")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def training_vocabulary(run: Path) -> set[str]:
+    """Every word of the training books; cached in the run folder (the scan takes ~20 s)."""
+    cache = run / "word_vocab.json"
+    if cache.exists():
+        return set(json.loads(cache.read_text()))
+    src = run / "docs_train.jsonl"
+    if not src.exists():
+        raise PipelineError(f"missing {src}: run the 'prepare' stage first")
+    vocab: set[str] = set()
+    for d in read_docs(src):
+        for p in d["paragraphs"]:
+            vocab.update(words(p))
+    cache.write_text(json.dumps(sorted(vocab)))
+    return vocab
+
+
+def invented_share(texts: list[str], vocab: set[str]) -> float:
+    ws = [w for t in texts for w in words(t)]
+    return sum(w not in vocab for w in ws) / len(ws) if ws else 0.0
+
+
+def repeated_word_trigram_share(texts: list[str]) -> float:
+    """Pooled over samples: repeated 3-grams / all 3-grams, each sample counted on its own."""
+    rep = n = 0
+    for t in texts:
+        ws, seen = words(t), set()
+        for j in range(len(ws) - 2):
+            g = tuple(ws[j:j + 3])
+            n += 1
+            rep += g in seen
+            seen.add(g)
+    return rep / n if n else 0.0
