@@ -1,7 +1,8 @@
 // The pure generation engine: no DOM, no ORT. The rules live in SAMPLING.md.
 export * from './types';
-export { DEFAULT_SETTINGS, normalizeSettings } from './settings';
-export { plannedSteps, stepCounts } from './schedule';
+export { DEFAULT_SETTINGS, MAX_REFINE_ROUNDS, MIN_REFINE_FRACTION, normalizeSettings } from './settings';
+export { plannedSteps, refineShape, stepCounts, stepPlan, unmaskSteps } from './schedule';
+export type { PlannedStep } from './schedule';
 export { buildCanvas, DEFAULT_BLANK, maskedCount, parseTemplate, promptSegments, TemplateError } from './template';
 export { unmask } from './unmask';
 export { repeatedTrigramShare } from './metrics';

@@ -92,11 +92,18 @@ export function prepareLogits(
 
 /**
  * out = softmax(l / temperature), computed as exp((l - max) / T) / Σ so that a tiny T cannot
- * overflow (mathematically the same). temperature 1 gives p.
+ * overflow (mathematically the same). temperature 1 gives p. Returns argmax l (lowest id on a
+ * tie), found on the way: the draft (SAMPLING.md 2e') costs no pass of its own.
  */
-export function softmaxInto(l: Float64Array, out: Float64Array, temperature = 1): void {
+export function softmaxInto(l: Float64Array, out: Float64Array, temperature = 1): number {
   let max = -Infinity;
-  for (let v = 0; v < l.length; v++) if (l[v] > max) max = l[v];
+  let best = 0;
+  for (let v = 0; v < l.length; v++) {
+    if (l[v] > max) {
+      max = l[v];
+      best = v;
+    }
+  }
   let sum = 0;
   for (let v = 0; v < l.length; v++) {
     const e = Math.exp((l[v] - max) / temperature);
@@ -104,6 +111,7 @@ export function softmaxInto(l: Float64Array, out: Float64Array, temperature = 1)
     sum += e;
   }
   for (let v = 0; v < l.length; v++) out[v] /= sum;
+  return best;
 }
 
 /** Greedy choice: the largest logit, lowest id on a tie. */

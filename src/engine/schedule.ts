@@ -1,15 +1,55 @@
 // How many steps a run takes and how many tokens each step resolves (SAMPLING.md, "Steps and
-// schedule").
+// schedule" and "Refinement").
 import type { SamplerSettings, Schedule } from './types';
 
 /** S for M masked positions: 0 when nothing is masked, M for left-to-right, else round(steps) in 1..M. */
-export function plannedSteps(maskedCount: number, s: SamplerSettings): number {
+export function unmaskSteps(maskedCount: number, s: SamplerSettings): number {
   const m = Math.max(0, Math.floor(maskedCount));
   if (m === 0) return 0;
   if (s.strategy === 'left-to-right') return m;
   // floor(x + 0.5): half rounds up, as in the Python twin (Python's round() would round to even).
   const requested = Number.isFinite(s.steps) ? Math.floor(s.steps + 0.5) : 1;
   return Math.min(Math.max(requested, 1), m);
+}
+
+/** One refinement round: `k` tokens re-masked, resolved again over `steps` steps (0 and 0 when
+ * refinement is off or nothing is masked). Expects normalized settings. */
+export function refineShape(maskedCount: number, s: SamplerSettings): { rounds: number; k: number; steps: number } {
+  const m = Math.max(0, Math.floor(maskedCount));
+  // Settings from before refinement existed have no refineRounds: off.
+  const rounds = m > 0 && s.refineRounds > 0 ? Math.floor(s.refineRounds) : 0;
+  if (rounds === 0) return { rounds: 0, k: 0, steps: 0 };
+  const k = Math.min(Math.max(Math.floor(s.refineFraction * m + 0.5), 1), m);
+  // The unmasking's pace: S/M steps per token.
+  const steps = Math.min(Math.max(Math.ceil((unmaskSteps(m, s) * k) / m), 1), k);
+  return { rounds, k, steps };
+}
+
+/** Every step of a run, unmasking and refinement: S + R · S_r (the total announced up front). */
+export function plannedSteps(maskedCount: number, s: SamplerSettings): number {
+  const r = refineShape(maskedCount, s);
+  return unmaskSteps(maskedCount, s) + r.rounds * r.steps;
+}
+
+export interface PlannedStep {
+  /** 0 while unmasking, 1..R in refinement. */
+  round: number;
+  /** Tokens this step resolves. */
+  count: number;
+  /** Tokens re-masked just before this step's forward pass (K on a round's first step, else 0). */
+  remask: number;
+}
+
+/** The whole run, step by step. */
+export function stepPlan(maskedCount: number, s: SamplerSettings): PlannedStep[] {
+  const m = Math.max(0, Math.floor(maskedCount));
+  const plan: PlannedStep[] = stepCounts(m, unmaskSteps(m, s), s.schedule).map((count) => ({ round: 0, count, remask: 0 }));
+  const r = refineShape(m, s);
+  const counts = stepCounts(r.k, r.steps, s.schedule);
+  for (let round = 1; round <= r.rounds; round++) {
+    counts.forEach((count, j) => plan.push({ round, count, remask: j === 0 ? r.k : 0 }));
+  }
+  return plan;
 }
 
 /** n(k) for k = 0 … S-1: at least one per step, summing to M. */

@@ -18,7 +18,14 @@ export const DEFAULT_SETTINGS: SamplerSettings = Object.freeze({
   blockStrategy: 'confidence',
   repetitionPenalty: 1,
   repetitionWindow: 16,
+  refineRounds: 0,
+  refineFraction: 0.2,
 }) as SamplerSettings;
+
+/** Most refinement rounds a run may take: each adds a share of the run's forward passes again. */
+export const MAX_REFINE_ROUNDS = 16;
+/** Fewest tokens, as a share of the generated ones, a round re-masks (a round re-masks at least one). */
+export const MIN_REFINE_FRACTION = 0.01;
 
 const STRATEGIES: readonly Strategy[] = ['confidence', 'margin', 'entropy', 'random', 'blocks', 'left-to-right'];
 const INNER: readonly InnerStrategy[] = ['confidence', 'margin', 'entropy', 'random'];
@@ -101,6 +108,21 @@ export function normalizeSettings(
     repetitionPenalty = 1;
   }
 
+  let refineRounds = int('refineRounds', d.refineRounds, 0, '0 turns refinement off');
+  if (refineRounds > MAX_REFINE_ROUNDS) {
+    warnings.push(`refineRounds ${refineRounds} is above ${MAX_REFINE_ROUNDS}; using ${MAX_REFINE_ROUNDS}.`);
+    refineRounds = MAX_REFINE_ROUNDS;
+  }
+
+  let refineFraction = num('refineFraction', d.refineFraction);
+  if (refineFraction > 1) {
+    warnings.push(`refineFraction ${refineFraction} is above 1; using 1 (every generated token).`);
+    refineFraction = 1;
+  } else if (refineFraction < MIN_REFINE_FRACTION) {
+    warnings.push(`refineFraction ${refineFraction} is below ${MIN_REFINE_FRACTION}; using ${MIN_REFINE_FRACTION}.`);
+    refineFraction = MIN_REFINE_FRACTION;
+  }
+
   return {
     settings: {
       steps,
@@ -114,6 +136,8 @@ export function normalizeSettings(
       blockStrategy: choice('blockStrategy', INNER, d.blockStrategy),
       repetitionPenalty,
       repetitionWindow: int('repetitionWindow', d.repetitionWindow, 0, '0 looks at no neighbours'),
+      refineRounds,
+      refineFraction,
     },
     warnings,
   };

@@ -23,7 +23,13 @@ export interface SamplerSettings {
   /** 1 = off; see SAMPLING.md step 2b. */
   repetitionPenalty: number;
   repetitionWindow: number;
+  /** Refinement rounds after unmasking, 0..16; 0 = off (SAMPLING.md, "Refinement"). */
+  refineRounds: number;
+  /** Share of the generated tokens re-masked per round, 0.01..1. */
+  refineFraction: number;
 }
+
+export type Phase = 'unmask' | 'refine';
 
 /** A template segment: given text, or a blank of `length` masked tokens. */
 export type Segment = { kind: 'text'; text: string } | { kind: 'blank'; length: number };
@@ -46,7 +52,25 @@ export interface Frame {
   confidences: number[];
   /** Milliseconds the forward pass of this step took. */
   forwardMs: number;
+  // The fields below are always set by unmask() (see StepFrame). They are optional here only so
+  // that hand-built frames from before refinement and drafts existed still type-check.
+  /** 'unmask' for the S unmasking steps, 'refine' for the refinement rounds. */
+  phase?: Phase;
+  /** 0 while unmasking, 1..refineRounds during refinement. */
+  round?: number;
+  /** Positions set back to [MASK] just before this step's pass (ascending; never given
+   * positions). Non-empty only on the first step of a refinement round. */
+  remasked?: number[];
+  /** Per position: the model's best guess (argmax id) for every slot still masked after this
+   * step, -1 elsewhere. Length N. */
+  draftIds?: Int32Array;
+  /** Per position: the probability of draftIds[i] (the row's largest probability), 0 where
+   * draftIds is -1. Length N. */
+  draftProbs?: Float32Array;
 }
+
+/** A frame as unmask() yields it: every field present. */
+export type StepFrame = Required<Frame>;
 
 /** Logits for one canvas: a row-major [N, V] array. */
 export type LogitsFn = (ids: Int32Array) => Promise<Float32Array>;
