@@ -25,6 +25,8 @@ class Settings:
     blockStrategy: str = "confidence"
     repetitionPenalty: float = 1.0
     repetitionWindow: int = 16
+    refineRounds: int = 0  # refinement rounds after unmasking (SAMPLING.md, "Refinement"), 0 = off
+    refineFraction: float = 0.2  # share of the generated tokens re-masked per round
 
 
 class Rng:
@@ -48,6 +50,31 @@ def planned_steps(m: int, s: Settings) -> int:
     if s.strategy == "left-to-right":
         return m
     return min(max(int(math.floor(s.steps + 0.5)), 1), m)
+
+
+def refine_shape(m: int, s: Settings) -> tuple[int, int, int]:
+    """(rounds R, tokens re-masked per round K, steps per round S_r); all 0 when refinement is off."""
+    rounds = int(s.refineRounds) if m > 0 and s.refineRounds > 0 else 0
+    if rounds == 0:
+        return 0, 0, 0
+    k = min(max(math.floor(s.refineFraction * m + 0.5), 1), m)
+    steps = min(max(-(-(planned_steps(m, s) * k) // m), 1), k)  # ceil(S·K/M): the unmasking's pace
+    return rounds, k, steps
+
+
+def step_plan(m: int, s: Settings) -> list[tuple[int, int, int]]:
+    """(round, tokens resolved, tokens re-masked before the pass) for every step of the run."""
+    plan = [(0, c, 0) for c in schedule_counts(m, planned_steps(m, s), s.schedule)] if m else []
+    rounds, k, steps = refine_shape(m, s)
+    for r in range(1, rounds + 1):
+        plan += [(r, c, k if j == 0 else 0) for j, c in enumerate(schedule_counts(k, steps, s.schedule))]
+    return plan
+
+
+def total_steps(m: int, s: Settings) -> int:
+    """S + R·S_r: every step (forward pass) of the run, refinement included."""
+    rounds, _, steps = refine_shape(m, s)
+    return planned_steps(m, s) + rounds * steps
 
 
 def schedule_counts(m: int, steps: int, kind: str = "linear") -> list[int]:
@@ -93,23 +120,33 @@ class Frame:
     ids: np.ndarray
     resolved: list[int]
     confidences: list[float] = field(default_factory=list)
+    phase: str = "unmask"  # or "refine"
+    round: int = 0
+    remasked: list[int] = field(default_factory=list)  # set back to [MASK] before this step's pass
+    draft_ids: np.ndarray | None = None  # [N] argmax id per still-masked slot, -1 elsewhere
+    draft_probs: np.ndarray | None = None  # [N] its probability (float32), 0 elsewhere
 
 
 def unmask(ids: np.ndarray, fixed: np.ndarray, logits_fn: Callable[[np.ndarray], np.ndarray], s: Settings,
            special_ids: tuple[int, ...], mask_id: int):
-    """Yields one Frame per step. `logits_fn(ids[N]) -> [N, V]`."""
+    """Yields one Frame per step, unmasking then refinement. `logits_fn(ids[N]) -> [N, V]`."""
     ids = ids.copy()
     masked0 = [i for i in range(len(ids)) if not fixed[i]]
     m = len(masked0)
-    steps = planned_steps(m, s)
-    counts = schedule_counts(m, steps, s.schedule) if steps else []
+    plan = step_plan(m, s)
     rng = Rng(s.seed)
+    trust = np.zeros(len(ids))  # confidence of each generated token when it was last resolved
     inner = s.blockStrategy if s.strategy == "blocks" else s.strategy
     special = np.array(special_ids)
     log_r = math.log(s.repetitionPenalty) if s.repetitionPenalty != 1 else 0.0
     rank_of = np.zeros(len(ids), dtype=np.int64)
     rank_of[masked0] = np.arange(m)
-    for k in range(steps):
+    for k, (round_, count, remask) in enumerate(plan):
+        remasked = []
+        if remask:
+            # Least trusted first, lower position on a tie; only generated positions.
+            remasked = sorted(sorted(masked0, key=lambda i: (trust[i], i))[:remask])
+            ids[remasked] = mask_id
         logits = np.asarray(logits_fn(ids), dtype=np.float64)
         masked = np.array([i for i in range(len(ids)) if ids[i] == mask_id and not fixed[i]], dtype=np.int64)
         # All masked rows at once; only the random draws walk the rows one by one, in position order.
@@ -146,6 +183,7 @@ def unmask(ids: np.ndarray, fixed: np.ndarray, logits_fn: Callable[[np.ndarray],
                 X[r] = order[min(j, n - 1)]
             if inner == "random":
                 scores[r] = rng()
+        draft = np.argmax(L, axis=1)  # lowest id on a tie, at every temperature
         conf = P[np.arange(len(masked)), X]
         if inner == "confidence":
             scores = conf
@@ -157,10 +195,17 @@ def unmask(ids: np.ndarray, fixed: np.ndarray, logits_fn: Callable[[np.ndarray],
         elif inner == "left-to-right":
             scores = -masked.astype(np.float64)
         block = rank_of[masked] // s.blockLength if s.strategy == "blocks" else np.zeros(len(masked), np.int64)
-        pick = np.lexsort((masked, -scores, block))[: counts[k]]  # block asc, score desc, position asc
+        pick = np.lexsort((masked, -scores, block))[:count]  # block asc, score desc, position asc
         pick = np.sort(pick)
         ids[masked[pick]] = X[pick]
-        yield Frame(k + 1, steps, ids.copy(), masked[pick].tolist(), conf[pick].tolist())
+        trust[masked[pick]] = conf[pick]
+        draft_ids = np.full(len(ids), -1, dtype=np.int32)
+        draft_probs = np.zeros(len(ids), dtype=np.float32)
+        rest = np.setdiff1d(np.arange(len(masked)), pick)
+        draft_ids[masked[rest]] = draft[rest]
+        draft_probs[masked[rest]] = P[rest, draft[rest]]
+        yield Frame(k + 1, len(plan), ids.copy(), masked[pick].tolist(), conf[pick].tolist(),
+                    "refine" if round_ else "unmask", round_, remasked, draft_ids, draft_probs)
 
 
 def repeated_trigram_share(ids) -> float:

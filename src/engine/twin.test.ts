@@ -1,4 +1,5 @@
-// The TypeScript engine against its Python twin on synthetic logits, at every temperature.
+// The TypeScript engine against its Python twin on synthetic logits, at every temperature, with and
+// without refinement: positions, ids, confidences, drafts and re-masked positions.
 // Cases come from models/tools/make_twin_cases.py; the logits are rebuilt here the same way.
 import { describe, expect, it } from 'vitest';
 import cases from './fixtures/twin_cases.json';
@@ -24,7 +25,12 @@ function syntheticLogits(tableSeed: number, n: number): LogitsFn {
 }
 
 describe('the Python twin', () => {
-  it.each(cases.cases.map((c, k) => [`${k} ${c.settings.strategy} T=${c.settings.temperature}`, c] as const))(
+  it('includes refinement cases', () => {
+    expect(cases.cases.filter((c) => c.settings.refineRounds > 0).length).toBeGreaterThanOrEqual(12);
+    expect(cases.cases.some((c) => c.frames.some((f) => f.remasked.length > 0))).toBe(true);
+  });
+
+  it.each(cases.cases.map((c, k) => [`${k} ${c.settings.strategy} T=${c.settings.temperature} R=${c.settings.refineRounds}`, c] as const))(
     'gives the same frames: %s',
     async (_, c) => {
       const ids = Int32Array.from(c.ids);
@@ -33,10 +39,21 @@ describe('the Python twin', () => {
       for await (const f of unmask({ ids, fixed }, syntheticLogits(c.table_seed, ids.length), c.settings as SamplerSettings, SPECIAL)) {
         frames.push(f);
       }
-      expect(frames.map((f) => ({ ids: [...f.ids], resolved: f.resolved }))).toEqual(
-        c.frames.map((f) => ({ ids: f.ids, resolved: f.resolved })),
-      );
-      frames.forEach((f, k) => f.confidences.forEach((p, j) => expect(p).toBeCloseTo(c.frames[k].confidences[j], 12)));
+      const exact = (f: { ids: ArrayLike<number>; resolved: number[]; remasked: number[]; round: number; phase: string }, total: number, draft: ArrayLike<number>) => ({
+        ids: [...Array.from(f.ids)],
+        resolved: f.resolved,
+        remasked: f.remasked,
+        round: f.round,
+        phase: f.phase,
+        total,
+        draft: Array.from(draft),
+      });
+      expect(frames.map((f) => exact(f, f.totalSteps, f.draftIds))).toEqual(c.frames.map((f) => exact(f, f.total_steps, f.draft_ids)));
+      frames.forEach((f, k) => {
+        f.confidences.forEach((p, j) => expect(p).toBeCloseTo(c.frames[k].confidences[j], 12));
+        // float32 on both sides, rounded from float64 values that agree to the last bits.
+        f.draftProbs.forEach((p, i) => expect(p).toBeCloseTo(c.frames[k].draft_probs[i], 6));
+      });
     },
   );
 });
