@@ -24,28 +24,35 @@ function waitFor(engine, pred) {
   });
 }
 
+// Request ids: every reply names the request it answers (src/worker/protocol.ts).
+let nextId = 1;
+
 export async function loadEngine(engine, backend, now) {
   const t0 = now();
-  const ready = waitFor(engine, (m) => m.type === 'ready');
-  engine.send({ type: 'load', backend });
+  const id = nextId++;
+  const ready = waitFor(engine, (m) => m.type === 'ready' && m.id === id);
+  engine.send({ type: 'load', id, backend });
   const m = await ready;
   return { ms: now() - t0, backend: m.backend, reason: m.reason, model: m.model };
 }
 
-let nextRunId = 1;
 
 /** Runs one generation; settings are partial (the worker fills the defaults and clamps). */
 export async function runOnce(engine, segments, settings, now) {
-  const runId = nextRunId++;
+  const runId = nextId++;
   const forwardMs = [];
   const frameAt = [];
   let started = null;
   const done = new Promise((resolve, reject) => {
     const un = engine.subscribe((m) => {
-      if (m.type === 'error' && (m.runId === runId || m.runId === undefined)) {
+      if (m.type === 'error' && m.code !== 'busy' && m.code !== 'bad-request') {
+        // The engine itself failed (whatever request the error names).
         un();
         reject(new Error(`${m.code}: ${m.message}`));
-      } else if (m.runId !== runId) {
+      } else if (m.type === 'error' && m.id === runId) {
+        un();
+        reject(new Error(`${m.code}: ${m.message}`));
+      } else if (m.id !== runId) {
         // a notice, or another run
       } else if (m.type === 'started') {
         started = { at: now(), totalSteps: m.totalSteps };
@@ -59,7 +66,7 @@ export async function runOnce(engine, segments, settings, now) {
     });
   });
   const t0 = now();
-  engine.send({ type: 'generate', request: { runId, segments, settings } });
+  engine.send({ type: 'generate', id: runId, request: { segments, settings } });
   const end = await done;
   const wallMs = now() - t0;
   if (end.type !== 'done') throw new Error(`run ${runId} was cancelled`);
@@ -119,7 +126,7 @@ export async function benchEngine(engine, opts) {
     });
     log(`left-to-right: ${r.stats.tokensPerSecond.toFixed(1)} tokens/s`);
   }
-  return { backend: load.backend, reason: load.reason, loadMs: load.ms, fromCache: load.model.fromCache, tokens: L, params: load.model.params, perStep, runs };
+  return { backend: load.backend, threads: load.model.threads, reason: load.reason, loadMs: load.ms, fromCache: load.model.fromCache, tokens: L, params: load.model.params, perStep, runs };
 }
 
 /** Times `run` (one matmul) after warm-up; returns the median in ms. */

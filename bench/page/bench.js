@@ -41,9 +41,8 @@ window.runBench = async (opts) => {
   again.terminate();
   out.cachedLoad = { ms: cached.ms, fromCache: cached.model.fromCache };
   log(`second load ${cached.ms.toFixed(0)} ms (fromCache ${cached.model.fromCache})`);
-  // The same thread rule as wasmThreads() in src/runtime/session.ts.
-  const cores = navigator.hardwareConcurrency || 2;
-  const threads = !self.crossOriginIsolated ? 1 : cores <= 2 ? cores : Math.min(4, cores - 1);
+  // The threads the app's worker configured (wasmThreads() in src/runtime/session.ts, one rule).
+  const threads = out.engine.threads;
   out.matmul = await matmulMs({ ...opts.matmul, backend: out.engine.backend, threads });
   log(`matmul ${JSON.stringify(out.matmul)}`);
   return out;

@@ -1,7 +1,7 @@
 // Backend choice and the WASM failover, with scripted sessions and adapters: the decisions and
 // the reasons given to the user are ours, whatever ORT does underneath.
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../worker/protocol';
+import type { Backend } from './types';
 import { chooseBackend, withWasmFailover, type AdapterLike, type BackendDeps } from './backend';
 import { RuntimeError } from './errors';
 import type { LogitsSession } from './session';

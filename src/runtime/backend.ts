@@ -2,7 +2,7 @@
 // actual session gives finite logits, WASM otherwise; the reason is kept in words for the UI. Also
 // the switch to WASM when the GPU device is lost in the middle of a run.
 import type { LogitsFn } from '../engine/types';
-import type { Backend, BackendChoice } from '../worker/protocol';
+import type { Backend, BackendChoice } from './types';
 import { RuntimeError, ACTIONS, messageOf } from './errors';
 import type { LogitsSession } from './session';
 

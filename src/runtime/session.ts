@@ -3,7 +3,7 @@
 // tests 'onnxruntime-web'; the two have the same API.
 import type * as OrtNs from 'onnxruntime-web';
 import type { LogitsFn } from '../engine/types';
-import type { Backend } from '../worker/protocol';
+import type { Backend } from './types';
 import { RuntimeError, ACTIONS, messageOf } from './errors';
 
 export type Ort = typeof OrtNs;

@@ -1,35 +1,63 @@
-// A typed handle on the engine worker for the store: send WorkerIn, subscribe to WorkerOut.
+// A typed handle on the engine worker for the store: send WorkerIn, subscribe to WorkerOut. Every
+// reply is checked against the protocol before anyone sees it.
+import { ACTIONS } from '../runtime/errors';
+import type { EngineClient } from './engineClient';
 import type { WorkerIn, WorkerOut } from './protocol';
+import { parseWorkerOut } from './validate';
 
-export interface EngineClient {
-  send(msg: WorkerIn): void;
-  /** Returns the unsubscribe function. */
-  subscribe(cb: (m: WorkerOut) => void): () => void;
-  terminate(): void;
-}
+export type { EngineClient } from './engineClient';
 
 export function createEngineClient(): EngineClient {
   // The name must not start with 'em-pthread': that prefix marks ORT's own thread workers.
   const worker = new Worker(new URL('./unmask.worker.ts', import.meta.url), { type: 'module', name: 'unmask-engine' });
   const listeners = new Set<(m: WorkerOut) => void>();
+  // Failures of the worker itself answer the load that was waiting for it.
+  let loadId = 0;
   const emit = (m: WorkerOut) => {
     for (const cb of listeners) cb(m);
   };
-  worker.onmessage = (e: MessageEvent<WorkerOut>) => emit(e.data);
+  worker.onmessage = (e: MessageEvent<unknown>) => {
+    const m = parseWorkerOut(e.data);
+    emit(
+      m ?? {
+        type: 'error',
+        id: loadId,
+        code: 'internal',
+        message: 'The engine sent a message this page does not understand (an old and a new version of the app may be mixed)',
+        action: ACTIONS.reload,
+      },
+    );
+  };
   // The worker script failed to load or threw at the top level: nothing else will ever answer.
   worker.onerror = (e: ErrorEvent) => {
     e.preventDefault();
-    emit({
-      type: 'error',
-      code: 'internal',
-      message: `The engine worker failed to start: ${e.message || 'unknown error'}`,
-      action: 'Reload the page; if it happens again, please report it',
-    });
+    const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
+    emit(
+      offline
+        ? {
+            type: 'error',
+            id: loadId,
+            code: 'download-failed',
+            message: 'The engine worker could not be downloaded: this device is offline',
+            action: ACTIONS.retryDownload,
+          }
+        : {
+            type: 'error',
+            id: loadId,
+            code: 'internal',
+            message: 'The engine worker failed to start (its script did not load or stopped at once)',
+            action: ACTIONS.reload,
+            detail: e.message || undefined,
+          },
+    );
   };
   worker.onmessageerror = () =>
-    emit({ type: 'error', code: 'internal', message: 'A message from the engine worker could not be read.', action: 'Reload the page' });
+    emit({ type: 'error', id: loadId, code: 'internal', message: 'A message from the engine worker could not be read.', action: ACTIONS.reload });
   return {
-    send: (msg) => worker.postMessage(msg),
+    send(msg: WorkerIn) {
+      if (msg.type === 'load') loadId = msg.id;
+      worker.postMessage(msg);
+    },
     subscribe(cb) {
       listeners.add(cb);
       return () => listeners.delete(cb);

@@ -72,11 +72,11 @@ const prompt = (text: string, blank: number): Segment[] => [
 ];
 const greedy = (steps: number): SamplerSettings => ({ ...DEFAULT_SETTINGS, steps, temperature: 0 });
 const gen = (runId: number, segments: Segment[], settings: SamplerSettings) =>
-  ({ type: 'generate', request: { runId, segments, settings } }) as const;
+  ({ type: 'generate', id: runId, request: { segments, settings } }) as const;
 
 async function loaded(opts: Parameters<typeof setup>[0] = {}) {
   const t = setup(opts);
-  t.host.handle({ type: 'load', backend: 'auto' });
+  t.host.handle({ type: 'load', id: 100, backend: 'auto' });
   await t.host.idle();
   expect(t.out.at(-1)?.type).toBe('ready');
   t.out.length = 0;
@@ -86,7 +86,7 @@ async function loaded(opts: Parameters<typeof setup>[0] = {}) {
 describe('load', () => {
   it('reports byte progress over both files, then ready with the model facts and the reason', async () => {
     const t = setup();
-    t.host.handle({ type: 'load', backend: 'auto' });
+    t.host.handle({ type: 'load', id: 100, backend: 'auto' });
     await t.host.idle();
     const progress = t.out.filter((m) => m.type === 'progress');
     const total = config.files['model.onnx'].bytes + config.files['tokenizer.json'].bytes;
@@ -111,7 +111,7 @@ describe('load', () => {
 
   it('falls back to WASM with the reason when WebGPU cannot open (Node has no WebGPU provider)', async () => {
     const t = setup({ gpu: { requestAdapter: async () => ({ info: { vendor: 'test', isFallbackAdapter: false } }) } });
-    t.host.handle({ type: 'load', backend: 'auto' });
+    t.host.handle({ type: 'load', id: 100, backend: 'auto' });
     await t.host.idle();
     const ready = t.out.at(-1)!;
     expect(ready).toMatchObject({ type: 'ready', backend: 'wasm' });
@@ -126,17 +126,17 @@ describe('load', () => {
         return { data: spec.url === '/m.onnx' ? bytes['model.onnx'] : bytes['tokenizer.json'], fromCache: true, stored: true };
       },
     });
-    t.host.handle({ type: 'load', backend: 'wasm' });
+    t.host.handle({ type: 'load', id: 100, backend: 'wasm' });
     await t.host.idle();
     expect(t.out.at(-1)).toEqual({
       type: 'error',
       code: 'corrupt-model',
       message: 'damaged',
       action: 'The model file is damaged; press Retry to download it again',
-      runId: undefined,
+      id: 100,
     });
     fail = false;
-    t.host.handle({ type: 'load', backend: 'wasm' });
+    t.host.handle({ type: 'load', id: 100, backend: 'wasm' });
     await t.host.idle();
     expect(t.out.at(-1)).toMatchObject({ type: 'ready', backend: 'wasm', reason: 'WASM chosen in the settings', model: { fromCache: true } });
   });
@@ -144,11 +144,11 @@ describe('load', () => {
   it('answers generate before any load with bad-request, and during a load with busy', async () => {
     const t = setup();
     t.host.handle(gen(1, prompt('Once', 4), greedy(2)));
-    expect(t.out.at(-1)).toMatchObject({ type: 'error', runId: 1, code: 'bad-request' });
-    t.host.handle({ type: 'load', backend: 'wasm' });
+    expect(t.out.at(-1)).toMatchObject({ type: 'error', id: 1, code: 'bad-request' });
+    t.host.handle({ type: 'load', id: 100, backend: 'wasm' });
     t.host.handle(gen(2, prompt('Once', 4), greedy(2)));
-    expect(t.out.at(-1)).toMatchObject({ type: 'error', runId: 2, code: 'busy' });
-    t.host.handle({ type: 'load', backend: 'wasm' });
+    expect(t.out.at(-1)).toMatchObject({ type: 'error', id: 2, code: 'busy' });
+    t.host.handle({ type: 'load', id: 100, backend: 'wasm' });
     expect(t.out.at(-1)).toMatchObject({ type: 'error', code: 'busy' });
     await t.host.idle();
     expect(t.out.at(-1)?.type).toBe('ready');
@@ -168,7 +168,7 @@ describe('generate', () => {
     const resolved = t.out.flatMap((m) => (m.type === 'frame' ? m.frame.resolved : []));
     expect(resolved.sort((a, b) => a - b)).toEqual(masked);
     const done = t.out.at(-1) as Extract<WorkerOut, { type: 'done' }>;
-    expect(done.runId).toBe(7);
+    expect(done.id).toBe(7);
     expect([...done.ids].includes(config.special_ids.mask)).toBe(false);
     expect(done.text.startsWith('Once upon a time')).toBe(true);
     expect(done.stats).toMatchObject({ steps: 4, forwardPasses: 4, generatedTokens: 12 });
@@ -178,7 +178,7 @@ describe('generate', () => {
   it('a cancel stops the run before the next forward pass, and the next generate works', async () => {
     const t = await loaded({
       react: (m, host) => {
-        if (m.type === 'frame' && m.runId === 1 && m.frame.step === 1) host.handle({ type: 'cancel', runId: 1 });
+        if (m.type === 'frame' && m.id === 1 && m.frame.step === 1) host.handle({ type: 'cancel', id: 500, runId: 1 });
       },
     });
     forwardPasses = 0;
@@ -196,12 +196,12 @@ describe('generate', () => {
   it('a generate during a run replaces it: the old one ends cancelled, the new one runs to the end', async () => {
     const t = await loaded({
       react: (m, host) => {
-        if (m.type === 'frame' && m.runId === 1 && m.frame.step === 2) host.handle(gen(2, prompt('Alice', 6), greedy(2)));
+        if (m.type === 'frame' && m.id === 1 && m.frame.step === 2) host.handle(gen(2, prompt('Alice', 6), greedy(2)));
       },
     });
     t.host.handle(gen(1, prompt('The king', 20), greedy(20)));
     await t.host.idle();
-    const seq = t.out.map((m) => `${m.type}:${'runId' in m ? m.runId : ''}`);
+    const seq = t.out.map((m) => `${m.type}:${m.id}`);
     expect(seq).toEqual(['started:1', 'frame:1', 'frame:1', 'cancelled:1', 'started:2', 'frame:2', 'frame:2', 'done:2']);
   });
 
@@ -209,7 +209,7 @@ describe('generate', () => {
     const t = await loaded();
     t.host.handle(gen(3, prompt('Hi', config.context + 1), greedy(4)));
     expect(t.out).toHaveLength(1);
-    expect(t.out[0]).toMatchObject({ type: 'error', runId: 3, code: 'bad-request' });
+    expect(t.out[0]).toMatchObject({ type: 'error', id: 3, code: 'bad-request' });
     expect((t.out[0] as { message: string }).message).toMatch(String(config.context));
     await t.host.idle();
     expect(t.out).toHaveLength(1);
@@ -226,7 +226,7 @@ describe('generate', () => {
 
   it('cancelling a run that is not going on changes nothing', async () => {
     const t = await loaded();
-    t.host.handle({ type: 'cancel', runId: 99 });
+    t.host.handle({ type: 'cancel', id: 500, runId: 99 });
     await t.host.idle();
     expect(t.out).toEqual([]);
   });
@@ -234,15 +234,15 @@ describe('generate', () => {
   it('a generate sent while a reload waits for the old run is answered busy, never dropped', async () => {
     const t = await loaded({
       react: (m, host) => {
-        if (m.type === 'frame' && m.runId === 1 && m.frame.step === 1) {
-          host.handle({ type: 'load', backend: 'wasm' });
+        if (m.type === 'frame' && m.id === 1 && m.frame.step === 1) {
+          host.handle({ type: 'load', id: 100, backend: 'wasm' });
           host.handle(gen(2, prompt('Alice', 4), greedy(2)));
         }
       },
     });
     t.host.handle(gen(1, prompt('The king', 12), greedy(12)));
     await t.host.idle();
-    expect(t.out.find((m) => m.type === 'error' && m.runId === 2)).toMatchObject({ code: 'busy' });
+    expect(t.out.find((m) => m.type === 'error' && m.id === 2)).toMatchObject({ code: 'busy' });
     expect(t.types()).toContain('cancelled');
     expect(t.types().at(-1)).toBe('ready');
     t.out.length = 0;
@@ -257,7 +257,7 @@ describe('generate', () => {
         if (m.type === 'ready') host.handle(gen(7, prompt('Alice', 4), greedy(2)));
       },
     });
-    t.host.handle({ type: 'load', backend: 'wasm' });
+    t.host.handle({ type: 'load', id: 100, backend: 'wasm' });
     await t.host.idle();
     expect(t.types().slice(-4)).toEqual(['started', 'frame', 'frame', 'done']);
   });
@@ -267,7 +267,7 @@ describe('generate', () => {
     t.host.handle(gen(5, [{ kind: 'text', text: 'No blank here.' }], greedy(4)));
     await t.host.idle();
     expect(t.out).toHaveLength(1);
-    expect(t.out[0]).toMatchObject({ type: 'error', runId: 5, code: 'bad-request' });
+    expect(t.out[0]).toMatchObject({ type: 'error', id: 5, code: 'bad-request' });
     expect((t.out[0] as { message: string }).message).toMatch(/\[___\]/);
   });
 });

@@ -1,294 +1,266 @@
-// The worker's brain, kept apart from `self` so Node tests can drive it: it owns the tokenizer,
-// the ORT session and the one run that may be going on, and answers WorkerIn with WorkerOut.
+// The worker's brain, kept apart from `self` so Node tests can drive it: a scheduler over an
+// explicit state (idle | loading | ready | running), one function per transition. Loading itself
+// (files, tokenizer, backend, failover) is the runtime's job (src/runtime/loadModel.ts).
 //
 // Runs: one at a time. A 'generate' that arrives while a run is going on replaces it: the running
 // one is aborted (it ends with 'cancelled' before its next forward pass) and the new one starts
 // right after. A request is validated when it arrives, so a bad one gets 'bad-request' at once and
 // leaves the current run alone. 'generate' before the model is ready gets 'busy' (loading) or
-// 'bad-request' (no 'load' was sent).
-import {
-  buildCanvas,
-  maskedCount,
-  normalizeSettings,
-  plannedSteps,
-  unmask,
-  type Canvas,
-  type SamplerSettings,
-} from '../engine';
-import { chooseBackend, warmUp, withWasmFailover, type Failover, type GpuLike } from '../runtime/backend';
-import type { ModelConfig } from '../runtime/config';
+// 'bad-request' (no 'load' was sent). Every reply names the request it answers (see protocol.ts).
+import { buildCanvas, maskedCount, normalizeSettings, plannedSteps, unmask, type Canvas, type SamplerSettings } from '../engine';
 import { ACTIONS, RuntimeError, messageOf } from '../runtime/errors';
-import type { ShippedFile } from '../runtime/modelFiles';
-import type { FileSpec, LoadedFile, Progress } from '../runtime/modelStore';
-import { configureOrt, openSession, type Ort } from '../runtime/session';
-import { loadTokenizer, type TextTokenizer } from '../runtime/tokenizer';
-import type { BackendChoice, GenerateRequest, WorkerIn, WorkerOut } from './protocol';
+import { createModelLoader, type LoadedModel, type LoaderDeps } from '../runtime/loadModel';
+import type { BackendChoice } from '../runtime/types';
+import type { GenerateRequest, WorkerIn, WorkerOut } from './protocol';
+import { parseWorkerIn } from './validate';
 
-export interface HostDeps {
-  ort: Ort;
+export interface HostDeps extends LoaderDeps {
   post(msg: WorkerOut): void;
-  /** The shipped model's config and file specs (throws on a broken config). */
-  shipped(): { config: ModelConfig; files: { model: ShippedFile; tokenizer: ShippedFile } };
-  loadFile(spec: FileSpec, onProgress: Progress): Promise<LoadedFile>;
-  pruneCache(keep: FileSpec[]): Promise<unknown>;
-  gpu: GpuLike | undefined;
-  threads: number;
   now(): number;
 }
 
-interface Loaded {
-  config: ModelConfig;
-  tokenizer: TextTokenizer;
-  failover: Failover;
-}
-
 interface Prepared {
-  runId: number;
+  id: number;
   canvas: Canvas;
   settings: SamplerSettings;
   masked: number;
 }
 
-interface Running {
-  runId: number;
+interface Run {
+  id: number;
   abort: AbortController;
   finished: Promise<void>;
 }
 
-function errorOut(err: unknown, runId?: number): WorkerOut {
-  if (err instanceof RuntimeError) return { type: 'error', runId, code: err.code, message: err.message, action: err.action };
-  return { type: 'error', runId, code: 'internal', message: messageOf(err), action: ACTIONS.reload };
+export type HostState =
+  | { kind: 'idle' }
+  | { kind: 'loading'; id: number }
+  | { kind: 'ready'; model: LoadedModel; loadId: number }
+  | { kind: 'running'; model: LoadedModel; loadId: number; run: Run; queued: Prepared | null };
+
+function errorOut(err: unknown, id: number): WorkerOut {
+  if (err instanceof RuntimeError) {
+    return { type: 'error', id, code: err.code, message: err.message, action: err.action, detail: err.detail };
+  }
+  return { type: 'error', id, code: 'internal', message: 'The engine stopped with an unexpected error', action: ACTIONS.reload, detail: messageOf(err) };
 }
 
-export function createHost(deps: HostDeps): { handle(msg: WorkerIn): void; idle(): Promise<void> } {
-  let model: Loaded | null = null;
-  let loading: Promise<void> | null = null;
-  // True from the start of a load until its model is in place (ready is posted after that):
-  // a generate in that window would be queued for a model that is about to go away.
-  let swapping = false;
-  let running: Running | null = null;
-  let queued: Prepared | null = null;
-  let ortConfigured = false;
+export function createHost(deps: HostDeps): { handle(raw: unknown): void; idle(): Promise<void>; state(): HostState['kind'] } {
+  const loader = createModelLoader(deps);
+  let state: HostState = { kind: 'idle' };
+  // Every piece of work the host starts, so idle() can wait for all of it.
   let chain: Promise<void> = Promise.resolve();
+  const track = (p: Promise<void>) => {
+    chain = chain.then(() => p);
+  };
+  const post = deps.post;
 
-  async function load(choice: BackendChoice): Promise<void> {
-    swapping = true;
-    if (running) running.abort.abort();
-    if (queued) {
-      deps.post({ type: 'cancelled', runId: queued.runId });
-      queued = null;
-    }
-    await running?.finished;
-    const old = model;
-    model = null;
-    await old?.failover.release();
+  // --- transitions -------------------------------------------------------------------------
 
-    const { config, files } = deps.shipped();
-    const total = files.tokenizer.bytes + files.model.bytes;
-    // One progress bar for both files: the tokenizer's bytes first, then the model's.
-    const progressFrom = (offset: number): Progress => (phase, loaded) =>
-      deps.post({ type: 'progress', phase, loaded: offset + loaded, total });
-    const tokFile = await deps.loadFile(files.tokenizer, progressFrom(0));
-    const modelFile = await deps.loadFile(files.model, progressFrom(files.tokenizer.bytes));
-
-    let tokenizer: TextTokenizer;
-    try {
-      tokenizer = loadTokenizer(new TextDecoder().decode(tokFile.data), config.vocab_size);
-    } catch (err) {
-      throw new RuntimeError('internal', `The tokenizer could not be read: ${messageOf(err)}`, ACTIONS.reload, { cause: err });
-    }
-
-    if (!ortConfigured) {
-      configureOrt(deps.ort, deps.threads);
-      ortConfigured = true;
-    }
-    deps.post({ type: 'progress', phase: 'session', loaded: 0, total: 1 });
-    const V = config.vocab_size;
-    const open = (b: 'webgpu' | 'wasm') => openSession(deps.ort, modelFile.data, b, V);
-    const check = (s: Awaited<ReturnType<typeof open>>) => warmUp(s, config.special_ids.mask, config.context, V);
-    const { session, reason } = await chooseBackend(choice, { gpu: deps.gpu, open, warmUp: check });
-    const failover = withWasmFailover(
-      session,
-      async () => {
-        const s = await open('wasm');
-        await check(s);
-        return s;
-      },
-      (why) =>
-        deps.post({
-          type: 'notice',
-          message: `${why}. The model now runs on WASM (slower); the run goes on.`,
-          backend: 'wasm',
-          reason: `${why}; switched to WASM`,
-        }),
+  /** any but loading → loading: stops what runs, releases the old model, loads the new one. */
+  function startLoad(id: number, choice: BackendChoice): void {
+    const prev = state;
+    state = { kind: 'loading', id };
+    track(
+      (async () => {
+        if (prev.kind === 'running') {
+          prev.run.abort.abort();
+          if (prev.queued) post({ type: 'cancelled', id: prev.queued.id });
+          await prev.run.finished;
+        }
+        if (prev.kind === 'ready' || prev.kind === 'running') await prev.model.release();
+        const model = await loader.load(choice, {
+          progress: (phase, loaded, total) => post({ type: 'progress', id, phase, loaded, total }),
+          switchedToWasm: (why) =>
+            post({
+              type: 'notice',
+              id: state.kind === 'running' ? state.run.id : id,
+              message: `${why}. The model now runs on WASM (slower); the run goes on.`,
+              backend: 'wasm',
+              reason: `${why}; switched to WASM`,
+            }),
+        });
+        loaded(id, model);
+      })().catch((err) => loadFailed(id, err)),
     );
-    if (session.backend === 'webgpu') {
-      // ORT's typings say Promise<GPUDevice>; after the first session 1.30 hands the device itself.
-      void (async () => {
-        const device = (await deps.ort.env.webgpu.device) as unknown as { lost: Promise<{ message: string; reason?: string }> };
-        const info = await device.lost;
-        // A device destroyed on purpose (a reload released the session) is not a failure.
-        if ((model as Loaded | null)?.failover === failover && info.reason !== 'destroyed') failover.deviceLost(info.message || 'unknown reason');
-      })().catch(() => undefined);
-    }
-    deps.post({ type: 'progress', phase: 'session', loaded: 1, total: 1 });
+  }
 
-    model = { config, tokenizer, failover };
-    swapping = false;
-    const notStored = [tokFile, modelFile].find((f) => !f.stored);
-    void deps.pruneCache([files.tokenizer, files.model]).catch(() => undefined);
-    deps.post({
+  /** loading → ready. */
+  function loaded(id: number, model: LoadedModel): void {
+    state = { kind: 'ready', model, loadId: id };
+    const { config, tokenizer } = model;
+    post({
       type: 'ready',
-      backend: session.backend,
-      reason,
+      id,
+      backend: model.backend,
+      reason: model.reason,
       model: {
         name: config.name,
-        vocabSize: V,
+        vocabSize: config.vocab_size,
         context: config.context,
         params: config.params,
         pieces: tokenizer.pieces(),
         maskId: config.special_ids.mask,
-        fromCache: tokFile.fromCache && modelFile.fromCache,
+        fromCache: model.fromCache,
+        threads: model.threads,
       },
     });
-    if (notStored) {
-      deps.post({
+    if (model.notStored !== null) {
+      post({
         type: 'notice',
-        message: `The model could not be saved for offline use (${notStored.storeError ?? 'unknown reason'}); it will be downloaded again next time.`,
+        id,
+        message: `The model could not be saved for offline use (${model.notStored}); it will be downloaded again next time.`,
       });
     }
   }
 
-  function prepare(req: GenerateRequest, m: Loaded): Prepared {
+  /** loading → idle. */
+  function loadFailed(id: number, err: unknown): void {
+    state = { kind: 'idle' };
+    post(errorOut(err, id));
+  }
+
+  /** ready → running. */
+  function startRun(p: Prepared): void {
+    if (state.kind !== 'ready') return;
+    let finish!: () => void;
+    const run: Run = { id: p.id, abort: new AbortController(), finished: new Promise((r) => (finish = r)) };
+    const { model, loadId } = state;
+    state = { kind: 'running', model, loadId, run, queued: null };
+    track(execute(p, run, model).finally(() => {
+      finish();
+      runEnded(run);
+    }));
+  }
+
+  /** running → ready, or → running the queued request. */
+  function runEnded(run: Run): void {
+    // A load may have taken over meanwhile: then the state is no longer this run's.
+    if (state.kind !== 'running' || state.run !== run) return;
+    const next = state.queued;
+    state = { kind: 'ready', model: state.model, loadId: state.loadId };
+    if (next) startRun(next);
+  }
+
+  /** running → running (replaced): queue the new request and stop the current one. */
+  function replaceRun(p: Prepared): void {
+    if (state.kind !== 'running') return;
+    if (state.queued) post({ type: 'cancelled', id: state.queued.id });
+    state.queued = p;
+    state.run.abort.abort();
+  }
+
+  // --- the work of one run -----------------------------------------------------------------
+
+  function prepare(id: number, req: GenerateRequest, model: LoadedModel): Prepared {
     try {
-      const { mask } = m.config.special_ids;
-      const canvas = buildCanvas(req.segments, m.tokenizer.encode, mask, m.config.context);
+      const { mask } = model.config.special_ids;
+      const canvas = buildCanvas(req.segments, model.tokenizer.encode, mask, model.config.context);
       const masked = maskedCount(canvas.fixed);
       if (masked === 0) throw new Error('There is nothing to generate: add a length, or a blank such as [___] to the text');
       const { settings, warnings } = normalizeSettings(req.settings ?? {}, masked);
-      for (const w of warnings) deps.post({ type: 'notice', message: w });
-      return { runId: req.runId, canvas, settings, masked };
+      for (const w of warnings) post({ type: 'notice', id, message: w });
+      return { id, canvas, settings, masked };
     } catch (err) {
-      throw new RuntimeError('bad-request', messageOf(err), 'Change the prompt or the settings and try again');
+      throw new RuntimeError('bad-request', messageOf(err), ACTIONS.changeRequest);
     }
   }
 
-  async function run(p: Prepared, m: Loaded): Promise<void> {
-    const abort = new AbortController();
-    let resolveFinished!: () => void;
-    running = { runId: p.runId, abort, finished: new Promise((r) => (resolveFinished = r)) };
+  async function execute(p: Prepared, run: Run, model: LoadedModel): Promise<void> {
     const totalSteps = plannedSteps(p.masked, p.settings);
-    deps.post({ type: 'started', runId: p.runId, ids: p.canvas.ids.slice(), fixed: p.canvas.fixed.slice(), totalSteps });
+    post({ type: 'started', id: p.id, ids: p.canvas.ids.slice(), fixed: p.canvas.fixed.slice(), totalSteps });
     const t0 = deps.now();
     let steps = 0;
     let ids = p.canvas.ids;
     try {
-      for await (const frame of unmask(p.canvas, m.failover.logits, p.settings, m.config.special_ids, abort.signal)) {
+      const special = model.config.special_ids;
+      for await (const frame of unmask(p.canvas, model.failover.logits, p.settings, special, run.abort.signal)) {
         steps++;
         ids = frame.ids;
-        deps.post({ type: 'frame', runId: p.runId, frame });
+        post({ type: 'frame', id: p.id, frame });
         // ORT's run() settles with microtasks only, so without a macrotask turn a queued `cancel`
         // (or replacing `generate`) message would not be read until the whole run had ended.
         await new Promise((r) => setTimeout(r, 0));
       }
-      if (abort.signal.aborted) {
-        deps.post({ type: 'cancelled', runId: p.runId });
-      } else {
-        const totalMs = deps.now() - t0;
-        deps.post({
-          type: 'done',
-          runId: p.runId,
-          text: m.tokenizer.decode(ids),
-          ids: ids.slice(),
-          stats: {
-            steps,
-            forwardPasses: steps,
-            totalMs,
-            msPerStep: steps > 0 ? totalMs / steps : 0,
-            tokensPerSecond: totalMs > 0 ? (p.masked / totalMs) * 1000 : 0,
-            generatedTokens: p.masked,
-          },
-        });
+      if (run.abort.signal.aborted) {
+        post({ type: 'cancelled', id: p.id });
+        return;
       }
+      const totalMs = deps.now() - t0;
+      post({
+        type: 'done',
+        id: p.id,
+        text: model.tokenizer.decode(ids),
+        ids: ids.slice(),
+        stats: {
+          steps,
+          forwardPasses: steps,
+          totalMs,
+          msPerStep: steps > 0 ? totalMs / steps : 0,
+          tokensPerSecond: totalMs > 0 ? (p.masked / totalMs) * 1000 : 0,
+          generatedTokens: p.masked,
+        },
+      });
     } catch (err) {
-      deps.post(errorOut(err, p.runId));
-    } finally {
-      running = null;
-      resolveFinished();
+      post(errorOut(err, p.id));
     }
   }
 
-  /** Starts queued runs one after the other until none is left. */
-  async function drain(): Promise<void> {
-    while (queued && model) {
-      const next = queued;
-      queued = null;
-      await run(next, model);
+  // --- requests ----------------------------------------------------------------------------
+
+  function onGenerate(id: number, req: GenerateRequest): void {
+    // While a load is under way (even one still waiting for the old run to stop) the model is
+    // about to change: answer now rather than queue a request that nothing would start.
+    if (state.kind === 'loading') {
+      post({ type: 'error', id, code: 'busy', message: 'The model is still loading.', action: ACTIONS.waitLoading });
+      return;
+    }
+    if (state.kind === 'idle') {
+      post({ type: 'error', id, code: 'bad-request', message: 'No model is loaded.', action: ACTIONS.reload });
+      return;
+    }
+    let prepared: Prepared;
+    try {
+      prepared = prepare(id, req, state.model);
+    } catch (err) {
+      post(errorOut(err, id));
+      return;
+    }
+    if (state.kind === 'running') replaceRun(prepared);
+    else startRun(prepared);
+  }
+
+  function onCancel(runId: number): void {
+    if (state.kind !== 'running') return;
+    if (state.queued?.id === runId) {
+      state.queued = null;
+      post({ type: 'cancelled', id: runId });
+    } else if (state.run.id === runId) {
+      state.run.abort.abort();
     }
   }
 
-  function handle(msg: WorkerIn): void {
+  function handle(raw: unknown): void {
+    const parsed = parseWorkerIn(raw);
+    if (!parsed.ok) {
+      post({ type: 'error', id: parsed.id, code: 'bad-request', message: parsed.problem, action: ACTIONS.reload });
+      return;
+    }
+    const msg: WorkerIn = parsed.msg;
     switch (msg.type) {
-      case 'load': {
-        if (loading) {
-          deps.post({ type: 'error', code: 'busy', message: 'The model is already loading.', action: 'Wait for it to finish' });
-          return;
-        }
-        loading = load(msg.backend)
-          .catch((err) => {
-            swapping = false;
-            deps.post(errorOut(err));
-          })
-          .finally(() => {
-            loading = null;
-          });
-        chain = chain.then(() => loading ?? undefined);
-        return;
-      }
-      case 'generate': {
-        const req = msg.request;
-        // While a load is under way (even one still waiting for the old run to stop) the model is
-        // about to change: answer now rather than queue a request that nothing would start.
-        if (!model || swapping) {
-          deps.post(
-            loading
-              ? { type: 'error', runId: req.runId, code: 'busy', message: 'The model is still loading.', action: 'Wait until it is ready' }
-              : { type: 'error', runId: req.runId, code: 'bad-request', message: 'No model is loaded.', action: ACTIONS.reload },
-          );
-          return;
-        }
-        let prepared: Prepared;
-        try {
-          prepared = prepare(req, model);
-        } catch (err) {
-          deps.post(errorOut(err, req.runId));
-          return;
-        }
-        if (queued) deps.post({ type: 'cancelled', runId: queued.runId });
-        queued = prepared;
-        if (running) {
-          running.abort.abort();
-          return; // drain() of the running one picks the queued request up.
-        }
-        chain = chain.then(drain);
-        return;
-      }
-      case 'cancel': {
-        if (queued?.runId === msg.runId) {
-          queued = null;
-          deps.post({ type: 'cancelled', runId: msg.runId });
-        } else if (running?.runId === msg.runId) {
-          running.abort.abort();
+      case 'load':
+        if (state.kind === 'loading') {
+          post({ type: 'error', id: msg.id, code: 'busy', message: 'The model is already loading.', action: ACTIONS.waitLoad });
+        } else {
+          startLoad(msg.id, msg.backend);
         }
         return;
-      }
-      default:
-        deps.post({
-          type: 'error',
-          code: 'bad-request',
-          message: `Unknown message type ${JSON.stringify((msg as { type?: unknown }).type)}`,
-          action: ACTIONS.reload,
-        });
+      case 'generate':
+        onGenerate(msg.id, msg.request);
+        return;
+      case 'cancel':
+        onCancel(msg.runId);
+        return;
     }
   }
 
@@ -299,8 +271,9 @@ export function createHost(deps: HostDeps): { handle(msg: WorkerIn): void; idle(
       for (;;) {
         const c = chain;
         await c;
-        if (c === chain && !loading && !running && !queued) return;
+        if (c === chain && state.kind !== 'loading' && state.kind !== 'running') return;
       }
     },
+    state: () => state.kind,
   };
 }

@@ -1,21 +1,24 @@
 // The worker's message protocol: one typed union in, one out. The worker owns the ORT session and
 // the unmasking loop and is the single source of truth for whether a run is going on.
+//
+// Every request carries an `id` (unique per client) and every reply names the request it answers
+// in `id`: progress and ready answer a load; started, frame, done and cancelled answer a generate
+// (its id is the run's id); busy and bad-request errors answer the request they refuse. A reader
+// can therefore never match a reply to the wrong request.
 import type { Frame, SamplerSettings, Segment } from '../engine/types';
-
-export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
-export type Backend = 'webgpu' | 'wasm';
+import type { Backend, BackendChoice, ErrorCode } from '../runtime/types';
 
 export interface GenerateRequest {
-  runId: number;
   /** Prompt mode is [text(prompt), blank(length)]; fill-in mode is any mix. */
   segments: Segment[];
   settings: SamplerSettings;
 }
 
 export type WorkerIn =
-  | { type: 'load'; backend: BackendChoice }
-  | { type: 'generate'; request: GenerateRequest }
-  | { type: 'cancel'; runId: number };
+  | { type: 'load'; id: number; backend: BackendChoice }
+  | { type: 'generate'; id: number; request: GenerateRequest }
+  /** Stops the run started by the generate whose id is `runId`. */
+  | { type: 'cancel'; id: number; runId: number };
 
 export interface ModelInfo {
   name: string;
@@ -26,6 +29,8 @@ export interface ModelInfo {
   pieces: string[];
   maskId: number;
   fromCache: boolean;
+  /** WASM threads the runtime was configured with (the bench reads it instead of re-deriving it). */
+  threads: number;
 }
 
 export interface RunStats {
@@ -37,22 +42,14 @@ export interface RunStats {
   generatedTokens: number;
 }
 
-export type ErrorCode =
-  | 'no-backend'
-  | 'download-failed'
-  | 'corrupt-model'
-  | 'bad-request'
-  | 'busy'
-  | 'device-lost'
-  | 'internal';
-
 export type WorkerOut =
-  | { type: 'progress'; phase: 'download' | 'cache' | 'session'; loaded: number; total: number }
-  | { type: 'ready'; backend: Backend; reason: string; model: ModelInfo }
-  | { type: 'started'; runId: number; ids: Int32Array; fixed: Uint8Array; totalSteps: number }
-  | { type: 'frame'; runId: number; frame: Frame }
-  | { type: 'done'; runId: number; text: string; ids: Int32Array; stats: RunStats }
-  | { type: 'cancelled'; runId: number }
+  | { type: 'progress'; id: number; phase: 'download' | 'cache' | 'session'; loaded: number; total: number }
+  | { type: 'ready'; id: number; backend: Backend; reason: string; model: ModelInfo }
+  | { type: 'started'; id: number; ids: Int32Array; fixed: Uint8Array; totalSteps: number }
+  | { type: 'frame'; id: number; frame: Frame }
+  | { type: 'done'; id: number; text: string; ids: Int32Array; stats: RunStats }
+  | { type: 'cancelled'; id: number }
   /** A notice that does not stop anything, e.g. "WebGPU device lost, continuing on WASM". */
-  | { type: 'notice'; message: string; backend?: Backend; reason?: string }
-  | { type: 'error'; runId?: number; code: ErrorCode; message: string; action: string };
+  | { type: 'notice'; id: number; message: string; backend?: Backend; reason?: string }
+  /** `message` names the cause in plain words; `detail` is the engine's own text, for a report. */
+  | { type: 'error'; id: number; code: ErrorCode; message: string; action: string; detail?: string };

@@ -7,7 +7,7 @@ import { shippedModel } from '../runtime/modelFiles';
 import { loadFile, pruneCache } from '../runtime/modelStore';
 import { wasmThreads } from '../runtime/session';
 import { createHost } from './host';
-import type { WorkerIn, WorkerOut } from './protocol';
+import type { WorkerOut } from './protocol';
 
 const scope = globalThis as unknown as DedicatedWorkerGlobalScope;
 
@@ -23,6 +23,7 @@ if (!scope.name.startsWith('em-pthread')) {
     gpu: (navigator as unknown as { gpu?: GpuLike }).gpu,
     threads: wasmThreads(scope.crossOriginIsolated, navigator.hardwareConcurrency),
     now: () => performance.now(),
+    online: () => navigator.onLine !== false,
   });
-  scope.onmessage = (e: MessageEvent<WorkerIn>) => host.handle(e.data);
+  scope.onmessage = (e: MessageEvent<unknown>) => host.handle(e.data);
 }

@@ -1,0 +1,12 @@
+// The one engine interface: what the store (and the bench) need from an engine. The worker client
+// implements it in the browser; tests and Node benches drive the host through the same shape.
+import type { WorkerIn, WorkerOut } from './protocol';
+
+export interface EngineClient {
+  send(msg: WorkerIn): void;
+  /** Returns the unsubscribe function. */
+  subscribe(cb: (m: WorkerOut) => void): () => void;
+  terminate(): void;
+}
+
+export type EngineFactory = () => EngineClient;
