@@ -6,15 +6,13 @@ import json
 from pathlib import Path
 
 from .errors import PipelineError
+from .runfolder import run_json
 
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 
 
 def _load(run: Path, name: str) -> dict:
-    p = run / name
-    if not p.exists():
-        raise PipelineError(f"missing {p}: run the stage that writes it first")
-    return json.loads(p.read_text())
+    return run_json(run, name)
 
 
 def render(run: Path, shipped: Path) -> str:

@@ -22,8 +22,9 @@ from .export import load_model
 from .prepare import read_book, read_docs
 from .generate import generate, onnx_logits, onnx_session, prompt_segments, torch_logits
 from .quality import invented_share, repeated_word_trigram_share, training_vocabulary, words
+from .runfolder import run_file
 from .sampler import Settings, repeated_trigram_share
-from .specials import MASK_ID
+from .specials import MASK_ID, NEWLINE_PIECE
 from .tokenizer import load_tokenizer
 
 # Fresh prompts (not openings of any training book) for the samples and the quality figures.
@@ -38,7 +39,7 @@ PROMPTS = ["Once upon a time", "The little girl looked at the", "In the morning 
 def text_tokens(texts: Path | None, run: Path, tok) -> tuple[np.ndarray, int, int]:
     """Token stream, character count and UTF-8 byte count of a folder of books (default: the run's validation split)."""
     if texts is None:
-        docs = read_docs(run / "docs_val.jsonl")
+        docs = read_docs(run_file(run, "docs_val.jsonl"))
         paragraphs = [p for d in docs for p in d["paragraphs"]]
     else:
         files = sorted(Path(texts).glob("*.txt"))
@@ -47,7 +48,7 @@ def text_tokens(texts: Path | None, run: Path, tok) -> tuple[np.ndarray, int, in
         paragraphs = [p for f in files for p in read_book(f, f.parent.name)]
     if not paragraphs:
         raise PipelineError("no text left to evaluate after cleaning")
-    nl = tok.token_to_id("\u010a")
+    nl = tok.token_to_id(NEWLINE_PIECE)
     ids: list[int] = []
     for e in tok.encode_batch(paragraphs):
         ids += e.ids + [nl]
@@ -81,9 +82,14 @@ def bound(model, tokens: np.ndarray, context: int, batch: int = 32, min_seqs: in
             "perplexity_bound": math.exp(mean)}
 
 
+def fitted(tok, prompt: str, length: int, context: int) -> list[dict]:
+    """Prompt plus `length` blanks, fewer where the prompt would not leave room (tiny test models)."""
+    return prompt_segments(prompt, max(1, min(length, context - len(tok.encode(prompt).ids))))
+
+
 def defaults_quality(fn, tok, context: int, vocab: set[str], length: int = 48, seeds=(1, 2)) -> dict:
-    """Invented words and repeated 3-grams under the app's default settings, on fresh prompts."""
-    texts = [generate(fn, tok, prompt_segments(p, length), Settings(seed=seed), context).generated
+    """Invented words and repeated 3-grams under the app's default settings (48 new tokens), on fresh prompts."""
+    texts = [generate(fn, tok, fitted(tok, p, length, context), Settings(seed=seed), context).generated
              for p in FRESH_PROMPTS for seed in seeds]
     return {"settings": asdict(Settings()) | {"length": length, "seed": list(seeds)}, "samples": len(texts),
             "invented_word_share": invented_share(texts, vocab),
@@ -92,7 +98,7 @@ def defaults_quality(fn, tok, context: int, vocab: set[str], length: int = 48, s
 
 def real_text_quality(run: Path, vocab: set[str], words_per_chunk: int = 36, chunks: int = 400) -> dict:
     """The same two measures on held-out real text cut into sample-sized chunks (the reference level)."""
-    paras = [p for d in read_docs(run / "docs_val.jsonl") for p in d["paragraphs"]]
+    paras = [p for d in read_docs(run_file(run, "docs_val.jsonl")) for p in d["paragraphs"]]
     ws = [w for p in paras for w in words(p)]
     step = max(words_per_chunk, len(ws) // chunks)
     texts = [" ".join(ws[i:i + words_per_chunk]) for i in range(0, len(ws) - words_per_chunk, step)]
@@ -140,7 +146,7 @@ def evaluate(run: Path, texts: Path | None = None, n_samples: int = 4, t_samples
     for S in (16, 32, 64):
         for j, prompt in enumerate(FRESH_PROMPTS[:n_samples]):
             s = Settings(steps=S, seed=j + 1)
-            g = generate(fn, tok, prompt_segments(prompt, 48), s, ctx)
+            g = generate(fn, tok, fitted(tok, prompt, 48, ctx), s, ctx)
             samples.append({"steps": S, "prompt": prompt, "settings": f"app defaults but {S} steps, seed {j + 1}",
                             "text": g.text, "repeated_3gram_share": repeated_trigram_share(g.generated_ids)})
     report = {"texts": str(texts or "validation split"), "bound": b,

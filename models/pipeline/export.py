@@ -13,16 +13,14 @@ import torch
 
 from .errors import PipelineError
 from .model import Denoiser, ModelConfig
+from .runfolder import run_file
 from .train import load_checkpoint
 
 OPSET = 18
 
 
 def load_model(run: Path) -> Denoiser:
-    ckpt = run / "ckpt.pt"
-    if not ckpt.exists():
-        raise PipelineError(f"missing {ckpt}: run the 'train' stage first")
-    state = load_checkpoint(ckpt)
+    state = load_checkpoint(run_file(run, "ckpt.pt"))
     model = Denoiser(ModelConfig(**state["config"]["model"]))
     model.load_state_dict(state["model"])
     return model.eval()

@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from .errors import PipelineError
+from .runfolder import run_file
 from .prepare import read_docs
 
 _WORD = re.compile(r"[a-z]+")
@@ -25,9 +25,7 @@ def training_vocabulary(run: Path) -> set[str]:
     cache = run / "word_vocab.json"
     if cache.exists():
         return set(json.loads(cache.read_text()))
-    src = run / "docs_train.jsonl"
-    if not src.exists():
-        raise PipelineError(f"missing {src}: run the 'prepare' stage first")
+    src = run_file(run, "docs_train.jsonl")
     vocab: set[str] = set()
     for d in read_docs(src):
         for p in d["paragraphs"]:

@@ -16,6 +16,7 @@ import numpy as np
 import onnx
 
 from .errors import PipelineError
+from .runfolder import run_file, run_json
 from .specials import MASK_ID
 
 BLOCK = 32
@@ -50,10 +51,7 @@ def make_variants(fp32: Path, out_dir: Path) -> dict[str, Path]:
 
 def eval_windows(run: Path, context: int, n: int = 16, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Validation windows with a spread of mask rates, like the canvases the app sends."""
-    path = run / "tokens_val.npy"
-    if not path.exists():
-        raise PipelineError(f"missing {path}: run the 'tokenizer' stage first")
-    toks = np.load(path)
+    toks = np.load(run_file(run, "tokens_val.npy"))
     rng = np.random.default_rng(seed)
     starts = rng.integers(0, toks.size - context, size=n)
     x = np.stack([toks[s:s + context] for s in starts]).astype(np.int64)
@@ -81,10 +79,8 @@ def compare(paths: dict[str, Path], x: np.ndarray, masked: np.ndarray) -> dict[s
 
 
 def quantize(run: Path) -> dict:
-    fp32 = run / "model_fp32.onnx"
-    if not fp32.exists():
-        raise PipelineError(f"missing {fp32}: run the 'export' stage first")
-    context = json.loads((run / "train_config.json").read_text())["model"]["context"]
+    fp32 = run_file(run, "model_fp32.onnx")
+    context = run_json(run, "train_config.json")["model"]["context"]
     paths = make_variants(fp32, run)
     x, masked = eval_windows(run, context)
     report = compare(paths, x, masked)

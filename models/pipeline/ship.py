@@ -15,8 +15,13 @@ from pathlib import Path
 import numpy as np
 
 from .errors import PipelineError
-from .sampler import Settings, build_canvas, unmask
+from .export import load_model
+from .generate import generate, onnx_logits, onnx_session
+from .runfolder import run_file, run_json
+from .sampler import Settings
+from .specials import NEWLINE_PIECE
 from .tokenizer import EOS_ID, MASK_ID, PAD_ID, load_tokenizer
+from .warmstart import save_weights
 
 TOKENIZER_TEXTS = [
     "Once upon a time there was a little girl.",
@@ -54,12 +59,7 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _session(path: Path):
-    import onnxruntime as ort
-    return ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-
-
-def golden_logits(sess, run: Path, context: int) -> dict:
+def golden_logits(fn, run: Path, context: int) -> dict:
     toks = np.load(run / "tokens_val.npy")
     rng = np.random.default_rng(3)
     window = toks[1000:1000 + min(32, context)].astype(np.int64)
@@ -67,38 +67,45 @@ def golden_logits(sess, run: Path, context: int) -> dict:
     cases = [half, np.full(16, MASK_ID, np.int64), np.concatenate([window[:6], np.full(10, MASK_ID)])]
     out = []
     for ids in cases:
-        lg = sess.run(["logits"], {"input_ids": ids[None, :]})[0][0]
+        lg = fn(ids)
         top = np.argsort(-lg, axis=-1, kind="stable")[:, :5]
         out.append({"ids": ids.tolist(), "top_ids": top.tolist(),
                     "top_logits": np.take_along_axis(lg, top, -1).round(5).tolist()})
     return {"cases": out}
 
 
-def golden_generation(sess, tok, context: int) -> dict:
-    specials = (PAD_ID, MASK_ID, EOS_ID)
+def golden_generation(fn, tok, context: int) -> dict:
     cases = []
     for name, segments, overrides in GOLDEN_RUNS:
         s = Settings(temperature=0.0, topP=1.0, **overrides)
-        ids, fixed = build_canvas(segments, lambda t: tok.encode(t).ids, MASK_ID, context)
-        frames = []
-        final = ids
-        for f in unmask(ids, fixed, lambda x: sess.run(["logits"], {"input_ids": x[None, :]})[0][0], s,
-                        specials, MASK_ID):
-            frames.append({"step": f.step, "resolved": f.resolved})
-            final = f.ids
-        cases.append({"name": name, "segments": segments, "settings": asdict(s), "canvas_ids": ids.tolist(),
-                      "fixed": fixed.tolist(), "frames": frames, "final_ids": final.tolist(),
-                      "text": tok.decode(final.tolist())})
+        g = generate(fn, tok, segments, s, context)
+        cases.append({"name": name, "segments": segments, "settings": asdict(s), "canvas_ids": g.canvas.tolist(),
+                      "fixed": g.fixed.tolist(), "frames": [{"step": f.step, "resolved": f.resolved} for f in g.frames],
+                      "final_ids": g.final.tolist(), "text": g.text})
     return {"cases": cases}
 
 
-def ship(run: Path, dest: Path, variant: str = "q4e8") -> dict:
-    src = run / ("model_fp32.onnx" if variant == "fp32" else f"model_{variant}.onnx")
-    if not src.exists():
-        raise PipelineError(f"missing {src}: run 'export' and 'quantize' first")
-    tok_src = run / "tokenizer.json"
+def check_improves(run: Path, dest: Path) -> None:
+    """Ship only a model whose validation bound beats the one already shipped (bits per byte, so a new
+    tokenizer compares fairly); pass force=True to replace it anyway."""
+    new = run_json(run, "evaluate.json")["bound"]
+    old_cfg = dest / "config.json"
+    if not old_cfg.exists():
+        return
+    old = json.loads(old_cfg.read_text()).get("evaluation", {})
+    key = "bits_per_byte" if "bits_per_byte" in old else "bits_per_char"
+    if key in old and new[key] >= old[key]:
+        raise PipelineError(f"not shipped: the validation bound {new[key]:.4f} {key.replace('_', ' ')} does not "
+                            f"improve on the shipped {old[key]:.4f}; keep training, or pass --force")
+
+
+def ship(run: Path, dest: Path, variant: str = "q4e8", force: bool = False) -> dict:
+    if not force:
+        check_improves(run, dest)
+    src = run_file(run, "model_fp32.onnx" if variant == "fp32" else f"model_{variant}.onnx")
+    tok_src = run_file(run, "tokenizer.json")
     tok = load_tokenizer(tok_src)
-    train_cfg = json.loads((run / "train_config.json").read_text())
+    train_cfg = run_json(run, "train_config.json")
     context = train_cfg["model"]["context"]
     dest.mkdir(parents=True, exist_ok=True)
     (dest / "fixtures").mkdir(exist_ok=True)
@@ -113,7 +120,7 @@ def ship(run: Path, dest: Path, variant: str = "q4e8") -> dict:
     summary = facts("train_summary.json")
     config = {
         "name": dest.name, "vocab_size": train_cfg["model"]["vocab_size"], "context": context,
-        "special_ids": {"pad": PAD_ID, "mask": MASK_ID, "eos": EOS_ID}, "newline_id": tok.token_to_id("\u010a"),
+        "special_ids": {"pad": PAD_ID, "mask": MASK_ID, "eos": EOS_ID}, "newline_id": tok.token_to_id(NEWLINE_PIECE),
         "params": summary.get("params"), "variant": variant, "files": files, "model": train_cfg["model"],
         "training": {k: summary.get(k) for k in ("device", "steps", "tokens_seen", "elapsed_s", "val_bound")}
         | {"batch_size": train_cfg["batch_size"], "lr": train_cfg["lr"], "weight_cap": train_cfg["weight_cap"]},
@@ -123,11 +130,13 @@ def ship(run: Path, dest: Path, variant: str = "q4e8") -> dict:
     (dest / "config.json").write_text(json.dumps(config, indent=1) + "\n")
     cases = [{"text": t, "ids": tok.encode(t).ids} for t in TOKENIZER_TEXTS]
     (dest / "fixtures" / "tokenizer_cases.json").write_text(json.dumps(cases, ensure_ascii=False, indent=1) + "\n")
-    sess = _session(dest / "model.onnx")
-    gl = golden_logits(sess, run, context) | {"variant": variant}
+    # What the next training run warm-starts from (fp16, no optimizer state: see warmstart.py).
+    weights_bytes = save_weights(load_model(run), dest / "weights.pt")
+    fn = onnx_logits(onnx_session(dest / "model.onnx"))
+    gl = golden_logits(fn, run, context) | {"variant": variant}
     (dest / "fixtures" / "golden_logits.json").write_text(json.dumps(gl) + "\n")
-    gg = golden_generation(sess, tok, context)
+    gg = golden_generation(fn, tok, context)
     (dest / "fixtures" / "golden_generation.json").write_text(json.dumps(gg, ensure_ascii=False) + "\n")
     total = sum(f["bytes"] for f in files.values())
-    return {"dest": str(dest), "variant": variant, "bytes_total": total, "files": files,
+    return {"dest": str(dest), "variant": variant, "bytes_total": total, "files": files, "weights_bytes": weights_bytes,
             "golden_texts": {c["name"]: c["text"] for c in gg["cases"]}}

@@ -15,7 +15,7 @@ from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers,
 
 from .errors import PipelineError
 from .prepare import _QUOTES, read_docs
-from .specials import EOS_ID, MASK_ID, PAD_ID, SPECIALS  # noqa: F401 (re-exported)
+from .specials import EOS_ID, MASK_ID, NEWLINE_PIECE, PAD_ID, SPECIALS  # noqa: F401 (re-exported)
 
 
 
@@ -83,7 +83,7 @@ def encode_docs(tok: Tokenizer, docs: list[dict], weighted: bool, seed: int = 0)
     for i in entries:
         if i not in cache:
             encs = tok.encode_batch(docs[i]["paragraphs"])
-            nl = tok.token_to_id("\u010a")  # byte-level "\n"
+            nl = tok.token_to_id(NEWLINE_PIECE)
             ids: list[int] = []
             for e in encs:
                 ids += e.ids + [nl]

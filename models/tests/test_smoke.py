@@ -22,8 +22,19 @@ def test_pipeline_end_to_end(tiny_corpus, tmp_path):
     assert q["q4e8"]["bytes"] < q["q4"]["bytes"] < q["fp32"]["bytes"]
     for name in ("q8", "q4", "q4e8"):
         assert q[name]["top1_agreement_masked"] > 0.9, (name, q[name])
+    assert main(["evaluate", "--run", str(run), "--samples", "1", "--t-samples", "64"]) == 0
+    ev = json.loads((run / "evaluate.json").read_text())
+    assert 0 < ev["bound"]["bits_per_byte"] <= ev["bound"]["bits_per_char"] * 1.01
+    assert 0 <= ev["defaults_quality"]["invented_word_share"] <= 1 and ev["defaults_quality"]["samples"] == 16
     assert main(["ship", "--run", str(run), "--out", str(out), "--name", "smoke"]) == 0
     dest = out / "smoke"
+    # The same bound again does not improve on the shipped one: refused unless forced.
+    assert main(["ship", "--run", str(run), "--out", str(out), "--name", "smoke"]) == 2
+    assert main(["ship", "--run", str(run), "--out", str(out), "--name", "smoke", "--force"]) == 0
+    # The next run warm-starts from the shipped fp16 weights.
+    assert (dest / "weights.pt").stat().st_size > 0
+    assert main(["train", "--run", str(run), "--preset", "tiny", "--set", "max_steps=2", "--fresh",
+                 "--init", str(dest / "weights.pt")]) == 0
     cfg = json.loads((dest / "config.json").read_text())
     for name, f in cfg["files"].items():
         assert hashlib.sha256((dest / name).read_bytes()).hexdigest() == f["sha256"]

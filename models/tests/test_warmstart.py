@@ -1,0 +1,61 @@
+"""Warm start: the shipped q4e8 graph dequantizes back to the exact weights it computes with."""
+import numpy as np
+import pytest
+import torch
+
+from pipeline.errors import PipelineError
+from pipeline.generate import onnx_logits, onnx_session, torch_logits
+from pipeline.model import Denoiser, ModelConfig
+from pipeline.runfolder import run_file, run_json
+from pipeline.warmstart import load_warm_start, save_weights
+
+from pathlib import Path
+
+SHIPPED = Path(__file__).resolve().parents[1] / "unmask-small"
+
+
+def shipped_config() -> ModelConfig:
+    import json
+    return ModelConfig(**json.loads((SHIPPED / "config.json").read_text())["model"])
+
+
+def test_dequantized_onnx_matches_the_shipped_graph():
+    cfg = shipped_config()
+    model = Denoiser(cfg)
+    model.load_state_dict(load_warm_start(SHIPPED / "model.onnx", cfg))
+    model.eval()
+    ids = np.random.default_rng(0).integers(3, cfg.vocab_size, size=(2, 40))
+    ids[:, ::3] = 1
+    ref = onnx_logits(onnx_session(SHIPPED / "model.onnx"))(ids)
+    got = torch_logits(model)(ids)
+    assert np.abs(ref - got).max() < 1e-3
+    assert (ref.argmax(-1) == got.argmax(-1)).all()
+
+
+def test_fp16_weights_round_trip(tmp_path):
+    cfg = ModelConfig(vocab_size=64, d_model=32, n_layers=1, n_heads=2, context=16)
+    model = Denoiser(cfg)
+    save_weights(model, tmp_path / "weights.pt")
+    state = load_warm_start(tmp_path / "weights.pt", cfg)
+    for k, v in model.state_dict().items():
+        assert torch.allclose(state[k], v, atol=1e-3)
+
+
+def test_warm_start_for_another_model_is_refused(tmp_path):
+    small = ModelConfig(vocab_size=64, d_model=32, n_layers=1, n_heads=2, context=16)
+    save_weights(Denoiser(small), tmp_path / "weights.pt")
+    with pytest.raises(PipelineError, match="shape"):
+        load_warm_start(tmp_path / "weights.pt", ModelConfig(vocab_size=64, d_model=48, n_layers=1, n_heads=2, context=16))
+    with pytest.raises(PipelineError, match="does not exist"):
+        load_warm_start(tmp_path / "nope.pt", small)
+    (tmp_path / "bad.pt").write_bytes(b"not a checkpoint")
+    with pytest.raises(PipelineError, match="unreadable"):
+        load_warm_start(tmp_path / "bad.pt", small)
+
+
+def test_missing_run_files_name_the_stage(tmp_path):
+    with pytest.raises(PipelineError, match="run the 'quantize' stage first"):
+        run_file(tmp_path, "model_q4e8.onnx")
+    (tmp_path / "evaluate.json").write_text("{not json")
+    with pytest.raises(PipelineError, match="not valid JSON"):
+        run_json(tmp_path, "evaluate.json")
