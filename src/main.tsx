@@ -4,11 +4,14 @@ import { createRoot } from 'react-dom/client';
 import { useApp } from './store/store';
 import { App } from './ui/App';
 import { createEngineClient } from './worker/client';
-import type { BackendChoice } from './worker/protocol';
+import type { BackendChoice } from './runtime/types';
 import './ui/app.css';
 
 const asked = new URLSearchParams(location.search).get('backend');
 const backend: BackendChoice = asked === 'webgpu' || asked === 'wasm' ? asked : 'auto';
+// The saved form and a share link in the hash; the link is then removed from the address bar so a
+// reload keeps later edits (replaceState does not fire hashchange).
+useApp.getState().startApp({ hash: location.hash, clearHash: () => history.replaceState(null, '', location.pathname + location.search) });
 useApp.getState().connect(createEngineClient, backend);
 
 createRoot(document.getElementById('root')!).render(

@@ -1,9 +1,10 @@
-// Keeps what the user typed across reloads and crashes (localStorage), and reads the form a page
-// opens with: a share link in the hash wins over what was saved.
+// Keeps what the user typed across reloads and crashes (localStorage). What comes back is checked
+// against the form's schema: a saved value of the wrong shape is replaced by its default and
+// reported, never passed on to the UI.
 import { DEFAULT_FORM, type FormState } from './form';
-import { decodeShare } from './share';
+import { cloneForm, parseForm, type Parsed } from './schema';
 
-const KEY = 'unmask:form:v1';
+export const FORM_KEY = 'unmask:form:v1';
 
 function storage(): Storage | null {
   try {
@@ -13,32 +14,33 @@ function storage(): Storage | null {
   }
 }
 
-export function loadSavedForm(): FormState {
-  const raw = storage()?.getItem(KEY);
-  if (!raw) return { ...DEFAULT_FORM, settings: { ...DEFAULT_FORM.settings } };
+export function loadSavedForm(): Parsed<FormState> {
+  let raw: string | null | undefined;
   try {
-    const saved = JSON.parse(raw) as Partial<FormState>;
-    return {
-      ...DEFAULT_FORM,
-      ...saved,
-      settings: { ...DEFAULT_FORM.settings, ...(saved.settings ?? {}) },
-    };
+    raw = storage()?.getItem(FORM_KEY);
   } catch {
-    return { ...DEFAULT_FORM, settings: { ...DEFAULT_FORM.settings } };
+    raw = null;
   }
+  if (!raw) return { value: cloneForm(DEFAULT_FORM), problems: [] };
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { value: cloneForm(DEFAULT_FORM), problems: ['The saved form was not readable; using the defaults.'] };
+  }
+  return parseForm(json);
 }
 
 export function saveForm(form: FormState): void {
   try {
-    storage()?.setItem(KEY, JSON.stringify(form));
+    storage()?.setItem(FORM_KEY, JSON.stringify(form));
   } catch {
     // quota or privacy mode: nothing to do
   }
 }
 
-/** The form to open with, and whether it came from a share link (which then runs once ready). */
-export function initialForm(hash: string): { form: FormState; fromLink: boolean } {
-  const saved = loadSavedForm();
-  const shared = hash.length > 1 ? decodeShare(hash, saved) : null;
-  return shared ? { form: shared, fromLink: true } : { form: saved, fromLink: false };
+/** The default form with the user's text kept (prompt and template, when they are text). */
+export function resetKeepingText(form: Partial<FormState> | null | undefined): FormState {
+  const keep = (v: unknown, fallback: string) => (typeof v === 'string' ? v : fallback);
+  return { ...cloneForm(DEFAULT_FORM), prompt: keep(form?.prompt, DEFAULT_FORM.prompt), template: keep(form?.template, DEFAULT_FORM.template) };
 }

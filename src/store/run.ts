@@ -1,6 +1,6 @@
 // One run as the main thread sees it, rebuilt from the worker's messages: the canvas at the
 // start, every frame (for the timeline), and per slot the step it resolved at and its confidence.
-import type { Frame, SamplerSettings } from '../engine';
+import { maskedCount, type Frame, type SamplerSettings } from '../engine';
 import type { RunStats } from '../worker/protocol';
 
 export type RunStatus = 'running' | 'done' | 'cancelled' | 'failed';
@@ -94,8 +94,7 @@ export function liveStats(run: RunView): {
   resolved: number;
   generated: number;
 } {
-  let generated = 0;
-  for (let i = 0; i < run.fixed.length; i++) if (!run.fixed[i]) generated++;
+  const generated = maskedCount(run.fixed);
   let resolved = 0;
   for (const f of run.frames) resolved += f.resolved.length;
   const step = run.frames.length;

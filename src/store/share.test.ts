@@ -28,26 +28,27 @@ describe('share links', () => {
         repetitionWindow: 9,
       },
     });
-    expect(decodeShare('#' + encodeShare(f), DEFAULT_FORM)).toEqual(f);
+    expect(decodeShare('#' + encodeShare(f), DEFAULT_FORM)?.form).toEqual(f);
   });
 
   it('round-trips a fill-mode template and keeps the base prompt', () => {
     const base = form({ prompt: 'kept' });
     const f = form({ mode: 'fill', template: 'A [___] and a [12].', blankLength: 5, prompt: 'kept' });
-    const back = decodeShare(encodeShare(f), base);
+    const back = decodeShare(encodeShare(f), base)?.form;
     expect(back?.mode).toBe('fill');
     expect(back?.template).toBe('A [___] and a [12].');
     expect(back?.blankLength).toBe(5);
     expect(back?.prompt).toBe('kept');
   });
 
-  it('is not a share link without a mode', () => {
+  it('is not a share link without any of its keys', () => {
     expect(decodeShare('#section-2', DEFAULT_FORM)).toBeNull();
     expect(decodeShare('', DEFAULT_FORM)).toBeNull();
   });
 
   it('keeps base values for fields that are not numbers', () => {
-    const back = decodeShare('#mode=prompt&prompt=hi&steps=lots&seed=', DEFAULT_FORM);
+    const link = decodeShare('#mode=prompt&prompt=hi&steps=lots&seed=', DEFAULT_FORM);
+    const back = link?.form;
     expect(back?.prompt).toBe('hi');
     expect(back?.settings.steps).toBe(DEFAULT_FORM.settings.steps);
     expect(back?.settings.seed).toBe(DEFAULT_FORM.settings.seed);

@@ -1,7 +1,9 @@
 // Share links: the prompt or template, the mode and every setting in the URL hash, so opening the
-// link restores them (and with the same seed, the same run on the same backend).
+// link restores them (and with the same seed, the same run on the same backend). A link is read
+// through the form's schema: a value the app cannot use keeps the current one and is reported.
 import type { SamplerSettings } from '../engine';
-import type { FormState } from './form';
+import type { FormState, Mode } from './form';
+import { parseForm } from './schema';
 
 // Short keys keep links readable; each maps to one field.
 const NUMERIC: Array<[string, keyof SamplerSettings]> = [
@@ -19,6 +21,8 @@ const CHOICE: Array<[string, keyof SamplerSettings]> = [
   ['inner', 'blockStrategy'],
   ['schedule', 'schedule'],
 ];
+const FORM_KEYS = ['mode', 'prompt', 'template', 'blank', 'length'];
+const KNOWN = new Set([...FORM_KEYS, ...NUMERIC.map(([k]) => k), ...CHOICE.map(([k]) => k)]);
 
 export function encodeShare(form: FormState): string {
   const p = new URLSearchParams();
@@ -40,34 +44,68 @@ export function shareUrl(form: FormState, location: { origin: string; pathname: 
   return `${location.origin}${location.pathname}${location.search}#${encodeShare(form)}`;
 }
 
+export interface SharedLink {
+  form: FormState;
+  /** What the link changed, in words ("steps 8", "the prompt"); empty when it matched the form. */
+  changed: string[];
+  /** Values in the link the app could not use (each kept the current value). */
+  problems: string[];
+}
+
 /**
- * Reads a hash written by encodeShare. Returns null when the hash is not a share link; fields
- * that are missing or not numbers keep their value from `base` (normalizeSettings will report
- * any value the engine cannot run when the run starts).
+ * Reads a hash written by encodeShare. Returns null when the hash has none of the link's keys
+ * (an ordinary #anchor). A link without `mode` is a prompt link, or a fill link when it carries
+ * only a template.
  */
-export function decodeShare(hash: string, base: FormState): FormState | null {
+export function decodeShare(hash: string, base: FormState): SharedLink | null {
   const p = new URLSearchParams(hash.replace(/^#/, ''));
-  const mode = p.get('mode');
-  if (mode !== 'prompt' && mode !== 'fill') return null;
-  const num = (key: string, fallback: number): number => {
-    const raw = p.get(key);
-    if (raw === null || raw.trim() === '') return fallback;
-    const v = Number(raw);
-    return Number.isFinite(v) ? v : fallback;
-  };
-  const settings: SamplerSettings = { ...base.settings };
-  const mutable = settings as unknown as Record<string, number | string>;
-  for (const [key, field] of NUMERIC) mutable[field] = num(key, settings[field] as number);
-  for (const [key, field] of CHOICE) {
-    const v = p.get(key);
-    if (v !== null) mutable[field] = v;
+  if (![...p.keys()].some((k) => KNOWN.has(k))) return null;
+  const problems: string[] = [];
+  const rawMode = p.get('mode');
+  let mode: Mode;
+  if (rawMode === 'prompt' || rawMode === 'fill') mode = rawMode;
+  else {
+    mode = p.has('template') && !p.has('prompt') ? 'fill' : 'prompt';
+    if (rawMode !== null) problems.push(`Unknown mode "${rawMode}"; using ${mode}.`);
   }
-  return {
-    mode,
-    prompt: mode === 'prompt' ? (p.get('prompt') ?? base.prompt) : base.prompt,
-    template: mode === 'fill' ? (p.get('template') ?? base.template) : base.template,
-    blankLength: num('blank', base.blankLength),
-    length: num('length', base.length),
-    settings,
+  const num = (key: string): number | string | undefined => {
+    const raw = p.get(key);
+    if (raw === null) return undefined;
+    const v = Number(raw);
+    // A non-number goes through as text, so the schema reports it and keeps the current value.
+    return raw.trim() !== '' && Number.isFinite(v) ? v : raw;
   };
+  const settings: Record<string, unknown> = {};
+  for (const [key, field] of NUMERIC) settings[field] = num(key) ?? base.settings[field];
+  for (const [key, field] of CHOICE) settings[field] = p.get(key) ?? base.settings[field];
+  const parsed = parseForm(
+    {
+      mode,
+      prompt: mode === 'prompt' ? (p.get('prompt') ?? base.prompt) : base.prompt,
+      template: mode === 'fill' ? (p.get('template') ?? base.template) : base.template,
+      blankLength: num('blank') ?? base.blankLength,
+      length: num('length') ?? base.length,
+      settings,
+    },
+    base,
+  );
+  const form = parsed.value;
+  return { form, changed: describeChanges(base, form), problems: [...problems, ...parsed.problems.map(linkWording)] };
+}
+
+// The schema speaks of saved values; in a link, the value kept is the current one.
+const linkWording = (s: string) => s.replace(/^The saved /, 'The ').replace(/using the default\.$/, 'kept the current one.');
+
+/** What differs between two forms, in words a notice can list. */
+export function describeChanges(before: FormState, after: FormState): string[] {
+  const out: string[] = [];
+  if (before.mode !== after.mode) out.push(after.mode === 'fill' ? 'fill-in-the-blanks mode' : 'prompt mode');
+  const text = after.mode === 'fill' ? 'template' : 'prompt';
+  if (before[text] !== after[text]) out.push(`the ${text}`);
+  if (after.mode === 'prompt' && before.length !== after.length) out.push(`length ${after.length}`);
+  if (after.mode === 'fill' && before.blankLength !== after.blankLength) out.push(`blank length ${after.blankLength}`);
+  for (const key of Object.keys(after.settings) as Array<keyof SamplerSettings>) {
+    if (before.settings[key] !== after.settings[key]) out.push(`${key} ${String(after.settings[key])}`);
+  }
+  return out;
 }

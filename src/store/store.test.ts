@@ -26,25 +26,27 @@ const model = {
   pieces: ['[PAD]', '[MASK]', '[EOS]', 'a', 'b', 'c'],
   maskId: 1,
   fromCache: false,
+  threads: 1,
 };
 
 function ready() {
   const f = fakeClient();
   useApp.getState().connect(() => f.client, 'wasm');
-  f.emit({ type: 'ready', backend: 'wasm', reason: 'test', model });
-  return f;
+  const loadId = f.sent[0].id;
+  f.emit({ type: 'ready', id: loadId, backend: 'wasm', reason: 'test', model });
+  return { ...f, loadId };
 }
 
 function lastGenerate(sent: WorkerIn[]) {
   const g = sent.filter((m) => m.type === 'generate').at(-1);
   if (!g || g.type !== 'generate') throw new Error('no generate sent');
-  return g.request;
+  return { runId: g.id, ...g.request };
 }
 
 function frame(runId: number, step: number, ids: number[], resolved: number[]): WorkerOut {
   return {
     type: 'frame',
-    runId,
+    id: runId,
     frame: { step, totalSteps: 2, ids: Int32Array.from(ids), resolved, confidences: resolved.map(() => 0.5), forwardMs: 1 },
   };
 }
@@ -61,10 +63,13 @@ describe('store', () => {
   it('loads with the chosen backend and mirrors progress and ready', () => {
     const f = fakeClient();
     useApp.getState().connect(() => f.client, 'wasm');
-    expect(f.sent[0]).toEqual({ type: 'load', backend: 'wasm' });
-    f.emit({ type: 'progress', phase: 'download', loaded: 5, total: 10 });
+    const id = f.sent[0].id;
+    expect(f.sent[0]).toEqual({ type: 'load', id, backend: 'wasm' });
+    f.emit({ type: 'progress', id: id + 1000, phase: 'download', loaded: 9, total: 10 }); // another load's: ignored
+    expect(useApp.getState().engine.downloadedBytes).toBe(0);
+    f.emit({ type: 'progress', id, phase: 'download', loaded: 5, total: 10 });
     expect(useApp.getState().engine).toMatchObject({ status: 'loading', downloadedBytes: 5 });
-    f.emit({ type: 'ready', backend: 'wasm', reason: 'no gpu', model });
+    f.emit({ type: 'ready', id, backend: 'wasm', reason: 'no gpu', model });
     expect(useApp.getState().engine).toMatchObject({ status: 'ready', backend: 'wasm', reason: 'no gpu' });
   });
 
@@ -80,12 +85,12 @@ describe('store', () => {
     useApp.getState().generate();
     expect(f.sent.filter((m) => m.type === 'generate')).toHaveLength(1);
 
-    f.emit({ type: 'started', runId: req.runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
+    f.emit({ type: 'started', id: req.runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
     f.emit(frame(req.runId + 99, 1, [3, 4, 1], [1])); // another run's frame: ignored
     expect(useApp.getState().run?.frames).toHaveLength(0);
     f.emit(frame(req.runId, 1, [3, 4, 1], [1]));
     f.emit(frame(req.runId, 2, [3, 4, 5], [2]));
-    f.emit({ type: 'done', runId: req.runId, text: 'hibc', ids: Int32Array.from([3, 4, 5]), stats });
+    f.emit({ type: 'done', id: req.runId, text: 'hibc', ids: Int32Array.from([3, 4, 5]), stats });
     const run = useApp.getState().run!;
     expect(run.status).toBe('done');
     expect(Array.from(run.resolvedAt)).toEqual([0, 1, 2]);
@@ -96,13 +101,13 @@ describe('store', () => {
     const f = ready();
     useApp.getState().generate();
     const { runId } = lastGenerate(f.sent);
-    f.emit({ type: 'started', runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
+    f.emit({ type: 'started', id: runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
     f.emit(frame(runId, 1, [3, 4, 1], [1]));
     useApp.getState().stop();
-    expect(f.sent.at(-1)).toEqual({ type: 'cancel', runId });
+    expect(f.sent.at(-1)).toMatchObject({ type: 'cancel', runId });
     // Still running until the worker confirms.
     expect(useApp.getState().run?.status).toBe('running');
-    f.emit({ type: 'cancelled', runId });
+    f.emit({ type: 'cancelled', id: runId });
     expect(useApp.getState().run?.status).toBe('cancelled');
   });
 
@@ -110,33 +115,34 @@ describe('store', () => {
     const f = ready();
     useApp.getState().generate();
     const { runId } = lastGenerate(f.sent);
-    f.emit({ type: 'error', runId, code: 'bad-request', message: 'Too long.', action: 'Shorten it' });
+    f.emit({ type: 'error', id: runId, code: 'bad-request', message: 'Too long.', action: 'Shorten it' });
     expect(useApp.getState().runError).toMatch(/Too long/);
     expect(useApp.getState().engine.status).toBe('ready');
     expect(isBusy(useApp.getState())).toBe(false);
   });
 
-  it('an error about another request leaves the running run alone', () => {
+  it('a reply to a request the store is not waiting for is ignored; an engine error about the run ends it', () => {
     const f = ready();
     useApp.getState().generate();
     const { runId } = lastGenerate(f.sent);
-    f.emit({ type: 'started', runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
-    f.emit({ type: 'error', runId: runId + 1, code: 'busy', message: 'The model is still loading.', action: 'Wait' });
+    f.emit({ type: 'started', id: runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
+    f.emit({ type: 'error', id: runId + 1, code: 'busy', message: 'The model is still loading.', action: 'Wait' });
     expect(useApp.getState().run?.status).toBe('running');
-    expect(useApp.getState().runError).toMatch(/still loading/);
-    f.emit({ type: 'error', runId, code: 'internal', message: 'boom', action: 'Reload' });
+    expect(useApp.getState().runError).toBeNull();
+    f.emit({ type: 'error', id: runId, code: 'internal', message: 'boom', action: 'Reload' });
     expect(useApp.getState().run?.status).toBe('failed');
   });
 
   it('an engine error keeps the form, and Retry starts a new worker and loads again', () => {
     const f = ready();
     useApp.getState().setForm({ prompt: 'keep me' });
-    f.emit({ type: 'error', code: 'internal', message: 'crashed', action: 'Reload' });
+    f.emit({ type: 'error', id: f.loadId, code: 'internal', message: 'crashed', action: 'Reload' });
     expect(useApp.getState().engine.status).toBe('error');
     const g = fakeClient();
     useApp.getState().connect(() => g.client, 'wasm');
     expect(f.isTerminated()).toBe(true);
-    expect(g.sent[0]).toEqual({ type: 'load', backend: 'wasm' });
+    expect(g.sent[0]).toMatchObject({ type: 'load', backend: 'wasm' });
+    expect(g.sent[0].id).not.toBe(f.loadId);
     expect(useApp.getState().form.prompt).toBe('keep me');
   });
 
@@ -146,14 +152,14 @@ describe('store', () => {
     useApp.getState().startCompare();
     const first = lastGenerate(f.sent);
     expect(first.settings.strategy).toBe('margin');
-    f.emit({ type: 'started', runId: first.runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 1 });
-    f.emit({ type: 'done', runId: first.runId, text: 'x', ids: Int32Array.from([3, 4, 5]), stats: { ...stats, forwardPasses: 1 } });
+    f.emit({ type: 'started', id: first.runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 1 });
+    f.emit({ type: 'done', id: first.runId, text: 'x', ids: Int32Array.from([3, 4, 5]), stats: { ...stats, forwardPasses: 1 } });
     const second = lastGenerate(f.sent);
     expect(second.runId).not.toBe(first.runId);
     expect(second.settings).toEqual({ ...first.settings, strategy: 'left-to-right' });
     expect(second.segments).toEqual(first.segments);
-    f.emit({ type: 'started', runId: second.runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
-    f.emit({ type: 'done', runId: second.runId, text: 'y', ids: Int32Array.from([3, 4, 5]), stats });
+    f.emit({ type: 'started', id: second.runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
+    f.emit({ type: 'done', id: second.runId, text: 'y', ids: Int32Array.from([3, 4, 5]), stats });
     const c = useApp.getState().compare!;
     expect(c.phase).toBe('done');
     expect([c.diffusion?.forwardPasses, c.leftToRight?.forwardPasses]).toEqual([1, 2]);

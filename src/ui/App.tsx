@@ -6,6 +6,8 @@ import { Canvas, Legend } from './Canvas';
 import { ComparePanel } from './ComparePanel';
 import { Controls } from './Controls';
 import { EngineStatus } from './EngineStatus';
+import { ErrorBoundary } from './ErrorBoundary';
+import { FormNotice } from './FormNotice';
 import { PromptPanel } from './PromptPanel';
 import { InstallButton, UpdatePrompt } from './Pwa';
 import { RunStats } from './RunStats';
@@ -21,7 +23,16 @@ function LiveRegion() {
   );
 }
 
+/** The page inside an error boundary: no failure leaves it blank. */
 export function App() {
+  return (
+    <ErrorBoundary>
+      <Page />
+    </ErrorBoundary>
+  );
+}
+
+function Page() {
   const status = useApp((s) => s.engine.status);
   // The service worker registers once the first load has settled (see UpdatePrompt).
   const [registerSw, setRegisterSw] = useState(false);
@@ -35,6 +46,15 @@ export function App() {
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
+  }, []);
+  // A share link opened in a tab that already shows the app changes only the hash: apply it too,
+  // then clear it so a reload keeps later edits (replaceState fires no hashchange).
+  useEffect(() => {
+    const onHash = () => {
+      if (useApp.getState().openLink(location.hash)) history.replaceState(null, '', location.pathname + location.search);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
   return (
@@ -54,6 +74,7 @@ export function App() {
       </header>
       <main className="layout">
         <div className="main-col">
+          <FormNotice />
           <PromptPanel />
           <section className="panel output" aria-labelledby="output-title">
             <h2 id="output-title" className="sr-only">

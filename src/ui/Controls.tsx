@@ -2,8 +2,9 @@
 // keeps the settings it started with (the worker got a copy), so the panel says so.
 import { normalizeSettings, plannedSteps, type SamplerSettings, type Strategy } from '../engine';
 import { effectiveSettings, maskedCountOf } from '../store/form';
+import { randomSeed } from '../store/seed';
 import { isBusy, useApp } from '../store/store';
-import type { BackendChoice } from '../worker/protocol';
+import type { BackendChoice } from '../runtime/types';
 import { NumberField, type Clamp } from './NumberField';
 
 const STRATEGIES: Array<{ value: Strategy; label: string }> = [
@@ -114,11 +115,7 @@ export function Controls() {
           data-testid="dice"
           aria-label="Random seed"
           title="Random seed"
-          onClick={() => {
-            const a = new Uint32Array(1);
-            crypto.getRandomValues(a);
-            setSettings({ seed: a[0] % 2_147_483_647 || 1 });
-          }}
+          onClick={() => setSettings({ seed: randomSeed() })}
         >
           <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
             <rect x="3" y="3" width="18" height="18" rx="4" fill="none" stroke="currentColor" strokeWidth="2" />

@@ -19,7 +19,13 @@ export function EngineStatus() {
         <p>
           <strong>Something went wrong:</strong> {engine.error.message}
         </p>
-        {engine.error.action && <p>{engine.error.action}.</p>}
+        {engine.error.action && <p data-testid="engine-error-action">{engine.error.action}.</p>}
+        {engine.error.detail && (
+          <details className="hint">
+            <summary>Technical details</summary>
+            <code>{engine.error.detail}</code>
+          </details>
+        )}
         <p className="hint">Your prompt and settings are kept.</p>
         <button type="button" className="primary" data-testid="retry" onClick={retry}>
           Retry

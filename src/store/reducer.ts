@@ -1,0 +1,175 @@
+// The store's answer to each worker message, as a pure function: the state a message leads to,
+// and what the store should do next (start the linked run, send the comparison's next half). A
+// reply that names a request the store is not waiting for is ignored.
+import type { SamplerSettings } from '../engine';
+import type { Backend, ErrorCode } from '../runtime/types';
+import type { ModelInfo, WorkerOut } from '../worker/protocol';
+import { compareRunDone, stopCompare, type CompareRun, type CompareView } from './compare';
+import { applyFrame, startRun, type RunView } from './run';
+
+export interface EngineView {
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  /** The id of the load request this view follows. */
+  loadId: number;
+  progress: { phase: 'download' | 'cache' | 'session'; loaded: number; total: number } | null;
+  /** Bytes the download phase reported, so "ready" can say how much came over the network. */
+  downloadedBytes: number;
+  backend: Backend | null;
+  reason: string;
+  model: ModelInfo | null;
+  notices: string[];
+  error: { code: ErrorCode; message: string; action: string; detail?: string } | null;
+}
+
+export interface Pending {
+  runId: number;
+  settings: SamplerSettings;
+  label: string | null;
+}
+
+/** The part of the app state that worker messages change. */
+export interface SessionState {
+  engine: EngineView;
+  run: RunView | null;
+  pending: Pending | null;
+  view: number | null;
+  runError: string | null;
+  announcement: string;
+  compare: CompareView | null;
+  /** Set when a share link was opened: run once the engine is ready. */
+  autoRun: boolean;
+}
+
+export type FollowUp = { kind: 'generate' } | { kind: 'send'; run: CompareRun } | null;
+
+export const IDLE_ENGINE: EngineView = {
+  status: 'idle',
+  loadId: 0,
+  progress: null,
+  downloadedBytes: 0,
+  backend: null,
+  reason: '',
+  model: null,
+  notices: [],
+  error: null,
+};
+
+/** Whether a reply answers a request this state is waiting for. */
+function concernsUs(s: SessionState, m: WorkerOut): boolean {
+  return m.id === s.engine.loadId || m.id === s.pending?.runId || m.id === s.run?.runId;
+}
+
+const errorText = (message: string, action: string) => (action ? `${message} ${action}.`.replace(/\.\.$/, '.') : message);
+
+export function reduce(s: SessionState, m: WorkerOut, now: number): { state: SessionState; then: FollowUp } {
+  const same = { state: s, then: null };
+  if (!concernsUs(s, m)) return same;
+  switch (m.type) {
+    case 'progress':
+      if (m.id !== s.engine.loadId) return same;
+      return {
+        state: {
+          ...s,
+          engine: {
+            ...s.engine,
+            status: 'loading',
+            progress: { phase: m.phase, loaded: m.loaded, total: m.total },
+            downloadedBytes: m.phase === 'download' ? m.loaded : s.engine.downloadedBytes,
+          },
+        },
+        then: null,
+      };
+    case 'ready': {
+      if (m.id !== s.engine.loadId) return same;
+      const state: SessionState = {
+        ...s,
+        engine: { ...s.engine, status: 'ready', progress: null, backend: m.backend, reason: m.reason, model: m.model, error: null },
+        announcement: `Model ready on ${m.backend === 'webgpu' ? 'WebGPU' : 'WASM'}${m.model.fromCache ? ', loaded from cache' : ''}.`,
+        autoRun: false,
+      };
+      return { state, then: s.autoRun ? { kind: 'generate' } : null };
+    }
+    case 'started': {
+      if (s.pending?.runId !== m.id) return same;
+      const run = startRun(m.id, m.ids, m.fixed, m.totalSteps, s.pending.settings, s.pending.label, now);
+      return { state: { ...s, run, pending: null, view: null, announcement: `Generating ${m.totalSteps} steps…` }, then: null };
+    }
+    case 'frame':
+      if (s.run?.runId !== m.id || s.run.status !== 'running') return same;
+      return { state: { ...s, run: applyFrame(s.run, m.frame, now) }, then: null };
+    case 'done': {
+      if (s.run?.runId !== m.id) return same;
+      const next = compareRunDone(s.compare, {
+        runId: m.id,
+        text: m.text,
+        forwardPasses: m.stats.forwardPasses,
+        steps: m.stats.steps,
+        totalMs: m.stats.totalMs,
+      });
+      return {
+        state: {
+          ...s,
+          run: { ...s.run, status: 'done', ids: m.ids, stats: m.stats, text: m.text },
+          compare: next.compare,
+          announcement:
+            next.announcement ??
+            `Done: ${m.stats.generatedTokens} tokens in ${m.stats.steps} steps, ${m.stats.forwardPasses} forward passes.`,
+        },
+        then: next.run ? { kind: 'send', run: next.run } : null,
+      };
+    }
+    case 'cancelled': {
+      let state: SessionState = { ...s, compare: stopCompare(s.compare) };
+      if (s.pending?.runId === m.id) state = { ...state, pending: null };
+      if (s.run?.runId === m.id && s.run.status === 'running') {
+        state = { ...state, run: { ...s.run, status: 'cancelled' }, announcement: `Stopped at step ${s.run.frames.length} of ${s.run.totalSteps}.` };
+      }
+      return { state, then: null };
+    }
+    case 'notice':
+      return {
+        state: {
+          ...s,
+          engine: {
+            ...s.engine,
+            // The latest few, without repeats: settings notices come back with every run.
+            notices: [...s.engine.notices.filter((n) => n !== m.message), m.message].slice(-3),
+            backend: m.backend ?? s.engine.backend,
+            reason: m.reason ?? s.engine.reason,
+          },
+          announcement: m.message,
+        },
+        then: null,
+      };
+    case 'error': {
+      // busy / bad-request refuse one request and leave the run going on alone; anything else
+      // (a failed load, internal, device-lost) means the engine may be wedged, so it becomes an
+      // engine error with Retry (the form is kept either way).
+      const refusal = (m.code === 'bad-request' || m.code === 'busy') && m.id !== s.engine.loadId;
+      const endsRun = !refusal || m.id === s.run?.runId;
+      const run = endsRun && s.run?.status === 'running' ? { ...s.run, status: 'failed' as const } : s.run;
+      const pending = s.pending?.runId === m.id || !refusal ? null : s.pending;
+      const compare = stopCompare(s.compare);
+      if (refusal) {
+        const text = errorText(m.message, m.action);
+        return { state: { ...s, run, pending, compare, runError: text, announcement: text }, then: null };
+      }
+      return {
+        state: {
+          ...s,
+          run,
+          pending,
+          compare,
+          engine: {
+            ...s.engine,
+            status: 'error',
+            progress: null,
+            error: { code: m.code, message: m.message, action: m.action, detail: m.detail },
+          },
+          announcement: `Error: ${m.message}`,
+        },
+        then: null,
+      };
+    }
+  }
+}

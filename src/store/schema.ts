@@ -1,0 +1,102 @@
+// One schema per shape the app reads from outside its own code: the saved form (localStorage) and
+// the form a share link describes. Each field that is missing or of the wrong kind gets its
+// default, and every replacement is reported in a sentence, so a bad value never reaches the UI
+// (where it would crash a render or make a control show something other than what is used).
+import { DEFAULT_SETTINGS, normalizeSettings, type SamplerSettings } from '../engine';
+import { DEFAULT_FORM, type FormState, type Mode } from './form';
+
+/** Longest prompt or template kept; far beyond what the model reads (a huge value is a mistake). */
+export const MAX_TEXT = 20_000;
+
+export interface Parsed<T> {
+  value: T;
+  /** One sentence per field that was replaced by its default. */
+  problems: string[];
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Whether `v` is a value the engine accepts as-is for the choice field `key`. */
+function validChoice(key: keyof SamplerSettings, v: string): boolean {
+  return normalizeSettings({ [key]: v } as Partial<SamplerSettings>).settings[key] === v;
+}
+
+/**
+ * One settings field: numbers must be finite numbers (range clamps are the engine's, reported
+ * when a run starts), choices one of the engine's, anything else of the default's type.
+ */
+function settingProblem(key: keyof SamplerSettings, v: unknown, fallback: unknown): string | null {
+  if (typeof fallback === 'number') {
+    return typeof v === 'number' && Number.isFinite(v) ? null : `${key} ${JSON.stringify(v) ?? 'undefined'} is not a number; using ${fallback}.`;
+  }
+  if (typeof fallback === 'string') {
+    return typeof v === 'string' && validChoice(key, v) ? null : `Unknown ${key} ${JSON.stringify(v)}; using ${fallback}.`;
+  }
+  return typeof v === typeof fallback ? null : `${key} has the wrong kind of value; using the default.`;
+}
+
+export function parseSettings(raw: unknown, base: SamplerSettings = DEFAULT_SETTINGS): Parsed<SamplerSettings> {
+  const src = isObj(raw) ? raw : {};
+  const problems: string[] = raw === undefined || isObj(raw) ? [] : ['The settings were not readable; using the defaults.'];
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof SamplerSettings>) {
+    const fallback = base[key] ?? DEFAULT_SETTINGS[key];
+    if (!(key in src)) {
+      out[key] = fallback;
+      continue;
+    }
+    const problem = settingProblem(key, src[key], fallback);
+    if (problem) problems.push(problem);
+    out[key] = problem ? fallback : src[key];
+  }
+  return { value: out as unknown as SamplerSettings, problems };
+}
+
+function text(v: unknown, fallback: string, what: string, problems: string[]): string {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'string') {
+    problems.push(`The saved ${what} was not text; using the default.`);
+    return fallback;
+  }
+  if (v.length > MAX_TEXT) {
+    problems.push(`The ${what} was longer than ${MAX_TEXT} characters; it was cut.`);
+    return v.slice(0, MAX_TEXT);
+  }
+  return v;
+}
+
+function count(v: unknown, fallback: number, what: string, problems: string[]): number {
+  if (v === undefined) return fallback;
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  problems.push(`The ${what} ${JSON.stringify(v)} is not a number; using ${fallback}.`);
+  return fallback;
+}
+
+/** A whole form from anything (parsed JSON); missing or wrong fields come from `base`. */
+export function parseForm(raw: unknown, base: FormState = DEFAULT_FORM): Parsed<FormState> {
+  if (!isObj(raw)) {
+    return { value: cloneForm(base), problems: raw === undefined ? [] : ['The saved form was not readable; using the defaults.'] };
+  }
+  const problems: string[] = [];
+  let mode: Mode = base.mode;
+  if (raw.mode !== undefined) {
+    if (raw.mode === 'prompt' || raw.mode === 'fill') mode = raw.mode;
+    else problems.push(`Unknown mode ${JSON.stringify(raw.mode)}; using ${base.mode}.`);
+  }
+  const settings = parseSettings(raw.settings, base.settings);
+  return {
+    value: {
+      mode,
+      prompt: text(raw.prompt, base.prompt, 'prompt', problems),
+      template: text(raw.template, base.template, 'template', problems),
+      blankLength: count(raw.blankLength, base.blankLength, 'blank length', problems),
+      length: count(raw.length, base.length, 'length', problems),
+      settings: settings.value,
+    },
+    problems: [...problems, ...settings.problems],
+  };
+}
+
+export function cloneForm(f: FormState): FormState {
+  return { ...f, settings: { ...f.settings } };
+}

@@ -1,0 +1,32 @@
+// What happened to the form without the user doing it: a share link set some values, or saved
+// settings could not be read. It names every change and value replaced, and offers the way back.
+import { useApp } from '../store/store';
+
+export function FormNotice() {
+  const notice = useApp((s) => s.notice);
+  const dismiss = useApp((s) => s.dismissNotice);
+  const reset = useApp((s) => s.resetSettings);
+  if (!notice) return null;
+  return (
+    <div className={`panel notice form-notice ${notice.kind}`} role="status" data-testid={notice.kind === 'link' ? 'link-notice' : 'saved-notice'}>
+      <p>{notice.message}</p>
+      {notice.problems.length > 0 && (
+        <ul className="warnings" data-testid="notice-problems">
+          {notice.problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+      <p className="actions">
+        {notice.kind === 'saved' && (
+          <button type="button" data-testid="reset-settings" onClick={reset}>
+            Reset saved settings (keeps your text)
+          </button>
+        )}{' '}
+        <button type="button" data-testid="dismiss-notice" onClick={dismiss}>
+          OK
+        </button>
+      </p>
+    </div>
+  );
+}
