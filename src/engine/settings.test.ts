@@ -20,6 +20,8 @@ describe('normalizeSettings', () => {
       blockStrategy: 'random' as const,
       repetitionPenalty: 1.3,
       repetitionWindow: 0,
+      refineRounds: 16,
+      refineFraction: 1,
     };
     expect(normalizeSettings(valid, 64)).toEqual({ settings: valid, warnings: [] });
   });
@@ -41,6 +43,12 @@ describe('normalizeSettings', () => {
     [{ strategy: 'sideways' }, 'strategy', DEFAULT_SETTINGS.strategy],
     [{ schedule: 'quadratic' }, 'schedule', DEFAULT_SETTINGS.schedule],
     [{ blockStrategy: 'blocks' }, 'blockStrategy', DEFAULT_SETTINGS.blockStrategy],
+    [{ refineRounds: -1 }, 'refineRounds', 0],
+    [{ refineRounds: 17 }, 'refineRounds', 16],
+    [{ refineRounds: 2.4 }, 'refineRounds', 2],
+    [{ refineFraction: 0 }, 'refineFraction', 0.01],
+    [{ refineFraction: 1.5 }, 'refineFraction', 1],
+    [{ refineFraction: Number.NaN }, 'refineFraction', DEFAULT_SETTINGS.refineFraction],
   ] as const)('clamps %o and says so', (input, key, expected) => {
     const { settings, warnings } = normalizeSettings(input as never);
     expect(settings[key]).toBe(expected);
