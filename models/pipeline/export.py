@@ -22,7 +22,8 @@ OPSET = 18
 def load_model(run: Path) -> Denoiser:
     state = load_checkpoint(run_file(run, "ckpt.pt"))
     model = Denoiser(ModelConfig(**state["config"]["model"]))
-    model.load_state_dict(state["model"])
+    # The EMA of the weights when the run kept one (see TrainConfig.ema_decay): that is what was evaluated.
+    model.load_state_dict(state.get("ema", state["model"]))
     return model.eval()
 
 

@@ -21,6 +21,7 @@ import torch.distributed as dist
 
 from .diffusion import diffusion_loss, mask_tokens, sample_t
 from .errors import PipelineError
+from .runfolder import run_file, run_json
 from .model import Denoiser, ModelConfig
 from .specials import MASK_ID
 
@@ -46,6 +47,9 @@ class TrainConfig:
     threads: int = 2
     compile: bool = False
     bf16: bool = False
+    # EMA of the weights (0 = off). Evaluated, exported and shipped instead of the raw weights when on:
+    # at the end of a short run it averages out the last steps' noise (horizon ~ 1 / (1 - decay) steps).
+    ema_decay: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -74,7 +78,7 @@ PRESETS: dict[str, dict] = {
     "gpu": {"model": {"d_model": 512, "n_layers": 10, "n_heads": 8, "context": 128}, "batch_size": 256,
             "lr": 1.5e-3, "warmup_steps": 300, "max_minutes": 7.0, "ckpt_minutes": 2.0,
             "eval_every": 500, "eval_batches": 16, "log_every": 50, "threads": 8, "compile": True,
-            "bf16": True},
+            "bf16": True, "ema_decay": 0.999},
 }
 
 
@@ -140,13 +144,44 @@ def save_checkpoint(path: Path, state: dict) -> None:
     os.replace(tmp, path)  # atomic: a stop mid-write never leaves a half checkpoint as ckpt.pt
 
 
-def train(run: Path, cfg: TrainConfig, fresh: bool = False, init: Path | None = None, log=print) -> dict:
-    """`init`: weights to start from when there is no checkpoint to resume (see warmstart.py)."""
-    distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
-    rank = 0
+@dataclass
+class Session:
+    """Everything a training loop needs, built once by `setup` (and advanced by `resume`)."""
+    run: Path
+    cfg: TrainConfig
+    model: torch.nn.Module
+    fwd: torch.nn.Module          # what the loop calls: the model, DDP-wrapped and/or compiled
+    opt: torch.optim.Optimizer
+    ema: torch.optim.swa_utils.AveragedModel | None
+    device: torch.device
+    rank: int
+    world: int
+    distributed: bool
+    train_tokens: np.ndarray
+    val_batches: list
+    step: int = 0
+    elapsed: float = 0.0
+    tokens_seen: int = 0
+    best_val: float = float("inf")
+
+    def eval_model(self) -> torch.nn.Module:
+        return self.ema.module if self.ema is not None else self.model
+
+    def checkpoint(self) -> None:
+        if self.rank == 0:
+            state = {"model": self.model.state_dict(), "opt": self.opt.state_dict(), "step": self.step,
+                     "elapsed": self.elapsed, "tokens_seen": self.tokens_seen, "best_val": self.best_val,
+                     "config": self.cfg.to_dict()}
+            if self.ema is not None:
+                state["ema"] = self.ema.module.state_dict()
+            save_checkpoint(self.run / "ckpt.pt", state)
+
+
+def _device(cfg: TrainConfig, distributed: bool) -> tuple[torch.device, int, int]:
+    rank, world = 0, 1
     if distributed:
         dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
-        rank = dist.get_rank()
+        rank, world = dist.get_rank(), dist.get_world_size()
     device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}" if torch.cuda.is_available() else "cpu")
     if device.type == "cuda":
         torch.cuda.set_device(device)
@@ -158,19 +193,19 @@ def train(run: Path, cfg: TrainConfig, fresh: bool = False, init: Path | None = 
         torch.set_flush_denormal(True)
         torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed + rank)
+    return device, rank, world
 
-    tok_path = run / "tokens_train.npy"
-    if not tok_path.exists():
-        raise PipelineError(f"missing {tok_path}: run the 'tokenizer' stage first")
-    train_tokens = np.load(tok_path, mmap_mode="r")
+
+def setup(run: Path, cfg: TrainConfig, log=print) -> Session:
+    """Device, data, model, optimizer and EMA for a run that starts at step 0."""
+    distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
+    device, rank, world = _device(cfg, distributed)
+    train_tokens = np.load(run_file(run, "tokens_train.npy"), mmap_mode="r")
     val_path = run / "tokens_val.npy"
     val_tokens = np.load(val_path) if val_path.exists() else np.zeros(0, np.uint16)
     if val_tokens.size <= cfg.model.context + 1:
         val_tokens = np.asarray(train_tokens[-(cfg.model.context * 4 + 2):])  # tiny corpora only
-    tok_file = run / "tokenizer.json"
-    if not tok_file.exists():
-        raise PipelineError(f"missing {tok_file}: run the 'tokenizer' stage first")
-    vocab_size = len(json.loads(tok_file.read_text())["model"]["vocab"])
+    vocab_size = len(run_json(run, "tokenizer.json")["model"]["vocab"])
     if cfg.model.vocab_size != vocab_size:  # the output layer follows the vocabulary actually trained
         log(f"model vocab_size {cfg.model.vocab_size} -> {vocab_size} (from tokenizer.json)")
         cfg.model.vocab_size = vocab_size
@@ -180,86 +215,106 @@ def train(run: Path, cfg: TrainConfig, fresh: bool = False, init: Path | None = 
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
                              {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr, betas=cfg.betas,
                             fused=device.type == "cuda")
-    ckpt_path = run / "ckpt.pt"
-    step, elapsed, tokens_seen, best_val = 0, 0.0, 0, float("inf")
+    ema = None
+    if cfg.ema_decay > 0:
+        ema = torch.optim.swa_utils.AveragedModel(
+            model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(cfg.ema_decay))
+    val_batches = fixed_val_batches(val_tokens, cfg.model.context, min(cfg.batch_size, 64), cfg.eval_batches)
+    return Session(run, cfg, model, model, opt, ema, device, rank, world, distributed, train_tokens, val_batches)
+
+
+def resume(s: Session, fresh: bool, init: Path | None, log=print) -> None:
+    """Continue from the run's checkpoint; else warm-start the weights from `init`; else start fresh."""
+    ckpt_path = s.run / "ckpt.pt"
     if ckpt_path.exists() and not fresh:
         state = load_checkpoint(ckpt_path)
-        if state["config"]["model"] != cfg.model.to_dict():
+        if state["config"]["model"] != s.cfg.model.to_dict():
             raise PipelineError(f"{ckpt_path} was trained with model {state['config']['model']}, not "
-                                f"{cfg.model.to_dict()}; pass --fresh to start over")
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["opt"])
-        step, elapsed, tokens_seen = state["step"], state["elapsed"], state["tokens_seen"]
-        best_val = state.get("best_val", best_val)
-        log(f"resumed from step {step} ({elapsed / 60:.1f} min, {tokens_seen / 1e6:.1f} M tokens)")
+                                f"{s.cfg.model.to_dict()}; pass --fresh to start over")
+        s.model.load_state_dict(state["model"])
+        s.opt.load_state_dict(state["opt"])
+        if s.ema is not None:
+            s.ema.module.load_state_dict(state.get("ema", state["model"]))
+        s.step, s.elapsed, s.tokens_seen = state["step"], state["elapsed"], state["tokens_seen"]
+        s.best_val = state.get("best_val", s.best_val)
+        log(f"resumed from step {s.step} ({s.elapsed / 60:.1f} min, {s.tokens_seen / 1e6:.1f} M tokens)")
     elif init is not None:
         from .warmstart import load_warm_start
-        model.load_state_dict(load_warm_start(init, cfg.model))
+        s.model.load_state_dict(load_warm_start(init, s.cfg.model))
+        if s.ema is not None:
+            s.ema.module.load_state_dict(s.model.state_dict())
         log(f"warm start from {init}")
-    (run / "train_config.json").write_text(json.dumps(cfg.to_dict(), indent=1))
+    if s.distributed:
+        s.fwd = torch.nn.parallel.DistributedDataParallel(
+            s.model, device_ids=[s.device.index] if s.device.type == "cuda" else None)
+    if s.cfg.compile:
+        s.fwd = torch.compile(s.fwd)
 
-    fwd = model
-    if distributed:
-        fwd = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
-    if cfg.compile:
-        fwd = torch.compile(fwd)
-    windows = Windows(train_tokens, cfg.model.context, cfg.seed * 1000 + rank + step)
-    val_batches = fixed_val_batches(val_tokens, cfg.model.context, min(cfg.batch_size, 64), cfg.eval_batches)
-    gen = torch.Generator(device=device).manual_seed(cfg.seed * 7919 + rank + step)
-    log_f = open(run / "train_log.jsonl", "a") if rank == 0 else None
-    world = dist.get_world_size() if distributed else 1
 
-    def checkpoint() -> None:
-        if rank == 0:
-            save_checkpoint(ckpt_path, {"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
-                                        "elapsed": elapsed, "tokens_seen": tokens_seen, "best_val": best_val,
-                                        "config": cfg.to_dict()})
+class StopFlag:
+    """SIGTERM / Ctrl-C finish the current step, then checkpoint and exit normally: a stop loses nothing."""
+
+    def __init__(self):
+        self.signal = None
+
+    def __enter__(self):
+        self.previous = {sig: signal.signal(sig, self._request) for sig in (signal.SIGTERM, signal.SIGINT)}
+        return self
+
+    def _request(self, signum, _frame):
+        self.signal = signum
+
+    def __exit__(self, *exc):
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
+
+
+def loop(s: Session, stop: StopFlag, log=print) -> None:
+    cfg, device = s.cfg, s.device
+    windows = Windows(s.train_tokens, cfg.model.context, cfg.seed * 1000 + s.rank + s.step)
+    gen = torch.Generator(device=device).manual_seed(cfg.seed * 7919 + s.rank + s.step)
+    log_f = open(s.run / "train_log.jsonl", "a") if s.rank == 0 else None
 
     def record(rec: dict) -> None:
         if log_f:
             log_f.write(json.dumps(rec) + "\n")
             log_f.flush()
 
-    t_start = time.time() - elapsed
-    last_ckpt = time.time()
-    win_t0, win_tokens = time.time(), 0
-    bucket_sum, bucket_n = np.zeros(5), np.zeros(5)
-    model.train()
-    # SIGTERM / Ctrl-C finish the current step, then checkpoint and exit normally: a stop loses nothing.
-    stop = {"signal": None}
-
-    def request_stop(signum, _frame):
-        stop["signal"] = signum
-
-    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     def keep_going() -> bool:
-        go = step < cfg.max_steps and elapsed < cfg.max_minutes * 60 and stop["signal"] is None
-        if distributed:  # every rank stops at the same step, or the others hang in all-reduce
+        go = s.step < cfg.max_steps and s.elapsed < cfg.max_minutes * 60 and stop.signal is None
+        if s.distributed:  # every rank stops at the same step, or the others hang in all-reduce
             flag = torch.tensor([0 if go else 1], device=device)
             dist.all_reduce(flag, op=dist.ReduceOp.MAX)
             go = flag.item() == 0
         return go
 
+    t_start = time.time() - s.elapsed
+    last_ckpt = time.time()
+    win_t0, win_tokens = time.time(), 0
+    bucket_sum, bucket_n = np.zeros(5), np.zeros(5)
+    s.model.train()
     while keep_going():
-        progress = max(step / cfg.max_steps, elapsed / (cfg.max_minutes * 60))
-        lr = lr_at(cfg, step, progress)
-        for g in opt.param_groups:
+        progress = max(s.step / cfg.max_steps, s.elapsed / (cfg.max_minutes * 60))
+        lr = lr_at(cfg, s.step, progress)
+        for g in s.opt.param_groups:
             g["lr"] = lr
         x = windows.batch(cfg.batch_size).to(device, non_blocking=True)
         t = sample_t(x.shape[0], gen, device=device)
         noisy, masked = mask_tokens(x, t, MASK_ID, gen)
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
-            logits = fwd(noisy, masked)
+            logits = s.fwd(noisy, masked)
         per_seq = diffusion_loss(logits, x, masked, t, cfg.weight_cap)
         loss = per_seq.mean()
-        opt.zero_grad(set_to_none=True)
+        s.opt.zero_grad(set_to_none=True)
         loss.backward()
-        gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-        opt.step()
-        step += 1
-        tokens_seen += x.numel() * world
-        win_tokens += x.numel() * world
-        elapsed = time.time() - t_start
+        gnorm = torch.nn.utils.clip_grad_norm_(s.model.parameters(), cfg.grad_clip)
+        s.opt.step()
+        if s.ema is not None:
+            s.ema.update_parameters(s.model)
+        s.step += 1
+        s.tokens_seen += x.numel() * s.world
+        win_tokens += x.numel() * s.world
+        s.elapsed = time.time() - t_start
         # Mean CE per masked token in five t-buckets: shows whether the model uses context (low t).
         with torch.no_grad():
             w = (1.0 / t).clamp(max=cfg.weight_cap) if cfg.weight_cap else 1.0 / t
@@ -267,36 +322,47 @@ def train(run: Path, cfg: TrainConfig, fresh: bool = False, init: Path | None = 
             for bi, c in zip((t * 5).long().clamp(max=4).cpu().numpy(), ce_tok):
                 bucket_sum[bi] += c
                 bucket_n[bi] += 1
-        if step % cfg.log_every == 0 and rank == 0:
+        if s.step % cfg.log_every == 0 and s.rank == 0:
             tps = win_tokens / max(1e-9, time.time() - win_t0)
-            buckets = [round(float(s / n), 3) if n else None for s, n in zip(bucket_sum, bucket_n)]
-            rec = {"step": step, "loss": round(loss.item(), 4), "lr": lr, "grad_norm": round(float(gnorm), 3),
-                   "tokens_per_s": round(tps), "tokens_seen": tokens_seen, "elapsed_s": round(elapsed, 1),
+            buckets = [round(float(a / n), 3) if n else None for a, n in zip(bucket_sum, bucket_n)]
+            rec = {"step": s.step, "loss": round(loss.item(), 4), "lr": lr, "grad_norm": round(float(gnorm), 3),
+                   "tokens_per_s": round(tps), "tokens_seen": s.tokens_seen, "elapsed_s": round(s.elapsed, 1),
                    "ce_by_t_bucket": buckets}
             record(rec)
-            log(f"step {step} loss {rec['loss']:.3f} lr {lr:.2e} {tps:,.0f} tok/s  CE per t-bucket {buckets}")
+            log(f"step {s.step} loss {rec['loss']:.3f} lr {lr:.2e} {tps:,.0f} tok/s  CE per t-bucket {buckets}")
             win_t0, win_tokens = time.time(), 0
             bucket_sum[:], bucket_n[:] = 0, 0
-        if step % cfg.eval_every == 0 and rank == 0:
-            vb = validation_bound(model, val_batches, device)
-            best_val = min(best_val, vb)
-            record({"step": step, "val_bound": round(vb, 4), "elapsed_s": round(elapsed, 1)})
-            log(f"step {step} validation bound {vb:.3f} nats/token")
+        if s.step % cfg.eval_every == 0 and s.rank == 0:
+            vb = validation_bound(s.eval_model(), s.val_batches, device)
+            s.best_val = min(s.best_val, vb)
+            record({"step": s.step, "val_bound": round(vb, 4), "elapsed_s": round(s.elapsed, 1)})
+            log(f"step {s.step} validation bound {vb:.3f} nats/token")
         if time.time() - last_ckpt > cfg.ckpt_minutes * 60:
-            checkpoint()
+            s.checkpoint()
             last_ckpt = time.time()
-    for sig, handler in previous.items():
-        signal.signal(sig, handler)
-    if stop["signal"] is not None:
-        log(f"stopped by signal {stop['signal']} at step {step}; checkpoint saved, run again to resume")
-    vb = validation_bound(model, val_batches, device) if rank == 0 else float("nan")
-    checkpoint()
-    summary = {"steps": step, "tokens_seen": tokens_seen, "elapsed_s": round(elapsed, 1), "val_bound": vb,
-               "params": model.num_params(), "device": torch.cuda.get_device_name(device) if device.type == "cuda"
+    if log_f:
+        log_f.close()
+
+
+def train(run: Path, cfg: TrainConfig, fresh: bool = False, init: Path | None = None, log=print) -> dict:
+    """Set up, resume (or warm-start from `init`), loop until the step/time budget or a signal, save."""
+    s = setup(run, cfg, log)
+    resume(s, fresh, init, log)
+    (run / "train_config.json").write_text(json.dumps(cfg.to_dict(), indent=1))
+    with StopFlag() as stop:
+        loop(s, stop, log)
+    if stop.signal is not None:
+        log(f"stopped by signal {stop.signal} at step {s.step}; checkpoint saved, run again to resume")
+    vb = validation_bound(s.eval_model(), s.val_batches, s.device) if s.rank == 0 else float("nan")
+    s.checkpoint()
+    summary = {"steps": s.step, "tokens_seen": s.tokens_seen, "elapsed_s": round(s.elapsed, 1), "val_bound": vb,
+               "params": s.model.num_params(), "ema_decay": cfg.ema_decay,
+               "device": torch.cuda.get_device_name(s.device) if s.device.type == "cuda"
                else f"CPU ({cfg.threads} threads, torch {torch.__version__})"}
-    if rank == 0:
-        record({"final": summary})
+    if s.rank == 0:
+        with open(run / "train_log.jsonl", "a") as f:
+            f.write(json.dumps({"final": summary}) + "\n")
         (run / "train_summary.json").write_text(json.dumps(summary, indent=1))
-    if distributed:
+    if s.distributed:
         dist.destroy_process_group()
     return summary

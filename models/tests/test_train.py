@@ -81,3 +81,16 @@ def test_sigterm_checkpoints_and_resume_continues(shard_run):
     assert 0 < saved["step"] == out["steps"] < 100_000
     again = train(shard_run, tiny(max_steps=saved["step"] + 2), log=lambda *_: None)
     assert again["steps"] == saved["step"] + 2
+
+
+def test_ema_is_kept_resumed_and_exported(shard_run):
+    from pipeline.export import load_model
+    train(shard_run, tiny(max_steps=4, ema_decay=0.9), fresh=True, log=lambda *_: None)
+    saved = load_checkpoint(shard_run / "ckpt.pt")
+    assert "ema" in saved
+    differs = any(not torch.equal(saved["ema"][k], saved["model"][k]) for k in saved["model"])
+    assert differs, "the EMA must lag the raw weights"
+    exported = load_model(shard_run).state_dict()
+    assert all(torch.equal(exported[k], saved["ema"][k]) for k in saved["ema"])
+    out = train(shard_run, tiny(max_steps=6, ema_decay=0.9), log=lambda *_: None)
+    assert out["steps"] == 6 and "ema" in load_checkpoint(shard_run / "ckpt.pt")
