@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from pipeline.sampler import Rng, Settings, planned_steps, schedule_counts, unmask
+from pipeline.sampler import Rng, Settings, planned_steps, refine_shape, schedule_counts, total_steps, unmask
 
 
 @pytest.mark.parametrize("kind", ["linear", "cosine"])
@@ -49,3 +49,54 @@ def test_sampling_respects_top_k_and_never_emits_specials():
         for p, x in enumerate(final):
             allowed = np.argsort(-np.where(np.isin(np.arange(v), [0, 1, 2]), -np.inf, table[p]))[:2]
             assert x in allowed
+
+
+def _noise_logits(n, v, seed):
+    table = np.random.default_rng(seed).normal(scale=2.0, size=(n, v))
+    return lambda ids: table + 1.5 * np.eye(v)[np.roll(ids, -1) % v]  # depends on the right neighbour
+
+
+def test_refinement_remasks_only_generated_tokens_and_counts_every_pass():
+    ids0 = np.array([5, 1, 1, 6, 1, 1, 1, 7, 1, 1, 1, 1, 8, 1])
+    fixed = (ids0 != 1).astype(np.uint8)
+    m = int((fixed == 0).sum())
+    for strategy in ("confidence", "margin", "random", "left-to-right"):
+        for temperature in (0.0, 0.9):
+            s = Settings(steps=4, temperature=temperature, strategy=strategy, refineRounds=3, refineFraction=0.3, seed=3)
+            calls = []
+            fn = _noise_logits(len(ids0), 16, 1)
+            frames = list(unmask(ids0, fixed, lambda x: calls.append(1) or fn(x), s, (0, 1, 2), 1))
+            assert len(frames) == len(calls) == total_steps(m, s) == planned_steps(m, s) + 3 * refine_shape(m, s)[2]
+            assert all(f.total_steps == len(frames) for f in frames)
+            for r in (1, 2, 3):
+                rf = [f for f in frames if f.round == r]
+                assert all(f.phase == "refine" for f in rf)
+                assert len(rf[0].remasked) == round(0.3 * m) and not any(fixed[rf[0].remasked])
+                assert sorted(p for f in rf for p in f.resolved) == rf[0].remasked
+            for f in frames:
+                assert (f.ids[fixed == 1] == ids0[fixed == 1]).all()
+
+
+def test_refinement_off_changes_nothing_and_runs_are_seeded():
+    ids0, fixed = np.ones(10, np.int64), np.zeros(10, np.uint8)
+    fn = _noise_logits(10, 12, 2)
+    key = lambda s: [(f.ids.tolist(), f.resolved, f.remasked, f.draft_ids.tolist()) for f in unmask(ids0, fixed, fn, s, (0, 1, 2), 1)]
+    assert key(Settings(steps=4, seed=5, refineRounds=0)) == key(Settings(steps=4, seed=5))
+    s = Settings(steps=4, temperature=1.0, seed=5, refineRounds=2, refineFraction=0.5)
+    assert key(s) == key(s) and key(s) != key(Settings(**{**s.__dict__, "seed": 6}))
+
+
+def test_drafts_are_the_argmax_and_its_probability_for_every_still_masked_slot():
+    ids0, fixed = np.ones(9, np.int64), np.zeros(9, np.uint8)
+    base, seen = _noise_logits(9, 12, 4), []
+    fn = lambda x: seen.append(base(x)) or seen[-1]
+    for f, lg in zip(unmask(ids0, fixed, fn, Settings(steps=4, temperature=0.8, refineRounds=1), (0, 1, 2), 1), seen):
+        for i in range(9):
+            if f.ids[i] != 1:
+                assert f.draft_ids[i] == -1 and f.draft_probs[i] == 0
+                continue
+            l = lg[i].copy()
+            l[[0, 1, 2]] = -np.inf
+            p = np.exp(l - l.max()) / np.exp(l - l.max()).sum()
+            assert f.draft_ids[i] == int(np.argmax(l)) and 0 < f.draft_probs[i] <= 1
+            assert abs(f.draft_probs[i] - p.max()) < 1e-6
