@@ -1,5 +1,6 @@
 // The rest of the page: the backend it says it uses, errors with Retry, settings during a run,
 // the comparison, keyboard use and the 375 px layout.
+import { readFileSync } from 'node:fs';
 import { test, expect } from './fixtures';
 import { countState, generatedText, openApp, runToEnd, setControls, stepCounter } from './helpers';
 
@@ -29,11 +30,17 @@ test('a failed download shows the error and Retry loads the model, keeping the p
 });
 
 test('a corrupt model is reported as such, and a reload keeps what was typed', async ({ page, context }) => {
-  await context.route('**/*.onnx', (route) => route.fulfill({ status: 200, body: Buffer.alloc(4096, 7) }));
+  // A complete download (the right size) of the wrong bytes: only the hash check can catch it.
+  const bytes = (JSON.parse(readFileSync('models/unmask-small/config.json', 'utf8')) as { files: { 'model.onnx': { bytes: number } } })
+    .files['model.onnx'].bytes;
+  await context.route('**/*.onnx', (route) => route.fulfill({ status: 200, body: Buffer.alloc(bytes, 7) }));
   await page.goto('/');
   await page.getByTestId('prompt').fill('Still here after a reload');
   await expect(page.getByTestId('engine-error')).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByTestId('engine-error')).toContainText(/corrupt|damaged|check|hash|sha/i);
+  // The corrupt-model message and its action, and nothing that belongs to a network failure.
+  await expect(page.getByTestId('engine-error')).toContainText(/The downloaded file \S*model\S*\.onnx is damaged \(sha256/);
+  await expect(page.getByTestId('engine-error-action')).toHaveText('The model file is damaged; press Retry to download it again.');
+  await expect(page.getByTestId('engine-error-message')).not.toContainText(/connection|network|browser/i);
   await context.unroute('**/*.onnx');
   await page.reload();
   await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });

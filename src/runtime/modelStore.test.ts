@@ -181,7 +181,11 @@ describe('loadFile', () => {
     const err = await expectCode(loadFile(spec, t404.onProgress, t404.deps), 'download-failed');
     expect(err.message).toMatch(/404/);
     const offline = setup(() => Promise.reject(new TypeError('Failed to fetch')));
-    await expectCode(loadFile(spec, offline.onProgress, offline.deps), 'download-failed');
+    const net = await expectCode(loadFile(spec, offline.onProgress, offline.deps), 'download-failed');
+    // The cause in words, the browser's own text only as detail.
+    expect(net.message).toMatch(/network could not be reached/);
+    expect(net.message).not.toMatch(/Failed to fetch/);
+    expect(net.detail).toBe('Failed to fetch');
   });
 
   it('deletes a cached entry whose bytes no longer match and downloads again', async () => {

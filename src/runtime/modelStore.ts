@@ -72,6 +72,12 @@ async function readCached(res: Response, deps: StoreDeps, spec: FileSpec): Promi
   }
 }
 
+/** The file's name for messages, without the build hash or query. */
+function fileName(url: string): string {
+  const last = url.split(/[?#]/)[0].split('/').pop() ?? url;
+  return last.replace(/-[A-Za-z0-9_-]{8}(?=\.)/, '') || url;
+}
+
 async function download(spec: FileSpec, deps: StoreDeps, onProgress: Progress): Promise<Uint8Array> {
   const failed = (why: string, cause?: unknown) =>
     new RuntimeError('download-failed', `Downloading the model failed: ${why}`, ACTIONS.retryDownload, { cause });
@@ -81,7 +87,11 @@ async function download(spec: FileSpec, deps: StoreDeps, onProgress: Progress): 
     // an offline page is still answered by the service worker.
     res = await deps.fetch(spec.url, { cache: 'no-cache' });
   } catch (err) {
-    throw failed(messageOf(err), err);
+    // fetch() rejects only when no answer came at all: the network, not the server or the file.
+    throw new RuntimeError('download-failed', `Downloading ${fileName(spec.url)} failed: the network could not be reached (offline, or the connection dropped)`, ACTIONS.retryDownload, {
+      cause: err,
+      detail: messageOf(err),
+    });
   }
   if (!res.ok) throw failed(`the server answered ${res.status} ${res.statusText}`.trim());
   // config.json knows the exact size; Content-Length may be the compressed size.

@@ -16,7 +16,7 @@ export function EngineStatus() {
   if (engine.status === 'error' && engine.error) {
     return (
       <div className="engine error-box" role="alert" data-testid="engine-error">
-        <p>
+        <p data-testid="engine-error-message">
           <strong>Something went wrong:</strong> {engine.error.message}
         </p>
         {engine.error.action && <p data-testid="engine-error-action">{engine.error.action}.</p>}

@@ -271,3 +271,59 @@ describe('generate', () => {
     expect((t.out[0] as { message: string }).message).toMatch(/\[___\]/);
   });
 });
+
+describe('state and request ids', () => {
+  it('moves idle → loading → ready → running → ready, and every reply names its request', async () => {
+    const seen: string[] = [];
+    const t = setup({ react: (_m, host) => seen.push(host.state()) });
+    expect(t.host.state()).toBe('idle');
+    t.host.handle({ type: 'load', id: 41, backend: 'wasm' });
+    expect(t.host.state()).toBe('loading');
+    t.host.handle({ type: 'load', id: 42, backend: 'wasm' });
+    expect(t.out.at(-1)).toMatchObject({ type: 'error', id: 42, code: 'busy' });
+    await t.host.idle();
+    expect(t.host.state()).toBe('ready');
+    expect(t.out.filter((m) => m.type === 'progress' || m.type === 'ready').every((m) => m.id === 41)).toBe(true);
+
+    t.out.length = 0;
+    seen.length = 0;
+    t.host.handle(gen(43, prompt('Once', 3), greedy(3)));
+    await t.host.idle();
+    expect(t.out.every((m) => m.id === 43)).toBe(true);
+    // Every reply of the run was posted while running; done leaves the host ready.
+    expect(new Set(seen)).toEqual(new Set(['running']));
+    expect(t.host.state()).toBe('ready');
+  });
+
+  it('a load during a run cancels it (naming the run) and ends ready under the new load', async () => {
+    const t = await loaded({
+      react: (m, host) => {
+        if (m.type === 'frame' && m.id === 1 && m.frame.step === 1) host.handle({ type: 'load', id: 200, backend: 'wasm' });
+      },
+    });
+    t.host.handle(gen(1, prompt('The king', 12), greedy(12)));
+    await t.host.idle();
+    expect(t.out.find((m) => m.type === 'cancelled')).toEqual({ type: 'cancelled', id: 1 });
+    expect(t.out.at(-1)).toMatchObject({ type: 'ready', id: 200 });
+    expect(t.host.state()).toBe('ready');
+  });
+
+  it('a failed load goes back to idle; a generate then is a bad request', async () => {
+    const t = setup({ loadFile: async () => Promise.reject(new RuntimeError('download-failed', 'offline', 'Check')) });
+    t.host.handle({ type: 'load', id: 7, backend: 'wasm' });
+    await t.host.idle();
+    expect(t.host.state()).toBe('idle');
+    expect(t.out.at(-1)).toMatchObject({ type: 'error', id: 7, code: 'download-failed' });
+    t.host.handle(gen(8, prompt('x', 2), greedy(2)));
+    expect(t.out.at(-1)).toMatchObject({ type: 'error', id: 8, code: 'bad-request' });
+  });
+
+  it('answers a malformed message with bad-request naming its id, and changes nothing', async () => {
+    const t = await loaded();
+    t.host.handle({ type: 'generate', id: 9, request: { segments: 'Once upon a time' } });
+    expect(t.out).toEqual([expect.objectContaining({ type: 'error', id: 9, code: 'bad-request' })]);
+    t.host.handle({ type: 'reboot', id: 10 });
+    expect(t.out.at(-1)).toMatchObject({ type: 'error', id: 10, code: 'bad-request', message: 'Unknown message type "reboot"' });
+    expect(t.host.state()).toBe('ready');
+  });
+});

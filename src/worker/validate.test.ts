@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { parseWorkerIn, parseWorkerOut } from './validate';
+
+describe('requests to the worker', () => {
+  it('accepts the three request shapes', () => {
+    expect(parseWorkerIn({ type: 'load', id: 1, backend: 'wasm' })).toEqual({ ok: true, msg: { type: 'load', id: 1, backend: 'wasm' } });
+    const gen = { type: 'generate', id: 2, request: { segments: [{ kind: 'text', text: 'a' }, { kind: 'blank', length: 3 }], settings: { steps: 2 } } };
+    expect(parseWorkerIn(gen)).toEqual({ ok: true, msg: gen });
+    expect(parseWorkerIn({ type: 'cancel', id: 3, runId: 2 })).toEqual({ ok: true, msg: { type: 'cancel', id: 3, runId: 2 } });
+  });
+
+  it('refuses malformed ones with a reason, naming the id when there is one', () => {
+    expect(parseWorkerIn(null)).toMatchObject({ ok: false, id: 0 });
+    expect(parseWorkerIn({ type: 'load', backend: 'wasm' })).toMatchObject({ ok: false, problem: /no id/ });
+    expect(parseWorkerIn({ type: 'load', id: 4, backend: 'cuda' })).toMatchObject({ ok: false, id: 4, problem: /backend "cuda"/ });
+    expect(parseWorkerIn({ type: 'generate', id: 5, request: { segments: [{ kind: 'blank', length: 'x' }] } })).toMatchObject({ ok: false, id: 5 });
+    expect(parseWorkerIn({ type: 'cancel', id: 6 })).toMatchObject({ ok: false, id: 6 });
+    expect(parseWorkerIn({ type: 'explode', id: 7 })).toMatchObject({ ok: false, id: 7, problem: /Unknown message type "explode"/ });
+  });
+
+  it('gives missing settings an empty object (the engine fills the defaults)', () => {
+    const r = parseWorkerIn({ type: 'generate', id: 8, request: { segments: [] } });
+    expect(r.ok && r.msg.type === 'generate' && r.msg.request.settings).toEqual({});
+  });
+});
+
+describe('replies from the worker', () => {
+  it('accepts well-formed replies and refuses the rest', () => {
+    expect(parseWorkerOut({ type: 'cancelled', id: 1 })).toEqual({ type: 'cancelled', id: 1 });
+    expect(parseWorkerOut({ type: 'cancelled' })).toBeNull(); // no id: cannot be matched to a request
+    expect(parseWorkerOut({ type: 'progress', id: 1, phase: 'download', loaded: 1, total: 2 })).not.toBeNull();
+    expect(parseWorkerOut({ type: 'progress', id: 1, phase: 'upload', loaded: 1, total: 2 })).toBeNull();
+    expect(parseWorkerOut({ type: 'error', id: 1, code: 'internal', message: 'm', action: 'a' })).not.toBeNull();
+    expect(parseWorkerOut({ type: 'error', id: 1, code: 'weird', message: 'm', action: 'a' })).toBeNull();
+    expect(parseWorkerOut({ type: 'started', id: 1, ids: [1, 2], fixed: new Uint8Array(2), totalSteps: 2 })).toBeNull();
+    expect(parseWorkerOut({ type: 'toString', id: 1 })).toBeNull();
+    expect(parseWorkerOut('ready')).toBeNull();
+  });
+});
