@@ -1,33 +1,72 @@
-import { defineConfig } from 'vite';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { ISOLATION, SECURITY, headersFor, isPageRoute } from './serve/headers.mjs';
 
-// Served with the production build only (`vite preview`): the dev server's React Refresh preamble
-// is an inline script that this policy blocks. 'wasm-unsafe-eval' lets ORT compile its wasm.
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self'",
-  "connect-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "manifest-src 'self'",
-].join('; ');
+// The worker downloads ORT's wasm itself and checks it against these (src/runtime/wasmBinary.ts).
+const wasmFile = createRequire(import.meta.url).resolve('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm');
+const wasmBytes = readFileSync(wasmFile);
+const ortWasm = { sha256: createHash('sha256').update(wasmBytes).digest('hex'), bytes: wasmBytes.byteLength };
 
-// Cross-origin isolation lets ORT run its WASM backend with threads (SharedArrayBuffer).
-const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
+/**
+ * `vite preview` with the production rules of serve/headers.mjs: per-file content types and
+ * caching (hashed assets immutable), and a 404 for a missing file instead of index.html (the
+ * single-page fallback is for page routes only), and the security headers on every answer.
+ */
+function productionServing(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'unmask-production-serving',
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        for (const [name, value] of Object.entries(SECURITY)) res.setHeader(name, value);
+        if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+        let pathname: string;
+        try {
+          pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+        } catch {
+          return next();
+        }
+        const file = path.join(outDir, pathname);
+        if (!file.startsWith(outDir)) return next();
+        if (!isPageRoute(pathname) && !existsSync(file)) {
+          res.statusCode = 404;
+          res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+          res.setHeader('Cache-Control', 'no-cache');
+          res.end(`Not found: ${pathname}\n`);
+          return;
+        }
+        // sirv keeps headers already set on the response over its own.
+        for (const [name, value] of Object.entries(headersFor(pathname))) res.setHeader(name, value);
+        next();
+      });
+    },
+  };
+}
 
 export default defineConfig({
+  define: { __ORT_WASM__: JSON.stringify(ortWasm) },
   plugins: [
     react(),
+    productionServing(),
     VitePWA({
       registerType: 'prompt',
       // The app registers through virtual:pwa-register/react; an injected inline script would
       // break the CSP anyway.
       injectRegister: false,
+      // Our own service worker, for the precache check and repair (src/pwa/sw.ts).
+      strategies: 'injectManifest',
+      srcDir: 'src/pwa',
+      filename: 'sw.ts',
+      // The icons are matched by globPatterns already; listing them again would precache each twice.
+      includeManifestIcons: false,
       manifest: {
         name: 'Unmask — watch a diffusion language model write',
         short_name: 'Unmask',
@@ -50,20 +89,18 @@ export default defineConfig({
           },
         ],
       },
-      workbox: {
-        globPatterns: ['**/*.{js,mjs,css,html,wasm,onnx,json,png,svg,ico}'],
-        // ORT's wasm is ~27 MB and the model a few MB; precaching them is what makes offline work.
-        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
-        cleanupOutdatedCaches: true,
-        navigateFallback: 'index.html',
+      injectManifest: {
+        // The app shell only: the wasm, the model and the tokenizer are the worker's (see sw.ts).
+        // The default 2 MiB limit stays as a guard: a large file here would mean a second download.
+        globPatterns: ['**/*.{js,css,html,png,svg,ico}'],
       },
     }),
   ],
   worker: { format: 'es' },
   preview: {
-    headers: { ...isolationHeaders, 'Content-Security-Policy': CSP },
+    headers: SECURITY,
   },
   server: {
-    headers: isolationHeaders,
+    headers: ISOLATION,
   },
 });

@@ -9,6 +9,7 @@ import type { ShippedFile } from './modelFiles';
 import type { FileSpec, LoadedFile, Progress } from './modelStore';
 import { configureOrt, openSession, type LogitsSession, type Ort } from './session';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
+import { provideOrtWasm } from './wasmBinary';
 import type { Backend, BackendChoice } from './types';
 
 export interface LoaderDeps {
@@ -61,6 +62,8 @@ export function createModelLoader(deps: LoaderDeps): { load(choice: BackendChoic
     }
 
     if (!ortConfigured) {
+      // ORT's wasm, downloaded once by us with byte progress (the bar goes on after the model's).
+      await provideOrtWasm(deps.ort, (phase, loaded, size) => events.progress(phase, total + loaded, total + size));
       configureOrt(deps.ort, deps.threads);
       ortConfigured = true;
     }

@@ -1,6 +1,8 @@
-// Install button (shown when the browser offers installation) and the "update available" prompt.
-import { useEffect, useState } from 'react';
+// Install button (shown when the browser offers installation), the "update available" prompt and
+// whether this device can run the app offline.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useRegisterSW } from 'virtual:pwa-register/react';
+import { browserOfflineDeps, checkOffline, type OfflineStatus } from '../pwa/offline';
 
 interface InstallPromptEvent extends Event {
   prompt(): Promise<void>;
@@ -48,28 +50,106 @@ export function UpdatePrompt() {
     updateServiceWorker,
   } = useRegisterSW({ immediate: true });
 
-  if (needRefresh) {
-    return (
-      <div className="toast" role="alert" data-testid="update-prompt">
-        <span>An update is available.</span>
-        <button type="button" className="primary" onClick={() => void updateServiceWorker(true)}>
-          Reload to update
-        </button>
-        <button type="button" onClick={() => setNeedRefresh(false)}>
-          Later
-        </button>
-      </div>
-    );
+  const toast = needRefresh ? 'update' : offlineReady ? 'offline-ready' : null;
+  return (
+    <>
+      <OfflineCheck />
+      {toast === 'update' && (
+        <div className="toast" role="alert" data-testid="update-prompt">
+          <span>An update is available.</span>
+          <button type="button" className="primary" onClick={() => void updateServiceWorker(true)}>
+            Reload to update
+          </button>
+          <button type="button" onClick={() => setNeedRefresh(false)}>
+            Later
+          </button>
+        </div>
+      )}
+      {toast === 'offline-ready' && (
+        <div className="toast" role="status" data-testid="offline-ready">
+          <span>Unmask now works offline.</span>
+          <button type="button" onClick={() => setOfflineReady(false)}>
+            OK
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+/**
+ * Checks on each visit, and whenever the connection comes or goes, that the app shell, the model
+ * and the engine are all stored for offline use; online, it restores what is missing.
+ */
+function OfflineCheck() {
+  const [status, setStatus] = useState<OfflineStatus>({ state: 'checking' });
+  const [dismissed, setDismissed] = useState(false);
+  // Only the latest check may set the status (the connection can flip while one runs).
+  const latest = useRef(0);
+  const check = useCallback(() => {
+    const id = ++latest.current;
+    const settle = (s: OfflineStatus) => {
+      if (id === latest.current) setStatus(s);
+    };
+    const deps = browserOfflineDeps();
+    if (!deps) {
+      setStatus({ state: 'unavailable', why: 'this browser cannot store the app' });
+      return;
+    }
+    setStatus({ state: 'checking' });
+    setDismissed(false);
+    checkOffline(deps).then(settle, (err: unknown) => settle({ state: 'unavailable', why: String(err) }));
+  }, []);
+  useEffect(() => {
+    check();
+    window.addEventListener('online', check);
+    window.addEventListener('offline', check);
+    return () => {
+      window.removeEventListener('online', check);
+      window.removeEventListener('offline', check);
+    };
+  }, [check]);
+
+  const line = (text: string) => (
+    <p className="foot hint" data-testid="offline-status" data-state={status.state}>
+      {text}
+    </p>
+  );
+  switch (status.state) {
+    case 'checking':
+      return line('Checking the offline copy…');
+    case 'ready':
+      return line('Works offline: the app, the model and the engine are stored on this device.');
+    case 'unavailable':
+      return line(`Offline use is not available (${status.why}).`);
+    case 'repaired':
+      return dismissed ? (
+        line('Works offline: the app, the model and the engine are stored on this device.')
+      ) : (
+        <div className="toast" role="status" data-testid="offline-status" data-state="repaired">
+          <span>
+            Part of the offline copy was missing ({status.repaired} of {status.files} files); it has been restored, so
+            Unmask works offline again.
+          </span>
+          <button type="button" onClick={() => setDismissed(true)}>
+            OK
+          </button>
+        </div>
+      );
+    case 'incomplete':
+      return (
+        <div className="toast" role="alert" data-testid="offline-status" data-state="incomplete">
+          <span>
+            {status.online
+              ? `Offline use is broken: ${status.missing} files could not be stored again. Try again, or free some storage.`
+              : `Offline use is broken: ${status.missing} files are missing from this device. Reconnect and they will be restored; until then, do not reload.`}
+          </span>
+          {status.online && (
+            <button type="button" onClick={check}>
+              Try again
+            </button>
+          )}
+        </div>
+      );
   }
-  if (offlineReady) {
-    return (
-      <div className="toast" role="status" data-testid="offline-ready">
-        <span>Unmask now works offline.</span>
-        <button type="button" onClick={() => setOfflineReady(false)}>
-          OK
-        </button>
-      </div>
-    );
-  }
-  return null;
 }
