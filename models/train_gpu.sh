@@ -1,22 +1,37 @@
 #!/usr/bin/env bash
-# The large model in one GPU run of at most 9 minutes: train (preset "gpu", 35.7 M parameters),
-# export, quantize and evaluate, leaving the shippable artefacts in OUT.
+# unmask-base in one GPU call (at most 9 minutes with start-up): pre-flight, train against a time
+# budget, export, quantize, evaluate, and return the result within the device's limits.
 #
-#   bash models/train_gpu.sh pack             # here, on the CPU: prepare + tokenizer, then compress the
-#                                             # token shards into models/.gpu-bundle/ (git-ignored, < 64 MiB)
-#   bash models/train_gpu.sh run OUT          # on the GPU machine (carry models/.gpu-bundle)
-#   PRESET=tiny bash models/train_gpu.sh run /tmp/out   # the same script rehearsed on the CPU
-#   NPROC=8 bash models/train_gpu.sh run OUT  # more than one GPU: the train stage runs under torchrun (DDP)
-# Afterwards, here: bash models/train_gpu.sh ship OUT   # copies the result into models/unmask-small/
+#   bash models/train_gpu.sh pack             # here, on the CPU: prepare + tokenizer over the whole corpus,
+#                                             # then models/.gpu-bundle/run.tar.xz (git-ignored, < 60 MiB)
+#   bash models/train_gpu.sh run "$OUT"       # on the GPU machine (carry models/.gpu-bundle)
+#   PRESET=tiny bash models/train_gpu.sh run /tmp/out   # the same command rehearsed on the CPU (pytest runs it)
+#   bash models/train_gpu.sh ship OUT_FILES   # here: verify and reassemble the parts, ship models/unmask-base
+#
+# The device returns at most 8 files from $OUT, each at most 16 MiB, 64 MiB together; anything beyond
+# is dropped silently. So `run` packs everything the ship step needs into one tar, split into 15 MiB
+# parts with a sha256 manifest, and checks those limits itself before it ends.
+# Environment: PRESET (gpu), TRAIN_MINUTES (the preset's), NPROC (1; >1 runs DDP under torchrun),
+# BUNDLE (models/.gpu-bundle), RUN (the run folder), PART_BYTES (15 MiB), NAME (unmask-base).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-bundle="$here/.gpu-bundle"
+bundle="${BUNDLE:-$here/.gpu-bundle}"
 preset="${PRESET:-gpu}"
+part_bytes="${PART_BYTES:-$((15 * 1024 * 1024))}"
+max_files=8 max_file=$((16 * 1024 * 1024)) max_total=$((64 * 1024 * 1024))
 py="${PYTHON:-}"
 if [ -z "$py" ]; then
   if [ -x "$here/.venv/bin/python" ]; then py="$here/.venv/bin/python"; else py=python3; fi
 fi
 export PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1
+now() { date +%s; }
+phase() { echo "== $1 ($(( $(now) - start )) s)"; printf '"%s": %d,\n' "$1" "$(( $(now) - start ))" >> "$run/timing.txt"; }
+
+# A scratch run that shares the token shards: used by the pre-flight checks.
+scratch() {
+  local dir="$1"; rm -rf "$dir"; mkdir -p "$dir"
+  for f in tokenizer.json tokens_train.npy tokens_val.npy; do ln -s "$run/$f" "$dir/$f"; done
+}
 
 case "${1:-}" in
   pack)
@@ -26,36 +41,95 @@ case "${1:-}" in
       --weights '{"ChiLit": 1, "Grimm": 1, "19C": 1, "DNov": 1, "ArTs": 1, "AAW": 1}'
     [ -f "$run/tokens_train.npy" ] || "$py" -m pipeline tokenizer --run "$run"
     mkdir -p "$bundle"
-    tar -C "$run" -cf - tokenizer.json tokens_train.npy tokens_val.npy docs_val.jsonl split.json shards.json \
-      | xz -T2 -6 > "$bundle/run.tar.xz"
+    tar -C "$run" -cf - tokenizer.json tokens_train.npy tokens_val.npy docs_val.jsonl docs_train.jsonl \
+      split.json shards.json | xz -T2 -6 > "$bundle/run.tar.xz"
     ls -l "$bundle/run.tar.xz"
     size=$(stat -c %s "$bundle/run.tar.xz")
     [ "$size" -lt $((60 * 1024 * 1024)) ] || { echo "bundle is over 60 MiB: lower the corpus weights" >&2; exit 1; }
     ;;
+
   run)
     out="${2:?usage: train_gpu.sh run OUT}"
     [ -f "$bundle/run.tar.xz" ] || { echo "no $bundle/run.tar.xz: run 'train_gpu.sh pack' first and carry it" >&2; exit 2; }
     run="${RUN:-/tmp/unmask-gpu-run}"
-    mkdir -p "$run" "$out"
+    start=$(now)
+    rm -rf "$run"; mkdir -p "$run" "$out"
+    : > "$run/timing.txt"
     xz -dc "$bundle/run.tar.xz" | tar -C "$run" -xf -
-    start=$(date +%s)
+    "$py" -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'cpu')"
+    phase unpacked
+
+    # Pre-flight, so a mistake costs seconds: a few steps with the real settings (compile, bf16, DDP),
+    # then a tiny model through export and quantize.
+    scratch "$run/preflight"
+    "$py" -m pipeline train --run "$run/preflight" --preset "$preset" --fresh \
+      --set max_steps=3 --set warmup_steps=1 --set eval_every=2 --set log_every=1 > "$run/preflight.log"
+    scratch "$run/preflight-tiny"
+    "$py" -m pipeline train --run "$run/preflight-tiny" --preset tiny --fresh --set max_steps=2 > /dev/null
+    "$py" -m pipeline export --run "$run/preflight-tiny" > /dev/null
+    "$py" -m pipeline quantize --run "$run/preflight-tiny" > /dev/null
+    rm -rf "$run/preflight" "$run/preflight-tiny"
+    phase preflight
+
+    # Training against its time budget; the hard timeout sends SIGTERM, which checkpoints, so a run cut
+    # short still exports what it learned.
+    budget="${TRAIN_MINUTES:-}"
+    extra=(); [ -n "$budget" ] && extra=(--set "max_minutes=$budget")
+    limit=$("$py" -c "import sys; from pipeline.train import PRESETS; m = float(sys.argv[1] or PRESETS['$preset']['max_minutes']); print(int(m * 60 + 45))" "$budget")
     if [ "${NPROC:-1}" -gt 1 ]; then
-      UNMASK_RUN="$run" "$py" -m torch.distributed.run --standalone --nproc_per_node "$NPROC" -m pipeline train --preset "$preset" --fresh
+      UNMASK_RUN="$run" timeout -s TERM -k 30 "$limit" "$py" -m torch.distributed.run --standalone \
+        --nproc_per_node "$NPROC" -m pipeline train --preset "$preset" --fresh "${extra[@]}" || echo "train exited $?"
     else
-      "$py" -m pipeline train --run "$run" --preset "$preset" --fresh
+      timeout -s TERM -k 30 "$limit" "$py" -m pipeline train --run "$run" --preset "$preset" --fresh "${extra[@]}" \
+        || echo "train exited $?"
     fi
+    [ -f "$run/ckpt.pt" ] || { echo "training left no checkpoint" >&2; exit 1; }
+    phase trained
     "$py" -m pipeline export --run "$run"
     "$py" -m pipeline quantize --run "$run"
+    phase quantized
     "$py" -m pipeline evaluate --run "$run" --onnx "$run/model_q4e8.onnx" --samples 4 --t-samples 2048 > /dev/null
-    cp "$run"/model_q4.onnx "$run"/model_q4e8.onnx "$run"/*.json "$run"/train_log.jsonl "$out"/
-    echo "done in $(( $(date +%s) - start )) s; artefacts in $out"
+    phase evaluated
+
+    # Return: one tar split into parts plus a manifest. The 4-bit variant without the 8-bit embedding goes
+    # only if it fits; the fp16 weights never do at this size (the next run warm-starts from model.onnx).
+    printf '{\n%s"total": %d\n}\n' "$(cat "$run/timing.txt")" "$(( $(now) - start ))" > "$run/timing.json"
+    keep=(model_q4e8.onnx train_config.json train_summary.json export.json quantize.json evaluate.json
+          train_log.jsonl timing.json)
+    (cd "$run" && tar -cf "$run/result.tar" "${keep[@]}" model_q4.onnx)
+    if [ "$(stat -c %s "$run/result.tar")" -gt $(( (max_files - 1) * part_bytes < max_total - 65536 ? (max_files - 1) * part_bytes : max_total - 65536 )) ]; then
+      echo "result too large with model_q4.onnx: returning model_q4e8.onnx only"
+      (cd "$run" && tar -cf "$run/result.tar" "${keep[@]}")
+    fi
+    rm -f "$out"/result.part* "$out"/manifest.sha256
+    split -b "$part_bytes" -d -a 2 "$run/result.tar" "$out/result.part"
+    (cd "$out" && sha256sum result.part* > manifest.sha256 && sha256sum < "$run/result.tar" | sed 's/-$/result.tar/' >> manifest.sha256)
+    n=$(find "$out" -type f | wc -l); total=$(du -cb "$out"/* | tail -1 | cut -f1)
+    big=$(find "$out" -type f -size +"$max_file"c | wc -l)
+    echo "returning $n files, $total bytes:"; ls -l "$out"
+    if [ "$n" -gt "$max_files" ] || [ "$total" -gt "$max_total" ] || [ "$big" -gt 0 ]; then
+      echo "OUT breaks the return limits ($max_files files, 16 MiB each, 64 MiB in all)" >&2; exit 3
+    fi
+    cat "$run/train_summary.json"; cat "$run/timing.json"
+    echo "done in $(( $(now) - start )) s"
     ;;
+
   ship)
-    out="${2:?usage: train_gpu.sh ship OUT}"
+    out="${2:?usage: train_gpu.sh ship OUT_FILES}"
     run="${RUN:-$HOME/.cache/unmask/runs/gpu-pack}"
-    cp "$out"/model_q4.onnx "$out"/model_q4e8.onnx "$out"/*.json "$run"/
-    "$py" -m pipeline ship --run "$run" --variant "${VARIANT:-q4e8}" --out "${SHIP_OUT:-$here}"
+    [ -f "$out/manifest.sha256" ] || { echo "no manifest.sha256 in $out: was the whole result returned?" >&2; exit 2; }
+    # Every part, then the reassembled tar, must match the manifest written on the GPU machine.
+    (cd "$out" && grep ' result.part' manifest.sha256 | sha256sum -c --quiet) \
+      || { echo "a returned part is missing or damaged: nothing shipped" >&2; exit 4; }
+    tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+    cat "$out"/result.part* > "$tmp/result.tar"
+    want=$(grep ' result.tar$' "$out/manifest.sha256" | cut -d' ' -f1)
+    [ "$(sha256sum < "$tmp/result.tar" | cut -d' ' -f1)" = "$want" ] \
+      || { echo "the reassembled result does not match its sha256: nothing shipped" >&2; exit 4; }
+    tar -C "$run" -xf "$tmp/result.tar"
+    "$py" -m pipeline ship --run "$run" --name "${NAME:-unmask-base}" --variant "${VARIANT:-q4e8}" --out "${SHIP_OUT:-$here}"
     ;;
+
   *)
-    sed -n '2,13p' "$0"; exit 2 ;;
+    sed -n '2,17p' "$0"; exit 2 ;;
 esac

@@ -131,7 +131,8 @@ def ship(run: Path, dest: Path, variant: str = "q4e8", force: bool = False) -> d
     cases = [{"text": t, "ids": tok.encode(t).ids} for t in TOKENIZER_TEXTS]
     (dest / "fixtures" / "tokenizer_cases.json").write_text(json.dumps(cases, ensure_ascii=False, indent=1) + "\n")
     # What the next training run warm-starts from (fp16, no optimizer state: see warmstart.py).
-    weights_bytes = save_weights(load_model(run), dest / "weights.pt")
+    # A GPU run returns no checkpoint (too large to bring back): its next run warm-starts from model.onnx.
+    weights_bytes = save_weights(load_model(run), dest / "weights.pt") if (run / "ckpt.pt").exists() else 0
     fn = onnx_logits(onnx_session(dest / "model.onnx"))
     gl = golden_logits(fn, run, context) | {"variant": variant}
     (dest / "fixtures" / "golden_logits.json").write_text(json.dumps(gl) + "\n")
