@@ -18,10 +18,16 @@ const manifest = self.__WB_MANIFEST;
 
 // Workbox installs revisioned files (index.html, icons, manifest) with cache: 'reload', which
 // downloads again what the page fetched a moment before. Revalidating gets a 304 for those and
-// still never takes a stale copy.
+// still never takes a stale copy. The page itself came as the scope URL ("/"), not as
+// index.html: ask for that URL, so that its HTTP cache entry is the one revalidated.
+const shellUrl = new URL('index.html', self.registration.scope).href;
 addPlugins([
   {
-    requestWillFetch: async ({ request }) => (request.cache === 'reload' ? new Request(request, { cache: 'no-cache' }) : request),
+    requestWillFetch: async ({ request }) => {
+      if (request.cache !== 'reload') return request;
+      const url = request.url === shellUrl ? self.registration.scope : request.url;
+      return new Request(url, { cache: 'no-cache', credentials: request.credentials, integrity: request.integrity });
+    },
   },
 ]);
 precacheAndRoute(manifest);
