@@ -39,8 +39,13 @@ export function saveForm(form: FormState): void {
   }
 }
 
-/** The default form with the user's text kept (prompt and template, when they are text). */
+/** The default form with the user's text kept: prompt, template and the mode that shows it. */
 export function resetKeepingText(form: Partial<FormState> | null | undefined): FormState {
   const keep = (v: unknown, fallback: string) => (typeof v === 'string' ? v : fallback);
-  return { ...cloneForm(DEFAULT_FORM), prompt: keep(form?.prompt, DEFAULT_FORM.prompt), template: keep(form?.template, DEFAULT_FORM.template) };
+  return {
+    ...cloneForm(DEFAULT_FORM),
+    mode: form?.mode === 'fill' || form?.mode === 'prompt' ? form.mode : DEFAULT_FORM.mode,
+    prompt: keep(form?.prompt, DEFAULT_FORM.prompt),
+    template: keep(form?.template, DEFAULT_FORM.template),
+  };
 }

@@ -164,4 +164,27 @@ describe('store', () => {
     expect(c.phase).toBe('done');
     expect([c.diffusion?.forwardPasses, c.leftToRight?.forwardPasses]).toEqual([1, 2]);
   });
+
+  it('Reset saved settings restores the defaults and keeps the text and the mode showing it', () => {
+    useApp.getState().setForm({ mode: 'fill', template: 'Mine [___]', prompt: 'also mine', length: 99 });
+    useApp.getState().setSettings({ strategy: 'random', seed: 5 });
+    useApp.getState().resetSettings();
+    const f = useApp.getState().form;
+    expect([f.mode, f.template, f.prompt, f.length]).toEqual(['fill', 'Mine [___]', 'also mine', 48]);
+    expect(f.settings.strategy).toBe('margin');
+    expect(f.settings.seed).toBe(1);
+  });
+
+  it('a share link on a ready engine sets the form, says what it changed and runs', () => {
+    const f = ready();
+    useApp.getState().setForm({ mode: 'prompt', prompt: 'before', length: 2 });
+    expect(useApp.getState().openLink('#prompt=after&length=3&strategy=zigzag')).toBe(true);
+    const s = useApp.getState();
+    expect(s.form.prompt).toBe('after');
+    expect(s.form.settings.strategy).toBe('margin');
+    expect(s.notice).toMatchObject({ kind: 'link', message: expect.stringContaining('the prompt, length 3') });
+    expect(s.notice?.problems).toEqual(['Unknown strategy "zigzag"; using margin.']);
+    expect(lastGenerate(f.sent).segments).toEqual([{ kind: 'text', text: 'after' }, { kind: 'blank', length: 3 }]);
+    expect(useApp.getState().openLink('#top')).toBe(false);
+  });
 });
