@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from .errors import PipelineError
+from .hardware import describe_cpu
 from .runfolder import run_json
 
 START, END = "<!-- results:start -->", "<!-- results:end -->"
@@ -13,6 +14,25 @@ START, END = "<!-- results:start -->", "<!-- results:end -->"
 
 def _load(run: Path, name: str) -> dict:
     return run_json(run, name)
+
+
+def hardware(summ: dict) -> str:
+    """The device as the run recorded it; for CPU runs the CPU model as this machine reports it."""
+    dev = summ["device"]
+    return dev if not dev.startswith("CPU") or "Xeon" in dev or "AMD" in dev else f"{dev}, {describe_cpu()}"
+
+
+def quality_lines(ev: dict) -> list[str]:
+    q, real = ev.get("defaults_quality"), ev.get("real_text_quality")
+    if not q or not real:
+        return []
+    st = q["settings"]
+    return ["", f"Quality under the app's defaults ({st['strategy']}, {st['steps']} steps, T {st['temperature']}, "
+            f"top-p {st['topP']}, {st['length']} new tokens, refinement {st.get('refineRounds', 0)} rounds; "
+            f"{q['samples']} samples from fresh prompts), against held-out real text cut into pieces of the same size:",
+            "", "| | invented words | repeated word 3-grams |", "|---|---|---|",
+            f"| model | {q['invented_word_share'] * 100:.1f} % | {q['repeated_word_3gram_share'] * 100:.1f} % |",
+            f"| real text | {real['invented_word_share'] * 100:.1f} % | {real['repeated_word_3gram_share'] * 100:.1f} % |"]
 
 
 def render(run: Path, shipped: Path) -> str:
@@ -31,9 +51,11 @@ def render(run: Path, shipped: Path) -> str:
         f"**{summ['tokens_seen'] / 1e6:.1f} M tokens seen** in {summ['elapsed_s'] / 60:.0f} min "
         f"({summ['tokens_seen'] / max(1, summ['elapsed_s']):,.0f} tokens/s); one weighted pass over the training "
         f"books is {shards['train']['tokens'] / 1e6:.1f} M tokens.",
+        f"- Training hardware: {hardware(summ)}.",
         f"- Validation bound on held-out books ({ev['texts']}): **{b['nats_per_token']:.3f} nats/token** "
         f"(± {b['std_error']:.3f} standard error, {b['sequences']} sequence/t draws), perplexity bound "
-        f"**{b['perplexity_bound']:.0f}**, {b['bits_per_char']:.3f} bits per character.",
+        f"**{b['perplexity_bound']:.0f}**, **{b.get('bits_per_byte', float('nan')):.3f} bits per byte** "
+        f"({b['bits_per_char']:.3f} bits per character).",
         f"- ONNX export: opset {exp['opset']}, max |logit| difference to PyTorch {exp['max_abs_logit_diff']:.1e}, "
         f"top-1 agreement {exp['top1_agreement']:.3f}.",
         f"- Shipped: `{ship_cfg['variant']}`, {sum(f['bytes'] for f in ship_cfg['files'].values()) / 1e6:.2f} MB "
@@ -45,7 +67,8 @@ def render(run: Path, shipped: Path) -> str:
     for name, r in q.items():
         lines.append(f"| {name} | {r['bytes'] / 1e6:.2f} MB | {r['max_abs_logit_diff']:.3f} | "
                      f"{r['top1_agreement_masked']:.4f} |")
-    lines += ["", f"Repeated 3-grams in real validation text (128-token windows): "
+    lines += quality_lines(ev)
+    lines += ["", f"Repeated token 3-grams in real validation text (128-token windows): "
               f"{ev['real_text_repeated_3gram_share'] * 100:.1f} %.", ""]
     if "repetition" in ev:
         lines += ["| strategy | steps | temperature | repetition penalty | repeated 3-grams |", "|---|---|---|---|---|"]

@@ -21,6 +21,7 @@ import torch.distributed as dist
 
 from .diffusion import diffusion_loss, mask_tokens, sample_t
 from .errors import PipelineError
+from .hardware import describe_cpu
 from .runfolder import run_file, run_json
 from .model import Denoiser, ModelConfig
 from .specials import MASK_ID
@@ -360,7 +361,7 @@ def train(run: Path, cfg: TrainConfig, fresh: bool = False, init: Path | None = 
     summary = {"steps": s.step, "tokens_seen": s.tokens_seen, "elapsed_s": round(s.elapsed, 1), "val_bound": vb,
                "params": s.model.num_params(), "ema_decay": cfg.ema_decay,
                "device": torch.cuda.get_device_name(s.device) if s.device.type == "cuda"
-               else f"CPU ({cfg.threads} threads, torch {torch.__version__})"}
+               else f"CPU ({cfg.threads} threads, torch {torch.__version__}, {describe_cpu()})"}
     if s.rank == 0:
         with open(run / "train_log.jsonl", "a") as f:
             f.write(json.dumps({"final": summary}) + "\n")
