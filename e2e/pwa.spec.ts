@@ -1,5 +1,6 @@
 // The installable, offline app: a valid manifest with real icons, a service worker that controls
 // the page, and a run with the network off.
+import { readFileSync } from 'node:fs';
 import { test, expect } from './fixtures';
 import { openApp, runToEnd, setControls } from './helpers';
 
@@ -78,5 +79,58 @@ test('offline after the first visit: reload and generate', async ({ page, contex
   await runToEnd(page);
   await expect(page.locator('[data-testid="token"][data-state="resolved"]')).toHaveCount(32);
   expect(swNetwork, 'service-worker requests that needed the network while offline').toEqual([]);
+  await context.setOffline(false);
+});
+
+/** Deletes the service worker's precache behind its back (the worker stays registered). */
+async function clearPrecache(page: import('@playwright/test').Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const names = (await caches.keys()).filter((n) => n.startsWith('workbox-precache'));
+    for (const n of names) await caches.delete(n);
+    return names;
+  });
+}
+
+async function precacheSize(page: import('@playwright/test').Page): Promise<number> {
+  return page.evaluate(async () => {
+    const name = (await caches.keys()).find((n) => n.startsWith('workbox-precache'));
+    return name ? (await (await caches.open(name)).keys()).length : 0;
+  });
+}
+
+test('a lost precache is reported, and restored when online', async ({ page, context }) => {
+  test.setTimeout(240_000);
+  const shellFiles = [...readFileSync('dist/sw.js', 'utf8').matchAll(/"url":"([^"]+)"/g)].length;
+  const status = page.getByTestId('offline-status');
+  await openApp(page);
+  await expect(status).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
+  expect(await precacheSize(page)).toBe(shellFiles);
+
+  // Lost while offline: the app says so, and what to do.
+  expect(await clearPrecache(page)).toHaveLength(1);
+  await context.setOffline(true);
+  await expect(status).toHaveAttribute('data-state', 'incomplete');
+  await expect(status).toContainText(`${shellFiles} files are missing`);
+  await expect(status).toContainText('Reconnect');
+  // Back online: restored without a reload.
+  await context.setOffline(false);
+  await expect(status).toHaveAttribute('data-state', 'repaired');
+  await expect(status).toContainText('restored');
+  expect(await precacheSize(page)).toBe(shellFiles);
+
+  // Lost between visits: the next (online) visit finds and restores it.
+  await clearPrecache(page);
+  await page.reload();
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+  await expect(status).toHaveAttribute('data-state', 'repaired', { timeout: 90_000 });
+  expect(await precacheSize(page)).toBe(shellFiles);
+
+  // And offline works again: nothing may reach the network, the service worker's fetches included.
+  await context.setOffline(true);
+  await context.route('**', (route) => (route.request().serviceWorker() ? route.abort('internetdisconnected') : route.continue()));
+  await page.reload();
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('load-status')).toContainText('loaded from cache');
+  await expect(status).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
   await context.setOffline(false);
 });
