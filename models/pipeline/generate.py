@@ -29,10 +29,19 @@ def onnx_session(path: Path):
 
 
 def onnx_logits(sess) -> Logits:
-    def fn(ids: np.ndarray) -> np.ndarray:
+    """Logits at `positions` (default: every slot). Graphs exported before the `positions` input
+    existed compute every slot, and the rows asked for are taken afterwards."""
+    has_positions = any(i.name == "positions" for i in sess.get_inputs())
+
+    def fn(ids: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray:
         ids = np.asarray(ids, dtype=np.int64)
         batch = ids[None, :] if ids.ndim == 1 else ids
-        out = sess.run(["logits"], {"input_ids": batch})[0]
+        pos = np.broadcast_to(np.arange(batch.shape[1]), batch.shape) if positions is None else np.asarray(positions)
+        pos = np.ascontiguousarray(np.broadcast_to(pos.astype(np.int64), (batch.shape[0], pos.shape[-1])))
+        if has_positions:
+            out = sess.run(["logits"], {"input_ids": batch, "positions": pos})[0]
+        else:
+            out = np.take_along_axis(sess.run(["logits"], {"input_ids": batch})[0], pos[..., None], 1)
         return out[0] if ids.ndim == 1 else out
     return fn
 

@@ -87,16 +87,20 @@ class Denoiser(nn.Module):
         if isinstance(m, (nn.Linear, nn.Embedding)):
             nn.init.normal_(m.weight, std=0.02)
 
-    def forward(self, ids: torch.Tensor, select: torch.Tensor | None = None) -> torch.Tensor:
-        """Logits [B, L, V]; with a boolean `select` [B, L], only the selected rows [N, V].
+    def forward(self, ids: torch.Tensor, select: torch.Tensor | None = None,
+                positions: torch.Tensor | None = None) -> torch.Tensor:
+        """Logits [B, L, V]; with a boolean `select` [B, L], only the selected rows [N, V]; with int64
+        `positions` [B, P], the rows at those positions [B, P, V].
 
-        Training selects the masked positions: the loss needs nothing else, and the vocabulary
-        projection is a fifth of the compute."""
+        Training selects the masked positions and the browser asks for the still-masked ones: nothing
+        else is read, and the vocabulary projection is a fifth of the compute."""
         x = self.embed(ids)
         for b in self.blocks:
             x = b(x)
         if select is not None:
             x = x[select]
+        if positions is not None:
+            x = torch.gather(x, 1, positions.unsqueeze(-1).expand(-1, -1, x.shape[-1]))
         return self.head(self.norm(x))
 
     def num_params(self) -> int:

@@ -16,6 +16,7 @@ import numpy as np
 import onnx
 
 from .errors import PipelineError
+from .generate import onnx_logits, onnx_session
 from .runfolder import run_file, run_json
 from .specials import MASK_ID
 
@@ -61,11 +62,10 @@ def eval_windows(run: Path, context: int, n: int = 16, seed: int = 0) -> tuple[n
 
 
 def compare(paths: dict[str, Path], x: np.ndarray, masked: np.ndarray) -> dict[str, dict]:
-    import onnxruntime as ort
     outs = {}
     for name, p in paths.items():
-        sess = ort.InferenceSession(str(p), providers=["CPUExecutionProvider"])
-        outs[name] = np.concatenate([sess.run(["logits"], {"input_ids": x[i:i + 4]})[0] for i in range(0, len(x), 4)])
+        fn = onnx_logits(onnx_session(p))
+        outs[name] = np.concatenate([fn(x[i:i + 4]) for i in range(0, len(x), 4)])
     ref = outs["fp32"]
     report = {}
     for name, p in paths.items():

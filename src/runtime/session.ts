@@ -46,10 +46,20 @@ export async function openSession(ort: Ort, model: Uint8Array, backend: Backend,
     );
   }
 
+  // Graphs exported with a `positions` input compute the output head only at the slots asked for
+  // (models/pipeline/export.py); older ones compute every slot.
+  const hasPositions = session.inputNames.includes('positions');
   const logits: LogitsFn = async (ids) => {
     const n = ids.length;
-    const input = new ort.Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), [1, n]);
-    const out = await session.run({ input_ids: input });
+    const feeds: Record<string, OrtNs.Tensor> = {
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), [1, n]),
+    };
+    if (hasPositions) {
+      const all = new BigInt64Array(n);
+      for (let i = 0; i < n; i++) all[i] = BigInt(i);
+      feeds.positions = new ort.Tensor('int64', all, [1, n]);
+    }
+    const out = await session.run(feeds);
     const t = out.logits;
     const [b, s, v] = t.dims;
     if (t.type !== 'float32' || t.dims.length !== 3 || b !== 1 || s !== n || v !== vocabSize) {
