@@ -36,14 +36,18 @@ describe('one step, 128 masked x 4096 (the whole engine step, drafts included)',
     const gen = unmask(canvas, async () => logits, { ...DEFAULT_SETTINGS, steps: 32 }, SPECIAL);
     await gen.next();
     await gen.return(undefined);
-  });
+  }, { time: 5000 });
 });
 
 describe('softmax of one row of 4096', () => {
-  bench('without argmax (before)', () => softmaxPlain(row, scratch.p));
-  bench('with argmax (drafts)', () => {
-    softmaxInto(row, scratch.p);
-  });
+  bench('without argmax (before)', () => softmaxPlain(row, scratch.p), { time: 3000 });
+  bench(
+    'with argmax (drafts)',
+    () => {
+      softmaxInto(row, scratch.p);
+    },
+    { time: 3000 },
+  );
 });
 
 describe('per frame: the draft arrays of 128 positions', () => {
