@@ -2,6 +2,7 @@
 // the service worker's install together) and a second visit downloads nothing. Counted by the
 // server itself (serve/static.mjs, the static-hosting recipe, with compression), so every request
 // counts, whoever made it.
+import { readdirSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -41,7 +42,23 @@ const sum = (list: Sent[]) => list.reduce((s, f) => s + f.bytes, 0);
 
 test('a first visit downloads each file once, a second visit nothing', async ({ page }) => {
   test.setTimeout(240_000);
+  // The download label after each DOM change: the wasm's bytes must show as progress too.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __labels: string[] };
+    w.__labels = [];
+    new MutationObserver(() => {
+      const label = document.querySelector('label[for="load-progress"]')?.textContent;
+      if (label && w.__labels.at(-1) !== label) w.__labels.push(label);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
   await visit(page, true);
+  const engineBytes = readdirSync('dist/assets')
+    .filter((f) => /\.(wasm|onnx)$|^tokenizer-/.test(f))
+    .reduce((s, f) => s + statSync(`dist/assets/${f}`).size, 0);
+  const totalMb = (engineBytes / 1e6).toFixed(1);
+  const labels = await page.evaluate(() => (window as unknown as { __labels: string[] }).__labels);
+  expect(labels.filter((l) => l.endsWith(`of ${totalMb} MB`)).length, `progress up to ${totalMb} MB in ${labels.join(' | ')}`).toBeGreaterThan(2);
+  await expect(page.getByTestId('load-status')).toContainText(`downloaded ${totalMb} MB`);
   const firstVisit = sent.splice(0);
   await visit(page, false);
   const secondVisit = sent.splice(0);

@@ -73,7 +73,12 @@ export async function checkOffline(deps: OfflineDeps): Promise<OfflineStatus> {
 
 /** Sends CHECK_PRECACHE to the active service worker and waits for its report. */
 async function askServiceWorker(repair: boolean, timeoutMs = 60_000): Promise<PrecacheReport> {
-  const reg = await navigator.serviceWorker.ready;
+  // `ready` never settles where no service worker is registered (the dev server): give up after a while.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const reg = await Promise.race([
+    navigator.serviceWorker.ready,
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no service worker started')), 2 * timeoutMs))),
+  ]).finally(() => clearTimeout(timer));
   const sw = reg.active;
   if (!sw) throw new Error('no active service worker');
   return new Promise<PrecacheReport>((resolve, reject) => {
