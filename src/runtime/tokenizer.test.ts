@@ -38,4 +38,18 @@ describe('tokenizer parity with the pipeline', () => {
     expect(pieces[config.newline_id]).toBe('\n');
     expect(tok.decode([config.special_ids.eos])).toBe('');
   });
+
+  it('gives each id its bytes: decoding a run of ids from them equals the decode of the tokenizer', () => {
+    const { data, offsets } = tok.bytes();
+    expect(offsets).toHaveLength(config.vocab_size + 1);
+    const viaBytes = (ids: number[]) =>
+      new TextDecoder().decode(Uint8Array.from(ids.flatMap((id) => Array.from(data.subarray(offsets[id], offsets[id + 1])))));
+    const texts = [...cases.map((c) => c.text), 'Le café était très naïve 🙂 日本語, ça va?\nЁлка'];
+    for (const text of texts) {
+      const ids = tok.encode(text);
+      expect(viaBytes(ids)).toBe(tok.decode(ids));
+    }
+    expect(offsets[config.special_ids.mask + 1] - offsets[config.special_ids.mask]).toBe(0);
+    expect(viaBytes([config.newline_id])).toBe('\n');
+  });
 });

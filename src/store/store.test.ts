@@ -39,7 +39,7 @@ function ready() {
 
 function lastGenerate(sent: WorkerIn[]) {
   const g = sent.filter((m) => m.type === 'generate').at(-1);
-  if (!g || g.type !== 'generate') throw new Error('no generate sent');
+  if (!g || g.type !== 'generate' || !('segments' in g.request)) throw new Error('no generate from the form sent');
   return { runId: g.id, ...g.request };
 }
 

@@ -38,6 +38,22 @@ export type HostState =
   | { kind: 'ready'; model: LoadedModel; loadId: number }
   | { kind: 'running'; model: LoadedModel; loadId: number; run: Run; queued: Prepared | null };
 
+/** A re-imagine canvas: the given ids where fixed, [MASK] everywhere else. Throws a sentence for
+ * the user when it cannot run on this model. */
+function idCanvas(ids: Int32Array, fixed: Uint8Array, model: LoadedModel): Canvas {
+  const { config } = model;
+  if (ids.length !== fixed.length) throw new Error(`The canvas has ${ids.length} ids but ${fixed.length} fixed flags`);
+  if (ids.length > config.context) throw new Error(`The canvas has ${ids.length} tokens but the model reads at most ${config.context}`);
+  const out = Int32Array.from(ids);
+  for (let i = 0; i < out.length; i++) {
+    if (!fixed[i]) out[i] = config.special_ids.mask;
+    else if (out[i] < 0 || out[i] >= config.vocab_size || out[i] === config.special_ids.mask) {
+      throw new Error(`Token ${i + 1} of the canvas (id ${out[i]}) is not a token the model can keep`);
+    }
+  }
+  return { ids: out, fixed: Uint8Array.from(fixed, (f) => (f ? 1 : 0)) };
+}
+
 function errorOut(err: unknown, id: number): WorkerOut {
   if (err instanceof RuntimeError) {
     return { type: 'error', id, code: err.code, message: err.message, action: err.action, detail: err.detail };
@@ -100,6 +116,7 @@ export function createHost(deps: HostDeps): { handle(raw: unknown): void; idle()
         context: config.context,
         params: config.params,
         pieces: tokenizer.pieces(),
+        bytes: tokenizer.bytes(),
         maskId: config.special_ids.mask,
         fromCache: model.fromCache,
         threads: model.threads,
@@ -155,7 +172,7 @@ export function createHost(deps: HostDeps): { handle(raw: unknown): void; idle()
   function prepare(id: number, req: GenerateRequest, model: LoadedModel): Prepared {
     try {
       const { mask } = model.config.special_ids;
-      const canvas = buildCanvas(req.segments, model.tokenizer.encode, mask, model.config.context);
+      const canvas = 'ids' in req ? idCanvas(req.ids, req.fixed, model) : buildCanvas(req.segments, model.tokenizer.encode, mask, model.config.context);
       const masked = maskedCount(canvas.fixed);
       if (masked === 0) throw new Error('There is nothing to generate: add a length, or a blank such as [___] to the text');
       const { settings, warnings } = normalizeSettings(req.settings ?? {}, masked);

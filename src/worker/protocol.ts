@@ -6,13 +6,22 @@
 // (its id is the run's id); busy and bad-request errors answer the request they refuse. A reader
 // can therefore never match a reply to the wrong request.
 import type { Frame, SamplerSettings, Segment } from '../engine/types';
+import type { TokenBytes } from '../runtime/tokenizer';
 import type { Backend, BackendChoice, ErrorCode } from '../runtime/types';
 
-export interface GenerateRequest {
-  /** Prompt mode is [text(prompt), blank(length)]; fill-in mode is any mix. */
-  segments: Segment[];
-  settings: SamplerSettings;
-}
+export type GenerateRequest =
+  | {
+      /** Prompt mode is [text(prompt), blank(length)]; fill-in mode is any mix. */
+      segments: Segment[];
+      settings: SamplerSettings;
+    }
+  | {
+      /** Re-imagine: a fill-in template at the id level. Fixed positions keep their id; every
+       * other position starts masked (its id here is ignored). */
+      ids: Int32Array;
+      fixed: Uint8Array;
+      settings: SamplerSettings;
+    };
 
 export type WorkerIn =
   | { type: 'load'; id: number; backend: BackendChoice }
@@ -27,6 +36,8 @@ export interface ModelInfo {
   params: number;
   /** Display string of every token id (decoded on its own), so frames can carry ids only. */
   pieces: string[];
+  /** UTF-8 bytes of every id, so the page decodes runs of ids as the tokenizer does. */
+  bytes?: TokenBytes;
   maskId: number;
   fromCache: boolean;
   /** WASM threads the runtime was configured with (the bench reads it instead of re-deriving it). */

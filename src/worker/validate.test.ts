@@ -18,6 +18,15 @@ describe('requests to the worker', () => {
     expect(parseWorkerIn({ type: 'explode', id: 7 })).toMatchObject({ ok: false, id: 7, problem: /Unknown message type "explode"/ });
   });
 
+  it('accepts a re-imagine request (ids and fixed flags of one length) and refuses a mismatch', () => {
+    const ids = Int32Array.from([5, 6, 7]);
+    const fixed = Uint8Array.from([1, 0, 1]);
+    const r = parseWorkerIn({ type: 'generate', id: 9, request: { ids, fixed, settings: { steps: 1 } } });
+    expect(r).toEqual({ ok: true, msg: { type: 'generate', id: 9, request: { ids, fixed, settings: { steps: 1 } } } });
+    expect(parseWorkerIn({ type: 'generate', id: 10, request: { ids, fixed: Uint8Array.from([1]) } })).toMatchObject({ ok: false, id: 10, problem: /same length/ });
+    expect(parseWorkerIn({ type: 'generate', id: 11, request: { ids: [5, 6], fixed: [1, 0] } })).toMatchObject({ ok: false, id: 11 });
+  });
+
   it('gives missing settings an empty object (the engine fills the defaults)', () => {
     const r = parseWorkerIn({ type: 'generate', id: 8, request: { segments: [] } });
     expect(r.ok && r.msg.type === 'generate' && r.msg.request.settings).toEqual({});

@@ -31,12 +31,20 @@ export function parseWorkerIn(raw: unknown): ParsedIn {
       if (!isStr(m.backend) || !(BACKEND_CHOICES as readonly string[]).includes(m.backend)) {
         return bad(`Unknown backend ${JSON.stringify(m.backend)}.`);
       }
-      return { ok: true, msg: { type: 'load', id, backend: m.backend as BackendChoice } };
+      if (m.model !== undefined && m.model !== null && !isStr(m.model)) return bad('The model to load was not named by a string.');
+      return { ok: true, msg: { type: 'load', id, backend: m.backend as BackendChoice, ...(isStr(m.model) ? { model: m.model } : {}) } };
     case 'generate': {
       const r = m.request;
-      if (!isObj(r) || !Array.isArray(r.segments) || !r.segments.every(isSegment)) return bad('The request has no valid segments.');
       // Settings are normalized (defaults, clamps, sentences) by the engine when the run starts.
-      const settings = isObj(r.settings) ? r.settings : {};
+      const settings = isObj(r) && isObj(r.settings) ? r.settings : {};
+      if (isObj(r) && r.ids !== undefined) {
+        // Re-imagine: ids and which of them stay (the host checks them against the model).
+        if (!(r.ids instanceof Int32Array) || !(r.fixed instanceof Uint8Array) || r.ids.length !== r.fixed.length) {
+          return bad('The re-imagine request needs ids and fixed flags of the same length.');
+        }
+        return { ok: true, msg: { type: 'generate', id, request: { ids: r.ids, fixed: r.fixed, settings } as never } };
+      }
+      if (!isObj(r) || !Array.isArray(r.segments) || !r.segments.every(isSegment)) return bad('The request has no valid segments.');
       return { ok: true, msg: { type: 'generate', id, request: { segments: r.segments, settings } as never } };
     }
     case 'cancel':
@@ -48,7 +56,8 @@ export function parseWorkerIn(raw: unknown): ParsedIn {
 }
 
 const OUT_FIELDS: Record<WorkerOut['type'], (m: Obj) => boolean> = {
-  progress: (m) => ['download', 'cache', 'session'].includes(m.phase as string) && isNum(m.loaded) && isNum(m.total),
+  progress: (m) =>
+    ['download', 'cache', 'session'].includes(m.phase as string) && isNum(m.loaded) && isNum(m.total) && (m.model === undefined || isStr(m.model)),
   ready: (m) =>
     (m.backend === 'webgpu' || m.backend === 'wasm') &&
     isStr(m.reason) &&
