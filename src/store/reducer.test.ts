@@ -16,6 +16,7 @@ function state(patch: Partial<SessionState> = {}): SessionState {
     runError: null,
     announcement: '',
     compare: null,
+    history: [],
     autoRun: false,
     ...patch,
   };

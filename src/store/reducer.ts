@@ -1,11 +1,11 @@
 // The store's answer to each worker message, as a pure function: the state a message leads to,
 // and what the store should do next (start the linked run, send the comparison's next half). A
 // reply that names a request the store is not waiting for is ignored.
-import type { SamplerSettings } from '../engine';
+import { maskedCount, type SamplerSettings } from '../engine';
 import type { Backend, ErrorCode } from '../runtime/types';
 import type { ModelInfo, WorkerOut } from '../worker/protocol';
 import { compareRunDone, stopCompare, type CompareRun, type CompareView } from './compare';
-import { applyFrame, startRun, type RunView } from './run';
+import { applyFrame, startRun, type RunOrigin, type RunView } from './run';
 
 export interface EngineView {
   status: 'idle' | 'loading' | 'ready' | 'error';
@@ -25,6 +25,9 @@ export interface Pending {
   runId: number;
   settings: SamplerSettings;
   label: string | null;
+  /** Given text and, for a re-imagine, the run it edits (restored by undo). */
+  origin?: RunOrigin;
+  edits?: RunView | null;
 }
 
 /** The part of the app state that worker messages change. */
@@ -36,6 +39,8 @@ export interface SessionState {
   runError: string | null;
   announcement: string;
   compare: CompareView | null;
+  /** Runs a re-imagine replaced, latest last: undo brings them back. */
+  history: RunView[];
   /** Set when a share link was opened: run once the engine is ready. */
   autoRun: boolean;
 }
@@ -91,8 +96,12 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
     }
     case 'started': {
       if (s.pending?.runId !== m.id) return same;
-      const run = startRun(m.id, m.ids, m.fixed, m.totalSteps, s.pending.settings, s.pending.label, now);
-      return { state: { ...s, run, pending: null, view: null, announcement: `Generating ${m.totalSteps} steps…` }, then: null };
+      const { settings, label, origin, edits } = s.pending;
+      const run = startRun(m.id, m.ids, m.fixed, m.totalSteps, settings, label, now, origin);
+      // A re-imagine keeps the run it edits for undo; a fresh run starts a fresh history.
+      const history = edits ? [...s.history, edits].slice(-20) : [];
+      const what = edits ? `Re-imagining ${maskedCount(m.fixed)} tokens in ${m.totalSteps} steps…` : `Generating ${m.totalSteps} steps…`;
+      return { state: { ...s, run, history, pending: null, view: null, announcement: what }, then: null };
     }
     case 'frame':
       if (s.run?.runId !== m.id || s.run.status !== 'running') return same;

@@ -26,8 +26,11 @@ describe('share links', () => {
         blockStrategy: 'entropy',
         repetitionPenalty: 1.3,
         repetitionWindow: 9,
+        refineRounds: 3,
+        refineFraction: 0.35,
       },
     });
+    expect(encodeShare(f)).toContain('refine=3');
     expect(decodeShare('#' + encodeShare(f), DEFAULT_FORM)?.form).toEqual(f);
   });
 

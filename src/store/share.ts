@@ -15,6 +15,8 @@ const NUMERIC: Array<[string, keyof SamplerSettings]> = [
   ['block', 'blockLength'],
   ['rep', 'repetitionPenalty'],
   ['repw', 'repetitionWindow'],
+  ['refine', 'refineRounds'],
+  ['refinef', 'refineFraction'],
 ];
 const CHOICE: Array<[string, keyof SamplerSettings]> = [
   ['strategy', 'strategy'],

@@ -11,6 +11,8 @@ import { beginCompare, stopCompare } from './compare';
 import { DEFAULT_FORM, effectiveSettings, formProblems, segmentsOf, type FormState } from './form';
 import { loadSavedForm, resetKeepingText, saveForm } from './persist';
 import { IDLE_ENGINE, reduce, type SessionState } from './reducer';
+import { reimagineRequest } from './edit';
+import { givenTextOf, type RunView } from './run';
 import { randomSeed } from './seed';
 import { decodeShare } from './share';
 import { cloneForm } from './schema';
@@ -45,6 +47,10 @@ export interface AppState extends SessionState {
   stop(): void;
   startCompare(): void;
   setView(step: number | null): void;
+  /** Masks `positions` of the last run again and lets the model fill them from both sides. */
+  reimagine(positions: number[]): void;
+  /** Brings back the text the last re-imagine replaced. */
+  undo(): void;
 }
 
 /** True while the worker has a run going, or one was sent and not yet answered. */
@@ -64,7 +70,7 @@ export const useApp = create<AppState>()((set, get) => {
   function send(segments: Segment[], settings: SamplerSettings, label: string | null): void {
     if (!client) return;
     const runId = nextId++;
-    set({ pending: { runId, settings, label }, runError: null, view: null });
+    set({ pending: { runId, settings, label, origin: { givenText: givenTextOf(segments), kept: null } }, runError: null, view: null });
     client.send({ type: 'generate', id: runId, request: { segments, settings } });
   }
 
@@ -108,6 +114,7 @@ export const useApp = create<AppState>()((set, get) => {
     runError: null,
     announcement: '',
     compare: null,
+    history: [],
     autoRun: false,
     notice: null,
 
@@ -195,6 +202,21 @@ export const useApp = create<AppState>()((set, get) => {
     },
     setView(step) {
       set({ view: step });
+    },
+    reimagine(positions) {
+      const s = get();
+      if (isBusy(s) || s.engine.status !== 'ready' || !client || !s.run || s.run.status === 'running') return;
+      const req = reimagineRequest(s.run, positions, effectiveSettings(s.form).settings, randomSeed());
+      if (!req) return;
+      const runId = nextId++;
+      set({ pending: { runId, settings: req.settings, label: null, origin: req.origin, edits: s.run }, runError: null, view: null, compare: null });
+      client.send({ type: 'generate', id: runId, request: { ids: req.ids, fixed: req.fixed, settings: req.settings } });
+    },
+    undo() {
+      const s = get();
+      const previous: RunView | undefined = s.history.at(-1);
+      if (!previous || isBusy(s)) return;
+      set({ run: previous, history: s.history.slice(0, -1), view: null, announcement: 'Undone: the text before the last re-imagine is back.' });
     },
   };
 });
