@@ -31,7 +31,10 @@ def state_from_onnx(path: Path, cfg: ModelConfig) -> dict[str, torch.Tensor]:
     from onnx import numpy_helper
 
     m = onnx.load(str(path))
-    init = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    # Graphs exported through export._Graph name their weights "model.<name>"; older ones "<name>".
+    init = {i.name.removeprefix("model."): numpy_helper.to_array(i) for i in m.graph.initializer}
+    for node in m.graph.node:
+        node.input[:] = [x.removeprefix("model.") for x in node.input]
     state: dict[str, torch.Tensor] = {}
     for name, arr in init.items():
         if "norm" in name and name.endswith(".weight"):
