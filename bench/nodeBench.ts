@@ -15,13 +15,18 @@ export function nodeEngine(modelDir: string, threads: number) {
   const host = createHost({
     ort,
     post: (m) => listeners.forEach((cb) => cb(m)),
-    shipped: () => ({
-      config,
-      files: {
-        model: { name: 'model.onnx', url: `${modelDir}/model.onnx`, ...config.files['model.onnx'] },
-        tokenizer: { name: 'tokenizer.json', url: `${modelDir}/tokenizer.json`, ...config.files['tokenizer.json'] },
+    models: () => [
+      {
+        name: config.name,
+        config,
+        files: {
+          model: { name: 'model.onnx', url: `${modelDir}/model.onnx`, ...config.files['model.onnx'] },
+          tokenizer: { name: 'tokenizer.json', url: `${modelDir}/tokenizer.json`, ...config.files['tokenizer.json'] },
+        },
+        downloadBytes: config.files['model.onnx'].bytes + config.files['tokenizer.json'].bytes,
+        description: '',
       },
-    }),
+    ],
     // Straight from disk: the Node bench measures compute, not the network.
     loadFile: async (spec, onProgress) => {
       const data = new Uint8Array(readFileSync(spec.url));

@@ -3,7 +3,7 @@
 // the model, the tokenizer and ORT's wasm. Storage can be cleared behind the service worker's back,
 // and nothing else would notice until the next offline visit failed; online, missing files are
 // fetched and stored again.
-import { shippedModel } from '../runtime/modelFiles';
+import { shippedModels } from '../runtime/modelFiles';
 import { cacheKey, defaultDeps, loadFile, MODEL_CACHE, type FileSpec, type StoreDeps } from '../runtime/modelStore';
 import { ENGINE_CACHE, engineCaches, ortWasmSpec } from '../runtime/wasmBinary';
 import type { PrecacheReport } from './messages';
@@ -93,19 +93,25 @@ async function askServiceWorker(repair: boolean, timeoutMs = 60_000): Promise<Pr
   });
 }
 
-/** The browser's wiring; null where the browser cannot keep the app offline at all. */
-export function browserOfflineDeps(): OfflineDeps | null {
+/**
+ * The browser's wiring; null where the browser cannot keep the app offline at all. `modelName`:
+ * the model in use; only its files are checked (and restored), never those of a model not chosen
+ * (none while no model is loaded).
+ */
+export function browserOfflineDeps(modelName?: string | null): OfflineDeps | null {
   if (!('serviceWorker' in navigator) || typeof caches === 'undefined') return null;
   return {
     online: () => navigator.onLine,
     checkPrecache: (repair) => askServiceWorker(repair),
     engineFiles() {
       const store = defaultDeps();
-      const { files } = shippedModel();
-      const list: EngineFile[] = [
-        { spec: files.tokenizer, cache: MODEL_CACHE, store },
-        { spec: files.model, cache: MODEL_CACHE, store },
-      ];
+      const files = shippedModels().models.find((m) => m.name === modelName)?.files;
+      const list: EngineFile[] = files
+        ? [
+            { spec: files.tokenizer, cache: MODEL_CACHE, store },
+            { spec: files.model, cache: MODEL_CACHE, store },
+          ]
+        : [];
       const wasm = ortWasmSpec();
       if (wasm) list.push({ spec: wasm, cache: ENGINE_CACHE, store: { ...store, caches: store.caches && engineCaches(store.caches) } });
       return list;

@@ -1,11 +1,12 @@
-// Loading the shipped model into a running engine: both files (one progress bar), the tokenizer,
-// the backend choice with its warm-up, the failover to WASM, and the watch on a lost GPU device.
-// The worker host only schedules loads; everything about how a model comes to run lives here.
+// Loading a shipped model into a running engine: which model (the one asked for, else the
+// device's default), both files (one progress bar), the tokenizer, the backend choice with its
+// warm-up, the failover to WASM, and the watch on a lost GPU device. The worker host only
+// schedules loads; everything about how a model comes to run lives here.
 import { chooseBackend, warmUp, withWasmFailover, type Failover, type GpuLike } from './backend';
 import type { ModelConfig } from './config';
 import { ACTIONS, RuntimeError } from './errors';
 import { classifyEngineFailure } from './failure';
-import type { ShippedFile } from './modelFiles';
+import { resolveModel, type ModelEntry } from './models';
 import type { FileSpec, LoadedFile, Progress } from './modelStore';
 import { configureOrt, openSession, type LogitsSession, type Ort } from './session';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
@@ -14,8 +15,8 @@ import type { Backend, BackendChoice } from './types';
 
 export interface LoaderDeps {
   ort: Ort;
-  /** The shipped model's config and file specs (throws on a broken config). */
-  shipped(): { config: ModelConfig; files: { model: ShippedFile; tokenizer: ShippedFile } };
+  /** The models this build ships (see models.ts); a load picks one of them. */
+  models(): ModelEntry[];
   loadFile(spec: FileSpec, onProgress: Progress): Promise<LoadedFile>;
   pruneCache(keep: FileSpec[]): Promise<unknown>;
   gpu: GpuLike | undefined;
@@ -25,6 +26,8 @@ export interface LoaderDeps {
 }
 
 export interface LoadEvents {
+  /** Which model this load fetches, before its first byte; `note` when it is not the one asked for. */
+  chose?(name: string, note: string | null): void;
   progress(phase: 'download' | 'cache' | 'session', loaded: number, total: number): void;
   /** The model moved to WASM mid-use (GPU failure or lost device). */
   switchedToWasm(why: string): void;
@@ -43,11 +46,31 @@ export interface LoadedModel {
   release(): Promise<void>;
 }
 
-export function createModelLoader(deps: LoaderDeps): { load(choice: BackendChoice, events: LoadEvents): Promise<LoadedModel> } {
+/** Whether WebGPU is worth a model that is only quick there: a real (not software) adapter. */
+async function gpuLooksUsable(gpu: GpuLike | undefined): Promise<boolean> {
+  try {
+    const adapter = await gpu?.requestAdapter();
+    return Boolean(adapter) && !(adapter?.info?.isFallbackAdapter ?? adapter?.isFallbackAdapter ?? false);
+  } catch {
+    return false;
+  }
+}
+
+export function createModelLoader(deps: LoaderDeps): {
+  load(choice: BackendChoice, model: string | null, events: LoadEvents): Promise<LoadedModel>;
+} {
   let ortConfigured = false;
 
-  async function load(choice: BackendChoice, events: LoadEvents): Promise<LoadedModel> {
-    const { config, files } = deps.shipped();
+  /** `model`: a name from models(), or null for the device's default. */
+  async function load(choice: BackendChoice, model: string | null, events: LoadEvents): Promise<LoadedModel> {
+    const models = deps.models();
+    if (models.length === 0) throw new RuntimeError('internal', 'This version of the app has no usable model', ACTIONS.reload);
+    // The adapter is only asked for when it could change the answer.
+    const found = models.some((m) => m.name === model);
+    const gpu = !found && models.length > 1 && choice !== 'wasm' && (await gpuLooksUsable(deps.gpu));
+    const { entry, note } = resolveModel(models, model, gpu);
+    events.chose?.(entry.name, note);
+    const { config, files } = entry;
     const total = files.tokenizer.bytes + files.model.bytes;
     // One progress bar for both files: the tokenizer's bytes first, then the model's.
     const progressFrom = (offset: number): Progress => (phase, loaded) => events.progress(phase, offset + loaded, total);
@@ -100,7 +123,8 @@ export function createModelLoader(deps: LoaderDeps): { load(choice: BackendChoic
     events.progress('session', 1, 1);
 
     const notStored = [tokFile, modelFile].find((f) => !f.stored);
-    void deps.pruneCache([files.tokenizer, files.model]).catch(() => undefined);
+    // Files of every model in this build stay (each works offline once used); older ones go.
+    void deps.pruneCache(models.flatMap((m) => [m.files.tokenizer, m.files.model])).catch(() => undefined);
     return {
       config,
       tokenizer,

@@ -11,7 +11,8 @@ export interface EngineView {
   status: 'idle' | 'loading' | 'ready' | 'error';
   /** The id of the load request this view follows. */
   loadId: number;
-  progress: { phase: 'download' | 'cache' | 'session'; loaded: number; total: number } | null;
+  /** `model`: the model being loaded, once the worker has named it. */
+  progress: { phase: 'download' | 'cache' | 'session'; loaded: number; total: number; model?: string } | null;
   /** Bytes the download phase reported, so "ready" can say how much came over the network. */
   downloadedBytes: number;
   backend: Backend | null;
@@ -78,7 +79,7 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
           engine: {
             ...s.engine,
             status: 'loading',
-            progress: { phase: m.phase, loaded: m.loaded, total: m.total },
+            progress: { phase: m.phase, loaded: m.loaded, total: m.total, model: m.model ?? s.engine.progress?.model },
             downloadedBytes: m.phase === 'download' ? m.loaded : s.engine.downloadedBytes,
           },
         },

@@ -100,3 +100,16 @@ export function parseForm(raw: unknown, base: FormState = DEFAULT_FORM): Parsed<
 export function cloneForm(f: FormState): FormState {
   return { ...f, settings: { ...f.settings } };
 }
+
+/**
+ * The saved model choice: a name this build ships, or null for the device's default. A name the
+ * build lacks (a model dropped in an update) falls back to the default and says so.
+ */
+export function parseModelChoice(raw: unknown, available: readonly string[]): Parsed<string | null> {
+  if (raw === undefined || raw === null) return { value: null, problems: [] };
+  if (typeof raw !== 'string') return { value: null, problems: ['The saved model choice was not readable; using the default model.'] };
+  if (!available.includes(raw)) {
+    return { value: null, problems: [`The saved model ${JSON.stringify(raw.slice(0, 80))} is not in this version of the app; using the default model.`] };
+  }
+  return { value: raw, problems: [] };
+}

@@ -7,8 +7,10 @@ import type { SamplerSettings, Segment } from '../engine';
 import type { BackendChoice } from '../runtime/types';
 import type { EngineClient, EngineFactory } from '../worker/engineClient';
 import type { WorkerOut } from '../worker/protocol';
+import { shippedModels } from '../runtime/modelFiles';
 import { beginCompare, stopCompare } from './compare';
 import { DEFAULT_FORM, effectiveSettings, formProblems, segmentsOf, type FormState } from './form';
+import { loadModelChoice, optionOf, sameVocabulary, saveModelChoice, switchNote, type ModelSlice } from './model';
 import { loadSavedForm, resetKeepingText, saveForm } from './persist';
 import { IDLE_ENGINE, reduce, type SessionState } from './reducer';
 import { reimagineRequest } from './edit';
@@ -28,7 +30,7 @@ export interface FormNotice {
   problems: string[];
 }
 
-export interface AppState extends SessionState {
+export interface AppState extends SessionState, ModelSlice {
   form: FormState;
   backendChoice: BackendChoice;
   notice: FormNotice | null;
@@ -65,18 +67,25 @@ export const useApp = create<AppState>()((set, get) => {
   let stopSaving: (() => void) | null = null;
   // Request ids, unique for the page's life (also across worker restarts).
   let nextId = 1;
+  // The vocabulary of the model before a switch: a run shown from it is dropped if the new one differs.
+  let piecesBeforeSwitch: string[] | null = null;
 
   /** Sends one generate request; the run exists for the UI only once 'started' comes back. */
   function send(segments: Segment[], settings: SamplerSettings, label: string | null): void {
     if (!client) return;
     const runId = nextId++;
-    set({ pending: { runId, settings, label, origin: { givenText: givenTextOf(segments), kept: null } }, runError: null, view: null });
+    set({ pending: { runId, settings, label, origin: { givenText: givenTextOf(segments), kept: null } }, runError: null, view: null, modelNote: null });
     client.send({ type: 'generate', id: runId, request: { segments, settings } });
   }
 
   function onMessage(m: WorkerOut) {
     const { state, then } = reduce(get(), m, performance.now());
     if (state !== get()) set(state);
+    if (m.type === 'ready' && m.id === state.engine.loadId && piecesBeforeSwitch) {
+      // Token ids of the old model's run would read as other words with a new vocabulary.
+      if (!sameVocabulary(piecesBeforeSwitch, m.model.pieces)) set({ run: null, view: null, compare: null });
+      piecesBeforeSwitch = null;
+    }
     if (then?.kind === 'generate') get().generate();
     else if (then?.kind === 'send') send(then.run.segments, then.run.settings, then.run.label);
   }
@@ -97,7 +106,8 @@ export const useApp = create<AppState>()((set, get) => {
       engine: { ...IDLE_ENGINE, status: 'loading', loadId },
       announcement: 'Loading the model…',
     });
-    client.send({ type: 'load', id: loadId, backend: choice });
+    const model = get().modelChoice;
+    client.send({ type: 'load', id: loadId, backend: choice, ...(model !== null ? { model } : {}) });
   }
 
   function problemsOf(s: AppState): string[] {
@@ -117,10 +127,18 @@ export const useApp = create<AppState>()((set, get) => {
     history: [],
     autoRun: false,
     notice: null,
+    models: [],
+    modelChoice: null,
+    modelNote: null,
 
     startApp({ hash, clearHash }) {
       const saved = loadSavedForm();
+      const models = shippedModels().models.map(optionOf);
+      const choice = loadModelChoice(models.map((m) => m.name));
       set({
+        models,
+        modelChoice: choice.value,
+        modelNote: choice.problems[0] ?? null,
         form: saved.value,
         notice: saved.problems.length > 0 ? { kind: 'saved', message: 'Some saved settings could not be read and were replaced by defaults.', problems: saved.problems } : null,
       });
@@ -165,6 +183,33 @@ export const useApp = create<AppState>()((set, get) => {
     },
     setBackendChoice(choice) {
       open(choice);
+    },
+    setModel(name) {
+      const s = get();
+      if (!s.models.some((m) => m.name === name)) return;
+      saveModelChoice(name);
+      const current = s.engine.progress?.model ?? s.engine.model?.name;
+      if (name === current && s.engine.status !== 'error') {
+        set({ modelChoice: name });
+        return;
+      }
+      piecesBeforeSwitch = s.engine.model?.pieces ?? null;
+      const stopped = s.pending !== null || s.run?.status === 'running';
+      set({ modelChoice: name, modelNote: switchNote(name, stopped) });
+      if (client && s.engine.status === 'ready') {
+        // The same worker: it stops the run (which ends 'cancelled'), releases the model, loads this one.
+        const loadId = nextId++;
+        set({
+          pending: null,
+          compare: stopCompare(s.compare),
+          engine: { ...IDLE_ENGINE, status: 'loading', loadId },
+          announcement: `${stopped ? 'Run stopped. ' : ''}Loading ${name}…`,
+        });
+        client.send({ type: 'load', id: loadId, backend: s.backendChoice, model: name });
+      } else {
+        // Loading or failed: a fresh worker, so nothing of the other load is left behind.
+        open(s.backendChoice);
+      }
     },
     generate() {
       const s = get();

@@ -1,10 +1,12 @@
 // The sampler's controls. Every change goes to the form in the store; a run already going on
 // keeps the settings it started with (the worker got a copy), so the panel says so.
-import { normalizeSettings, plannedSteps, type SamplerSettings, type Strategy } from '../engine';
+import { MAX_REFINE_ROUNDS, normalizeSettings, plannedSteps, refineShape, type SamplerSettings, type Strategy } from '../engine';
 import { effectiveSettings, maskedCountOf } from '../store/form';
 import { randomSeed } from '../store/seed';
 import { isBusy, useApp } from '../store/store';
 import type { BackendChoice } from '../runtime/types';
+import { ModelPicker } from './ModelPicker';
+import { useCanvasView } from './canvasView';
 import { NumberField, type Clamp } from './NumberField';
 
 const STRATEGIES: Array<{ value: Strategy; label: string }> = [
@@ -29,10 +31,13 @@ export function Controls() {
   const backendChoice = useApp((s) => s.backendChoice);
   const setSettings = useApp((s) => s.setSettings);
   const setBackendChoice = useApp((s) => s.setBackendChoice);
+  const showDraft = useCanvasView((v) => v.showDraft);
+  const setShowDraft = useCanvasView((v) => v.setShowDraft);
   const s = form.settings;
   const masked = maskedCountOf(form);
   const { settings: effective, warnings } = effectiveSettings(form);
   const planned = plannedSteps(masked, effective);
+  const refine = refineShape(masked, effective);
   const changedDuringRun =
     busy && runSettings !== null && JSON.stringify(effective) !== JSON.stringify(runSettings);
 
@@ -45,6 +50,7 @@ export function Controls() {
   return (
     <section className="panel controls" aria-labelledby="controls-title">
       <h2 id="controls-title">Settings</h2>
+      <ModelPicker />
       {changedDuringRun && (
         <p className="next-run" role="status">
           Changes apply to the next run; the current run keeps its settings.
@@ -60,7 +66,9 @@ export function Controls() {
         hint={
           effective.strategy === 'left-to-right'
             ? `Left to right takes one step per token: ${planned} steps.`
-            : `${planned} step${planned === 1 ? '' : 's'} for ${masked} masked tokens.`
+            : refine.rounds > 0
+              ? `${planned - refine.rounds * refine.steps} steps for ${masked} masked tokens + ${refine.rounds} × ${refine.steps} refinement steps = ${planned}.`
+              : `${planned} step${planned === 1 ? '' : 's'} for ${masked} masked tokens.`
         }
       />
       <NumberField
@@ -125,6 +133,25 @@ export function Controls() {
           </svg>
         </button>
       </div>
+      <NumberField
+        label="Refinement rounds (0 = off)"
+        testId="refine"
+        {...field('refineRounds')}
+        min={0}
+        max={MAX_REFINE_ROUNDS}
+        step={1}
+        hint={
+          effective.refineRounds > 0
+            ? `Each round masks the ${Math.round(effective.refineFraction * 100)}% least trusted generated tokens again and resolves them.`
+            : 'After unmasking, the model can revisit the tokens it trusts least.'
+        }
+      />
+      <div className="field check">
+        <label>
+          <input type="checkbox" data-testid="draft-toggle" checked={showDraft} onChange={(e) => setShowDraft(e.target.checked)} />
+          Show the draft (the model's current guess in masked slots)
+        </label>
+      </div>
       <details className="advanced">
         <summary>Advanced</summary>
         <NumberField label="Top-k (0 = off)" testId="top-k" {...field('topK')} min={0} step={1} />
@@ -149,6 +176,14 @@ export function Controls() {
           step={0.05}
         />
         <NumberField label="Repetition window (tokens)" testId="repetition-window" {...field('repetitionWindow')} min={0} step={1} />
+        <NumberField
+          label="Refinement share (of generated tokens per round)"
+          testId="refine-fraction"
+          {...field('refineFraction')}
+          min={0.01}
+          max={1}
+          step={0.05}
+        />
         <div className="field">
           <label htmlFor="backend-choice">Backend</label>
           <select

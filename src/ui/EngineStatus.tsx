@@ -42,6 +42,7 @@ export function EngineStatus() {
       <div className="engine loading" data-testid="engine-loading">
         <label htmlFor="load-progress">
           {label}
+          {p?.model ? ` (${p.model})` : ''}
           {p && p.phase === 'download' && known ? ` — ${mb(p.loaded)} of ${mb(p.total)} MB` : '…'}
         </label>
         <progress

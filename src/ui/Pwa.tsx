@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useRegisterSW } from 'virtual:pwa-register/react';
 import { browserOfflineDeps, checkOffline, type OfflineStatus } from '../pwa/offline';
+import { useApp } from '../store/store';
 
 interface InstallPromptEvent extends Event {
   prompt(): Promise<void>;
@@ -86,12 +87,14 @@ function OfflineCheck() {
   const [dismissed, setDismissed] = useState(false);
   // Only the latest check may set the status (the connection can flip while one runs).
   const latest = useRef(0);
+  // Only the model in use must be stored; a switch checks again.
+  const modelName = useApp((s) => s.engine.model?.name ?? null);
   const check = useCallback(() => {
     const id = ++latest.current;
     const settle = (s: OfflineStatus) => {
       if (id === latest.current) setStatus(s);
     };
-    const deps = browserOfflineDeps();
+    const deps = browserOfflineDeps(modelName);
     if (!deps) {
       setStatus({ state: 'unavailable', why: 'this browser cannot store the app' });
       return;
@@ -99,7 +102,7 @@ function OfflineCheck() {
     setStatus({ state: 'checking' });
     setDismissed(false);
     checkOffline(deps).then(settle, (err: unknown) => settle({ state: 'unavailable', why: String(err) }));
-  }, []);
+  }, [modelName]);
   useEffect(() => {
     check();
     window.addEventListener('online', check);

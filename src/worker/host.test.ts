@@ -16,13 +16,11 @@ const bytes = {
   'model.onnx': new Uint8Array(readFileSync(`${MODEL_DIR}/model.onnx`)),
   'tokenizer.json': new Uint8Array(readFileSync(`${MODEL_DIR}/tokenizer.json`)),
 };
-const shipped = () => ({
-  config,
-  files: {
-    model: { name: 'model.onnx' as const, url: '/m.onnx', ...config.files['model.onnx'] },
-    tokenizer: { name: 'tokenizer.json' as const, url: '/t.json', ...config.files['tokenizer.json'] },
-  },
-});
+const files = {
+  model: { name: 'model.onnx' as const, url: '/m.onnx', ...config.files['model.onnx'] },
+  tokenizer: { name: 'tokenizer.json' as const, url: '/t.json', ...config.files['tokenizer.json'] },
+};
+const models = () => [{ name: config.name, config, files, downloadBytes: files.model.bytes + files.tokenizer.bytes, description: '' }];
 
 // Counts forward passes: the host must stop before the next one after a cancel.
 let forwardPasses = 0;
@@ -56,7 +54,7 @@ function setup(opts: { gpu?: GpuLike; loadFile?: HostDeps['loadFile']; react?: (
       out.push(m);
       opts.react?.(m, host);
     },
-    shipped,
+    models,
     loadFile: opts.loadFile ?? defaultLoad,
     pruneCache: async () => 0,
     gpu: opts.gpu,

@@ -74,7 +74,7 @@ export function createHost(deps: HostDeps): { handle(raw: unknown): void; idle()
   // --- transitions -------------------------------------------------------------------------
 
   /** any but loading → loading: stops what runs, releases the old model, loads the new one. */
-  function startLoad(id: number, choice: BackendChoice): void {
+  function startLoad(id: number, choice: BackendChoice, modelName: string | null): void {
     const prev = state;
     state = { kind: 'loading', id };
     track(
@@ -85,8 +85,13 @@ export function createHost(deps: HostDeps): { handle(raw: unknown): void; idle()
           await prev.run.finished;
         }
         if (prev.kind === 'ready' || prev.kind === 'running') await prev.model.release();
-        const model = await loader.load(choice, {
-          progress: (phase, loaded, total) => post({ type: 'progress', id, phase, loaded, total }),
+        let chosen: string | undefined;
+        const model = await loader.load(choice, modelName, {
+          chose: (name, note) => {
+            chosen = name;
+            if (note) post({ type: 'notice', id, message: note });
+          },
+          progress: (phase, loaded, total) => post({ type: 'progress', id, phase, loaded, total, model: chosen }),
           switchedToWasm: (why) =>
             post({
               type: 'notice',
@@ -269,7 +274,7 @@ export function createHost(deps: HostDeps): { handle(raw: unknown): void; idle()
         if (state.kind === 'loading') {
           post({ type: 'error', id: msg.id, code: 'busy', message: 'The model is already loading.', action: ACTIONS.waitLoad });
         } else {
-          startLoad(msg.id, msg.backend);
+          startLoad(msg.id, msg.backend, msg.model ?? null);
         }
         return;
       case 'generate':

@@ -24,7 +24,8 @@ export type GenerateRequest =
     };
 
 export type WorkerIn =
-  | { type: 'load'; id: number; backend: BackendChoice }
+  /** `model`: a name the build ships; absent or null = the device's default (see runtime/models.ts). */
+  | { type: 'load'; id: number; backend: BackendChoice; model?: string | null }
   | { type: 'generate'; id: number; request: GenerateRequest }
   /** Stops the run started by the generate whose id is `runId`. */
   | { type: 'cancel'; id: number; runId: number };
@@ -54,7 +55,8 @@ export interface RunStats {
 }
 
 export type WorkerOut =
-  | { type: 'progress'; id: number; phase: 'download' | 'cache' | 'session'; loaded: number; total: number }
+  /** `model`: the name of the model being loaded (absent before the load has chosen one). */
+  | { type: 'progress'; id: number; phase: 'download' | 'cache' | 'session'; loaded: number; total: number; model?: string }
   | { type: 'ready'; id: number; backend: Backend; reason: string; model: ModelInfo }
   | { type: 'started'; id: number; ids: Int32Array; fixed: Uint8Array; totalSteps: number }
   | { type: 'frame'; id: number; frame: Frame }

@@ -3,7 +3,7 @@
 // serving both the WebGPU and the WASM providers, so nothing is fetched from a CDN.
 import * as ort from 'onnxruntime-web/webgpu';
 import type { GpuLike } from '../runtime/backend';
-import { shippedModel } from '../runtime/modelFiles';
+import { shippedModels } from '../runtime/modelFiles';
 import { loadFile, pruneCache } from '../runtime/modelStore';
 import { wasmThreads } from '../runtime/session';
 import { createHost } from './host';
@@ -17,7 +17,7 @@ if (!scope.name.startsWith('em-pthread')) {
   const host = createHost({
     ort,
     post: (msg: WorkerOut) => scope.postMessage(msg),
-    shipped: shippedModel,
+    models: () => shippedModels().models,
     loadFile: (spec, onProgress) => loadFile(spec, onProgress),
     pruneCache: (keep) => pruneCache(keep),
     gpu: (navigator as unknown as { gpu?: GpuLike }).gpu,
