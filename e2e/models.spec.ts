@@ -1,0 +1,155 @@
+// The model picker, in the build as committed (one model: a label) and in a build with two model
+// folders: the committed model and a renamed copy of it (other name and bytes, so other URLs and
+// hashes; unmask-base stands in for it once a GPU run has made it). That second build lives in a
+// temporary copy of the project, so the shared dist/ and models/ are never touched.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { openApp, runToEnd, setControls } from './helpers';
+
+const ROOT = process.cwd();
+const SMALL = 'models/unmask-small';
+const COPY = 'unmask-copy';
+const PORT = 4174;
+
+/** Every .onnx the page (or its workers) asked the server for, by file name without the hash. */
+function onnxRequests(page: Page): string[] {
+  const seen: string[] = [];
+  page.context().on('request', (r) => {
+    const m = /\/assets\/([^/]+)\.onnx/.exec(r.url());
+    if (m) seen.push(m[1]);
+  });
+  return seen;
+}
+
+test('with one model the picker is a label with its size and use, and the layout holds at 375 px', async ({ page }) => {
+  const config = JSON.parse(readFileSync(`${SMALL}/config.json`, 'utf8'));
+  const bytes = config.files['model.onnx'].bytes + config.files['tokenizer.json'].bytes;
+  await page.setViewportSize({ width: 375, height: 800 });
+  await openApp(page);
+  const picker = page.getByTestId('model-picker');
+  await expect(picker).toHaveAttribute('data-count', '1');
+  await expect(picker.getByRole('radio')).toHaveCount(0);
+  await expect(picker).toContainText(`unmask-small · ${(bytes / 1e6).toFixed(2)} MB download`);
+  await expect(picker).toContainText('Fast on any device');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const box = (await picker.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(375);
+});
+
+test.describe('a build with two models', () => {
+  test.describe.configure({ mode: 'serial' });
+  test.use({ baseURL: `http://localhost:${PORT}` });
+  let dir = '';
+  let server: ChildProcess | null = null;
+
+  test.beforeAll(async () => {
+    test.setTimeout(600_000);
+    dir = mkdtempSync(path.join(tmpdir(), 'unmask-two-models-'));
+    for (const p of ['index.html', 'package.json', 'tsconfig.json', 'vite.config.ts', 'src', 'public', 'serve']) {
+      cpSync(path.join(ROOT, p), path.join(dir, p), { recursive: true });
+    }
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    mkdirSync(path.join(dir, 'models', COPY), { recursive: true });
+    for (const f of ['config.json', 'model.onnx', 'tokenizer.json']) cpSync(path.join(ROOT, SMALL, f), path.join(dir, SMALL, f));
+    // The copy: the same graph with another doc_string (ModelProto field 6; protobuf keeps the
+    // last), so its bytes, hash and asset URL differ from the small model's.
+    const note = Buffer.from('unmask e2e copy');
+    const model = Buffer.concat([readFileSync(path.join(ROOT, SMALL, 'model.onnx')), Buffer.from([0x32, note.length]), note]);
+    const tokenizer = readFileSync(path.join(ROOT, SMALL, 'tokenizer.json'));
+    const config = JSON.parse(readFileSync(path.join(ROOT, SMALL, 'config.json'), 'utf8'));
+    const facts = (b: Buffer) => ({ sha256: createHash('sha256').update(b).digest('hex'), bytes: b.byteLength });
+    config.name = COPY;
+    config.files = { 'model.onnx': facts(model), 'tokenizer.json': facts(tokenizer) };
+    writeFileSync(path.join(dir, 'models', COPY, 'model.onnx'), model);
+    writeFileSync(path.join(dir, 'models', COPY, 'tokenizer.json'), tokenizer);
+    writeFileSync(path.join(dir, 'models', COPY, 'config.json'), JSON.stringify(config));
+    const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
+    execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: dir, stdio: 'pipe' });
+    server = spawn(process.execPath, [vite, 'preview', '--port', String(PORT), '--strictPort'], { cwd: dir, stdio: 'ignore' });
+    for (let i = 0; ; i++) {
+      if ((await fetch(`http://localhost:${PORT}/`).catch(() => null))?.ok) break;
+      if (i > 300) throw new Error('vite preview of the two-model build did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+
+  test.afterAll(() => {
+    server?.kill();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the service worker precaches no model file', () => {
+    const sw = readFileSync(path.join(dir, 'dist/sw.js'), 'utf8');
+    expect(sw).toMatch(/index\.html/);
+    expect(sw).not.toMatch(/\.onnx|tokenizer/);
+  });
+
+  test('offers both with size and use; only the default is downloaded until the other is picked, and the pick persists', async ({ page }) => {
+    const onnx = onnxRequests(page);
+    await openApp(page);
+    const options = page.getByTestId('model-option');
+    await expect(options).toHaveCount(2);
+    await expect(page.getByTestId('load-status')).toContainText('unmask-small');
+    await expect(page.getByRole('radio', { name: /unmask-small/ })).toBeChecked();
+    await expect(options.nth(0)).toContainText(/unmask-small · \d+\.\d\d MB download\s*Fast on any device/);
+    // A model the registry does not describe is described from its config.
+    await expect(options.nth(1)).toContainText(/unmask-copy · \d+\.\d\d MB download\s*A 6\.8 M-parameter model, 6 layers, reads 128 tokens\./);
+    expect(onnx.map((n) => n.replace(/-[\w-]{8}$/, ''))).toEqual(['model']);
+    const smallFile = onnx[0];
+
+    await page.getByRole('radio', { name: /unmask-copy/ }).check();
+    await expect(page.getByTestId('engine-loading')).toContainText(`(${COPY})`);
+    await expect(page.getByTestId('load-status')).toContainText(`${COPY} ·`, { timeout: 90_000 });
+    await expect(page.getByTestId('load-status')).toContainText('downloaded');
+    expect(onnx).toHaveLength(2);
+    expect(onnx[1]).not.toBe(smallFile);
+    await setControls(page, { length: 8, steps: 4 });
+    await runToEnd(page);
+
+    await page.reload();
+    await expect(page.getByTestId('load-status')).toContainText(`${COPY} ·`, { timeout: 90_000 });
+    await expect(page.getByTestId('load-status')).toContainText('loaded from cache');
+    await expect(page.getByRole('radio', { name: /unmask-copy/ })).toBeChecked();
+    // The reload fetched nothing of the small model: the copy came from the cache.
+    expect(onnx).toHaveLength(2);
+  });
+
+  test('a switch mid-run stops the run, says so, loads the other model, and the next run works', async ({ page }) => {
+    await openApp(page);
+    await expect(page.getByTestId('load-status')).toContainText('unmask-small');
+    await setControls(page, { length: 100, steps: 100, prompt: 'Once upon a time' });
+    await page.getByTestId('generate').click();
+    await expect(page.getByTestId('run-status')).toHaveText(/^Running/);
+    await page.getByRole('radio', { name: /unmask-copy/ }).check();
+    await expect(page.getByTestId('model-note')).toHaveText(`The run was stopped to switch to ${COPY}; press Generate once it has loaded.`);
+    await expect(page.getByTestId('load-status')).toContainText(`${COPY} ·`, { timeout: 90_000 });
+    await expect(page.getByTestId('run-status')).toHaveText(/^Stopped/);
+    await setControls(page, { length: 8, steps: 4 });
+    await runToEnd(page);
+    await expect(page.getByTestId('model-note')).toHaveCount(0);
+  });
+
+  test.describe('offline', () => {
+    test.use({ serviceWorkers: 'allow' });
+    test('the picked model works offline once used', async ({ page, context }) => {
+      await openApp(page);
+      await page.getByRole('radio', { name: /unmask-copy/ }).check();
+      await expect(page.getByTestId('load-status')).toContainText(`${COPY} ·`, { timeout: 90_000 });
+      await expect(page.getByTestId('offline-status')).toHaveAttribute('data-state', /ready|repaired/, { timeout: 90_000 });
+      await context.setOffline(true);
+      await page.reload();
+      await expect(page.getByTestId('load-status')).toContainText(`${COPY} · `, { timeout: 90_000 });
+      await expect(page.getByTestId('load-status')).toContainText('loaded from cache');
+      await setControls(page, { length: 8, steps: 4 });
+      await runToEnd(page);
+      await context.setOffline(false);
+    });
+  });
+});
