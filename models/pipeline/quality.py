@@ -20,16 +20,21 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def vocabulary_of(docs: Path) -> set[str]:
+    """Every word of a docs_*.jsonl file (one book a line, its paragraphs under "paragraphs")."""
+    vocab: set[str] = set()
+    for d in read_docs(docs):
+        for p in d["paragraphs"]:
+            vocab.update(words(p))
+    return vocab
+
+
 def training_vocabulary(run: Path) -> set[str]:
     """Every word of the training books; cached in the run folder (the scan takes ~20 s)."""
     cache = run / "word_vocab.json"
     if cache.exists():
         return set(json.loads(cache.read_text()))
-    src = run_file(run, "docs_train.jsonl")
-    vocab: set[str] = set()
-    for d in read_docs(src):
-        for p in d["paragraphs"]:
-            vocab.update(words(p))
+    vocab = vocabulary_of(run_file(run, "docs_train.jsonl"))
     cache.write_text(json.dumps(sorted(vocab)))
     return vocab
 
@@ -39,14 +44,18 @@ def invented_share(texts: list[str], vocab: set[str]) -> float:
     return sum(w not in vocab for w in ws) / len(ws) if ws else 0.0
 
 
+def repeated_counts(ws: list[str], n: int = 3) -> tuple[int, int]:
+    """(repeated n-grams, n-grams) of one text: an n-gram is repeated when it occurred earlier in it."""
+    seen, rep = set(), 0
+    for j in range(len(ws) - n + 1):
+        g = tuple(ws[j:j + n])
+        rep += g in seen
+        seen.add(g)
+    return rep, max(len(ws) - n + 1, 0)
+
+
 def repeated_word_trigram_share(texts: list[str]) -> float:
     """Pooled over samples: repeated 3-grams / all 3-grams, each sample counted on its own."""
-    rep = n = 0
-    for t in texts:
-        ws, seen = words(t), set()
-        for j in range(len(ws) - 2):
-            g = tuple(ws[j:j + 3])
-            n += 1
-            rep += g in seen
-            seen.add(g)
-    return rep / n if n else 0.0
+    counts = [repeated_counts(words(t)) for t in texts]
+    n = sum(c[1] for c in counts)
+    return sum(c[0] for c in counts) / n if n else 0.0

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -24,6 +23,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "models"))
+from pipeline.generate import onnx_logits  # noqa: E402
+from pipeline.quality import repeated_counts, vocabulary_of, words  # noqa: E402
 from pipeline.sampler import Settings, build_canvas, unmask  # noqa: E402
 
 PROMPTS = [
@@ -36,32 +37,6 @@ PROMPTS = [
     "He opened the letter slowly, afraid of what it might say",
     "At the edge of the forest there was a cottage with a blue gate",
 ]
-WORD = re.compile(r"[a-z]+")
-
-
-def words(text: str) -> list[str]:
-    return WORD.findall(text.lower())
-
-
-def vocabulary(docs: Path) -> set[str]:
-    seen: set[str] = set()
-    with docs.open() as f:
-        for line in f:
-            for p in json.loads(line)["paragraphs"]:
-                seen.update(words(p))
-    return seen
-
-
-def repeated_share(ws: list[str], n: int = 3) -> tuple[int, int]:
-    """(repeated n-grams, n-grams): an n-gram is repeated when it occurred earlier in the same text."""
-    seen, rep = set(), 0
-    for j in range(len(ws) - n + 1):
-        g = tuple(ws[j:j + n])
-        rep += g in seen
-        seen.add(g)
-    return rep, max(len(ws) - n + 1, 0)
-
-
 class Tally:
     def __init__(self):
         self.words = self.invented = self.rep = self.grams = self.changed = self.generated = 0
@@ -71,7 +46,7 @@ class Tally:
         gen = words(generated)
         self.words += len(gen)
         self.invented += sum(w not in vocab for w in gen)
-        r, g = repeated_share(words(prompt + generated))
+        r, g = repeated_counts(words(prompt + generated))
         self.rep += r
         self.grams += g
 
@@ -110,11 +85,10 @@ def main(argv=None):
     tok = Tokenizer.from_file(str(a.model / "tokenizer.json"))
     cfg = json.loads((a.model / "config.json").read_text())
     sp = cfg["special_ids"]
-    vocab = vocabulary(a.train_docs)
+    vocab = vocabulary_of(a.train_docs)
     print(f"training vocabulary: {len(vocab)} words", flush=True)
 
-    def logits(x):
-        return sess.run(["logits"], {"input_ids": x[None, :]})[0][0]
+    logits = onnx_logits(sess)
 
     configs = [(0, 0.0)] + [(r, f) for r in map(int, a.rounds.split(",")) if r > 0
                              for f in map(float, a.fractions.split(","))]
