@@ -10,6 +10,7 @@ import { ErrorBoundary } from './ErrorBoundary';
 import { FormNotice } from './FormNotice';
 import { PromptPanel } from './PromptPanel';
 import { InstallButton, UpdatePrompt } from './Pwa';
+import { QuickBar } from './QuickBar';
 import { RunStats } from './RunStats';
 import { SharePanel } from './SharePanel';
 import { Timeline } from './Timeline';
@@ -74,12 +75,15 @@ function Page() {
       </header>
       <main className="layout">
         <div className="main-col">
+          {/* Notices sit in the page's flow, above the prompt: they never cover a control. */}
+          {registerSw && <UpdatePrompt />}
           <FormNotice />
           <PromptPanel />
           <section className="panel output" aria-labelledby="output-title">
             <h2 id="output-title" className="sr-only">
               Output
             </h2>
+            <QuickBar />
             <RunStats />
             <Canvas />
             <Timeline />
@@ -98,7 +102,6 @@ function Page() {
           odd sentences.
         </p>
       </footer>
-      {registerSw && <UpdatePrompt />}
       <LiveRegion />
     </>
   );

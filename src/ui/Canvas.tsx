@@ -1,99 +1,38 @@
-// The canvas: one slot per token in reading order, wrapping like prose. Masked slots are
-// placeholder blocks; resolved tokens fade in from a blur, coloured by confidence; given tokens
-// (prompt, template text) are plain text. Token text is rendered as text, never as HTML.
-import { memo, useCallback, useRef, useState, type KeyboardEvent } from 'react';
-import { maskedCount } from '../engine';
-import { slotState, type RunView } from '../store/run';
-import { useApp } from '../store/store';
-import { CONFIDENCE_STEPS, confidenceStep, percent } from './confidence';
-import { splitPiece } from './format';
+// The canvas: the passage as prose, one token per slot in reading order. Masked slots are noise
+// with the model's current guess showing through (the draft), resolved tokens carry a confidence
+// mark, given text shows as typed. After a run, words can be selected and re-imagined (EditBar).
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { canvasAt, type CanvasAt, type RunView } from '../store/run';
+import { isBusy, useApp } from '../store/store';
+import { useCanvasView } from './canvasView';
+import { CONFIDENCE_STEPS, percent } from './confidence';
+import { EditBar } from './EditBar';
+import { buildPassage, type Slot } from './passage';
+import { Token } from './Token';
+import { useWordSelection } from './useWordSelection';
 
-interface SlotProps {
-  index: number;
-  state: 'given' | 'masked' | 'resolved';
-  piece: string;
-  step: number;
-  totalSteps: number;
-  confidence: number;
-  tabbable: boolean;
-  onInspect(index: number | null): void;
-}
-
-const Slot = memo(function Slot({ index, state, piece, step, totalSteps, confidence, tabbable, onInspect }: SlotProps) {
-  if (state === 'given') {
-    // The canvas is white-space: pre-wrap, so the given text's own spaces and newlines show as typed.
-    return (
-      <span data-testid="prompt-token" data-index={index} className="given">
-        {piece}
-      </span>
-    );
-  }
-  const { lead, body, newlines } = splitPiece(piece);
-  const breaks = Array.from({ length: newlines }, (_, k) => <br key={k} />);
-  if (state === 'masked') {
-    return (
-      <>
-        {' '}
-        <span
-          data-testid="token"
-          data-state="masked"
-          data-index={index}
-          className="slot masked"
-          role="img"
-          aria-label={`Token ${index + 1}: still masked`}
-          tabIndex={tabbable ? 0 : -1}
-          onFocus={() => onInspect(index)}
-          onMouseEnter={() => onInspect(index)}
-        />
-      </>
-    );
-  }
-  const c = CONFIDENCE_STEPS[confidenceStep(confidence)];
-  const info = `resolved at step ${step} of ${totalSteps}, confidence ${percent(confidence)}`;
-  return (
-    <>
-      {lead}
-      <span
-        data-testid="token"
-        data-state="resolved"
-        data-step={step}
-        data-index={index}
-        className="slot resolved"
-        role="img"
-        style={{ backgroundColor: c.background, color: c.text }}
-        title={`“${piece}” — ${info}`}
-        aria-label={`${body}: ${info}`}
-        tabIndex={tabbable ? 0 : -1}
-        onFocus={() => onInspect(index)}
-        onMouseEnter={() => onInspect(index)}
-      >
-        {body}
-      </span>
-      {breaks}
-    </>
-  );
-});
-
-function Inspector({ run, index, pieces, shown }: { run: RunView; index: number | null; pieces: string[]; shown: number }) {
+function Inspector({ run, at, slot }: { run: RunView; at: CanvasAt; slot: Slot | null }) {
   // One live element whose text changes, so screen readers announce the token that got focus.
   let content;
-  if (index === null || index >= run.ids.length) {
-    content = <>Hover or focus a token to see when it resolved and how sure the model was.</>;
-  } else {
-    const state = slotState(run, index, shown);
+  if (!slot) content = <>Hover or focus a token to see when it resolved and how sure the model was.</>;
+  else if (slot.state === 'given') content = <>Given text</>;
+  else if (slot.state === 'masked') {
     content = (
       <>
-        Token {index + 1}:{' '}
-        {state === 'resolved' ? (
+        Token {slot.index + 1}: {at.remasked.has(slot.index) ? 'masked again to be revised' : 'still masked'}
+        {slot.draft !== null && (
           <>
-            <q>{pieces[run.ids[index]] ?? ''}</q> resolved at step {run.resolvedAt[index]} of {run.totalSteps},
-            confidence {percent(run.confidence[index])}
+            ; the model's guess <q>{slot.draft}</q> at {percent(slot.draftP)}
           </>
-        ) : state === 'given' ? (
-          <>given text</>
-        ) : (
-          <>still masked</>
         )}
+      </>
+    );
+  } else {
+    const step = at.resolvedAt[slot.index];
+    content = (
+      <>
+        Token {slot.index + 1}: <q>{slot.text}</q> {step > 0 ? `resolved at step ${step} of ${run.totalSteps}` : 'kept from before'},
+        confidence {percent(at.confidence[slot.index])}
       </>
     );
   }
@@ -106,96 +45,141 @@ function Inspector({ run, index, pieces, shown }: { run: RunView; index: number 
 
 export function Legend() {
   return (
-    <div className="legend" aria-label="Colour legend">
+    <div className="legend" aria-label="Legend">
       <span className="legend-title">Confidence</span>
       {CONFIDENCE_STEPS.map((s, i) => (
-        <span key={i} className="legend-step" style={{ backgroundColor: s.background, color: s.text }}>
+        <span key={i} className="legend-step" style={{ ['--c' as string]: s.background }}>
           {Math.round(s.from * 100)}–{Math.min(100, Math.round(s.to * 100))}%
         </span>
       ))}
       <span className="legend-given">given text</span>
       <span className="legend-masked">
-        <span className="slot masked" aria-hidden="true" /> masked
+        <span className="tok masked noise" aria-hidden="true" /> masked (the faint text: the model's current guess)
       </span>
     </div>
   );
 }
 
+declare global {
+  interface Window {
+    /** Set by a benchmark: each canvas render pushes its build-and-commit time (ms). */
+    __canvasMs?: number[];
+  }
+}
+
 export function Canvas() {
+  const t0 = performance.now();
   const run = useApp((s) => s.run);
   const view = useApp((s) => s.view);
-  const pieces = useApp((s) => s.engine.model?.pieces);
+  const busy = useApp(isBusy);
+  const model = useApp((s) => s.engine.model);
+  const showDraft = useCanvasView((s) => s.showDraft);
+  const clearSelection = useCanvasView((s) => s.clear);
   const [inspect, setInspect] = useState<number | null>(null);
   const [focusIndex, setFocusIndex] = useState(0);
   const box = useRef<HTMLDivElement>(null);
-  const onInspect = useCallback((i: number | null) => setInspect(i), []);
 
+  const shown = run ? (view === null ? run.frames.length : Math.min(view, run.frames.length)) : 0;
+  const at = useMemo(() => (run ? canvasAt(run, shown) : null), [run, shown]);
+  const slots = useMemo(
+    () => (run && at && model ? buildPassage(run, at, model.bytes ?? null, model.pieces) : []),
+    [run, at, model],
+  );
+  const editable = !!run && run.status !== 'running' && !busy && shown === run.frames.length;
+  const { selection, onMouseDown, onMouseOver, onKey } = useWordSelection(slots, editable);
+  const selected = useMemo(() => new Set(selection), [selection]);
+
+  // A new run (or an undo) starts with nothing selected.
+  useEffect(() => clearSelection(), [run?.runId, clearSelection]);
+  // On a phone the canvas is below the prompt: bring the running canvas into view.
+  const section = run?.status === 'running' ? run.runId : null;
+  useEffect(() => {
+    const el = box.current?.closest('section');
+    if (section === null || !el || !matchMedia('(max-width: 899px)').matches) return;
+    const top = el.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight * 0.4) {
+      el.scrollIntoView({ block: 'start', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+    }
+  }, [section]);
+  useLayoutEffect(() => {
+    window.__canvasMs?.push(performance.now() - t0);
+  });
+
+  const tokens = () => Array.from(box.current?.querySelectorAll<HTMLElement>('[data-testid="token"]') ?? []);
   // Arrow keys move between generated tokens (one tab stop for the whole canvas).
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (!box.current) return;
-    const slots = Array.from(box.current.querySelectorAll<HTMLElement>('[data-testid="token"]'));
-    if (slots.length === 0) return;
-    const current = slots.findIndex((el) => el === document.activeElement);
+    const all = tokens();
+    if (all.length === 0) return;
+    const current = all.findIndex((el) => el === document.activeElement);
     let next = current;
-    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') next = Math.min(slots.length - 1, current + 1);
+    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') next = Math.min(all.length - 1, current + 1);
     else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') next = Math.max(0, current - 1);
     else if (e.key === 'Home') next = 0;
-    else if (e.key === 'End') next = slots.length - 1;
-    else return;
+    else if (e.key === 'End') next = all.length - 1;
+    if (onKey(e, all[current] ?? null, next !== current ? all[next] : null)) return;
+    if (next === current) return;
     e.preventDefault();
     setFocusIndex(next);
-    slots[next]?.focus();
+    all[next]?.focus();
   };
 
-  if (!run || !pieces) {
+  if (!run || !at || !model) {
     return (
       <div className="canvas empty" data-testid="canvas">
         <p>Press Generate: the masked slots will fill in here, step by step.</p>
       </div>
     );
   }
-  const shown = view === null ? run.frames.length : Math.min(view, run.frames.length);
-  const generatedCount = maskedCount(run.fixed);
+  const generated = slots.filter((s) => s.state !== 'given').length;
   // A shorter run than the last one must still leave one token reachable with Tab.
-  const tabStop = Math.min(focusIndex, Math.max(0, generatedCount - 1));
-  let generatedIndex = -1;
+  const tabStop = Math.min(focusIndex, Math.max(0, generated - 1));
+  const bySlot = new Map(slots.map((s) => [s.index, s]));
+  let g = -1;
   return (
     <>
       <div
-        className="canvas"
+        className={`canvas${editable ? ' editable' : ''}`}
         data-testid="canvas"
         data-run-id={run.runId}
         ref={box}
         role="group"
-        aria-label={`Canvas at step ${shown} of ${run.totalSteps}. Use the arrow keys to move between tokens.`}
+        aria-label={`Canvas at step ${shown} of ${run.totalSteps}. Arrow keys move between tokens${editable ? '; Space selects a word, Shift+arrows extend' : ''}.`}
         onKeyDown={onKeyDown}
+        onMouseDown={onMouseDown}
+        onMouseOver={(e) => {
+          onMouseOver(e);
+          const el = (e.target as Element).closest<HTMLElement>('[data-index]');
+          if (el) setInspect(Number(el.dataset.index));
+        }}
         onFocus={(e) => {
-          if (!box.current) return;
-          const slots = Array.from(box.current.querySelectorAll<HTMLElement>('[data-testid="token"]'));
-          const at = slots.indexOf(e.target as HTMLElement);
+          const at = tokens().indexOf(e.target as HTMLElement);
           if (at >= 0) setFocusIndex(at);
+          const i = (e.target as HTMLElement).dataset.index;
+          if (i !== undefined) setInspect(Number(i));
         }}
         onMouseLeave={() => setInspect(null)}
       >
-        {Array.from(run.ids, (_, i) => {
-          const state = slotState(run, i, shown);
-          if (state !== 'given') generatedIndex++;
-          return (
-            <Slot
-              key={`${run.runId}:${i}`}
-              index={i}
-              state={state}
-              piece={state === 'masked' ? '' : (pieces[run.ids[i]] ?? '\uFFFD')}
-              step={run.resolvedAt[i]}
-              totalSteps={run.totalSteps}
-              confidence={run.confidence[i]}
-              tabbable={state !== 'given' && generatedIndex === tabStop}
-              onInspect={onInspect}
-            />
-          );
-        })}
+        <div className="passage" data-testid="output">
+          {slots.map((slot) => {
+            if (slot.state !== 'given') g++;
+            return (
+              <Token
+                key={`${run.runId}:${slot.index}`}
+                slot={slot}
+                step={at.resolvedAt[slot.index]}
+                totalSteps={run.totalSteps}
+                confidence={at.confidence[slot.index]}
+                showDraft={showDraft}
+                selected={slot.state === 'resolved' && selected.has(slot.index)}
+                remasked={at.remasked.has(slot.index)}
+                tabbable={slot.state !== 'given' && g === tabStop}
+              />
+            );
+          })}
+        </div>
       </div>
-      <Inspector run={run} index={inspect} pieces={pieces} shown={shown} />
+      <Inspector run={run} at={at} slot={inspect === null ? null : (bySlot.get(inspect) ?? null)} />
+      <EditBar editable={editable} slots={slots} />
     </>
   );
 }

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { shareUrl } from '../store/share';
 import { useApp } from '../store/store';
+import { runText } from './passage';
 
 async function copy(text: string): Promise<boolean> {
   try {
@@ -15,7 +16,8 @@ async function copy(text: string): Promise<boolean> {
 
 export function SharePanel() {
   const form = useApp((s) => s.form);
-  const text = useApp((s) => (s.run?.status === 'done' ? s.run.text : null));
+  // The passage exactly as the canvas shows it (the prompt as typed, then the generated text).
+  const text = useApp((s) => (s.run?.status === 'done' && s.engine.model ? runText(s.run, s.engine.model.bytes ?? null, s.engine.model.pieces) : null));
   const [link, setLink] = useState<string | null>(null);
   const [message, setMessage] = useState('');
 

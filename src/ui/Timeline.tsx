@@ -9,10 +9,20 @@ export function Timeline() {
   const steps = run?.frames.length ?? 0;
   const shown = view === null ? steps : Math.min(view, steps);
   const live = view === null;
+  // Which pass the shown step belongs to: unmasking, or a refinement round.
+  const frame = run && shown > 0 ? run.frames[shown - 1] : null;
+  const rounds = run?.settings.refineRounds ?? 0;
+  const phase = frame?.phase === 'refine' ? `refinement round ${frame.round} of ${rounds}` : rounds > 0 && frame ? 'unmasking' : '';
   return (
     <div className="timeline">
       <label htmlFor="timeline">
         Timeline: step <output data-testid="timeline-step">{shown}</output> of {run?.totalSteps ?? 0}
+        {phase && (
+          <span className="phase" data-testid="timeline-phase">
+            {' '}
+            · {phase}
+          </span>
+        )}
       </label>
       <div className="field-row">
         <input
@@ -24,7 +34,7 @@ export function Timeline() {
           step={1}
           value={shown}
           disabled={!run}
-          aria-valuetext={`step ${shown} of ${run?.totalSteps ?? 0}`}
+          aria-valuetext={`step ${shown} of ${run?.totalSteps ?? 0}${phase ? `, ${phase}` : ''}`}
           onChange={(e) => {
             const v = Number(e.target.value);
             // Moving to the newest step of a running run means "follow it again" (but step 0 of
