@@ -62,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--variant", default="q4e8")
     p.add_argument("--out", type=Path, default=ROOT / "models")
     p.add_argument("--force", action="store_true", help="ship even if the validation bound did not improve")
+    p.add_argument("--continues", action="store_true",
+                   help="the run warm-started from the shipped model: keep its training history in config.json")
 
     p = stage("card", "write the measured section of the model card from the run's reports")
     p.add_argument("--card", type=Path, default=ROOT / "models" / "README.md")
@@ -92,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(quantize(run), indent=1))
         elif args.stage == "ship":
             from .ship import ship
-            print(json.dumps(ship(run, args.out / args.name, args.variant, force=args.force), indent=1))
+            print(json.dumps(ship(run, args.out / args.name, args.variant, force=args.force, continues=args.continues), indent=1))
         elif args.stage == "card":
             from .card import write_card
             print(write_card(run, args.card, args.shipped))

@@ -22,6 +22,19 @@ def hardware(summ: dict) -> str:
     return dev if not dev.startswith("CPU") or "Xeon" in dev or "AMD" in dev else f"{dev}, {describe_cpu()}"
 
 
+def lineage(ship_cfg: dict, summ: dict) -> list[str]:
+    """Runs this model continued from (warm starts): the compute it has had in all."""
+    earlier = ship_cfg.get("training", {}).get("history", [])
+    if not earlier:
+        return []
+    tokens = summ["tokens_seen"] + sum(h.get("tokens_seen") or 0 for h in earlier)
+    minutes = (summ["elapsed_s"] + sum(h.get("elapsed_s") or 0 for h in earlier)) / 60
+    runs = "; ".join(f"{(h.get('tokens_seen') or 0) / 1e6:.1f} M tokens in {(h.get('elapsed_s') or 0) / 60:.0f} min"
+                     for h in earlier)
+    return [f"- This run continued from the weights of earlier runs ({runs}): **{tokens / 1e6:.1f} M tokens "
+            f"in {minutes:.0f} min in all**."]
+
+
 def quality_lines(ev: dict) -> list[str]:
     q, real = ev.get("defaults_quality"), ev.get("real_text_quality")
     if not q or not real:
@@ -52,6 +65,7 @@ def render(run: Path, shipped: Path) -> str:
         f"({summ['tokens_seen'] / max(1, summ['elapsed_s']):,.0f} tokens/s); one weighted pass over the training "
         f"books is {shards['train']['tokens'] / 1e6:.1f} M tokens.",
         f"- Training hardware: {hardware(summ)}.",
+        *lineage(ship_cfg, summ),
         f"- Validation bound on held-out books ({ev['texts']}): **{b['nats_per_token']:.3f} nats/token** "
         f"(± {b['std_error']:.3f} standard error, {b['sequences']} sequence/t draws), perplexity bound "
         f"**{b['perplexity_bound']:.0f}**, **{b.get('bits_per_byte', float('nan')):.3f} bits per byte** "

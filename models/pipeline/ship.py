@@ -77,7 +77,8 @@ def golden_logits(fn, run: Path, context: int) -> dict:
 def golden_generation(fn, tok, context: int) -> dict:
     cases = []
     for name, segments, overrides in GOLDEN_RUNS:
-        s = Settings(temperature=0.0, topP=1.0, **overrides)
+        # Unmasking only (each masked slot resolved once): refinement is held by the twin cases.
+        s = Settings(temperature=0.0, topP=1.0, refineRounds=0, **overrides)
         g = generate(fn, tok, segments, s, context)
         cases.append({"name": name, "segments": segments, "settings": asdict(s), "canvas_ids": g.canvas.tolist(),
                       "fixed": g.fixed.tolist(), "frames": [{"step": f.step, "resolved": f.resolved} for f in g.frames],
@@ -99,9 +100,19 @@ def check_improves(run: Path, dest: Path) -> None:
                             f"improve on the shipped {old[key]:.4f}; keep training, or pass --force")
 
 
-def ship(run: Path, dest: Path, variant: str = "q4e8", force: bool = False) -> dict:
+def history(dest: Path, continues: bool) -> list[dict]:
+    """Earlier runs this model's weights descend from (warm starts), oldest first."""
+    old_cfg = dest / "config.json"
+    if not continues or not old_cfg.exists():
+        return []
+    old = json.loads(old_cfg.read_text()).get("training", {})
+    return old.get("history", []) + [{k: v for k, v in old.items() if k != "history"}]
+
+
+def ship(run: Path, dest: Path, variant: str = "q4e8", force: bool = False, continues: bool = False) -> dict:
     if not force:
         check_improves(run, dest)
+    earlier = history(dest, continues)
     src = run_file(run, "model_fp32.onnx" if variant == "fp32" else f"model_{variant}.onnx")
     tok_src = run_file(run, "tokenizer.json")
     tok = load_tokenizer(tok_src)
@@ -123,7 +134,8 @@ def ship(run: Path, dest: Path, variant: str = "q4e8", force: bool = False) -> d
         "special_ids": {"pad": PAD_ID, "mask": MASK_ID, "eos": EOS_ID}, "newline_id": tok.token_to_id(NEWLINE_PIECE),
         "params": summary.get("params"), "variant": variant, "files": files, "model": train_cfg["model"],
         "training": {k: summary.get(k) for k in ("device", "steps", "tokens_seen", "elapsed_s", "val_bound")}
-        | {"batch_size": train_cfg["batch_size"], "lr": train_cfg["lr"], "weight_cap": train_cfg["weight_cap"]},
+        | {"batch_size": train_cfg["batch_size"], "lr": train_cfg["lr"], "weight_cap": train_cfg["weight_cap"]}
+        | ({"history": earlier} if earlier else {}),
         "evaluation": facts("evaluate.json").get("bound", {}),
         "quantization": facts("quantize.json"),
     }

@@ -30,12 +30,15 @@ def test_pipeline_end_to_end(tiny_corpus, tmp_path):
     dest = out / "smoke"
     # The same bound again does not improve on the shipped one: refused unless forced.
     assert main(["ship", "--run", str(run), "--out", str(out), "--name", "smoke"]) == 2
-    assert main(["ship", "--run", str(run), "--out", str(out), "--name", "smoke", "--force"]) == 0
+    assert main(["ship", "--run", str(run), "--out", str(out), "--name", "smoke", "--force", "--continues"]) == 0
+    history = json.loads((out / "smoke" / "config.json").read_text())["training"]["history"]
+    assert len(history) == 1 and history[0]["tokens_seen"] > 0
     card = tmp_path / "card.md"
     card.write_text("# card\n<!-- results:start -->\n<!-- results:end -->\nhand-written part\n")
     assert main(["card", "--run", str(run), "--card", str(card), "--shipped", str(dest)]) == 0
     text = card.read_text()
     assert "bits per byte" in text and "| real text |" in text and text.endswith("hand-written part\n")
+    assert "M tokens in" in text and "in all" in text  # the warm-start lineage
     # The next run warm-starts from the shipped fp16 weights.
     assert (dest / "weights.pt").stat().st_size > 0
     assert main(["train", "--run", str(run), "--preset", "tiny", "--set", "max_steps=2", "--fresh",
