@@ -15,6 +15,11 @@ describe('requests to the worker', () => {
     expect(parseWorkerIn({ type: 'load', id: 4, backend: 'cuda' })).toMatchObject({ ok: false, id: 4, problem: /backend "cuda"/ });
     expect(parseWorkerIn({ type: 'generate', id: 5, request: { segments: [{ kind: 'blank', length: 'x' }] } })).toMatchObject({ ok: false, id: 5 });
     expect(parseWorkerIn({ type: 'cancel', id: 6 })).toMatchObject({ ok: false, id: 6 });
+    expect(parseWorkerIn({ type: 'load', id: 8, backend: 'wasm', model: 3 })).toMatchObject({ ok: false, id: 8, problem: /model to load/ });
+    expect(parseWorkerIn({ type: 'load', id: 9, backend: 'wasm', model: 'unmask-base' })).toEqual({
+      ok: true,
+      msg: { type: 'load', id: 9, backend: 'wasm', model: 'unmask-base' },
+    });
     expect(parseWorkerIn({ type: 'explode', id: 7 })).toMatchObject({ ok: false, id: 7, problem: /Unknown message type "explode"/ });
   });
 
