@@ -25,7 +25,10 @@ class Settings:
     blockStrategy: str = "confidence"
     repetitionPenalty: float = 1.0
     repetitionWindow: int = 16
-    refineRounds: int = 0  # refinement rounds after unmasking (SAMPLING.md, "Refinement"), 0 = off
+    # Refinement rounds after unmasking (SAMPLING.md, "Refinement"), 0 = off. On by default, as in the
+    # app: shipped model, 8 prompts x 4 seeds, margin, T 0.8, 32 steps, 48 tokens: invented words
+    # 5.2 % -> 3.5 %, repeated word 3-grams 0.2 % -> 0.6 % (real text 0.4 %), passes 32 -> 46.
+    refineRounds: int = 2
     refineFraction: float = 0.2  # share of the generated tokens re-masked per round
 
 

@@ -30,10 +30,10 @@ def test_confidence_strategy_resolves_the_surest_slots_first():
         return out
     ids = np.array([5] + [1] * (n - 1))
     fixed = np.array([1] + [0] * (n - 1), dtype=np.uint8)
-    frames = list(unmask(ids, fixed, logits, Settings(steps=5, temperature=0, strategy="confidence"), (0, 1, 2), 1))
+    frames = list(unmask(ids, fixed, logits, Settings(steps=5, temperature=0, strategy="confidence", refineRounds=0), (0, 1, 2), 1))
     assert [f.resolved for f in frames] == [[5], [4], [3], [2], [1]]
     assert frames[-1].ids.tolist() == [5, 11, 12, 13, 14, 15]
-    l2r = list(unmask(ids, fixed, logits, Settings(steps=2, temperature=0, strategy="left-to-right"), (0, 1, 2), 1))
+    l2r = list(unmask(ids, fixed, logits, Settings(steps=2, temperature=0, strategy="left-to-right", refineRounds=0), (0, 1, 2), 1))
     assert planned_steps(5, Settings(strategy="left-to-right")) == 5
     assert [f.resolved for f in l2r] == [[1], [2], [3], [4], [5]]
 
@@ -81,7 +81,9 @@ def test_refinement_off_changes_nothing_and_runs_are_seeded():
     ids0, fixed = np.ones(10, np.int64), np.zeros(10, np.uint8)
     fn = _noise_logits(10, 12, 2)
     key = lambda s: [(f.ids.tolist(), f.resolved, f.remasked, f.draft_ids.tolist()) for f in unmask(ids0, fixed, fn, s, (0, 1, 2), 1)]
-    assert key(Settings(steps=4, seed=5, refineRounds=0)) == key(Settings(steps=4, seed=5))
+    # Refinement comes after unmasking: with it off, the frames are the unmasking frames of a run with it on.
+    off, on = key(Settings(steps=4, seed=5, refineRounds=0)), key(Settings(steps=4, seed=5, refineRounds=2))
+    assert len(off) == 4 and len(on) > 4 and off == on[:4]
     s = Settings(steps=4, temperature=1.0, seed=5, refineRounds=2, refineFraction=0.5)
     assert key(s) == key(s) and key(s) != key(Settings(**{**s.__dict__, "seed": 6}))
 

@@ -3,7 +3,8 @@ import { plannedSteps, refineShape, stepCounts, stepPlan, unmaskSteps } from './
 import { DEFAULT_SETTINGS } from './settings';
 import type { SamplerSettings } from './types';
 
-const with_ = (s: Partial<SamplerSettings>): SamplerSettings => ({ ...DEFAULT_SETTINGS, ...s });
+// Refinement off unless a test asks for it (the app's defaults turn it on).
+const with_ = (s: Partial<SamplerSettings>): SamplerSettings => ({ ...DEFAULT_SETTINGS, refineRounds: 0, ...s });
 
 describe('plannedSteps', () => {
   it('runs no step when nothing is masked', () => {

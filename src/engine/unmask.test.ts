@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from './rng';
 import { stepCounts } from './schedule';
-import { DEFAULT_SETTINGS } from './settings';
+import { DEFAULT_SETTINGS as APP_DEFAULTS } from './settings';
 import { canvas, collect, crafted, M, row, SPECIAL, V } from './testkit';
 import type { Canvas, LogitsFn, SamplerSettings } from './types';
 import { unmask } from './unmask';
 
+// These tests are about unmasking; refinement (on in the app's defaults) is held by refine.test.ts.
+const DEFAULT_SETTINGS: SamplerSettings = { ...APP_DEFAULTS, refineRounds: 0 };
 const greedy = (s: Partial<SamplerSettings> = {}): SamplerSettings => ({ ...DEFAULT_SETTINGS, temperature: 0, ...s });
 const run = (c: Canvas, fn: LogitsFn, s: SamplerSettings, signal?: AbortSignal) =>
   collect(unmask(c, fn, s, SPECIAL, signal));

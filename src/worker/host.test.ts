@@ -68,7 +68,8 @@ const prompt = (text: string, blank: number): Segment[] => [
   { kind: 'text', text },
   { kind: 'blank', length: blank },
 ];
-const greedy = (steps: number): SamplerSettings => ({ ...DEFAULT_SETTINGS, steps, temperature: 0 });
+// Unmasking only: the step counts below leave out refinement, which the defaults turn on.
+const greedy = (steps: number): SamplerSettings => ({ ...DEFAULT_SETTINGS, steps, temperature: 0, refineRounds: 0 });
 const gen = (runId: number, segments: Segment[], settings: SamplerSettings) =>
   ({ type: 'generate', id: runId, request: { segments, settings } }) as const;
 
