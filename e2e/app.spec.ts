@@ -58,7 +58,7 @@ test('changing a control during a run says it applies to the next run, and the r
     }).observe(document, { subtree: true, childList: true });
   });
   await openApp(page);
-  await setControls(page, { prompt: 'In the morning', length: 56, steps: 56, temperature: 0.8, seed: 21 });
+  await setControls(page, { prompt: 'In the morning', length: 56, steps: 56, temperature: 0.8, seed: 21, refine: 0 });
   await page.getByTestId('generate').click();
   await expect(page.getByTestId('run-status')).toHaveText(/^Running/);
   await page.getByTestId('temperature').fill('1.5');
@@ -87,7 +87,7 @@ test('changing a control during a run says it applies to the next run, and the r
 
 test('impossible values get a message and are clamped', async ({ page }) => {
   await openApp(page);
-  await setControls(page, { length: 16 });
+  await setControls(page, { length: 16, refine: 0 });
   await page.getByTestId('steps').fill('500');
   await expect(page.getByTestId('settings-warnings')).toContainText('16');
   await page.getByTestId('temperature').fill('-2');
@@ -100,7 +100,7 @@ test('impossible values get a message and are clamped', async ({ page }) => {
 
 test('compare runs diffusion order, then left to right, and shows both forward-pass counts', async ({ page }) => {
   await openApp(page);
-  await setControls(page, { prompt: 'A bird', length: 24, steps: 6, temperature: 0.8, seed: 2 });
+  await setControls(page, { prompt: 'A bird', length: 24, steps: 6, temperature: 0.8, seed: 2, refine: 0 });
   await page.getByTestId('compare').click();
   await expect(page.getByTestId('ltr-passes')).toHaveText('24', { timeout: 90_000 });
   await expect(page.getByTestId('diffusion-passes')).toHaveText('6');
@@ -110,6 +110,7 @@ test('keyboard only: type, generate with Ctrl+Enter, inspect a token', async ({ 
   await openApp(page);
   await page.getByTestId('length').fill('16');
   await page.getByTestId('steps').fill('4');
+  await page.getByTestId('refine').fill('0');
   await page.getByTestId('prompt').focus();
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.type('Once there was');
@@ -141,6 +142,9 @@ test('works at 375 px wide without sideways scrolling', async ({ page }) => {
   await runToEnd(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+  // The finished canvas is in view with the quick bar's Generate; the main one is a scroll away.
+  await expect(page.getByTestId('quick-generate')).toBeInViewport();
+  await page.getByTestId('generate').scrollIntoViewIfNeeded();
   await expect(page.getByTestId('generate')).toBeInViewport();
 });
 

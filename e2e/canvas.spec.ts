@@ -98,7 +98,9 @@ test('the draft: masked slots show the current guess, the toggle hides it, the t
   expect(drawn.before).toBe(JSON.stringify(drawn.draft));
   expect(drawn.bg).toContain('data:image/svg+xml');
   mkdirSync('test-results', { recursive: true });
+  await page.waitForTimeout(600); // let the resolve animation finish before the picture
   await page.screenshot({ path: 'test-results/canvas-drafts.png' });
+  await page.locator('section.output').screenshot({ path: 'test-results/canvas-drafts-panel.png' });
 
   // Off: masked slots are plain noise, nothing to read.
   await page.getByTestId('draft-toggle').uncheck();

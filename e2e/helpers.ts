@@ -8,6 +8,8 @@ export interface RunOptions {
   temperature?: number;
   seed?: number;
   strategy?: string;
+  /** Refinement rounds (the default may refine: tests that count steps set 0). */
+  refine?: number;
 }
 
 /** Opens the app and waits until the model is loaded and a backend chosen. */
@@ -23,6 +25,7 @@ export async function setControls(page: Page, o: RunOptions) {
   if (o.temperature !== undefined) await page.getByTestId('temperature').fill(String(o.temperature));
   if (o.seed !== undefined) await page.getByTestId('seed').fill(String(o.seed));
   if (o.strategy !== undefined) await page.getByTestId('strategy').selectOption(o.strategy);
+  if (o.refine !== undefined) await page.getByTestId('refine').fill(String(o.refine));
 }
 
 /** Clicks Generate and waits for the worker to say the run is done. */

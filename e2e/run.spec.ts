@@ -22,10 +22,10 @@ test('first visit: download progress, backend, and a run that only ever adds tok
   await expect(page.getByTestId('backend')).toContainText(/webgpu|wasm/);
   await expect(page.getByTestId('load-status')).toContainText(/downloaded \d+\.\d+ MB/);
   const download = await page.evaluate(() => (window as unknown as { __download: string[] }).__download);
-  expect(download.some((l) => /Downloading the model — [\d.]+ of [\d.]+ MB/.test(l))).toBe(true);
+  expect(download.some((l) => /Downloading the model( \([^)]+\))? — [\d.]+ of [\d.]+ MB/.test(l))).toBe(true);
 
   const length = 48;
-  await setControls(page, { prompt: 'Once upon a time', length, steps: 24, temperature: 0.8, seed: 7 });
+  await setControls(page, { prompt: 'Once upon a time', length, steps: 24, temperature: 0.8, seed: 7, refine: 0 });
   await page.getByTestId('generate').click();
   // A screenshot of the run in progress (for the README), once a few steps are in.
   await expect(page.getByTestId('step-counter')).toHaveText(/step ([4-9]|\d\d+) \/ 24/, { timeout: 60_000 }).catch(() => {});
@@ -71,7 +71,7 @@ test('first visit: download progress, backend, and a run that only ever adds tok
 test('steps = S gives S steps', async ({ page }) => {
   await openApp(page);
   for (const steps of [5, 13]) {
-    await setControls(page, { prompt: 'The king', length: 32, steps, temperature: 0.8, seed: 3 });
+    await setControls(page, { prompt: 'The king', length: 32, steps, temperature: 0.8, seed: 3, refine: 0 });
     await runToEnd(page);
     expect(await stepCounter(page)).toEqual([steps, steps]);
     expect(await maxDataStep(page)).toBe(steps);
@@ -101,7 +101,7 @@ test('temperature 0 with the same seed repeats; different seeds at temperature 1
 
 test('Stop in the middle stops the run, and a new run then works', async ({ page }) => {
   await openApp(page);
-  await setControls(page, { prompt: 'It was', length: 56, steps: 56, temperature: 0.8, seed: 5 });
+  await setControls(page, { prompt: 'It was', length: 56, steps: 56, temperature: 0.8, seed: 5, refine: 0 });
   // Press Stop from inside the page as soon as step 2 is on screen: the run may be fast.
   await page.evaluate(() => {
     const obs = new MutationObserver(() => {
@@ -135,7 +135,7 @@ test('fill in the blanks keeps every given word in place', async ({ page }) => {
   await page.getByTestId('mode-fill').check();
   await page.getByTestId('blank-length').fill('6');
   await page.getByTestId('prompt').fill('The old [___] sat on the [4] and [___] .');
-  await setControls(page, { steps: 6, temperature: 0.8, seed: 9 });
+  await setControls(page, { steps: 6, temperature: 0.8, seed: 9, refine: 0 });
   await runToEnd(page);
 
   // Slot kinds in reading order: given text, 6 tokens, given, 4, given, 6, given.
