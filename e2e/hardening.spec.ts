@@ -53,7 +53,7 @@ test('a share link opened in a tab that already has the app applies, says what i
   await openApp(page);
   await setControls(page, { prompt: 'Typed first', length: 24, steps: 6, seed: 3 });
   await page.evaluate(() => {
-    location.hash = 'mode=prompt&prompt=From%20a%20link&length=12&steps=4&seed=9';
+    location.hash = 'mode=prompt&prompt=From%20a%20link&length=12&steps=4&seed=9&refine=0';
   });
   await expect(page.getByTestId('prompt')).toHaveValue('From a link');
   const notice = page.getByTestId('link-notice');
@@ -69,7 +69,7 @@ test('a share link opened in a tab that already has the app applies, says what i
 });
 
 test('a link without mode and with an unknown strategy falls back, and the dropdown shows what is used', async ({ page }) => {
-  await page.goto('/#prompt=Hello%20there&length=10&steps=5&strategy=zigzag');
+  await page.goto('/#prompt=Hello%20there&length=10&steps=5&strategy=zigzag&refine=0');
   await expect(page.getByTestId('prompt')).toHaveValue('Hello there');
   await expect(page.getByTestId('mode-prompt')).toBeChecked();
   await expect(page.getByTestId('notice-problems')).toContainText('Unknown strategy "zigzag"; using margin.');
