@@ -165,7 +165,7 @@ export function Canvas() {
             return (
               <Token
                 key={`${run.runId}:${slot.index}`}
-                slot={slot}
+                {...slot}
                 step={at.resolvedAt[slot.index]}
                 totalSteps={run.totalSteps}
                 confidence={at.confidence[slot.index]}

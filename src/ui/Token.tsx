@@ -8,8 +8,9 @@ import type { Slot } from './passage';
 import { splitLead } from './passage';
 import { CONFIDENCE_STEPS, confidenceStep, percent } from './confidence';
 
-export interface TokenProps {
-  slot: Slot;
+// The slot's fields as props, not the object: a frame builds new slot objects, and memo compares
+// props by identity, so only tokens whose shown values changed re-render.
+export interface TokenProps extends Slot {
   step: number;
   totalSteps: number;
   confidence: number;
@@ -19,7 +20,7 @@ export interface TokenProps {
   tabbable: boolean;
 }
 
-export const Token = memo(function Token({ slot, step, totalSteps, confidence, showDraft, selected, remasked, tabbable }: TokenProps) {
+export const Token = memo(function Token({ step, totalSteps, confidence, showDraft, selected, remasked, tabbable, ...slot }: TokenProps) {
   const i = slot.index;
   if (slot.state === 'given') {
     // The canvas is white-space: pre-wrap, so the given text's own spaces and newlines show as typed.
