@@ -117,6 +117,18 @@ test('the draft: masked slots show the current guess, the toggle hides it, the t
 });
 
 test('refinement: re-masked tokens blur back and resolve again, and every count includes the rounds', async ({ page }) => {
+  // Live, from inside the page: each slot's states in the order they were shown.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __states: Record<string, string[]> };
+    w.__states = {};
+    new MutationObserver(() => {
+      for (const el of document.querySelectorAll('[data-testid="token"]')) {
+        const seq = (w.__states[el.getAttribute('data-index')!] ??= []);
+        const st = el.getAttribute('data-state')!;
+        if (seq.at(-1) !== st) seq.push(st);
+      }
+    }).observe(document, { subtree: true, childList: true, attributes: true });
+  });
   await openApp(page);
   await setControls(page, { prompt: 'Once upon a time', length: 32, steps: 8, temperature: 0.8, seed: 4 });
   await page.getByTestId('refine').fill('2');
@@ -125,6 +137,8 @@ test('refinement: re-masked tokens blur back and resolve again, and every count 
   expect(await stepCounter(page)).toEqual([12, 12]);
   await expect(page.getByTestId('forward-passes')).toHaveText('12');
   expect(await countState(page, 'masked')).toBe(0);
+  const seqs = await page.evaluate(() => Object.values((window as unknown as { __states: Record<string, string[]> }).__states));
+  expect(seqs.filter((q) => q.join(' ').includes('resolved masked resolved')).length).toBeGreaterThan(0);
 
   // Through the timeline: slots resolved by step 8 are masked again at 9, resolved again by 10.
   await timelineTo(page, 8);
