@@ -1,10 +1,10 @@
-// What drafts add to a step (SAMPLING.md 2e'), at the shipped model's size: 128 masked positions x
-// 4096 ids. Run: npx vitest bench --run src/engine/draft.bench.ts
-// The draft's argmax comes out of the softmax's max loop, so the extra work per frame is two
-// typed arrays of N, one write per masked slot, and their structured clone to the main thread.
+// What a step costs the engine apart from the forward pass, at the shipped model's size: 128 masked
+// positions x 4096 ids. Run: npx vitest bench --run src/engine/draft.bench.ts
+// (bench/engineStep.mjs replays a whole run of the real model.) The draft's argmax comes out of the
+// max loop, so drafts add two typed arrays of N per frame and their structured clone.
 import { bench, describe } from 'vitest';
 import { createRng } from './rng';
-import { RowScratch, softmaxInto } from './sampling';
+import { analyse, drawToken, prepareLogits, RowScratch } from './sampling';
 import { DEFAULT_SETTINGS } from './settings';
 import type { Canvas } from './types';
 import { unmask } from './unmask';
@@ -15,39 +15,28 @@ const SPECIAL = { pad: 0, mask: 1, eos: 2 };
 const rng = createRng(7);
 const logits = Float32Array.from({ length: N * V }, () => rng() * 12 - 6);
 const canvas: Canvas = { ids: new Int32Array(N).fill(SPECIAL.mask), fixed: new Uint8Array(N) };
-const row = new Float64Array(V).map((_, v) => logits[v]);
+const row = logits.subarray(0, V);
 const scratch = new RowScratch(V);
-
-/** The softmax as it was before drafts: the same loops without tracking the argmax. */
-function softmaxPlain(l: Float64Array, out: Float64Array): void {
-  let max = -Infinity;
-  for (let v = 0; v < l.length; v++) if (l[v] > max) max = l[v];
-  let sum = 0;
-  for (let v = 0; v < l.length; v++) {
-    const e = Math.exp(l[v] - max);
-    out[v] = e;
-    sum += e;
-  }
-  for (let v = 0; v < l.length; v++) out[v] /= sum;
-}
+const ids = new Int32Array(N).fill(SPECIAL.mask);
 
 describe('one step, 128 masked x 4096 (the whole engine step, drafts included)', () => {
   bench('unmask: first step, margin, T 0.8', async () => {
-    const gen = unmask(canvas, async () => logits, { ...DEFAULT_SETTINGS, steps: 32 }, SPECIAL);
+    const gen = unmask(canvas, async (_ids, positions) => logits.subarray(0, (positions?.length ?? N) * V), { ...DEFAULT_SETTINGS, steps: 32 }, SPECIAL);
     await gen.next();
     await gen.return(undefined);
   }, { time: 5000 });
 });
 
-describe('softmax of one row of 4096', () => {
-  bench('without argmax (before)', () => softmaxPlain(row, scratch.p), { time: 3000 });
-  bench(
-    'with argmax (drafts)',
-    () => {
-      softmaxInto(row, scratch.p);
-    },
-    { time: 3000 },
-  );
+describe('one row of 4096 (what each masked slot costs a step)', () => {
+  bench('greedy: prepare + normaliser (the draft)', () => {
+    prepareLogits(row, ids, 0, SPECIAL, 1, 16, scratch);
+    analyse(scratch, 0, false);
+  });
+  bench('T 0.8, top-p 0.95: prepare + normaliser + weights + draw', () => {
+    prepareLogits(row, ids, 0, SPECIAL, 1, 16, scratch);
+    analyse(scratch, 0.8, false);
+    drawToken(scratch, 0, 0.95, 0.7);
+  });
 });
 
 describe('per frame: the draft arrays of 128 positions', () => {

@@ -5,6 +5,7 @@ export { plannedSteps, refineShape, stepCounts, stepPlan, unmaskSteps } from './
 export type { PlannedStep } from './schedule';
 export { buildCanvas, DEFAULT_BLANK, maskedCount, parseTemplate, promptSegments, TemplateError } from './template';
 export { unmask } from './unmask';
+export { selectRows } from './rows';
 export { repeatedTrigramShare } from './metrics';
 export { createRng } from './rng';
 export type { Rng } from './rng';

@@ -92,10 +92,12 @@ describe('drafts', () => {
     for (const temperature of [0, 0.8]) {
       const inputs: Int32Array[] = [];
       const outputs: Float32Array[] = [];
+      const asked: Int32Array[] = [];
       const base = noise(21 + temperature);
-      const recording: LogitsFn = async (ids) => {
+      const recording: LogitsFn = async (ids, positions) => {
         inputs.push(ids.slice());
-        const out = await base(ids);
+        asked.push(positions!);
+        const out = await base(ids, positions);
         outputs.push(out);
         return out;
       };
@@ -110,7 +112,8 @@ describe('drafts', () => {
             continue;
           }
           // An independent oracle: softmax of the row with the special ids removed (penalty off).
-          const l = Array.from(outputs[k].subarray(i * V, (i + 1) * V), Number);
+          const j = asked[k].indexOf(i);
+          const l = Array.from(outputs[k].subarray(j * V, (j + 1) * V), Number);
           for (const v of [SPECIAL.pad, SPECIAL.mask, SPECIAL.eos]) l[v] = -Infinity;
           const max = Math.max(...l);
           const z = l.reduce((a, x) => a + Math.exp(x - max), 0);

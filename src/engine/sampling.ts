@@ -1,40 +1,54 @@
-// One masked position of one step (SAMPLING.md, "One step", 2a–2d): the row of logits becomes the
-// model's distribution p and a candidate token x.
+// One masked position of one step (SAMPLING.md, "One step", 2a–2f): the row of logits becomes the
+// facts the step needs (p's normaliser, the draft, the candidate token x) in as few passes over
+// the vocabulary as the temperature allows: one exponential per id at T 0 and T 1, two otherwise.
+// This runs for every masked slot of every step, so nothing here allocates or sorts the vocabulary.
 import type { SpecialIds } from './types';
 
-const BUCKETS = 64;
-const keyBuf = new Float64Array(1);
-const keyHigh = new Uint32Array(keyBuf.buffer);
-// Exponent and first mantissa bit of a positive float64: monotone in its value. The high word is
-// at index 1 on little-endian machines, which every browser and Node target is.
-function keyOf(x: number): number {
-  keyBuf[0] = x;
-  return keyHigh[1] >>> 19;
-}
+/** Buckets of the draw, by the top bits of e (1/16 octave each, the last takes the rest). */
+const BUCKETS = 1024;
+/** Exponent and 4 mantissa bits of 1.0, the largest e. */
+const ONE_KEY = 0x3ff00000 >>> 16;
 
-/** Reusable float64 buffers for one vocabulary size: a step touches every masked row, and
- * allocating per row would dominate the work. */
+/** Reusable buffers for one vocabulary size, and the facts of the row last prepared. */
 export class RowScratch {
+  /** The row after 2a–2b, float64. */
   readonly l: Float64Array;
-  readonly p: Float64Array;
-  readonly q: Float64Array;
-  readonly sorted: Float64Array;
-  /** q's float64 words, read as integers to bucket q by its exponent (drawToken). */
-  readonly qHigh: Uint32Array;
-  readonly bucket: Uint8Array;
-  readonly bucketMass = new Float64Array(BUCKETS);
-  readonly bucketSize = new Int32Array(BUCKETS);
+  /** exp((l - max) / T): q before normalising (0 for -∞ and for underflow). */
+  readonly e: Float64Array;
+  /** e's float64 words as integers (little-endian: the high word is at 2v + 1). */
+  readonly eHigh: Uint32Array;
+  /** Each id's bucket (BUCKETS for e = 0), and per bucket its summed e and its size. */
+  readonly bucket: Uint16Array;
+  readonly mass = new Float64Array(BUCKETS);
+  readonly size = new Int32Array(BUCKETS);
+  /** The ids of one bucket in draw order (sortBucket). */
+  readonly order: Int32Array;
   /** stamp[v] === stampId marks token v as already penalized for the current row. */
   readonly stamp: Uint32Array;
   stampId = 0;
+  // Set by prepareLogits:
+  /** Largest l, its id (lowest on a tie: the draft), and the second largest l (counting ties). */
+  max = 0;
+  best = 0;
+  second = 0;
+  // Set by analyse:
+  /** Σ exp(l - max): p = exp(l - max) / zp. */
+  zp = 1;
+  /** Σ p log p when asked for (the entropy score), else NaN. */
+  negEntropy = Number.NaN;
+  /** Σ e, and the number of ids with e > 0 (those that can be drawn). */
+  z = 1;
+  count = 0;
+  /** The bucket whose ids `order` holds, -1 for none. */
+  sorted = -1;
+  sortedLength = 0;
 
   constructor(readonly vocab: number) {
     this.l = new Float64Array(vocab);
-    this.p = new Float64Array(vocab);
-    this.q = new Float64Array(vocab);
-    this.sorted = new Float64Array(vocab);
-    this.qHigh = new Uint32Array(this.q.buffer);
-    this.bucket = new Uint8Array(vocab);
+    this.e = new Float64Array(vocab);
+    this.eHigh = new Uint32Array(this.e.buffer);
+    this.bucket = new Uint16Array(vocab);
+    this.order = new Int32Array(vocab);
     this.stamp = new Uint32Array(vocab);
   }
 }
@@ -44,10 +58,11 @@ const isSpecial = (v: number, s: SpecialIds) => v === s.pad || v === s.mask || v
 /**
  * 2a and 2b: `row` (the logits of position i) into scratch.l as float64, special ids at -∞, and
  * every token seen at a non-masked, non-special position within `window` of i lowered by ln(penalty),
- * once per distinct token. Throws when the row holds NaN or +∞, or nothing finite.
+ * once per distinct token; then the largest and second largest l and the argmax (the draft).
+ * Throws when the row holds NaN or +∞, or nothing finite.
  */
 export function prepareLogits(
-  row: Float32Array,
+  row: Float32Array | Float64Array,
   ids: Int32Array,
   i: number,
   special: SpecialIds,
@@ -59,12 +74,6 @@ export function prepareLogits(
   for (let v = 0; v < vocab; v++) l[v] = row[v];
   for (const v of [special.pad, special.mask, special.eos]) {
     if (v >= 0 && v < vocab) l[v] = -Infinity;
-  }
-  for (let v = 0; v < vocab; v++) {
-    // NaN or +∞ (e.g. an fp16 overflow on a GPU) has no softmax; -∞ is a plain "never".
-    if (Number.isNaN(l[v]) || l[v] === Infinity) {
-      throw new Error(`The model returned a ${l[v]} logit at position ${i}.`);
-    }
   }
   if (penalty !== 1 && window > 0) {
     const lnR = Math.log(penalty);
@@ -80,178 +89,249 @@ export function prepareLogits(
       l[v] -= lnR;
     }
   }
-  let finite = false;
-  for (let v = 0; v < vocab; v++) {
-    if (l[v] !== -Infinity) {
-      finite = true;
-      break;
-    }
-  }
-  if (!finite) throw new Error(`The model gave no usable token at position ${i}.`);
-}
-
-/**
- * out = softmax(l / temperature), computed as exp((l - max) / T) / Σ so that a tiny T cannot
- * overflow (mathematically the same). temperature 1 gives p. Returns argmax l (lowest id on a
- * tie), found on the way: the draft (SAMPLING.md 2e') costs no pass of its own.
- */
-export function softmaxInto(l: Float64Array, out: Float64Array, temperature = 1): number {
   let max = -Infinity;
+  let second = -Infinity;
   let best = 0;
-  for (let v = 0; v < l.length; v++) {
-    if (l[v] > max) {
-      max = l[v];
+  for (let v = 0; v < vocab; v++) {
+    const x = l[v];
+    // NaN or +∞ (e.g. an fp16 overflow on a GPU) has no softmax; -∞ is a plain "never".
+    if (!(x < Infinity)) throw new Error(`The model returned a ${x} logit at position ${i}.`);
+    if (x > max) {
+      second = max;
+      max = x;
       best = v;
+    } else if (x > second) {
+      second = x;
     }
   }
-  let sum = 0;
-  for (let v = 0; v < l.length; v++) {
-    const e = Math.exp((l[v] - max) / temperature);
-    out[v] = e;
-    sum += e;
-  }
-  for (let v = 0; v < l.length; v++) out[v] /= sum;
-  return best;
-}
-
-/** Greedy choice: the largest logit, lowest id on a tie. */
-export function argmax(l: Float64Array): number {
-  let best = 0;
-  for (let v = 1; v < l.length; v++) if (l[v] > l[best]) best = v;
-  return best;
+  if (max === -Infinity) throw new Error(`The model gave no usable token at position ${i}.`);
+  scratch.max = max;
+  scratch.best = best;
+  scratch.second = second;
 }
 
 /**
- * 2d for T > 0: ids ordered by q descending then id ascending, cut by top-k (k > 0) and top-p
- * (p < 1, shortest prefix whose q sums to ≥ p), then the first id whose running sum exceeds
- * u · (kept sum); the last kept id if none does. Reads q from scratch.q.
- *
- * Sorting all of q (4096 ids, for every masked position, every step) would cost more than the
- * forward pass, yet the walk only reads a prefix of the order. So the q values are grouped into
- * geometric buckets, only the buckets that must hold the stopping point are sorted, and the full
- * sort is the fallback when that prefix turns out too short. Both give the same id (checked in
- * sampling.test.ts against drawTokenFullSort).
+ * 2c and, for T > 0, the draw's weights, without writing p: p's normaliser zp (p[v] =
+ * exp(l[v] - max) / zp), Σ p log p when asked (as Σ e·d / zp - log zp, d = l - max), and
+ * e = exp((l - max) / T) (shifted first, so a tiny T cannot overflow), their sum z (q = e / z) and
+ * each id's bucket, so that the draw sorts only the buckets where its cuts fall.
+ * At T = 1 (q = p) and at T = a/(a+1) with a = 1, 2, 4, 8, 16 (0.8, the default, is 4/5) one
+ * exponential serves both: w = exp(d / a), p ∝ w^a by squarings and e = w^a · w.
+ */
+export function analyse(scratch: RowScratch, temperature: number, entropy: boolean): void {
+  const a = temperature === 1 ? 0 : powerOfTwoFor(temperature);
+  if (a < 0) {
+    normaliser(scratch, entropy);
+    if (temperature > 0) weights(scratch, temperature);
+    return;
+  }
+  const { l, e, max, vocab } = scratch;
+  const invA = a === 0 ? 1 : 1 / a;
+  let zp = 0;
+  let se = 0;
+  let z = 0;
+  for (let v = 0; v < vocab; v++) {
+    const d = l[v] - max;
+    const w = Math.exp(d * invA);
+    let p = w;
+    for (let k = a; k > 1; k >>= 1) p *= p;
+    const x = a === 0 ? p : p * w;
+    zp += p;
+    if (entropy && p > 0) se += p * d;
+    e[v] = x;
+    z += x;
+  }
+  scratch.zp = zp;
+  scratch.negEntropy = entropy ? se / zp - Math.log(zp) : Number.NaN;
+  scratch.z = z;
+  fillBuckets(scratch);
+}
+
+/** a in 1, 2, 4, 8, 16 with T = a/(a+1) to the last bits (1/T = 1 + 1/a), else -1. */
+function powerOfTwoFor(temperature: number): number {
+  for (let a = 1; a <= 16; a *= 2) {
+    // Exact to 1e-15: e then differs from exp(d / T) by rounding only (|d|·e^(d/T) < 1).
+    if (Math.abs(1 / temperature - (a + 1) / a) <= 1e-15 * (1 / temperature)) return a;
+  }
+  return -1;
+}
+
+/** zp (and Σ p log p) alone: temperature 0, or one without a shared exponential. */
+function normaliser(scratch: RowScratch, entropy: boolean): void {
+  const { l, max, vocab } = scratch;
+  let z = 0;
+  let se = 0;
+  for (let v = 0; v < vocab; v++) {
+    const d = l[v] - max;
+    const x = Math.exp(d);
+    z += x;
+    if (entropy && x > 0) se += x * d;
+  }
+  scratch.zp = z;
+  scratch.negEntropy = entropy ? se / z - Math.log(z) : Number.NaN;
+}
+
+/** p of token x (2e), from the normaliser: exp(l[x] - max) / zp. */
+export const probability = (scratch: RowScratch, x: number): number => Math.exp(scratch.l[x] - scratch.max) / scratch.zp;
+
+/** The draw's weights with an exponential of their own (see analyse). */
+function weights(scratch: RowScratch, temperature: number): void {
+  const { l, e, max, vocab } = scratch;
+  let z = 0;
+  for (let v = 0; v < vocab; v++) {
+    const x = Math.exp((l[v] - max) / temperature);
+    e[v] = x;
+    z += x;
+  }
+  scratch.z = z;
+  fillBuckets(scratch);
+}
+
+/** Each id's bucket by the top bits of e (exponent and 4 mantissa bits: 1/16 octave), the
+ * buckets' summed e and sizes, and how many ids can be drawn. A pass of its own: inside the
+ * exponential's loop the scattered sums cost twice as much. */
+function fillBuckets(scratch: RowScratch): void {
+  const { e, eHigh, bucket, mass, size, vocab } = scratch;
+  mass.fill(0);
+  size.fill(0);
+  // e ≤ 1 with e = 1 at the argmax: bucket 0 starts at 1.
+  const top = ONE_KEY;
+  let count = 0;
+  for (let v = 0; v < vocab; v++) {
+    const x = e[v];
+    if (x > 0) {
+      const k = Math.min(BUCKETS - 1, top - (eHigh[2 * v + 1] >>> 16));
+      bucket[v] = k;
+      mass[k] += x;
+      size[k]++;
+      count++;
+    } else {
+      bucket[v] = BUCKETS;
+    }
+  }
+  scratch.count = count;
+  scratch.sorted = -1;
+}
+
+/** The ids of bucket b by e descending, id ascending (SAMPLING.md 2d's order) into scratch.order. */
+function sortBucket(scratch: RowScratch, b: number): number {
+  if (scratch.sorted === b) return scratch.sortedLength;
+  const { e, bucket, order } = scratch;
+  let n = 0;
+  for (let v = 0; v < scratch.vocab; v++) if (bucket[v] === b) order[n++] = v;
+  // Insertion sort: a bucket spans 1/16 octave and holds a few dozen ids; ties keep id order.
+  for (let a = 1; a < n; a++) {
+    const v = order[a];
+    const x = e[v];
+    let c = a - 1;
+    while (c >= 0 && e[order[c]] < x) {
+      order[c + 1] = order[c];
+      c--;
+    }
+    order[c + 1] = v;
+  }
+  scratch.sorted = b;
+  scratch.sortedLength = n;
+  return n;
+}
+
+/**
+ * 2d for T > 0, after fillWeights: ids ordered by q descending then id ascending, cut by top-k
+ * (k > 0) and top-p (p < 1, shortest prefix whose q sums to ≥ p), then the first id whose running
+ * sum exceeds u · (kept sum); the last kept id if none does. Whole buckets are skipped by their
+ * summed weight; only a bucket where a cut falls is sorted. Sums are of e, compared with p · z
+ * (q = e / z): the same sums in another order, which the rulebook allows ("Floating point").
  */
 export function drawToken(scratch: RowScratch, topK: number, topP: number, u: number): number {
-  const q = scratch.q;
-  const { count, sum, max } = positives(q);
-  // Buckets by the top bits of the float64 (exponent and first mantissa bit): bucket b holds q
-  // about b half-octaves below the largest q; the last bucket takes everything smaller. Bits,
-  // not Math.log, because this runs over the whole vocabulary for every row.
-  const hi = scratch.qHigh;
-  const top = keyOf(max);
-  const bucket = scratch.bucket;
-  const mass = scratch.bucketMass.fill(0);
-  const size = scratch.bucketSize.fill(0);
-  for (let v = 0; v < q.length; v++) {
-    if (q[v] > 0) {
-      const b = Math.min(BUCKETS - 1, top - (hi[2 * v + 1] >>> 19));
-      bucket[v] = b;
-      mass[b] += q[v];
-      size[b]++;
-    } else {
-      bucket[v] = BUCKETS; // outside every bucket
-    }
-  }
-  // Enough buckets to settle the walk: the top-k ids, or the mass where the top-p cut falls, or
-  // without cuts the mass u where the walk stops (q sums to 1 up to rounding, hence the slack).
-  // Top-k without top-p needs all k ids, whatever their mass, to know the kept sum.
-  const needMass = topK > 0 && topP >= 1 ? Number.POSITIVE_INFINITY : (topP < 1 ? topP : u) + 1e-9;
-  const needCount = topK > 0 ? topK : Number.POSITIVE_INFINITY;
-  let last = 0;
-  let cumMass = mass[0];
-  let cumSize = size[0];
-  while (last < BUCKETS - 1 && cumMass < needMass && cumSize < needCount) {
-    last++;
-    cumMass += mass[last];
-    cumSize += size[last];
-  }
-  if (cumSize < count) {
-    const buf = scratch.sorted;
+  const { e, mass, size, count, z } = scratch;
+  const order = scratch.order;
+  const maxKept = topK > 0 ? Math.min(count, topK) : count;
+  // The cut: how many ids are kept, and their summed weight.
+  let kept = maxKept;
+  let keptMass = z;
+  let lastKept = -1;
+  if (topP < 1 || maxKept < count) {
+    const target = topP < 1 ? topP * z : Number.POSITIVE_INFINITY;
+    let acc = 0;
     let c = 0;
-    for (let v = 0; v < q.length; v++) if (bucket[v] <= last) buf[c++] = q[v];
-    const prefix = buf.subarray(0, c).sort().reverse();
-    const pick = walk(prefix, count, sum, topK, topP, u);
-    if (pick >= 0) return idAt(q, prefix, pick);
+    scan: for (let b = 0; b < BUCKETS; b++) {
+      if (size[b] === 0) continue;
+      if (acc + mass[b] < target && c + size[b] < maxKept) {
+        acc += mass[b];
+        c += size[b];
+        continue;
+      }
+      const n = sortBucket(scratch, b);
+      for (let j = 0; j < n; j++) {
+        acc += e[order[j]];
+        c++;
+        if (acc >= target || c >= maxKept) {
+          lastKept = order[j];
+          break scan;
+        }
+      }
+    }
+    kept = c;
+    keptMass = acc;
   }
-  return drawTokenFullSort(scratch, topK, topP, u);
-}
-
-
-/** drawToken by sorting every positive q: the reference the bucketed path must agree with. */
-export function drawTokenFullSort(scratch: RowScratch, topK: number, topP: number, u: number): number {
-  const q = scratch.q;
-  const { count, sum } = positives(q);
-  const buf = scratch.sorted;
+  // The walk: the first kept id whose running sum exceeds u · keptMass.
+  const target = u * keptMass;
+  let acc = 0;
   let c = 0;
-  for (let v = 0; v < q.length; v++) if (q[v] > 0) buf[c++] = q[v];
-  const desc = buf.subarray(0, c).sort().reverse();
-  return idAt(q, desc, walk(desc, count, sum, topK, topP, u));
-}
-
-function positives(q: Float64Array): { count: number; sum: number; max: number } {
-  let count = 0;
-  let sum = 0;
-  let max = 0;
-  for (let v = 0; v < q.length; v++) {
-    const x = q[v];
-    if (x > 0) {
-      count++;
-      sum += x;
-      if (x > max) max = x;
+  for (let b = 0; b < BUCKETS && c < kept; b++) {
+    if (size[b] === 0) continue;
+    if (acc + mass[b] <= target && c + size[b] <= kept) {
+      acc += mass[b];
+      c += size[b];
+      continue;
+    }
+    const n = sortBucket(scratch, b);
+    for (let j = 0; j < n && c < kept; j++) {
+      acc += e[order[j]];
+      c++;
+      if (acc > target) return order[j];
+      if (c === kept) return order[j];
     }
   }
-  return { count, sum, max };
+  return lastKept >= 0 ? lastKept : nth(scratch, kept - 1);
 }
 
-/**
- * Where the walk stops, as an index into the descending order, knowing only its first
- * `prefix.length` values; -1 when that is too few to tell. `count` is the number of positive q
- * and `sum` their sum in id order: the kept sum when nothing is cut, so it does not depend on how
- * much of the order is known.
- */
-function walk(prefix: Float64Array, count: number, sum: number, topK: number, topP: number, u: number): number {
-  const c = prefix.length;
-  let kept = topK > 0 ? Math.min(count, topK) : count;
+/** The id at index k of the draw order (for the walk's fallback, which rounding rarely needs). */
+function nth(scratch: RowScratch, k: number): number {
+  let c = 0;
+  for (let b = 0; b < BUCKETS; b++) {
+    if (c + scratch.size[b] > k) {
+      sortBucket(scratch, b);
+      return scratch.order[k - c];
+    }
+    c += scratch.size[b];
+  }
+  throw new Error('unreachable: the draw order is shorter than the kept ids');
+}
+
+/** drawToken by sorting every id with q = e / z > 0: the reference the bucketed draw must agree with. */
+export function drawTokenFullSort(scratch: RowScratch, topK: number, topP: number, u: number): number {
+  const { e, z } = scratch;
+  const ids: number[] = [];
+  for (let v = 0; v < scratch.vocab; v++) if (e[v] / z > 0) ids.push(v);
+  ids.sort((a, b) => e[b] - e[a] || a - b);
+  let n = topK > 0 ? Math.min(ids.length, topK) : ids.length;
   if (topP < 1) {
     let acc = 0;
-    const end = Math.min(kept, c);
-    for (let j = 0; j < end; j++) {
-      acc += prefix[j];
+    for (let j = 0; j < n; j++) {
+      acc += e[ids[j]] / z;
       if (acc >= topP) {
-        kept = j + 1;
+        n = j + 1;
         break;
       }
     }
-    if (kept > c) return -1; // the top-p cut lies beyond what is known
   }
-  let total = sum;
-  if (kept < count) {
-    if (kept > c) return -1;
-    total = 0;
-    for (let j = 0; j < kept; j++) total += prefix[j];
-  }
-  const target = u * total;
+  let total = 0;
+  for (let j = 0; j < n; j++) total += e[ids[j]] / z;
   let acc = 0;
-  const end = Math.min(kept, c);
-  for (let j = 0; j < end; j++) {
-    acc += prefix[j];
-    if (acc > target) return j;
+  for (let j = 0; j < n; j++) {
+    acc += e[ids[j]] / z;
+    if (acc > u * total) return ids[j];
   }
-  return kept <= c ? kept - 1 : -1;
-}
-
-/** The id at index `pick` of the descending order: ids sharing a q value come in id order. */
-function idAt(q: Float64Array, desc: Float64Array, pick: number): number {
-  const value = desc[pick];
-  let first = pick;
-  while (first > 0 && desc[first - 1] === value) first--;
-  let rank = pick - first;
-  for (let v = 0; v < q.length; v++) {
-    if (q[v] === value) {
-      if (rank === 0) return v;
-      rank--;
-    }
-  }
-  throw new Error('unreachable: the drawn q value belongs to no token');
+  return ids[n - 1];
 }

@@ -16,12 +16,14 @@ export function row(weights: Record<number, number>): number[] {
   return r;
 }
 
-/** Logits whose row i comes from rowAt(i, ids) on every forward pass; counts the passes. */
+/** Logits whose row for position i comes from rowAt(i, ids) on every forward pass, at the
+ * positions asked for (every slot without them); counts the passes. */
 export function crafted(rowAt: (i: number, ids: Int32Array) => number[]): LogitsFn & { calls: number } {
-  const fn = async (ids: Int32Array) => {
+  const fn = async (ids: Int32Array, positions?: Int32Array) => {
     fn.calls++;
-    const out = new Float32Array(ids.length * V);
-    for (let i = 0; i < ids.length; i++) out.set(rowAt(i, ids), i * V);
+    const at = positions ?? Int32Array.from(ids.keys());
+    const out = new Float32Array(at.length * V);
+    at.forEach((i, j) => out.set(rowAt(i, ids), j * V));
     return out;
   };
   fn.calls = 0;

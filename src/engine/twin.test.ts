@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import cases from './fixtures/twin_cases.json';
 import { createRng } from './rng';
+import { selectRows } from './rows';
 import { SPECIAL } from './testkit';
 import type { LogitsFn, SamplerSettings } from './types';
 import { unmask } from './unmask';
@@ -13,14 +14,15 @@ const V = cases.vocab;
 function syntheticLogits(tableSeed: number, n: number): LogitsFn {
   const rng = createRng(tableSeed);
   const table = Array.from({ length: n }, () => Array.from({ length: V }, () => rng() * 6 - 3));
-  return async (ids) => {
+  // The twin computes every row; the engine asks for the masked ones (identical rows).
+  return async (ids, positions) => {
     const out = new Float32Array(n * V);
     for (let i = 0; i < n; i++) {
       const r = [...table[i]];
       r[ids[(i + 1) % n]] += 2.0;
       out.set(r, i * V); // float64 → float32 rounding, as numpy's astype(float32)
     }
-    return out;
+    return positions ? selectRows(out, n, positions) : out;
   };
 }
 

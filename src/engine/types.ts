@@ -72,8 +72,13 @@ export interface Frame {
 /** A frame as unmask() yields it: every field present. */
 export type StepFrame = Required<Frame>;
 
-/** Logits for one canvas: a row-major [N, V] array. */
-export type LogitsFn = (ids: Int32Array) => Promise<Float32Array>;
+/**
+ * Logits for one canvas at the positions asked for: a row-major [P, V] array whose row j belongs
+ * to positions[j]. Without positions, every slot ([N, V]). The engine always asks for the slots
+ * still masked (ascending): a step reads nothing else, so a graph that can compute the output head
+ * at chosen slots only skips the rest (src/runtime/session.ts; `selectRows` for one that cannot).
+ */
+export type LogitsFn = (ids: Int32Array, positions?: Int32Array) => Promise<Float32Array>;
 
 export interface SpecialIds {
   pad: number;

@@ -51,11 +51,13 @@ describe('unmask, greedy', () => {
     expect(fn.calls).toBe(0);
   });
 
-  it('passes the current canvas to every forward pass', async () => {
+  it('passes the current canvas to every forward pass and asks for the still-masked slots only', async () => {
     const seen: number[][] = [];
-    const fn: LogitsFn = async (ids) => {
+    const asked: number[][] = [];
+    const fn: LogitsFn = async (ids, positions) => {
       seen.push([...ids]);
-      return (await crafted(threeRows)(ids)) as Float32Array;
+      asked.push([...positions!]);
+      return (await crafted(threeRows)(ids, positions)) as Float32Array;
     };
     await run(canvas([3, M, M, M]), fn, greedy({ steps: 3 }));
     expect(seen).toEqual([
@@ -63,6 +65,21 @@ describe('unmask, greedy', () => {
       [3, 4, M, M],
       [3, 4, 5, M],
     ]);
+    expect(asked).toEqual([[1, 2, 3], [2, 3], [3]]);
+  });
+
+  it('asks for the re-masked slots during refinement', async () => {
+    const asked: number[][] = [];
+    const base = crafted(threeRows);
+    const fn: LogitsFn = async (ids, positions) => {
+      asked.push([...positions!]);
+      expect(positions!.every((i) => ids[i] === M)).toBe(true);
+      return base(ids, positions);
+    };
+    const frames = await run(canvas([3, M, M, M]), fn, greedy({ steps: 3, refineRounds: 1, refineFraction: 0.67 }));
+    const remasked = frames[3].remasked;
+    expect(remasked).toHaveLength(2);
+    expect(asked[3]).toEqual(remasked);
   });
 });
 
@@ -304,9 +321,9 @@ describe('unmask, cancel and errors', () => {
     expect(fn.calls).toBe(0);
 
     const during = new AbortController();
-    const slow: LogitsFn = async (ids) => {
+    const slow: LogitsFn = async (ids, positions) => {
       during.abort();
-      return (await crafted(() => row({ 3: 1 }))(ids)) as Float32Array;
+      return (await crafted(() => row({ 3: 1 }))(ids, positions)) as Float32Array;
     };
     expect(await run(canvas([M, M]), slow, greedy({ steps: 2 }), during.signal)).toEqual([]);
   });

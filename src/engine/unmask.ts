@@ -1,7 +1,7 @@
 // The unmasking loop (SAMPLING.md): one forward pass per step, one frame per step; unmasking
 // first, then the refinement rounds.
 import { createRng } from './rng';
-import { drawToken, prepareLogits, RowScratch, softmaxInto } from './sampling';
+import { analyse, drawToken, prepareLogits, probability, RowScratch } from './sampling';
 import { stepPlan } from './schedule';
 import { normalizeSettings } from './settings';
 import { choosePositions, distributionScore, scoringStrategy } from './strategy';
@@ -29,16 +29,17 @@ export async function* unmask(
   }
   const ids = Int32Array.from(canvas.ids);
   const rank = new Int32Array(n).fill(-1);
-  let m = 0;
+  let total = 0;
   for (let i = 0; i < n; i++) {
     if (canvas.fixed[i]) continue;
     if (ids[i] !== special.mask) throw new Error(`position ${i} is neither given nor masked`);
-    rank[i] = m++;
+    rank[i] = total++;
   }
-  const plan = stepPlan(m, s);
+  const plan = stepPlan(total, s);
   if (plan.length === 0) return;
   const strategy = scoringStrategy(s.strategy, s.blockStrategy);
-  const block = s.strategy === 'blocks' ? (i: number) => Math.floor(rank[i] / s.blockLength) : () => 0;
+  const blockOf = (masked: Int32Array) =>
+    s.strategy === 'blocks' ? masked.map((i) => Math.floor(rank[i] / s.blockLength)) : new Int32Array(masked.length);
   const rng = createRng(s.seed);
   // The confidence each generated token had when it was last resolved: what refinement re-masks by.
   const trust = new Float64Array(n);
@@ -49,50 +50,49 @@ export async function* unmask(
     if (signal?.aborted) return;
     const remasked = remask > 0 ? leastTrusted(canvas.fixed, trust, remask) : [];
     for (const i of remasked) ids[i] = special.mask;
+    // The step reads logits at the still-masked slots only: the forward pass computes just those rows.
+    let m = 0;
+    for (let i = 0; i < n; i++) if (!canvas.fixed[i] && ids[i] === special.mask) m++;
+    const masked = new Int32Array(m);
+    for (let i = 0, j = 0; i < n; i++) if (!canvas.fixed[i] && ids[i] === special.mask) masked[j++] = i;
     const t0 = performance.now();
-    // A copy: the logits function may hold on to its input after we move on.
-    const out = await logits(ids.slice());
+    // Copies: the logits function may hold on to its inputs after we move on.
+    const out = await logits(ids.slice(), masked.slice());
     const forwardMs = performance.now() - t0;
     if (signal?.aborted) return;
-    if (out.length === 0 || out.length % n !== 0) {
-      throw new Error(`logits of length ${out.length} do not fit a canvas of ${n} tokens`);
+    if (out.length === 0 || out.length % m !== 0) {
+      throw new Error(`logits of length ${out.length} do not fit the ${m} masked positions asked for`);
     }
-    const vocab = out.length / n;
+    const vocab = out.length / m;
     if (!scratch || scratch.vocab !== vocab) scratch = new RowScratch(vocab);
 
-    const masked: number[] = [];
-    for (let i = 0; i < n; i++) if (!canvas.fixed[i] && ids[i] === special.mask) masked.push(i);
-    const token = new Map<number, number>();
-    const confidence = new Map<number, number>();
-    const score = new Map<number, number>();
+    const token = new Int32Array(m);
+    const confidence = new Float64Array(m);
+    const score = new Float64Array(m);
     const draftIds = new Int32Array(n).fill(-1);
     const draftProbs = new Float32Array(n);
     // Ascending positions: the order in which random numbers are drawn is part of the rules.
-    for (const i of masked) {
-      prepareLogits(out.subarray(i * vocab, (i + 1) * vocab), ids, i, special, s.repetitionPenalty, s.repetitionWindow, scratch);
-      const best = softmaxInto(scratch.l, scratch.p);
-      draftIds[i] = best;
-      draftProbs[i] = scratch.p[best];
-      let x: number;
-      if (s.temperature === 0) {
-        x = best;
-      } else {
-        // At T = 1, q is p bit for bit: skip the second pass of exponentials.
-        if (s.temperature === 1) scratch.q.set(scratch.p);
-        else softmaxInto(scratch.l, scratch.q, s.temperature);
-        x = drawToken(scratch, s.topK, s.topP, rng());
-      }
-      token.set(i, x);
-      confidence.set(i, scratch.p[x]);
-      if (strategy === 'random') score.set(i, rng());
-      else if (strategy === 'left-to-right') score.set(i, -i);
-      else score.set(i, distributionScore(strategy, scratch.p, x));
+    for (let j = 0; j < m; j++) {
+      const i = masked[j];
+      prepareLogits(out.subarray(j * vocab, (j + 1) * vocab), ids, i, special, s.repetitionPenalty, s.repetitionWindow, scratch);
+      analyse(scratch, s.temperature, strategy === 'entropy');
+      draftIds[i] = scratch.best;
+      draftProbs[i] = 1 / scratch.zp; // p[best] = exp(0) / zp
+      const x = s.temperature > 0 ? drawToken(scratch, s.topK, s.topP, rng()) : scratch.best;
+      token[j] = x;
+      confidence[j] = probability(scratch, x);
+      if (strategy === 'random') score[j] = rng();
+      else if (strategy === 'left-to-right') score[j] = -i;
+      else score[j] = distributionScore(strategy, scratch, confidence[j]);
     }
 
-    const resolved = choosePositions(masked, (i) => score.get(i)!, block, count);
+    const resolved = choosePositions(masked, score, blockOf(masked), count);
+    const confidences: number[] = [];
     for (const i of resolved) {
-      ids[i] = token.get(i)!;
-      trust[i] = confidence.get(i)!;
+      const j = slot(masked, i);
+      ids[i] = token[j];
+      trust[i] = confidence[j];
+      confidences.push(confidence[j]);
       draftIds[i] = -1;
       draftProbs[i] = 0;
     }
@@ -101,7 +101,7 @@ export async function* unmask(
       totalSteps: plan.length,
       ids: ids.slice(),
       resolved,
-      confidences: resolved.map((i) => confidence.get(i)!),
+      confidences,
       forwardMs,
       phase: round === 0 ? 'unmask' : 'refine',
       round,
@@ -110,6 +110,18 @@ export async function* unmask(
       draftProbs,
     };
   }
+}
+
+/** Index of position i in the ascending `masked`. */
+function slot(masked: Int32Array, i: number): number {
+  let lo = 0;
+  let hi = masked.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (masked[mid] < i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The k generated positions with the lowest trust (ties: lower position first), ascending. */

@@ -146,10 +146,10 @@ export function withWasmFailover(
     return switching;
   };
 
-  const logits: LogitsFn = async (ids) => {
+  const logits: LogitsFn = async (ids, positions) => {
     if (session.backend === 'webgpu' && lostReason !== null) await switchToWasm(lostReason);
     try {
-      const out = await session.logits(ids);
+      const out = await session.logits(ids, positions);
       // A GPU that returns NaN/Inf (driver bug, lost precision) is as broken as one that throws:
       // retry the pass on WASM instead of failing the run in the sampler.
       if (session.backend === 'webgpu' && !out.every(Number.isFinite)) throw new Error('non-finite logits');
@@ -157,7 +157,7 @@ export function withWasmFailover(
     } catch (err) {
       if (session.backend !== 'webgpu') throw err;
       await switchToWasm(`WebGPU forward pass failed: ${messageOf(err)}`);
-      return session.logits(ids);
+      return session.logits(ids, positions);
     }
   };
 

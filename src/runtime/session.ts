@@ -1,7 +1,8 @@
-// An ORT InferenceSession as the engine's LogitsFn: ids [N] -> logits [N * V]. The ORT module is
+// An ORT InferenceSession as the engine's LogitsFn: ids [N] and positions [P] -> logits [P * V]. The ORT module is
 // passed in: the worker uses 'onnxruntime-web/webgpu' (one wasm serving both providers), the Node
 // tests 'onnxruntime-web'; the two have the same API.
 import type * as OrtNs from 'onnxruntime-web';
+import { selectRows } from '../engine/rows';
 import type { LogitsFn } from '../engine/types';
 import type { Backend } from './types';
 import { RuntimeError, ACTIONS, messageOf } from './errors';
@@ -47,29 +48,32 @@ export async function openSession(ort: Ort, model: Uint8Array, backend: Backend,
   }
 
   // Graphs exported with a `positions` input compute the output head only at the slots asked for
-  // (models/pipeline/export.py); older ones compute every slot.
+  // (models/pipeline/export.py): the engine asks for the still-masked ones. Older graphs compute
+  // every slot, and the rows asked for are copied out.
   const hasPositions = session.inputNames.includes('positions');
-  const logits: LogitsFn = async (ids) => {
+  const logits: LogitsFn = async (ids, positions) => {
     const n = ids.length;
+    const rows = hasPositions ? (positions?.length ?? n) : n;
     const feeds: Record<string, OrtNs.Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), [1, n]),
     };
     if (hasPositions) {
-      const all = new BigInt64Array(n);
-      for (let i = 0; i < n; i++) all[i] = BigInt(i);
-      feeds.positions = new ort.Tensor('int64', all, [1, n]);
+      const at = new BigInt64Array(rows);
+      for (let j = 0; j < rows; j++) at[j] = BigInt(positions ? positions[j] : j);
+      feeds.positions = new ort.Tensor('int64', at, [1, rows]);
     }
     const out = await session.run(feeds);
     const t = out.logits;
     const [b, s, v] = t.dims;
-    if (t.type !== 'float32' || t.dims.length !== 3 || b !== 1 || s !== n || v !== vocabSize) {
+    if (t.type !== 'float32' || t.dims.length !== 3 || b !== 1 || s !== rows || v !== vocabSize) {
       throw new RuntimeError(
         'internal',
-        `The model returned logits of type ${t.type} and shape [${t.dims}]; expected float32 [1, ${n}, ${vocabSize}]`,
+        `The model returned logits of type ${t.type} and shape [${t.dims}]; expected float32 [1, ${rows}, ${vocabSize}]`,
         ACTIONS.reload,
       );
     }
-    return t.data as Float32Array;
+    const data = t.data as Float32Array;
+    return !hasPositions && positions ? selectRows(data, n, positions) : data;
   };
 
   return {
