@@ -122,7 +122,7 @@ export function analyse(scratch: RowScratch, temperature: number, entropy: boole
   const a = temperature === 1 ? 0 : powerOfTwoFor(temperature);
   if (a < 0) {
     normaliser(scratch, entropy);
-    if (temperature > 0) weights(scratch, temperature);
+    if (temperature > 0) drawWeights(scratch, temperature);
     return;
   }
   const { l, e, max, vocab } = scratch;
@@ -174,8 +174,9 @@ function normaliser(scratch: RowScratch, entropy: boolean): void {
 /** p of token x (2e), from the normaliser: exp(l[x] - max) / zp. */
 export const probability = (scratch: RowScratch, x: number): number => Math.exp(scratch.l[x] - scratch.max) / scratch.zp;
 
-/** The draw's weights with an exponential of their own (see analyse). */
-function weights(scratch: RowScratch, temperature: number): void {
+/** The draw's weights alone, with an exponential of their own (see analyse): for a row whose
+ * normaliser is known and whose token is drawn later. */
+export function drawWeights(scratch: RowScratch, temperature: number): void {
   const { l, e, max, vocab } = scratch;
   let z = 0;
   for (let v = 0; v < vocab; v++) {

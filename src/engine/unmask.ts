@@ -1,7 +1,7 @@
 // The unmasking loop (SAMPLING.md): one forward pass per step, one frame per step; unmasking
 // first, then the refinement rounds.
 import { createRng } from './rng';
-import { analyse, drawToken, prepareLogits, probability, RowScratch } from './sampling';
+import { analyse, drawToken, drawWeights, prepareLogits, probability, RowScratch } from './sampling';
 import { stepPlan } from './schedule';
 import { normalizeSettings } from './settings';
 import { choosePositions, distributionScore, scoringStrategy } from './strategy';
@@ -69,18 +69,29 @@ export async function* unmask(
     const token = new Int32Array(m);
     const confidence = new Float64Array(m);
     const score = new Float64Array(m);
+    // Only the confidence strategy scores by the drawn token. For the others, each row's u is drawn
+    // in its turn (the order of random numbers is part of the rules) but the draw itself, a second
+    // pass over the vocabulary, is made only for the rows this step resolves.
+    const drawLater = s.temperature > 0 && strategy !== 'confidence';
+    const u = drawLater ? new Float64Array(m) : null;
+    const zp = drawLater ? new Float64Array(m) : null;
     const draftIds = new Int32Array(n).fill(-1);
     const draftProbs = new Float32Array(n);
+    const row = (j: number) => out.subarray(j * vocab, (j + 1) * vocab);
     // Ascending positions: the order in which random numbers are drawn is part of the rules.
     for (let j = 0; j < m; j++) {
       const i = masked[j];
-      prepareLogits(out.subarray(j * vocab, (j + 1) * vocab), ids, i, special, s.repetitionPenalty, s.repetitionWindow, scratch);
-      analyse(scratch, s.temperature, strategy === 'entropy');
+      prepareLogits(row(j), ids, i, special, s.repetitionPenalty, s.repetitionWindow, scratch);
+      analyse(scratch, drawLater ? 0 : s.temperature, strategy === 'entropy');
       draftIds[i] = scratch.best;
       draftProbs[i] = 1 / scratch.zp; // p[best] = exp(0) / zp
-      const x = s.temperature > 0 ? drawToken(scratch, s.topK, s.topP, rng()) : scratch.best;
-      token[j] = x;
-      confidence[j] = probability(scratch, x);
+      if (u && zp) {
+        u[j] = rng();
+        zp[j] = scratch.zp;
+      } else {
+        token[j] = s.temperature > 0 ? drawToken(scratch, s.topK, s.topP, rng()) : scratch.best;
+        confidence[j] = probability(scratch, token[j]);
+      }
       if (strategy === 'random') score[j] = rng();
       else if (strategy === 'left-to-right') score[j] = -i;
       else score[j] = distributionScore(strategy, scratch, confidence[j]);
@@ -90,9 +101,21 @@ export async function* unmask(
     const confidences: number[] = [];
     for (const i of resolved) {
       const j = slot(masked, i);
+      if (u && zp) {
+        prepareLogits(row(j), ids, i, special, s.repetitionPenalty, s.repetitionWindow, scratch);
+        drawWeights(scratch, s.temperature);
+        token[j] = drawToken(scratch, s.topK, s.topP, u[j]);
+        scratch.zp = zp[j];
+        confidence[j] = probability(scratch, token[j]);
+      }
+      confidences.push(confidence[j]);
+    }
+    // Set after every draw: the penalty of a later draw reads the canvas this step started from.
+    for (let r = 0; r < resolved.length; r++) {
+      const i = resolved[r];
+      const j = slot(masked, i);
       ids[i] = token[j];
       trust[i] = confidence[j];
-      confidences.push(confidence[j]);
       draftIds[i] = -1;
       draftProbs[i] = 0;
     }
