@@ -47,4 +47,15 @@ window.runBench = async (opts) => {
   log(`matmul ${JSON.stringify(out.matmul)}`);
   return out;
 };
+// "Open a page whose model is cached": bench/run.mjs opens this page again with ?ready=<worker>
+// in the same browser profile; the time runs from the navigation's start to the worker's ready.
+const readyWorker = new URLSearchParams(location.search).get('ready');
+if (readyWorker) {
+  const engine = appEngine(readyWorker);
+  window.readyResult = loadEngine(engine, new URLSearchParams(location.search).get('backend') ?? 'wasm', now).then((r) => ({
+    ms: now(),
+    loadMs: r.ms,
+    fromCache: r.model.fromCache,
+  }));
+}
 window.benchReady = true;
