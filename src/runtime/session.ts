@@ -37,6 +37,9 @@ export async function openSession(ort: Ort, model: Uint8Array, backend: Backend,
   const session = await ort.InferenceSession.create(model, {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
+    // ORT's worker threads spin after each pass by default; between passes the engine samples on
+    // this thread, and on a two-core machine spinning threads would take its cores.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   });
   if (!session.inputNames.includes('input_ids') || !session.outputNames.includes('logits')) {
     await session.release();
