@@ -1,9 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from './rng';
-import { analyse, drawToken, drawTokenFullSort, prepareLogits, probability, RowScratch } from './sampling';
+import { analyse, drawToken, prepareLogits, probability, RowScratch } from './sampling';
 import { distributionScore } from './strategy';
 
 const SPECIAL = { pad: 0, mask: 1, eos: 2 };
+
+/** drawToken by sorting every id with q = e / z > 0: the reference the bucketed draw must agree with. */
+function drawTokenFullSort(scratch: RowScratch, topK: number, topP: number, u: number): number {
+  const { e, z } = scratch;
+  const ids: number[] = [];
+  for (let v = 0; v < scratch.vocab; v++) if (e[v] / z > 0) ids.push(v);
+  ids.sort((a, b) => e[b] - e[a] || a - b);
+  let n = topK > 0 ? Math.min(ids.length, topK) : ids.length;
+  if (topP < 1) {
+    let acc = 0;
+    for (let j = 0; j < n; j++) {
+      acc += e[ids[j]] / z;
+      if (acc >= topP) {
+        n = j + 1;
+        break;
+      }
+    }
+  }
+  let total = 0;
+  for (let j = 0; j < n; j++) total += e[ids[j]] / z;
+  let acc = 0;
+  for (let j = 0; j < n; j++) {
+    acc += e[ids[j]] / z;
+    if (acc > u * total) return ids[j];
+  }
+  return ids[n - 1];
+}
 
 /** scratch as prepareLogits leaves it for the logits `l` (no specials, no penalty). */
 function prepared(l: ArrayLike<number>): RowScratch {

@@ -309,30 +309,3 @@ function nth(scratch: RowScratch, k: number): number {
   }
   throw new Error('unreachable: the draw order is shorter than the kept ids');
 }
-
-/** drawToken by sorting every id with q = e / z > 0: the reference the bucketed draw must agree with. */
-export function drawTokenFullSort(scratch: RowScratch, topK: number, topP: number, u: number): number {
-  const { e, z } = scratch;
-  const ids: number[] = [];
-  for (let v = 0; v < scratch.vocab; v++) if (e[v] / z > 0) ids.push(v);
-  ids.sort((a, b) => e[b] - e[a] || a - b);
-  let n = topK > 0 ? Math.min(ids.length, topK) : ids.length;
-  if (topP < 1) {
-    let acc = 0;
-    for (let j = 0; j < n; j++) {
-      acc += e[ids[j]] / z;
-      if (acc >= topP) {
-        n = j + 1;
-        break;
-      }
-    }
-  }
-  let total = 0;
-  for (let j = 0; j < n; j++) total += e[ids[j]] / z;
-  let acc = 0;
-  for (let j = 0; j < n; j++) {
-    acc += e[ids[j]] / z;
-    if (acc > u * total) return ids[j];
-  }
-  return ids[n - 1];
-}
