@@ -1,0 +1,19 @@
+"""The twin cases that src/engine/twin.test.ts replays are what the Python sampler gives today:
+regenerated here and compared with the committed file, so a change to either sampler that is not
+made in both fails one side."""
+import importlib.util
+import json
+from pathlib import Path
+
+TOOL = Path(__file__).resolve().parents[1] / "tools" / "make_twin_cases.py"
+
+
+def test_committed_twin_cases_match_a_fresh_run():
+    spec = importlib.util.spec_from_file_location("make_twin_cases", TOOL)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    fresh = json.loads(json.dumps(tool.build_cases()))
+    committed = json.loads(tool.OUT.read_text())
+    assert len(fresh["cases"]) == len(committed["cases"])
+    for k, (a, b) in enumerate(zip(fresh["cases"], committed["cases"])):
+        assert a == b, f"twin case {k} ({a['settings']['strategy']}) differs: run models/tools/make_twin_cases.py"
