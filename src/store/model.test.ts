@@ -2,10 +2,11 @@
 // engine reloads in the same worker, a switch mid-run stops the run and says so, and a run from a
 // model with another vocabulary is not shown with the new one's words.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { WorkerIn, WorkerOut } from '../worker/protocol';
+import type { WorkerIn } from '../worker/protocol';
 import { loadModelChoice, MODEL_KEY, sameVocabulary, saveModelChoice } from './model';
 import { parseModelChoice } from './schema';
-import { useApp, type EngineClient } from './store';
+import { fakeClient } from './fakeClient';
+import { useApp } from './store';
 
 function memoryStorage(): Storage {
   const m = new Map<string, string>();
@@ -21,20 +22,6 @@ function memoryStorage(): Storage {
   };
 }
 
-function fakeClient() {
-  const sent: WorkerIn[] = [];
-  let listener: ((m: WorkerOut) => void) | null = null;
-  let terminated = false;
-  const client: EngineClient = {
-    send: (m) => sent.push(m),
-    subscribe(cb) {
-      listener = cb;
-      return () => (listener = null);
-    },
-    terminate: () => (terminated = true),
-  };
-  return { client, sent, emit: (m: WorkerOut) => listener?.(m), isTerminated: () => terminated };
-}
 
 const info = (name: string, pieces: string[]) => ({ name, vocabSize: 10, context: 16, params: 1, pieces, maskId: 1, fromCache: false, threads: 1 });
 const PIECES = ['[PAD]', '[MASK]', '[EOS]', 'a', 'b', 'c'];

@@ -1,22 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { WorkerIn, WorkerOut } from '../worker/protocol';
-import { isBusy, useApp, type EngineClient } from './store';
+import { fakeClient } from './fakeClient';
+import { isBusy, useApp } from './store';
 
-// A stand-in for the worker: records what the store sends and lets the test answer.
-function fakeClient() {
-  const sent: WorkerIn[] = [];
-  let listener: ((m: WorkerOut) => void) | null = null;
-  let terminated = false;
-  const client: EngineClient = {
-    send: (m) => sent.push(m),
-    subscribe(cb) {
-      listener = cb;
-      return () => (listener = null);
-    },
-    terminate: () => (terminated = true),
-  };
-  return { client, sent, emit: (m: WorkerOut) => listener?.(m), isTerminated: () => terminated };
-}
 
 const model = {
   name: 'test',
