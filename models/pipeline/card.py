@@ -60,11 +60,10 @@ def render(run: Path, shipped: Path) -> str:
         "",
         f"- Architecture: {m['n_layers']} layers, d_model {m['d_model']}, {m['n_heads']} heads, FFN x{m['ffn_mult']}, "
         f"context {m['context']}, vocabulary {m['vocab_size']}: **{summ['params']:,} parameters**.",
-        f"- Training compute: {summ['device']}; {summ['steps']:,} steps of {cfg['batch_size']} x {m['context']} tokens, "
+        f"- Training compute: {hardware(summ)}; {summ['steps']:,} steps of {cfg['batch_size']} x {m['context']} tokens, "
         f"**{summ['tokens_seen'] / 1e6:.1f} M tokens seen** in {summ['elapsed_s'] / 60:.0f} min "
         f"({summ['tokens_seen'] / max(1, summ['elapsed_s']):,.0f} tokens/s); one weighted pass over the training "
         f"books is {shards['train']['tokens'] / 1e6:.1f} M tokens.",
-        f"- Training hardware: {hardware(summ)}.",
         *lineage(ship_cfg, summ),
         f"- Validation bound on held-out books ({ev['texts']}): **{b['nats_per_token']:.3f} nats/token** "
         f"(± {b['std_error']:.3f} standard error, {b['sequences']} sequence/t draws), perplexity bound "
