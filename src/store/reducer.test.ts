@@ -2,24 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../engine';
 import type { WorkerOut } from '../worker/protocol';
-import { IDLE_ENGINE, reduce, type SessionState } from './reducer';
+import { IDLE_ENGINE, INITIAL_SESSION, reduce, type SessionState } from './reducer';
 import { startRun } from './run';
 
 const model = { name: 't', vocabSize: 6, context: 16, params: 1, pieces: [], maskId: 1, fromCache: true, threads: 2 };
 
 function state(patch: Partial<SessionState> = {}): SessionState {
-  return {
-    engine: { ...IDLE_ENGINE, status: 'loading', loadId: 1 },
-    run: null,
-    pending: null,
-    view: null,
-    runError: null,
-    announcement: '',
-    compare: null,
-    history: [],
-    autoRun: false,
-    ...patch,
-  };
+  return { ...INITIAL_SESSION, engine: { ...IDLE_ENGINE, status: 'loading', loadId: 1 }, ...patch };
 }
 const ready = (patch: Partial<SessionState> = {}) => state({ engine: { ...IDLE_ENGINE, status: 'ready', loadId: 1, model }, ...patch });
 const running = (runId: number) =>

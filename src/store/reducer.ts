@@ -60,6 +60,19 @@ export const IDLE_ENGINE: EngineView = {
   error: null,
 };
 
+/** A session before any worker message: the store starts here, and so do the reducer's tests. */
+export const INITIAL_SESSION: SessionState = {
+  engine: IDLE_ENGINE,
+  run: null,
+  pending: null,
+  view: null,
+  runError: null,
+  announcement: '',
+  compare: null,
+  history: [],
+  autoRun: false,
+};
+
 /** Whether a reply answers a request this state is waiting for. */
 function concernsUs(s: SessionState, m: WorkerOut): boolean {
   return m.id === s.engine.loadId || m.id === s.pending?.runId || m.id === s.run?.runId;

@@ -12,7 +12,7 @@ import { beginCompare, stopCompare } from './compare';
 import { DEFAULT_FORM, effectiveSettings, formProblems, segmentsOf, type FormState } from './form';
 import { loadModelChoice, optionOf, sameVocabulary, saveModelChoice, switchNote, type ModelSlice } from './model';
 import { loadSavedForm, resetKeepingText, saveForm } from './persist';
-import { IDLE_ENGINE, reduce, type SessionState } from './reducer';
+import { IDLE_ENGINE, INITIAL_SESSION, reduce, type SessionState } from './reducer';
 import { reimagineRequest } from './edit';
 import { givenTextOf, type RunView } from './run';
 import { randomSeed } from './seed';
@@ -117,15 +117,7 @@ export const useApp = create<AppState>()((set, get) => {
   return {
     form: cloneForm(DEFAULT_FORM),
     backendChoice: 'auto',
-    engine: IDLE_ENGINE,
-    run: null,
-    pending: null,
-    view: null,
-    runError: null,
-    announcement: '',
-    compare: null,
-    history: [],
-    autoRun: false,
+    ...INITIAL_SESSION,
     notice: null,
     models: [],
     modelChoice: null,

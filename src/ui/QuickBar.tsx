@@ -8,31 +8,17 @@ export function QuickBar() {
   const running = useApp((s) => s.run?.status === 'running' || s.pending !== null);
   const ready = useApp((s) => s.engine.status === 'ready' && !isBusy(s));
   const { setSettings, stop, generate } = useApp.getState();
-  const num = (v: string) => (v.trim() === '' ? NaN : Number(v));
   return (
     <div className="quick-bar" data-testid="quick-bar" role="group" aria-label="Quick settings">
-      <label>
-        Steps{' '}
-        <input
-          type="number"
-          data-testid="quick-steps"
-          min={1}
-          step={1}
-          value={Number.isFinite(steps) ? steps : ''}
-          onChange={(e) => Number.isFinite(num(e.target.value)) && setSettings({ steps: num(e.target.value) })}
-        />
-      </label>
-      <label>
-        Temp{' '}
-        <input
-          type="number"
-          data-testid="quick-temperature"
-          min={0}
-          step={0.05}
-          value={Number.isFinite(temperature) ? temperature : ''}
-          onChange={(e) => Number.isFinite(num(e.target.value)) && setSettings({ temperature: num(e.target.value) })}
-        />
-      </label>
+      <QuickNumber label="Steps" testId="quick-steps" min={1} step={1} value={steps} onValue={(v) => setSettings({ steps: v })} />
+      <QuickNumber
+        label="Temp"
+        testId="quick-temperature"
+        min={0}
+        step={0.05}
+        value={temperature}
+        onValue={(v) => setSettings({ temperature: v })}
+      />
       {running ? (
         <button type="button" data-testid="quick-stop" onClick={stop}>
           Stop
@@ -43,5 +29,23 @@ export function QuickBar() {
         </button>
       )}
     </div>
+  );
+}
+
+/** A compact number input that passes on only finite values (an empty box while typing changes nothing). */
+function QuickNumber(p: { label: string; testId: string; min: number; step: number; value: number; onValue(v: number): void }) {
+  const num = (v: string) => (v.trim() === '' ? NaN : Number(v));
+  return (
+    <label>
+      {p.label}{' '}
+      <input
+        type="number"
+        data-testid={p.testId}
+        min={p.min}
+        step={p.step}
+        value={Number.isFinite(p.value) ? p.value : ''}
+        onChange={(e) => Number.isFinite(num(e.target.value)) && p.onValue(num(e.target.value))}
+      />
+    </label>
   );
 }
