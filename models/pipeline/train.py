@@ -22,6 +22,7 @@ import torch.distributed as dist
 from .diffusion import diffusion_loss, mask_tokens, sample_t
 from .errors import PipelineError
 from .hardware import describe_cpu
+from .cpushare import ThreadGovernor
 from .runfolder import run_file, run_json
 from .model import Denoiser, ModelConfig
 from .specials import MASK_ID
@@ -46,6 +47,8 @@ class TrainConfig:
     log_every: int = 50
     seed: int = 0
     threads: int = 2
+    # On the CPU, drop to one thread while other processes keep a core busy (pipeline/cpushare.py).
+    adaptive_threads: bool = True
     compile: bool = False
     bf16: bool = False
     # EMA of the weights (0 = off). Evaluated, exported and shipped instead of the raw weights when on:
@@ -295,6 +298,8 @@ def loop(s: Session, stop: StopFlag, log=print) -> None:
     last_ckpt = time.time()
     win_t0, win_tokens = time.time(), 0
     bucket_sum, bucket_n = np.zeros(5), np.zeros(5)
+    governor = ThreadGovernor(cfg.threads if cfg.adaptive_threads and device.type == "cpu" else 1,
+                              torch.set_num_threads)
     s.model.train()
     while keep_going():
         progress = max(s.step / cfg.max_steps, s.elapsed / (cfg.max_minutes * 60))
@@ -318,6 +323,7 @@ def loop(s: Session, stop: StopFlag, log=print) -> None:
         s.tokens_seen += x.numel() * s.world
         win_tokens += x.numel() * s.world
         s.elapsed = time.time() - t_start
+        governor.update()
         # Mean CE per masked token in five t-buckets: shows whether the model uses context (low t).
         with torch.no_grad():
             w = (1.0 / t).clamp(max=cfg.weight_cap) if cfg.weight_cap else 1.0 / t
@@ -330,9 +336,11 @@ def loop(s: Session, stop: StopFlag, log=print) -> None:
             buckets = [round(float(a / n), 3) if n else None for a, n in zip(bucket_sum, bucket_n)]
             rec = {"step": s.step, "loss": round(loss.item(), 4), "lr": lr, "grad_norm": round(float(gnorm), 3),
                    "tokens_per_s": round(tps), "tokens_seen": s.tokens_seen, "elapsed_s": round(s.elapsed, 1),
-                   "ce_by_t_bucket": buckets}
+                   "ce_by_t_bucket": buckets, "threads": torch.get_num_threads(),
+                   "other_cores": round(governor.others, 2)}
             record(rec)
-            log(f"step {s.step} loss {rec['loss']:.3f} lr {lr:.2e} {tps:,.0f} tok/s  CE per t-bucket {buckets}")
+            log(f"step {s.step} loss {rec['loss']:.3f} lr {lr:.2e} {tps:,.0f} tok/s ({rec['threads']} threads)  "
+                f"CE per t-bucket {buckets}")
             win_t0, win_tokens = time.time(), 0
             bucket_sum[:], bucket_n[:] = 0, 0
         if s.step % cfg.eval_every == 0 and s.rank == 0:
