@@ -2,7 +2,8 @@
 
 Graph contract (the web runtime relies on it): inputs `input_ids` int64 [batch, seq] and `positions`
 int64 [batch, n] (the slots whose logits are wanted, 0 <= p < seq), output `logits` float32
-[batch, n, vocab]; every axis dynamic, seq and n up to the model's context.
+[batch, n, vocab], and the row summary the sampler scores with (`top2_logits`, `top2_ids`,
+`top_prob`: pipeline/rowsummary.py); every axis dynamic, seq and n up to the model's context.
 """
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ import json
 from pathlib import Path
 
 import numpy as np
+import onnx
 import torch
 
 from .errors import PipelineError
 from .model import Denoiser, ModelConfig
 from .generate import onnx_logits, onnx_session
+from .rowsummary import add_row_summary, check_row_summary
 from .runfolder import run_file
+from .specials import SPECIAL_IDS
 from .train import load_checkpoint
 
 OPSET = 18
@@ -53,7 +57,9 @@ def export(run: Path) -> dict:
                                  output_names=["logits"], dynamic_shapes=({0: batch, 1: seq}, {0: batch, 1: npos}),
                                  opset_version=OPSET, dynamo=True, external_data=False)
     prog.save(str(out), external_data=False)
-    fn = onnx_logits(onnx_session(out))
+    onnx.save(add_row_summary(onnx.load(str(out)), SPECIAL_IDS), str(out))
+    sess = onnx_session(out)
+    fn = onnx_logits(sess)
     # Parity on shapes other than the export example (the axes really are dynamic), for every position
     # and for a subset, as the browser asks for the still-masked ones.
     worst = 0.0
@@ -71,7 +77,8 @@ def export(run: Path) -> dict:
         worst = max(worst, float(np.abs(got - ref).max()))
         agree.append(float((got.argmax(-1) == ref.argmax(-1)).mean()))
     report = {"onnx": str(out), "opset": OPSET, "bytes": out.stat().st_size, "max_abs_logit_diff": worst,
-              "top1_agreement": min(agree), "params": model.num_params()}
+              "top1_agreement": min(agree), "params": model.num_params(),
+              "summary_top_prob_rel_diff": check_row_summary(sess, SPECIAL_IDS, model.cfg.vocab_size, ctx)}
     if worst > 1e-3:
         raise PipelineError(f"ONNX/PyTorch parity failed: max logit difference {worst:.2e} > 1e-3")
     (run / "export.json").write_text(json.dumps(report, indent=1))

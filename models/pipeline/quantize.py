@@ -18,7 +18,8 @@ import onnx
 from .errors import PipelineError
 from .generate import onnx_logits, onnx_session
 from .runfolder import run_file, run_json
-from .specials import MASK_ID
+from .rowsummary import check_row_summary
+from .specials import MASK_ID, SPECIAL_IDS
 
 BLOCK = 32
 
@@ -61,11 +62,19 @@ def eval_windows(run: Path, context: int, n: int = 16, seed: int = 0) -> tuple[n
     return np.where(masked, MASK_ID, x), masked
 
 
+def ref_vocab(sess) -> int:
+    return int(next(o for o in sess.get_outputs() if o.name == "logits").shape[2])
+
+
 def compare(paths: dict[str, Path], x: np.ndarray, masked: np.ndarray) -> dict[str, dict]:
     outs = {}
+    summary = {}
     for name, p in paths.items():
-        fn = onnx_logits(onnx_session(p))
+        sess = onnx_session(p)
+        fn = onnx_logits(sess)
         outs[name] = np.concatenate([fn(x[i:i + 4]) for i in range(0, len(x), 4)])
+        # Quantization rewrites the weights' nodes only: the row summary must still follow the logits.
+        summary[name] = check_row_summary(sess, SPECIAL_IDS, ref_vocab(sess), x.shape[1])
     ref = outs["fp32"]
     report = {}
     for name, p in paths.items():
@@ -74,6 +83,7 @@ def compare(paths: dict[str, Path], x: np.ndarray, masked: np.ndarray) -> dict[s
             "bytes": p.stat().st_size,
             "max_abs_logit_diff": float(np.abs(o - ref).max()),
             "top1_agreement_masked": float((o.argmax(-1) == ref.argmax(-1))[masked].mean()),
+            "summary_top_prob_rel_diff": summary[name],
         }
     return report
 

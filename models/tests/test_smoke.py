@@ -16,12 +16,14 @@ def test_pipeline_end_to_end(tiny_corpus, tmp_path):
     assert main(["export", "--run", str(run)]) == 0
     exp = json.loads((run / "export.json").read_text())
     assert exp["max_abs_logit_diff"] < 1e-3 and exp["top1_agreement"] == 1.0
+    assert exp["summary_top_prob_rel_diff"] < 1e-5  # the row summary the app scores with
     assert main(["quantize", "--run", str(run)]) == 0
     q = json.loads((run / "quantize.json").read_text())
     assert set(q) == {"fp32", "q8", "q4", "q4e8"}
     assert q["q4e8"]["bytes"] < q["q4"]["bytes"] < q["fp32"]["bytes"]
     for name in ("q8", "q4", "q4e8"):
         assert q[name]["top1_agreement_masked"] > 0.9, (name, q[name])
+        assert q[name]["summary_top_prob_rel_diff"] < 1e-5, (name, q[name])
     assert main(["evaluate", "--run", str(run), "--samples", "1", "--t-samples", "64"]) == 0
     ev = json.loads((run / "evaluate.json").read_text())
     assert 0 < ev["bound"]["bits_per_byte"] <= ev["bound"]["bits_per_char"] * 1.01

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from './rng';
-import { analyse, drawToken, prepareLogits, probability, RowScratch } from './sampling';
+import { analyse, drawToken, prepareLogits, probability, RowScratch, summaryRow } from './sampling';
 import { distributionScore } from './strategy';
 
 const SPECIAL = { pad: 0, mask: 1, eos: 2 };
@@ -166,5 +166,37 @@ describe('one row', () => {
     expect(() => prepareLogits(Float32Array.from([0, 0, 0, 1, Infinity]), ids, 0, SPECIAL, 1, 0, scratch)).toThrow(/Infinity/);
     expect(() => prepareLogits(Float32Array.from([Number.NaN, 0, 0, 1, 2]), ids, 0, SPECIAL, 1, 0, scratch)).not.toThrow();
     expect(() => prepareLogits(Float32Array.from([0, 0, 0, -Infinity, -Infinity]), ids, 0, SPECIAL, 1, 0, scratch)).toThrow(/no usable token/);
+  });
+});
+
+describe('summaryRow (the graph row summary in place of a pass over the row)', () => {
+  const sp = { pad: 0, mask: 1, eos: 2 };
+  const summary = (top: number[], ids: number[], p: number) => ({
+    top2Logits: Float32Array.from(top),
+    top2Ids: Int32Array.from(ids),
+    topProb: Float32Array.from([p]),
+  });
+  it('sets what prepareLogits and analyse(T 0) set for the same row', () => {
+    const row = Float32Array.from([9, 9, 9, 1.5, 4, 2, 4]);
+    const full = new RowScratch(7);
+    prepareLogits(row, new Int32Array(7), 0, sp, 1, 0, full);
+    analyse(full, 0, false);
+    const fast = new RowScratch(7);
+    expect(summaryRow(summary([4, 4], [4, 6], 1 / full.zp), 0, sp, fast)).toBe(true);
+    expect([fast.max, fast.second, fast.best]).toEqual([full.max, full.second, full.best]);
+    expect(fast.zp).toBeCloseTo(full.zp, 6);
+  });
+  it('refuses a broken row, so that the logits themselves are read', () => {
+    const s = new RowScratch(8);
+    expect(summaryRow(summary([3, 1], [5, 4], Number.NaN), 0, sp, s)).toBe(false);
+    expect(summaryRow(summary([Infinity, 1], [5, 4], 0.5), 0, sp, s)).toBe(false);
+    expect(summaryRow(summary([3, 1], [1, 4], 0.5), 0, sp, s)).toBe(false);
+    expect(summaryRow(summary([3, 1], [9, 4], 0.5), 0, sp, s)).toBe(false);
+    expect(summaryRow(summary([3, 1], [5, 4], 0), 0, sp, s)).toBe(false);
+  });
+  it('reads a special runner-up as no runner-up', () => {
+    const s = new RowScratch(8);
+    expect(summaryRow(summary([3, -1e9], [5, 0], 1), 0, sp, s)).toBe(true);
+    expect(s.second).toBe(-Infinity);
   });
 });

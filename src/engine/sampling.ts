@@ -2,7 +2,7 @@
 // facts the step needs (p's normaliser, the draft, the candidate token x) in as few passes over
 // the vocabulary as the temperature allows: one exponential per id at T 0 and T 1, two otherwise.
 // This runs for every masked slot of every step, so nothing here allocates or sorts the vocabulary.
-import type { SpecialIds } from './types';
+import type { RowSummary, SpecialIds } from './types';
 
 /** Buckets of the draw, by the top bits of e (1/16 octave each, the last takes the rest). */
 const BUCKETS = 1024;
@@ -108,6 +108,29 @@ export function prepareLogits(
   scratch.max = max;
   scratch.best = best;
   scratch.second = second;
+}
+
+/**
+ * 2a–2c for row j from the graph's summary instead of the logits (no repetition penalty, which
+ * changes the row): max, second, best and zp as prepareLogits + analyse(T 0) set them, the
+ * normaliser to float32 rounding (1 / top_prob). scratch.l is not written. Returns false when the
+ * summary of this row is unusable (NaN, +∞ or a special id: a broken pass), and the caller reads the
+ * logits themselves, which say what is wrong.
+ */
+export function summaryRow(summary: RowSummary, j: number, special: SpecialIds, scratch: RowScratch): boolean {
+  const max = summary.top2Logits[2 * j];
+  const second = summary.top2Logits[2 * j + 1];
+  const best = summary.top2Ids[2 * j];
+  const p1 = summary.topProb[j];
+  if (!(Number.isFinite(max) && second <= max && p1 > 0 && p1 <= 1)) return false;
+  if (!(best >= 0 && best < scratch.vocab) || isSpecial(best, special)) return false;
+  // A special id as runner-up means the row has a single ordinary id: the sampler's second is -∞.
+  scratch.second = isSpecial(summary.top2Ids[2 * j + 1], special) ? -Infinity : second;
+  scratch.max = max;
+  scratch.best = best;
+  scratch.zp = 1 / p1;
+  scratch.negEntropy = Number.NaN;
+  return true;
 }
 
 /**

@@ -78,7 +78,24 @@ export type StepFrame = Required<Frame>;
  * still masked (ascending): a step reads nothing else, so a graph that can compute the output head
  * at chosen slots only skips the rest (src/runtime/session.ts; `selectRows` for one that cannot).
  */
-export type LogitsFn = (ids: Int32Array, positions?: Int32Array) => Promise<Float32Array>;
+export type LogitsFn = (ids: Int32Array, positions?: Int32Array) => Promise<Logits>;
+
+/**
+ * The logits, and when the graph has one the row summary (models/pipeline/rowsummary.py): per row
+ * j the facts a step scores with, computed by onnxruntime's vectorized kernels instead of a pass of
+ * exponentials per row here. Special ids are excluded, as in SAMPLING.md 2a. Carried on the array
+ * itself, so every consumer of plain logits keeps working.
+ */
+export type Logits = Float32Array & { summary?: RowSummary };
+
+export interface RowSummary {
+  /** [P, 2]: the largest and second largest logit of row j. */
+  top2Logits: Float32Array;
+  /** [P, 2]: their ids (the lower id first on a tie). */
+  top2Ids: Int32Array;
+  /** [P]: the largest probability of row j, p[argmax] = 1 / (softmax normaliser). */
+  topProb: Float32Array;
+}
 
 export interface SpecialIds {
   pad: number;

@@ -1,7 +1,7 @@
 // The unmasking loop (SAMPLING.md): one forward pass per step, one frame per step; unmasking
 // first, then the refinement rounds.
 import { createRng } from './rng';
-import { analyse, drawToken, drawWeights, prepareLogits, probability, RowScratch } from './sampling';
+import { analyse, drawToken, drawWeights, prepareLogits, probability, RowScratch, summaryRow } from './sampling';
 import { stepPlan } from './schedule';
 import { normalizeSettings } from './settings';
 import { choosePositions, distributionScore, scoringStrategy } from './strategy';
@@ -60,6 +60,14 @@ export async function* unmask(
     const out = await logits(ids.slice(), masked.slice());
     const forwardMs = performance.now() - t0;
     if (signal?.aborted) return;
+    // The graph's row summary stands in for the pass of exponentials over every row (2a–2c) when
+    // the row is scored as the model gave it: no repetition penalty, no entropy (which needs every
+    // p), and no per-row draw (confidence at T > 0 scores by the drawn token).
+    const summary =
+      s.repetitionPenalty === 1 && strategy !== 'entropy' && !(s.temperature > 0 && strategy === 'confidence')
+        ? out.summary
+        : undefined;
+    const summaryFits = summary !== undefined && summary.topProb.length === m && summary.top2Ids.length === 2 * m;
     if (out.length === 0 || out.length % m !== 0) {
       throw new Error(`logits of length ${out.length} do not fit the ${m} masked positions asked for`);
     }
@@ -81,13 +89,20 @@ export async function* unmask(
     // Ascending positions: the order in which random numbers are drawn is part of the rules.
     for (let j = 0; j < m; j++) {
       const i = masked[j];
-      prepareLogits(row(j), ids, i, special, s.repetitionPenalty, s.repetitionWindow, scratch);
-      analyse(scratch, drawLater ? 0 : s.temperature, strategy === 'entropy');
+      const summarized = summaryFits && summaryRow(summary!, j, special, scratch);
+      if (!summarized) {
+        prepareLogits(row(j), ids, i, special, s.repetitionPenalty, s.repetitionWindow, scratch);
+        analyse(scratch, drawLater ? 0 : s.temperature, strategy === 'entropy');
+      }
       draftIds[i] = scratch.best;
       draftProbs[i] = 1 / scratch.zp; // p[best] = exp(0) / zp
       if (u && zp) {
         u[j] = rng();
         zp[j] = scratch.zp;
+      } else if (summarized) {
+        // Only reached at temperature 0 (see `summary`): x is the argmax, p[x] = 1 / zp.
+        token[j] = scratch.best;
+        confidence[j] = 1 / scratch.zp;
       } else {
         token[j] = s.temperature > 0 ? drawToken(scratch, s.topK, s.topP, rng()) : scratch.best;
         confidence[j] = probability(scratch, token[j]);

@@ -3,7 +3,7 @@
 // tests 'onnxruntime-web'; the two have the same API.
 import type * as OrtNs from 'onnxruntime-web';
 import { selectRows } from '../engine/rows';
-import type { LogitsFn } from '../engine/types';
+import type { Logits, LogitsFn, RowSummary } from '../engine/types';
 import type { Backend } from './types';
 import { RuntimeError, ACTIONS, messageOf } from './errors';
 
@@ -54,6 +54,9 @@ export async function openSession(ort: Ort, model: Uint8Array, backend: Backend,
   // (models/pipeline/export.py): the engine asks for the still-masked ones. Older graphs compute
   // every slot, and the rows asked for are copied out.
   const hasPositions = session.inputNames.includes('positions');
+  // Graphs exported with the row summary (models/pipeline/rowsummary.py) also return what a step
+  // scores each row by; the engine then skips its own pass over the row.
+  const hasSummary = hasPositions && SUMMARY_OUTPUTS.every((name) => session.outputNames.includes(name));
   const logits: LogitsFn = async (ids, positions) => {
     const n = ids.length;
     const rows = hasPositions ? (positions?.length ?? n) : n;
@@ -75,7 +78,8 @@ export async function openSession(ort: Ort, model: Uint8Array, backend: Backend,
         ACTIONS.reload,
       );
     }
-    const data = t.data as Float32Array;
+    const data: Logits = t.data as Float32Array;
+    if (hasSummary) data.summary = readSummary(out, rows);
     return !hasPositions && positions ? selectRows(data, n, positions) : data;
   };
 
@@ -91,4 +95,20 @@ export async function openSession(ort: Ort, model: Uint8Array, backend: Backend,
       }
     },
   };
+}
+
+const SUMMARY_OUTPUTS = ['top2_logits', 'top2_ids', 'top_prob'];
+
+/** The row summary of one pass, or undefined when its outputs do not have the documented shapes
+ * (the engine then reads the logits alone). */
+function readSummary(out: Record<string, OrtNs.Tensor>, rows: number): RowSummary | undefined {
+  const top = out.top2_logits;
+  const ids = out.top2_ids;
+  const prob = out.top_prob;
+  if (top.type !== 'float32' || ids.type !== 'int64' || prob.type !== 'float32') return undefined;
+  if (top.size !== 2 * rows || ids.size !== 2 * rows || prob.size !== rows) return undefined;
+  const wide = ids.data as BigInt64Array;
+  const top2Ids = new Int32Array(2 * rows);
+  for (let k = 0; k < 2 * rows; k++) top2Ids[k] = Number(wide[k]);
+  return { top2Logits: top.data as Float32Array, top2Ids, topProb: prob.data as Float32Array };
 }
