@@ -3,25 +3,12 @@
 // model with another vocabulary is not shown with the new one's words.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkerIn } from '../worker/protocol';
-import { loadModelChoice, MODEL_KEY, sameVocabulary, saveModelChoice } from './model';
+import { currentModel, loadModelChoice, MODEL_KEY, sameVocabulary, saveModelChoice } from './model';
+import { IDLE_ENGINE } from './reducer';
 import { parseModelChoice } from './schema';
 import { fakeClient } from './fakeClient';
+import { installMemoryStorage } from './memoryStorage';
 import { useApp } from './store';
-
-function memoryStorage(): Storage {
-  const m = new Map<string, string>();
-  return {
-    getItem: (k) => m.get(k) ?? null,
-    setItem: (k, v) => void m.set(k, String(v)),
-    removeItem: (k) => void m.delete(k),
-    clear: () => m.clear(),
-    key: (i) => [...m.keys()][i] ?? null,
-    get length() {
-      return m.size;
-    },
-  };
-}
-
 
 const info = (name: string, pieces: string[]) => ({ name, vocabSize: 10, context: 16, params: 1, pieces, maskId: 1, fromCache: false, threads: 1 });
 const PIECES = ['[PAD]', '[MASK]', '[EOS]', 'a', 'b', 'c'];
@@ -30,16 +17,16 @@ const OPTIONS = [
   { name: 'base', downloadBytes: 2e7, description: 'better' },
 ];
 const loads = (sent: WorkerIn[]) => sent.filter((m) => m.type === 'load');
+const generates = (sent: WorkerIn[]) => sent.filter((m) => m.type === 'generate');
 
+let removeStorage = () => {};
 beforeEach(() => {
-  Object.defineProperty(globalThis, 'localStorage', { value: memoryStorage(), configurable: true });
+  removeStorage = installMemoryStorage();
   useApp.setState({ run: null, pending: null, compare: null, runError: null, view: null, autoRun: false, models: OPTIONS, modelChoice: null, modelNote: null });
   useApp.getState().setForm({ mode: 'prompt', prompt: 'hi', length: 2 });
   useApp.getState().setSettings({ steps: 2, temperature: 0 });
 });
-afterEach(() => {
-  delete (globalThis as { localStorage?: Storage }).localStorage;
-});
+afterEach(() => removeStorage());
 
 /** A connected store whose engine said ready with `name`. */
 function readyWith(name: string, pieces = PIECES) {
@@ -158,5 +145,82 @@ describe('switching models', () => {
     expect(sameVocabulary(['a', 'b'], ['a', 'b'])).toBe(true);
     expect(sameVocabulary(['a', 'b'], ['a', 'c'])).toBe(false);
     expect(sameVocabulary(['a'], undefined)).toBe(false);
+  });
+});
+
+describe('a share link that names a model', () => {
+  it('on a ready engine: switches the way the picker does, says so, and runs the link once loaded', () => {
+    const f = readyWith('small');
+    expect(useApp.getState().openLink('#prompt=other&length=2&model=base')).toBe(true);
+    const s = useApp.getState();
+    expect(s.notice).toMatchObject({ kind: 'link', message: expect.stringContaining('model base'), problems: [] });
+    expect(f.isTerminated()).toBe(false);
+    const load = loads(f.sent).at(-1)!;
+    expect(load).toMatchObject({ backend: 'wasm', model: 'base' });
+    expect(s.engine).toMatchObject({ status: 'loading', loadId: load.id });
+    expect(s.modelChoice).toBe('base');
+    expect(localStorage.getItem(MODEL_KEY)).toBe('"base"');
+    // Nothing runs on the old model: the link's run waits for the new one.
+    expect(generates(f.sent)).toHaveLength(0);
+    f.emit({ type: 'ready', id: load.id, backend: 'wasm', reason: 'test', model: info('base', PIECES) });
+    expect(generates(f.sent)).toHaveLength(1);
+    expect(useApp.getState().engine.model?.name).toBe('base');
+  });
+
+  it('mid-run: the run is stopped as the picker stops it, the note says the link will run, and it does', () => {
+    const f = readyWith('small');
+    useApp.getState().generate();
+    const gen = f.sent.at(-1)!;
+    f.emit({ type: 'started', id: gen.id, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
+    useApp.getState().openLink('#prompt=other&model=base');
+    expect(useApp.getState().modelNote).toBe("The run was stopped to switch to base for the shared link; the link's run starts once it has loaded.");
+    expect(useApp.getState().announcement).toMatch(/^Opened a shared link: .*model base\. Run stopped\. Loading base/);
+    f.emit({ type: 'cancelled', id: gen.id });
+    expect(useApp.getState().run?.status).toBe('cancelled');
+    f.emit({ type: 'ready', id: loads(f.sent).at(-1)!.id, backend: 'wasm', reason: 'test', model: info('base', PIECES) });
+    const again = generates(f.sent);
+    expect(again).toHaveLength(2);
+    expect(again[1].type === 'generate' && 'segments' in again[1].request && again[1].request.segments[0]).toEqual({ kind: 'text', text: 'other' });
+  });
+
+  it('a model this build lacks keeps the current one, says so, and the link still runs', () => {
+    const f = readyWith('small');
+    useApp.getState().openLink('#prompt=other&model=unmask-huge');
+    const s = useApp.getState();
+    expect(s.notice?.problems).toEqual(['The model "unmask-huge" is not in this version of the app; kept small.']);
+    expect(s.modelChoice).toBeNull();
+    expect(localStorage.getItem(MODEL_KEY)).toBeNull();
+    expect(loads(f.sent)).toHaveLength(1);
+    expect(generates(f.sent)).toHaveLength(1);
+  });
+
+  it('a link without a model (or with the current one) keeps the model and runs at once', () => {
+    const f = readyWith('small');
+    useApp.getState().openLink('#prompt=other&length=2');
+    useApp.getState().openLink('#prompt=third&length=2&model=small');
+    expect(loads(f.sent)).toHaveLength(1);
+    expect(useApp.getState().notice?.message).not.toMatch(/model/);
+    expect(generates(f.sent)).toHaveLength(1); // the second link found the first one's run going on
+  });
+
+  it('opened before the engine starts (page load): the first load asks for the link model', () => {
+    useApp.setState({ engine: IDLE_ENGINE });
+    useApp.getState().openLink('#prompt=other&model=base');
+    expect(useApp.getState()).toMatchObject({ modelChoice: 'base', autoRun: true });
+    const f = fakeClient();
+    useApp.getState().connect(() => f.client, 'auto');
+    expect(f.sent[0]).toMatchObject({ type: 'load', model: 'base' });
+    f.emit({ type: 'ready', id: f.sent[0].id, backend: 'wasm', reason: 'test', model: info('base', PIECES) });
+    expect(generates(f.sent)).toHaveLength(1);
+  });
+
+  it('the model in use is the running one, else the one loading or chosen, else the only one', () => {
+    const ready = { ...IDLE_ENGINE, status: 'ready' as const, model: info('base', PIECES) };
+    expect(currentModel({ engine: ready, modelChoice: 'small', models: OPTIONS })).toBe('base');
+    const loading = { ...IDLE_ENGINE, status: 'loading' as const, progress: { phase: 'download' as const, loaded: 0, total: 1, model: 'small' } };
+    expect(currentModel({ engine: loading, modelChoice: 'base', models: OPTIONS })).toBe('small');
+    expect(currentModel({ engine: IDLE_ENGINE, modelChoice: 'base', models: OPTIONS })).toBe('base');
+    expect(currentModel({ engine: IDLE_ENGINE, modelChoice: null, models: OPTIONS })).toBeNull();
+    expect(currentModel({ engine: IDLE_ENGINE, modelChoice: null, models: OPTIONS.slice(0, 1) })).toBe('small');
   });
 });

@@ -1,8 +1,10 @@
 // The model picker's state: which shipped models there are, the user's choice (saved apart from
-// the form, so share links and "reset settings" leave it alone), and what a switch told the user.
+// the form, so "reset settings" leaves it alone; a share link that names a model switches to it
+// the way the picker does), and what a switch told the user.
 // The worker decides which model actually loads (the choice, or the device's default); the store
 // only asks and mirrors its answer.
 import type { ModelEntry } from '../runtime/models';
+import type { EngineView } from './reducer';
 import { parseModelChoice, type Parsed } from './schema';
 
 export const MODEL_KEY = 'unmask:model:v1';
@@ -48,9 +50,21 @@ export function saveModelChoice(name: string): void {
   }
 }
 
-/** The sentence for a switch: the user is told when it stopped their run. */
-export function switchNote(to: string, stoppedRun: boolean): string | null {
-  return stoppedRun ? `The run was stopped to switch to ${to}; press Generate once it has loaded.` : null;
+/**
+ * The model in use: the one the engine runs, else the one it is loading or was asked for; null
+ * while the device's default is not known yet (a build with one model has only that one).
+ */
+export function currentModel(s: { engine: Pick<EngineView, 'status' | 'model' | 'progress'>; modelChoice: string | null; models: readonly ModelOption[] }): string | null {
+  if (s.engine.status === 'ready') return s.engine.model?.name ?? null;
+  return s.engine.progress?.model ?? s.modelChoice ?? (s.models.length === 1 ? s.models[0].name : null);
+}
+
+/** The sentence for a switch: the user is told when it stopped their run (a link's run starts by itself). */
+export function switchNote(to: string, stoppedRun: boolean, forLink = false): string | null {
+  if (!stoppedRun) return null;
+  return forLink
+    ? `The run was stopped to switch to ${to} for the shared link; the link's run starts once it has loaded.`
+    : `The run was stopped to switch to ${to}; press Generate once it has loaded.`;
 }
 
 /** Whether two models share a vocabulary, so a run shown from one still reads right with the other. */

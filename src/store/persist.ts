@@ -1,10 +1,11 @@
-// Keeps what the user typed across reloads and crashes (localStorage). What comes back is checked
-// against the form's schema: a saved value of the wrong shape is replaced by its default and
-// reported, never passed on to the UI.
+// Keeps what the user typed and how they like to watch across reloads and crashes (localStorage).
+// What comes back is checked against its schema: a saved value of the wrong shape is replaced by
+// its default and reported, never passed on to the UI.
 import { DEFAULT_FORM, type FormState } from './form';
-import { cloneForm, parseForm, type Parsed } from './schema';
+import { cloneForm, DEFAULT_VIEW, parseForm, parseViewPrefs, type Parsed, type ViewPrefs } from './schema';
 
 export const FORM_KEY = 'unmask:form:v1';
+export const VIEW_KEY = 'unmask:view:v1';
 
 function storage(): Storage | null {
   try {
@@ -14,29 +15,48 @@ function storage(): Storage | null {
   }
 }
 
-export function loadSavedForm(): Parsed<FormState> {
+/** The parsed JSON under `key`: undefined when nothing is saved, `unreadable` when it is not JSON. */
+function readSaved(key: string): { json: unknown } | 'unreadable' {
   let raw: string | null | undefined;
   try {
-    raw = storage()?.getItem(FORM_KEY);
+    raw = storage()?.getItem(key);
   } catch {
     raw = null;
   }
-  if (!raw) return { value: cloneForm(DEFAULT_FORM), problems: [] };
-  let json: unknown;
+  if (!raw) return { json: undefined };
   try {
-    json = JSON.parse(raw);
+    return { json: JSON.parse(raw) };
   } catch {
-    return { value: cloneForm(DEFAULT_FORM), problems: ['The saved form was not readable; using the defaults.'] };
+    return 'unreadable';
   }
-  return parseForm(json);
 }
 
-export function saveForm(form: FormState): void {
+function save(key: string, value: unknown): void {
   try {
-    storage()?.setItem(FORM_KEY, JSON.stringify(form));
+    storage()?.setItem(key, JSON.stringify(value));
   } catch {
     // quota or privacy mode: nothing to do
   }
+}
+
+export function loadSavedForm(): Parsed<FormState> {
+  const saved = readSaved(FORM_KEY);
+  if (saved === 'unreadable') return { value: cloneForm(DEFAULT_FORM), problems: ['The saved form was not readable; using the defaults.'] };
+  return parseForm(saved.json);
+}
+
+export function saveForm(form: FormState): void {
+  save(FORM_KEY, form);
+}
+
+export function loadSavedView(): Parsed<ViewPrefs> {
+  const saved = readSaved(VIEW_KEY);
+  if (saved === 'unreadable') return { value: { ...DEFAULT_VIEW }, problems: ['The saved view preferences were not readable; using the defaults.'] };
+  return parseViewPrefs(saved.json);
+}
+
+export function saveView(view: ViewPrefs): void {
+  save(VIEW_KEY, view);
 }
 
 /** The default form with the user's text kept: prompt, template and the mode that shows it. */

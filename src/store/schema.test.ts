@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../engine';
 import { DEFAULT_FORM } from './form';
-import { MAX_TEXT, parseForm, parseSettings } from './schema';
+import { DEFAULT_VIEW, MAX_TEXT, parseForm, parseSettings, parseViewPrefs } from './schema';
 
 describe('the form schema', () => {
   it('gives the defaults for a value that is not a form, and says so', () => {
@@ -62,5 +62,19 @@ describe('the form schema', () => {
     const { value, problems } = parseForm({ prompt: 'a'.repeat(MAX_TEXT + 10) });
     expect(value.prompt).toHaveLength(MAX_TEXT);
     expect(problems[0]).toMatch(/longer than/);
+  });
+
+  it('view preferences: a saved on/off is kept, anything else is the default (drafts on) with a sentence', () => {
+    expect(DEFAULT_VIEW.showDraft).toBe(true);
+    expect(parseViewPrefs(undefined)).toEqual({ value: { showDraft: true }, problems: [] });
+    expect(parseViewPrefs({ showDraft: false })).toEqual({ value: { showDraft: false }, problems: [] });
+    expect(parseViewPrefs({})).toEqual({ value: { showDraft: true }, problems: [] });
+    expect(parseViewPrefs({ showDraft: 'no' })).toEqual({
+      value: { showDraft: true },
+      problems: ['The saved "Show the draft" value "no" is neither on nor off; using the default (on).'],
+    });
+    for (const raw of [null, 0, 'off', [false]]) {
+      expect(parseViewPrefs(raw)).toEqual({ value: { showDraft: true }, problems: ['The saved view preferences were not readable; using the defaults.'] });
+    }
   });
 });

@@ -113,3 +113,26 @@ export function parseModelChoice(raw: unknown, available: readonly string[]): Pa
   }
   return { value: raw, problems: [] };
 }
+
+/**
+ * How the canvas is watched, saved apart from the form: it changes how a run is shown, never what
+ * the run is, so it is not sent with a run and not put in share links (see share.ts).
+ */
+export interface ViewPrefs {
+  /** Whether masked slots show the model's current guess. */
+  showDraft: boolean;
+}
+
+export const DEFAULT_VIEW: ViewPrefs = { showDraft: true };
+
+export function parseViewPrefs(raw: unknown): Parsed<ViewPrefs> {
+  if (raw === undefined) return { value: { ...DEFAULT_VIEW }, problems: [] };
+  if (!isObj(raw)) return { value: { ...DEFAULT_VIEW }, problems: ['The saved view preferences were not readable; using the defaults.'] };
+  const problems: string[] = [];
+  let showDraft = DEFAULT_VIEW.showDraft;
+  if (raw.showDraft !== undefined) {
+    if (typeof raw.showDraft === 'boolean') showDraft = raw.showDraft;
+    else problems.push(`The saved "Show the draft" value ${JSON.stringify(raw.showDraft) ?? 'undefined'} is neither on nor off; using the default (on).`);
+  }
+  return { value: { showDraft }, problems };
+}

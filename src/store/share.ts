@@ -1,6 +1,8 @@
-// Share links: the prompt or template, the mode and every setting in the URL hash, so opening the
-// link restores them (and with the same seed, the same run on the same backend). A link is read
-// through the form's schema: a value the app cannot use keeps the current one and is reported.
+// Share links: the prompt or template, the mode, every setting and the model in the URL hash, so
+// opening the link restores them (same seed + same model + same backend = the same run). A link is
+// read through the form's schema: a value the app cannot use keeps the current one and is reported.
+// View preferences (whether drafts show) stay out: they are how the recipient likes to watch a
+// run, not what the run is, and a link must not overwrite a preference they saved.
 import type { SamplerSettings } from '../engine';
 import type { FormState, Mode } from './form';
 import { parseForm } from './schema';
@@ -24,9 +26,10 @@ const CHOICE: Array<[string, keyof SamplerSettings]> = [
   ['schedule', 'schedule'],
 ];
 const FORM_KEYS = ['mode', 'prompt', 'template', 'blank', 'length'];
-const KNOWN = new Set([...FORM_KEYS, ...NUMERIC.map(([k]) => k), ...CHOICE.map(([k]) => k)]);
+const KNOWN = new Set([...FORM_KEYS, 'model', ...NUMERIC.map(([k]) => k), ...CHOICE.map(([k]) => k)]);
 
-export function encodeShare(form: FormState): string {
+/** `model`: the model the run uses, or null where it is not known yet (the link then leaves it out). */
+export function encodeShare(form: FormState, model: string | null = null): string {
   const p = new URLSearchParams();
   p.set('mode', form.mode);
   if (form.mode === 'fill') {
@@ -38,12 +41,19 @@ export function encodeShare(form: FormState): string {
   }
   for (const [key, field] of NUMERIC) p.set(key, String(form.settings[field]));
   for (const [key, field] of CHOICE) p.set(key, String(form.settings[field]));
+  if (model !== null) p.set('model', model);
   return p.toString();
 }
 
 /** The full link for the current page. */
-export function shareUrl(form: FormState, location: { origin: string; pathname: string; search: string }): string {
-  return `${location.origin}${location.pathname}${location.search}#${encodeShare(form)}`;
+export function shareUrl(form: FormState, location: { origin: string; pathname: string; search: string }, model: string | null = null): string {
+  return `${location.origin}${location.pathname}${location.search}#${encodeShare(form, model)}`;
+}
+
+/** The models a link may pick from, and the one in use (null while the worker has not named it). */
+export interface LinkModels {
+  available: readonly string[];
+  current: string | null;
 }
 
 export interface SharedLink {
@@ -52,6 +62,8 @@ export interface SharedLink {
   changed: string[];
   /** Values in the link the app could not use (each kept the current value). */
   problems: string[];
+  /** The model the link asks for, one this build offers; null when it names none or one not offered. */
+  model: string | null;
 }
 
 /**
@@ -59,7 +71,7 @@ export interface SharedLink {
  * (an ordinary #anchor). A link without `mode` is a prompt link, or a fill link when it carries
  * only a template.
  */
-export function decodeShare(hash: string, base: FormState): SharedLink | null {
+export function decodeShare(hash: string, base: FormState, models: LinkModels = { available: [], current: null }): SharedLink | null {
   const p = new URLSearchParams(hash.replace(/^#/, ''));
   if (![...p.keys()].some((k) => KNOWN.has(k))) return null;
   const problems: string[] = [];
@@ -92,7 +104,19 @@ export function decodeShare(hash: string, base: FormState): SharedLink | null {
     base,
   );
   const form = parsed.value;
-  return { form, changed: describeChanges(base, form), problems: [...problems, ...parsed.problems.map(linkWording)] };
+  const changed = describeChanges(base, form);
+  const model = linkedModel(p.get('model'), models, problems);
+  if (model !== null && model !== models.current) changed.push(`model ${model}`);
+  return { form, changed, problems: [...problems, ...parsed.problems.map(linkWording)], model };
+}
+
+/** The link's model if this build offers it; otherwise the current model stays and the link notice says so. */
+function linkedModel(raw: string | null, models: LinkModels, problems: string[]): string | null {
+  if (raw === null) return null; // an older link: the current model stays, silently
+  if (models.available.includes(raw)) return raw;
+  const kept = models.current === null ? 'the current model' : models.current;
+  problems.push(`The model ${JSON.stringify(raw.slice(0, 80))} is not in this version of the app; kept ${kept}.`);
+  return null;
 }
 
 // The schema speaks of saved values; in a link, the value kept is the current one.

@@ -1,6 +1,8 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkerIn, WorkerOut } from '../worker/protocol';
 import { fakeClient } from './fakeClient';
+import { installMemoryStorage } from './memoryStorage';
+import { FORM_KEY, VIEW_KEY } from './persist';
 import { isBusy, useApp } from './store';
 
 
@@ -172,5 +174,52 @@ describe('store', () => {
     expect(s.notice?.problems).toEqual(['Unknown strategy "zigzag"; using margin.']);
     expect(lastGenerate(f.sent).segments).toEqual([{ kind: 'text', text: 'after' }, { kind: 'blank', length: 3 }]);
     expect(useApp.getState().openLink('#top')).toBe(false);
+  });
+});
+
+describe('the saved view preference (Show the draft)', () => {
+  let removeStorage = () => {};
+  beforeEach(() => {
+    removeStorage = installMemoryStorage();
+    useApp.setState({ viewPrefs: { showDraft: true }, notice: null });
+  });
+  afterEach(() => removeStorage());
+
+  it('is saved when changed, apart from the form', () => {
+    useApp.getState().startApp({ hash: '' });
+    useApp.getState().setShowDraft(false);
+    expect(JSON.parse(localStorage.getItem(VIEW_KEY)!)).toEqual({ showDraft: false });
+    expect(localStorage.getItem(FORM_KEY)).toBeNull();
+  });
+
+  it('comes back when the page starts', () => {
+    localStorage.setItem(VIEW_KEY, JSON.stringify({ showDraft: false }));
+    useApp.getState().startApp({ hash: '' });
+    expect(useApp.getState().viewPrefs.showDraft).toBe(false);
+    expect(useApp.getState().notice).toBeNull();
+  });
+
+  it('a bad saved value falls back to drafts on, with the saved-settings notice; Reset restores the default', () => {
+    localStorage.setItem(VIEW_KEY, JSON.stringify({ showDraft: 'sometimes' }));
+    useApp.getState().startApp({ hash: '' });
+    expect(useApp.getState().viewPrefs.showDraft).toBe(true);
+    expect(useApp.getState().notice).toMatchObject({
+      kind: 'saved',
+      problems: ['The saved "Show the draft" value "sometimes" is neither on nor off; using the default (on).'],
+    });
+    localStorage.setItem(VIEW_KEY, '{nope');
+    useApp.getState().startApp({ hash: '' });
+    expect(useApp.getState().notice?.problems).toEqual(['The saved view preferences were not readable; using the defaults.']);
+    useApp.getState().setShowDraft(false);
+    useApp.getState().resetSettings();
+    expect(useApp.getState().viewPrefs.showDraft).toBe(true);
+    expect(JSON.parse(localStorage.getItem(VIEW_KEY)!)).toEqual({ showDraft: true });
+  });
+
+  it('a share link leaves it as it is', () => {
+    useApp.getState().startApp({ hash: '' });
+    useApp.getState().setShowDraft(false);
+    useApp.getState().openLink('#prompt=x&length=2&model=unmask-small');
+    expect(useApp.getState().viewPrefs.showDraft).toBe(false);
   });
 });

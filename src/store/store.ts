@@ -10,14 +10,14 @@ import type { WorkerOut } from '../worker/protocol';
 import { shippedModels } from '../runtime/modelFiles';
 import { beginCompare, stopCompare } from './compare';
 import { DEFAULT_FORM, effectiveSettings, formProblems, segmentsOf, type FormState } from './form';
-import { loadModelChoice, optionOf, sameVocabulary, saveModelChoice, switchNote, type ModelSlice } from './model';
-import { loadSavedForm, resetKeepingText, saveForm } from './persist';
+import { currentModel, loadModelChoice, optionOf, sameVocabulary, saveModelChoice, switchNote, type ModelSlice } from './model';
+import { loadSavedForm, loadSavedView, resetKeepingText, saveForm, saveView } from './persist';
 import { IDLE_ENGINE, INITIAL_SESSION, reduce, type SessionState } from './reducer';
 import { reimagineRequest } from './edit';
 import { givenTextOf, type RunView } from './run';
 import { randomSeed } from './seed';
 import { decodeShare } from './share';
-import { cloneForm } from './schema';
+import { cloneForm, DEFAULT_VIEW, type ViewPrefs } from './schema';
 
 export type { EngineClient, EngineFactory } from '../worker/engineClient';
 export type { CompareResult, CompareView } from './compare';
@@ -34,11 +34,14 @@ export interface AppState extends SessionState, ModelSlice {
   form: FormState;
   backendChoice: BackendChoice;
   notice: FormNotice | null;
+  /** How runs are shown (saved, never part of a run or a link). */
+  viewPrefs: ViewPrefs;
 
   startApp(opts: { hash: string; clearHash?: () => void }): void;
   openLink(hash: string): boolean;
   dismissNotice(): void;
   resetSettings(): void;
+  setShowDraft(on: boolean): void;
   setForm(patch: Partial<FormState>): void;
   setSettings(patch: Partial<SamplerSettings>): void;
   connect(factory: EngineFactory, backend?: BackendChoice): void;
@@ -110,6 +113,35 @@ export const useApp = create<AppState>()((set, get) => {
     client.send({ type: 'load', id: loadId, backend: choice, ...(model !== null ? { model } : {}) });
   }
 
+  /** The picker's switch; `forLink`: a share link asked for it and will run once it has loaded. */
+  function switchModel(name: string, forLink: boolean): void {
+    const s = get();
+    if (!s.models.some((m) => m.name === name)) return;
+    saveModelChoice(name);
+    const current = s.engine.progress?.model ?? s.engine.model?.name;
+    if (name === current && s.engine.status !== 'error') {
+      set({ modelChoice: name });
+      return;
+    }
+    piecesBeforeSwitch = s.engine.model?.pieces ?? null;
+    const stopped = s.pending !== null || s.run?.status === 'running';
+    set({ modelChoice: name, modelNote: switchNote(name, stopped, forLink) });
+    if (client && s.engine.status === 'ready') {
+      // The same worker: it stops the run (which ends 'cancelled'), releases the model, loads this one.
+      const loadId = nextId++;
+      set({
+        pending: null,
+        compare: stopCompare(s.compare),
+        engine: { ...IDLE_ENGINE, status: 'loading', loadId },
+        announcement: `${stopped ? 'Run stopped. ' : ''}Loading ${name}…`,
+      });
+      client.send({ type: 'load', id: loadId, backend: s.backendChoice, model: name });
+    } else {
+      // Loading or failed: a fresh worker, so nothing of the other load is left behind.
+      open(s.backendChoice);
+    }
+  }
+
   function problemsOf(s: AppState): string[] {
     return formProblems(s.form, s.engine.model?.context);
   }
@@ -119,12 +151,15 @@ export const useApp = create<AppState>()((set, get) => {
     backendChoice: 'auto',
     ...INITIAL_SESSION,
     notice: null,
+    viewPrefs: { ...DEFAULT_VIEW },
     models: [],
     modelChoice: null,
     modelNote: null,
 
     startApp({ hash, clearHash }) {
       const saved = loadSavedForm();
+      const view = loadSavedView();
+      const problems = [...saved.problems, ...view.problems];
       const models = shippedModels().models.map(optionOf);
       const choice = loadModelChoice(models.map((m) => m.name));
       set({
@@ -132,32 +167,47 @@ export const useApp = create<AppState>()((set, get) => {
         modelChoice: choice.value,
         modelNote: choice.problems[0] ?? null,
         form: saved.value,
-        notice: saved.problems.length > 0 ? { kind: 'saved', message: 'Some saved settings could not be read and were replaced by defaults.', problems: saved.problems } : null,
+        viewPrefs: view.value,
+        notice: problems.length > 0 ? { kind: 'saved', message: 'Some saved settings could not be read and were replaced by defaults.', problems } : null,
       });
       // Every change to the form is saved at once: nothing typed is lost to a crash or a reload.
       stopSaving?.();
       stopSaving = useApp.subscribe((state, prev) => {
         if (state.form !== prev.form) saveForm(state.form);
+        if (state.viewPrefs !== prev.viewPrefs) saveView(state.viewPrefs);
       });
       // A share link is read once: later edits are saved locally, and a reload should not undo them.
       if (get().openLink(hash)) clearHash?.();
     },
     openLink(hash) {
       const s = get();
-      const link = hash.length > 1 ? decodeShare(hash, s.form) : null;
+      const current = currentModel(s);
+      const link = hash.length > 1 ? decodeShare(hash, s.form, { available: s.models.map((m) => m.name), current }) : null;
       if (!link) return false;
       const what = link.changed.length > 0 ? `Opened a shared link: it set ${link.changed.join(', ')}.` : 'Opened a shared link: it matched your current settings.';
       set({ form: link.form, notice: { kind: 'link', message: what, problems: link.problems }, announcement: what });
       // Run what the link describes once the model is ready (at once if it already is).
-      if (s.engine.status === 'ready' && !isBusy(s)) get().generate();
-      else set({ autoRun: s.engine.status !== 'ready' });
+      if (link.model !== null && link.model !== current) {
+        // Another model: the picker's path (a run going on is stopped), and the run once it has loaded.
+        set({ autoRun: true });
+        switchModel(link.model, true);
+        const loading = get().announcement;
+        if (loading !== what) set({ announcement: `${what} ${loading}` });
+      } else if (s.engine.status === 'ready' && !isBusy(s)) {
+        get().generate();
+      } else {
+        set({ autoRun: s.engine.status !== 'ready' });
+      }
       return true;
     },
     dismissNotice() {
       set({ notice: null });
     },
     resetSettings() {
-      set({ form: resetKeepingText(get().form), notice: null, runError: null });
+      set({ form: resetKeepingText(get().form), viewPrefs: { ...DEFAULT_VIEW }, notice: null, runError: null });
+    },
+    setShowDraft(on) {
+      set({ viewPrefs: { ...get().viewPrefs, showDraft: on } });
     },
     setForm(patch) {
       set({ form: { ...get().form, ...patch } });
@@ -177,31 +227,7 @@ export const useApp = create<AppState>()((set, get) => {
       open(choice);
     },
     setModel(name) {
-      const s = get();
-      if (!s.models.some((m) => m.name === name)) return;
-      saveModelChoice(name);
-      const current = s.engine.progress?.model ?? s.engine.model?.name;
-      if (name === current && s.engine.status !== 'error') {
-        set({ modelChoice: name });
-        return;
-      }
-      piecesBeforeSwitch = s.engine.model?.pieces ?? null;
-      const stopped = s.pending !== null || s.run?.status === 'running';
-      set({ modelChoice: name, modelNote: switchNote(name, stopped) });
-      if (client && s.engine.status === 'ready') {
-        // The same worker: it stops the run (which ends 'cancelled'), releases the model, loads this one.
-        const loadId = nextId++;
-        set({
-          pending: null,
-          compare: stopCompare(s.compare),
-          engine: { ...IDLE_ENGINE, status: 'loading', loadId },
-          announcement: `${stopped ? 'Run stopped. ' : ''}Loading ${name}…`,
-        });
-        client.send({ type: 'load', id: loadId, backend: s.backendChoice, model: name });
-      } else {
-        // Loading or failed: a fresh worker, so nothing of the other load is left behind.
-        open(s.backendChoice);
-      }
+      switchModel(name, false);
     },
     generate() {
       const s = get();

@@ -73,7 +73,7 @@ export function Canvas() {
   const view = useApp((s) => s.view);
   const busy = useApp(isBusy);
   const model = useApp((s) => s.engine.model);
-  const showDraft = useCanvasView((s) => s.showDraft);
+  const showDraft = useApp((s) => s.viewPrefs.showDraft);
   const clearSelection = useCanvasView((s) => s.clear);
   const [inspect, setInspect] = useState<number | null>(null);
   const [focusIndex, setFocusIndex] = useState(0);

@@ -4,6 +4,7 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../engine';
 import { DEFAULT_FORM } from '../store/form';
+import { VIEW_KEY } from '../store/persist';
 import { cloneForm } from '../store/schema';
 import { useApp } from '../store/store';
 import { Controls } from './Controls';
@@ -63,5 +64,18 @@ describe('Controls', () => {
     fireEvent.change(byTestId('temperature'), { target: { value: '1.5' } });
     expect(screen.getByText(/Changes apply to the next run/)).toBeTruthy();
     expect(byTestId('backend-choice').disabled).toBe(true);
+  });
+
+  it('Show the draft is the saved preference: unchecked after a reload that saved it off, and saved when toggled', () => {
+    localStorage.clear();
+    localStorage.setItem(VIEW_KEY, JSON.stringify({ showDraft: false }));
+    useApp.getState().startApp({ hash: '' });
+    render(<Controls />);
+    expect(byTestId('draft-toggle').checked).toBe(false);
+    fireEvent.click(byTestId('draft-toggle'));
+    expect(byTestId('draft-toggle').checked).toBe(true);
+    expect(useApp.getState().viewPrefs.showDraft).toBe(true);
+    expect(JSON.parse(localStorage.getItem(VIEW_KEY)!)).toEqual({ showDraft: true });
+    localStorage.clear();
   });
 });

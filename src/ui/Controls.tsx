@@ -6,7 +6,6 @@ import { randomSeed } from '../store/seed';
 import { isBusy, useApp } from '../store/store';
 import type { BackendChoice } from '../runtime/types';
 import { ModelPicker } from './ModelPicker';
-import { useCanvasView } from './canvasView';
 import { NumberField, type Clamp } from './NumberField';
 
 const STRATEGIES: Array<{ value: Strategy; label: string }> = [
@@ -31,8 +30,9 @@ export function Controls() {
   const backendChoice = useApp((s) => s.backendChoice);
   const setSettings = useApp((s) => s.setSettings);
   const setBackendChoice = useApp((s) => s.setBackendChoice);
-  const showDraft = useCanvasView((v) => v.showDraft);
-  const setShowDraft = useCanvasView((v) => v.setShowDraft);
+  // A saved view preference (store/persist.ts), not a setting a run or a share link carries.
+  const showDraft = useApp((s) => s.viewPrefs.showDraft);
+  const setShowDraft = useApp((s) => s.setShowDraft);
   const s = form.settings;
   const masked = maskedCountOf(form);
   const { settings: effective, warnings } = effectiveSettings(form);

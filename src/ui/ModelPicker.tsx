@@ -2,22 +2,20 @@
 // is downloaded only when picked; picking one mid-run stops the run (the note says so) and loads
 // it. With one model in the build it is shown as a plain label, not as a choice of one.
 import { useApp } from '../store/store';
-import type { ModelOption } from '../store/model';
+import { currentModel, type ModelOption } from '../store/model';
 import { mb } from './format';
 
 const size = (m: ModelOption) => `${mb(m.downloadBytes)} MB download`;
 
 export function ModelPicker() {
   const models = useApp((s) => s.models);
-  const choice = useApp((s) => s.modelChoice);
   const note = useApp((s) => s.modelNote);
   const status = useApp((s) => s.engine.status);
-  const loaded = useApp((s) => s.engine.model?.name ?? null);
   const loading = useApp((s) => s.engine.progress?.model ?? null);
+  // What the worker runs (or is loading) wins over the saved choice: it may have fallen back.
+  const current = useApp(currentModel);
   const setModel = useApp((s) => s.setModel);
   if (models.length === 0) return null;
-  // What the worker runs (or is loading) wins over the saved choice: it may have fallen back.
-  const current = status === 'ready' ? loaded : (loading ?? choice);
   const noteLine = note && (
     <p className="next-run" role="status" data-testid="model-note">
       {note}

@@ -1,6 +1,7 @@
-// A link that restores the prompt, the mode and every setting (same seed, same run), and a
-// button that copies the generated text.
+// A link that restores the prompt, the mode, every setting and the model (same seed, same run),
+// and a button that copies the generated text.
 import { useState } from 'react';
+import { currentModel } from '../store/model';
 import { shareUrl } from '../store/share';
 import { useApp } from '../store/store';
 import { runText } from './passage';
@@ -16,6 +17,7 @@ async function copy(text: string): Promise<boolean> {
 
 export function SharePanel() {
   const form = useApp((s) => s.form);
+  const model = useApp(currentModel);
   // The passage exactly as the canvas shows it (the prompt as typed, then the generated text).
   const text = useApp((s) => (s.run?.status === 'done' && s.engine.model ? runText(s.run, s.engine.model.bytes ?? null, s.engine.model.pieces) : null));
   const [link, setLink] = useState<string | null>(null);
@@ -31,7 +33,7 @@ export function SharePanel() {
           type="button"
           data-testid="share"
           onClick={async () => {
-            const url = shareUrl(form, window.location);
+            const url = shareUrl(form, window.location, model);
             setLink(url);
             setMessage((await copy(url)) ? 'Link copied.' : 'Copy the link below.');
           }}
