@@ -1,6 +1,8 @@
-// A share link restores the prompt, the mode and the settings, and with the same seed the same run.
+// A share link restores the prompt, the mode, the settings and the model, and with the same seed
+// the same run.
 import { test, expect } from './fixtures';
 import { generatedText, openApp, runToEnd, setControls } from './helpers';
+import { COPY, startTwoModelBuild, type TwoModelBuild } from './twoModelBuild';
 
 test('a share link reproduces the run', async ({ page, browser, baseURL }) => {
   await openApp(page);
@@ -37,4 +39,57 @@ test('a share link reproduces the run', async ({ page, browser, baseURL }) => {
   expect(await generatedText(page2)).toBe(original);
   await other.close();
   expect(foreign).toEqual([]);
+});
+
+test.describe('a build with two models', () => {
+  const PORT = 4175;
+  test.use({ baseURL: `http://localhost:${PORT}` });
+  let build: TwoModelBuild | null = null;
+  test.beforeAll(async () => {
+    test.setTimeout(600_000);
+    build = await startTwoModelBuild(PORT);
+  });
+  test.afterAll(() => build?.stop());
+
+  test('a share link carries the model: the recipient runs the same model and text; a model the build lacks is kept out and reported', async ({ page, browser }) => {
+    await openApp(page);
+    await expect(page.getByTestId('load-status')).toContainText('unmask-small');
+    await page.getByRole('radio', { name: new RegExp(COPY) }).check();
+    await expect(page.getByTestId('load-status')).toContainText(`${COPY} ·`, { timeout: 90_000 });
+    await setControls(page, { prompt: 'The fox', length: 12, steps: 4, temperature: 1, seed: 31, refine: 0 });
+    await runToEnd(page);
+    const original = await generatedText(page);
+    await page.getByTestId('share').click();
+    const link = await page.getByTestId('share-url').inputValue();
+    expect(new URLSearchParams(new URL(link).hash.slice(1)).get('model')).toBe(COPY);
+
+    // Someone else opens it: nothing saved, so their default (unmask-small) would load without the link.
+    const other = await browser.newContext({ serviceWorkers: 'block' });
+    const page2 = await other.newPage();
+    await page2.goto(link);
+    await expect(page2.getByTestId('link-notice')).toContainText(`model ${COPY}`);
+    await expect(page2.getByTestId('load-status')).toContainText(`${COPY} ·`, { timeout: 90_000 });
+    await expect(page2.getByRole('radio', { name: new RegExp(COPY) })).toBeChecked();
+    await expect(page2.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
+    expect(await generatedText(page2)).toBe(original);
+
+    // In the open tab, a link to the other model switches the ready engine and runs there.
+    const back = new URL(link);
+    back.hash = back.hash.replace(`model=${COPY}`, 'model=unmask-small');
+    const runBefore = await page2.getByTestId('canvas').getAttribute('data-run-id');
+    await page2.evaluate((h) => (location.hash = h), back.hash);
+    await expect(page2.getByTestId('link-notice')).toContainText('model unmask-small');
+    await expect(page2.getByTestId('load-status')).toContainText('unmask-small ·', { timeout: 90_000 });
+    await expect(page2.getByTestId('canvas')).not.toHaveAttribute('data-run-id', runBefore ?? '', { timeout: 90_000 });
+    await expect(page2.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
+
+    // A model this build does not offer: the current one stays, the notice says so, the link still runs.
+    const runMid = await page2.getByTestId('canvas').getAttribute('data-run-id');
+    await page2.evaluate(() => (location.hash = '#prompt=Hello&length=8&steps=4&model=unmask-huge'));
+    await expect(page2.getByTestId('notice-problems')).toHaveText('The model "unmask-huge" is not in this version of the app; kept unmask-small.');
+    await expect(page2.getByTestId('canvas')).not.toHaveAttribute('data-run-id', runMid ?? '', { timeout: 90_000 });
+    await expect(page2.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
+    await expect(page2.getByTestId('load-status')).toContainText('unmask-small ·');
+    await other.close();
+  });
 });
