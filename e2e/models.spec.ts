@@ -1,19 +1,15 @@
 // The model picker, in the build as committed (one model: a label) and in a build with two model
 // folders: the committed model and a renamed copy of it (other name and bytes, so other URLs and
-// hashes; unmask-base stands in for it once a GPU run has made it). That second build lives in a
+// hashes; unmask-base stands in for it once a GPU run has made it), built by twoModelBuild.ts in a
 // temporary copy of the project, so the shared dist/ and models/ are never touched.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { openApp, runToEnd, setControls } from './helpers';
+import { COPY, startTwoModelBuild, type TwoModelBuild } from './twoModelBuild';
 
-const ROOT = process.cwd();
 const SMALL = 'models/unmask-small';
-const COPY = 'unmask-copy';
 const PORT = 4174;
 
 /** Every .onnx the page (or its workers) asked the server for, by file name without the hash. */
@@ -46,44 +42,16 @@ test('with one model the picker is a label with its size and use, and the layout
 test.describe('a build with two models', () => {
   test.describe.configure({ mode: 'serial' });
   test.use({ baseURL: `http://localhost:${PORT}` });
+  let build: TwoModelBuild | null = null;
   let dir = '';
-  let server: ChildProcess | null = null;
 
   test.beforeAll(async () => {
     test.setTimeout(600_000);
-    dir = mkdtempSync(path.join(tmpdir(), 'unmask-two-models-'));
-    for (const p of ['index.html', 'package.json', 'tsconfig.json', 'vite.config.ts', 'src', 'public', 'serve']) {
-      cpSync(path.join(ROOT, p), path.join(dir, p), { recursive: true });
-    }
-    symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-    mkdirSync(path.join(dir, 'models', COPY), { recursive: true });
-    for (const f of ['config.json', 'model.onnx', 'tokenizer.json']) cpSync(path.join(ROOT, SMALL, f), path.join(dir, SMALL, f));
-    // The copy: the same graph with another doc_string (ModelProto field 6; protobuf keeps the
-    // last), so its bytes, hash and asset URL differ from the small model's.
-    const note = Buffer.from('unmask e2e copy');
-    const model = Buffer.concat([readFileSync(path.join(ROOT, SMALL, 'model.onnx')), Buffer.from([0x32, note.length]), note]);
-    const tokenizer = readFileSync(path.join(ROOT, SMALL, 'tokenizer.json'));
-    const config = JSON.parse(readFileSync(path.join(ROOT, SMALL, 'config.json'), 'utf8'));
-    const facts = (b: Buffer) => ({ sha256: createHash('sha256').update(b).digest('hex'), bytes: b.byteLength });
-    config.name = COPY;
-    config.files = { 'model.onnx': facts(model), 'tokenizer.json': facts(tokenizer) };
-    writeFileSync(path.join(dir, 'models', COPY, 'model.onnx'), model);
-    writeFileSync(path.join(dir, 'models', COPY, 'tokenizer.json'), tokenizer);
-    writeFileSync(path.join(dir, 'models', COPY, 'config.json'), JSON.stringify(config));
-    const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
-    execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: dir, stdio: 'pipe' });
-    server = spawn(process.execPath, [vite, 'preview', '--port', String(PORT), '--strictPort'], { cwd: dir, stdio: 'ignore' });
-    for (let i = 0; ; i++) {
-      if ((await fetch(`http://localhost:${PORT}/`).catch(() => null))?.ok) break;
-      if (i > 300) throw new Error('vite preview of the two-model build did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    build = await startTwoModelBuild(PORT);
+    dir = build.dir;
   });
 
-  test.afterAll(() => {
-    server?.kill();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  test.afterAll(() => build?.stop());
 
   test('the service worker precaches no model file', () => {
     const sw = readFileSync(path.join(dir, 'dist/sw.js'), 'utf8');

@@ -1,7 +1,7 @@
 // A production build with two model folders, served on its own port: the committed model and a
 // renamed copy of it (other name and bytes, so other URLs and hashes; unmask-base stands in for
 // it once a GPU run has made it). It lives in a temporary copy of the project, so the shared
-// dist/ and models/ are never touched. (models.spec.ts builds the same inline.)
+// dist/ and models/ are never touched.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
