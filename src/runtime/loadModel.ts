@@ -10,7 +10,8 @@ import { resolveModel, type ModelEntry } from './models';
 import type { FileSpec, LoadedFile, Progress } from './modelStore';
 import { configureOrt, openSession, type LogitsSession, type Ort } from './session';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
-import { provideOrtWasm } from './wasmBinary';
+import { markLoad } from './loadMarks';
+import { ortWasmSpec, provideOrtWasm } from './wasmBinary';
 import type { Backend, BackendChoice } from './types';
 
 export interface LoaderDeps {
@@ -56,13 +57,40 @@ async function gpuLooksUsable(gpu: GpuLike | undefined): Promise<boolean> {
   }
 }
 
+/** One progress bar over files that load at the same time: each file's reporter, by size. */
+function sharedBar(sizes: number[], report: LoadEvents['progress']): Progress[] {
+  const loaded = sizes.map(() => 0);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  return sizes.map((size, i) => (phase, n) => {
+    loaded[i] = Math.min(n, size);
+    report(phase, loaded.reduce((a, b) => a + b, 0), total);
+  });
+}
+
+/** The tokenizer, with the tables the ready message carries (every piece, every id's bytes) built now. */
+function readTokenizer(data: Uint8Array, vocabSize: number): TextTokenizer {
+  try {
+    const tokenizer = loadTokenizer(new TextDecoder().decode(data), vocabSize);
+    tokenizer.pieces();
+    tokenizer.bytes();
+    markLoad('tokenizer read');
+    return tokenizer;
+  } catch (err) {
+    throw new RuntimeError('corrupt-model', 'The tokenizer file could not be read: it is damaged', ACTIONS.corrupt, { cause: err });
+  }
+}
+
 export function createModelLoader(deps: LoaderDeps): {
   load(choice: BackendChoice, model: string | null, events: LoadEvents): Promise<LoadedModel>;
 } {
+  // ORT's wasm, handed over once per worker (ORT reads it at its first session); null until asked
+  // for, and again after a failure so that Retry can try once more.
+  let ortWasm: Promise<unknown> | null = null;
   let ortConfigured = false;
 
   /** `model`: a name from models(), or null for the device's default. */
   async function load(choice: BackendChoice, model: string | null, events: LoadEvents): Promise<LoadedModel> {
+    markLoad('load start');
     const models = deps.models();
     if (models.length === 0) throw new RuntimeError('internal', 'This version of the app has no usable model', ACTIONS.reload);
     // The adapter is only asked for when it could change the answer.
@@ -71,32 +99,53 @@ export function createModelLoader(deps: LoaderDeps): {
     const { entry, note } = resolveModel(models, model, gpu);
     events.chose?.(entry.name, note);
     const { config, files } = entry;
-    const total = files.tokenizer.bytes + files.model.bytes;
-    // One progress bar for both files: the tokenizer's bytes first, then the model's.
-    const progressFrom = (offset: number): Progress => (phase, loaded) => events.progress(phase, offset + loaded, total);
-    const tokFile = await deps.loadFile(files.tokenizer, progressFrom(0));
-    const modelFile = await deps.loadFile(files.model, progressFrom(files.tokenizer.bytes));
 
-    let tokenizer: TextTokenizer;
-    try {
-      tokenizer = loadTokenizer(new TextDecoder().decode(tokFile.data), config.vocab_size);
-    } catch (err) {
-      throw new RuntimeError('corrupt-model', 'The tokenizer file could not be read: it is damaged', ACTIONS.corrupt, { cause: err });
+    // The tokenizer, the model and ORT's wasm load at the same time (cache reads and hashing run
+    // off this thread), under one progress bar: the sum of their bytes.
+    const wasmSpec = ortConfigured || ortWasm ? null : ortWasmSpec();
+    const [tokBar, modelBar, wasmBar] = sharedBar([files.tokenizer.bytes, files.model.bytes, wasmSpec?.bytes ?? 0], events.progress);
+    if (!ortWasm && !ortConfigured) {
+      ortWasm = provideOrtWasm(deps.ort, wasmBar, undefined, wasmSpec).catch((err: unknown) => {
+        ortWasm = null;
+        throw err;
+      });
     }
-
+    const [tokFile, modelFile] = await Promise.all([
+      deps.loadFile(files.tokenizer, tokBar),
+      deps.loadFile(files.model, modelBar),
+      ortWasm?.then(() => markLoad('wasm provided')),
+    ]);
     if (!ortConfigured) {
-      // ORT's wasm, downloaded once by us with byte progress (the bar goes on after the model's).
-      await provideOrtWasm(deps.ort, (phase, loaded, size) => events.progress(phase, total + loaded, total + size));
       configureOrt(deps.ort, deps.threads);
       ortConfigured = true;
     }
+
     events.progress('session', 0, 1);
     const V = config.vocab_size;
-    const open = (b: Backend) => openSession(deps.ort, modelFile.data, b, V);
-    const check = (s: LogitsSession) => warmUp(s, config.special_ids.mask, config.context, V);
+    const open = async (b: Backend) => {
+      markLoad(`${b} session create`);
+      const s = await openSession(deps.ort, modelFile.data, b, V);
+      markLoad(`${b} session created`);
+      return s;
+    };
+    const check = async (s: LogitsSession) => {
+      await warmUp(s, config.special_ids.mask, config.context, V);
+      markLoad(`${s.backend} warmed up`);
+    };
+    const starting = chooseBackend(choice, { gpu: deps.gpu, open, warmUp: check });
+    starting.catch(() => undefined); // awaited below, after the tokenizer
+    // Let ORT get as far as compiling its wasm (off this thread), then read the tokenizer meanwhile.
+    await new Promise((r) => setTimeout(r, 0));
+    let tokenizer: TextTokenizer;
+    try {
+      tokenizer = readTokenizer(tokFile.data, config.vocab_size);
+    } catch (err) {
+      void starting.then((c) => c.session.release(), () => undefined);
+      throw err;
+    }
     let chosen;
     try {
-      chosen = await chooseBackend(choice, { gpu: deps.gpu, open, warmUp: check });
+      chosen = await starting;
     } catch (err) {
       throw classifyEngineFailure(err, deps.online?.() ?? true);
     }
@@ -121,6 +170,7 @@ export function createModelLoader(deps: LoaderDeps): {
       })().catch(() => undefined);
     }
     events.progress('session', 1, 1);
+    markLoad('loaded');
 
     const notStored = [tokFile, modelFile].find((f) => !f.stored);
     // Files of every model in this build stay (each works offline once used); older ones go.

@@ -203,29 +203,6 @@ describe('loadFile', () => {
     expect(cache.entries.get(cacheKey(spec))!.body).toEqual(content);
   });
 
-  it('uses a verified copy in the service worker precache instead of downloading', async () => {
-    const spec = await specFor(content);
-    const t = setup(() => Promise.reject(new TypeError('offline')));
-    const pre = await t.storage.open('workbox-precache-v2-http://localhost/');
-    pre.entries.set(`${URL_}?__WB_REVISION__=42`, { body: content.slice(), headers: [] });
-    const got = await loadFile(spec, t.onProgress, t.deps);
-    expect(got.fromCache).toBe(true);
-    expect(got.data).toEqual(content);
-    expect(t.calls()).toBe(0);
-  });
-
-  it('ignores a precache copy with the wrong bytes', async () => {
-    const spec = await specFor(content);
-    const t = setup(() => new Response(body([content])));
-    const pre = await t.storage.open('workbox-precache-v2-http://localhost/');
-    pre.entries.set(URL_, { body: content.slice(0, 100), headers: [] });
-    const got = await loadFile(spec, t.onProgress, t.deps);
-    expect(got.fromCache).toBe(false);
-    expect(t.calls()).toBe(1);
-    // Deleted, so the service worker can no longer answer a retry with the same bad bytes.
-    expect(pre.entries.size).toBe(0);
-  });
-
   it('downloads anyway when the Cache API itself throws', async () => {
     const spec = await specFor(content);
     const t = setup(() => new Response(body([content])));

@@ -1,8 +1,10 @@
 // Getting a model file into memory: from our Cache API entry if its hash still matches, else from
-// the service worker's precache, else from the network with progress in bytes. Only bytes whose
-// sha256 matches config.json are ever stored, so an interrupted or damaged download can never
-// pass for a complete one on a later visit.
+// the network with progress in bytes. Only bytes whose sha256 matches config.json are ever stored,
+// so an interrupted or damaged download can never pass for a complete one on a later visit. The
+// service worker precaches none of these files (see src/pwa/sw.ts): this cache is their only
+// offline copy. Reading and hashing run off the worker's thread, so files load side by side.
 import { RuntimeError, ACTIONS, messageOf } from './errors';
+import { markLoad } from './loadMarks';
 
 export const MODEL_CACHE = 'unmask-model-v1';
 
@@ -66,7 +68,10 @@ async function openCache(deps: StoreDeps): Promise<Cache | null> {
 async function readCached(res: Response, deps: StoreDeps, spec: FileSpec): Promise<Uint8Array | null> {
   try {
     const data = new Uint8Array(await res.arrayBuffer());
-    return (await sha256Hex(deps.subtle, data)) === spec.sha256 ? data : null;
+    markLoad(`${fileName(spec.url)} read`);
+    const ok = (await sha256Hex(deps.subtle, data)) === spec.sha256;
+    markLoad(`${fileName(spec.url)} hashed`);
+    return ok ? data : null;
   } catch {
     return null;
   }
@@ -75,7 +80,7 @@ async function readCached(res: Response, deps: StoreDeps, spec: FileSpec): Promi
 /** The file's name for messages, without the build hash or query. */
 function fileName(url: string): string {
   const last = url.split(/[?#]/)[0].split('/').pop() ?? url;
-  return last.replace(/-[A-Za-z0-9_-]{8}(?=\.)/, '') || url;
+  return last.replace(/-[A-Za-z0-9_-]{8}(?=\.[^.]+$)/, '') || url;
 }
 
 async function download(spec: FileSpec, deps: StoreDeps, onProgress: Progress): Promise<Uint8Array> {
@@ -83,8 +88,7 @@ async function download(spec: FileSpec, deps: StoreDeps, onProgress: Progress): 
     new RuntimeError('download-failed', `Downloading the model failed: ${why}`, ACTIONS.retryDownload, { cause });
   let res: Response;
   try {
-    // 'no-cache' revalidates with the server instead of trusting a possibly stale HTTP cache entry;
-    // an offline page is still answered by the service worker.
+    // 'no-cache' revalidates with the server instead of trusting a possibly stale HTTP cache entry.
     res = await deps.fetch(spec.url, { cache: 'no-cache' });
   } catch (err) {
     // fetch() rejects only when no answer came at all: the network, not the server or the file.
@@ -143,6 +147,7 @@ export async function loadFile(spec: FileSpec, onProgress: Progress, deps: Store
     try {
       const hit = await cache.match(key);
       if (hit) {
+        markLoad(`${fileName(spec.url)} found`);
         const data = await readCached(hit, deps, spec);
         if (data) {
           onProgress('cache', data.byteLength, data.byteLength);
@@ -157,25 +162,8 @@ export async function loadFile(spec: FileSpec, onProgress: Progress, deps: Store
     }
   }
 
-  // The service worker's precache (Workbox keys hashed assets by their plain URL, others with a
-  // revision query: ignoreSearch covers both) saves a second download on the first visit.
-  if (deps.caches) {
-    try {
-      const pre = await deps.caches.match(spec.url, { ignoreSearch: true });
-      const data = pre ? await readCached(pre, deps, spec) : null;
-      if (data) {
-        onProgress('cache', data.byteLength, data.byteLength);
-        return { data, fromCache: true, stored: true };
-      }
-      // A damaged precache entry would answer the download below with the same bad bytes, and
-      // Retry would fail forever: delete it so the service worker goes to the network.
-      if (pre) for (const name of await deps.caches.keys()) await (await deps.caches.open(name)).delete(spec.url, { ignoreSearch: true });
-    } catch {
-      // A cache we cannot read is the same as no cache.
-    }
-  }
-
   const data = await download(spec, deps, onProgress);
+  markLoad(`${fileName(spec.url)} downloaded`);
   const actual = await sha256Hex(deps.subtle, data);
   if (actual !== spec.sha256) {
     throw new RuntimeError(

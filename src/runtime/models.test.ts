@@ -102,7 +102,7 @@ describe('shippedModels (the build glob)', () => {
 describe('a load fetches only the chosen model', () => {
   const two = buildRegistry([folder('unmask-small', small), folder('unmask-base', base)]).models;
 
-  /** Loads until the first file is asked for (then stops): which model and which files. */
+  /** Loads until the files are asked for (both at once; then stops): which model and which files. */
   async function firstFetch(asked: string | null, gpu: GpuLike | undefined, choice: 'auto' | 'wasm' = 'auto') {
     const fetched: string[] = [];
     let chose: [string, string | null] | null = null;
@@ -125,8 +125,8 @@ describe('a load fetches only the chosen model', () => {
   const softGpu: GpuLike = { requestAdapter: async () => ({ info: { isFallbackAdapter: true } }) };
 
   it('asked by name, it fetches that model and nothing of the other', async () => {
-    expect(await firstFetch('unmask-base', undefined)).toEqual({ fetched: ['/assets/unmask-base.json'], chose: ['unmask-base', null] });
-    expect(await firstFetch('unmask-small', realGpu)).toEqual({ fetched: ['/assets/unmask-small.json'], chose: ['unmask-small', null] });
+    expect(await firstFetch('unmask-base', undefined)).toEqual({ fetched: ['/assets/unmask-base.json', '/assets/unmask-base.onnx'], chose: ['unmask-base', null] });
+    expect(await firstFetch('unmask-small', realGpu)).toEqual({ fetched: ['/assets/unmask-small.json', '/assets/unmask-small.onnx'], chose: ['unmask-small', null] });
   });
 
   it('by default, a real GPU adapter gets the base model; none, a software one or WASM chosen get the small one', async () => {
@@ -139,6 +139,6 @@ describe('a load fetches only the chosen model', () => {
   it('a saved choice this build lacks loads the default and says so', async () => {
     const r = await firstFetch('unmask-huge', undefined);
     expect(r.chose).toEqual(['unmask-small', 'The model unmask-huge is not in this version of the app; using unmask-small.']);
-    expect(r.fetched).toEqual(['/assets/unmask-small.json']);
+    expect(r.fetched).toEqual(['/assets/unmask-small.json', '/assets/unmask-small.onnx']);
   });
 });

@@ -6,6 +6,7 @@ import type { GpuLike } from '../runtime/backend';
 import { shippedModels } from '../runtime/modelFiles';
 import { loadFile, pruneCache } from '../runtime/modelStore';
 import { wasmThreads } from '../runtime/session';
+import { markLoad } from '../runtime/loadMarks';
 import { createHost } from './host';
 import type { WorkerOut } from './protocol';
 
@@ -14,6 +15,7 @@ const scope = globalThis as unknown as DedicatedWorkerGlobalScope;
 // ORT starts its WASM threads from this same script, named 'em-pthread…'; they must keep ORT's
 // own message handler, or the session hangs without an error.
 if (!scope.name.startsWith('em-pthread')) {
+  markLoad('worker start');
   const host = createHost({
     ort,
     post: (msg: WorkerOut) => scope.postMessage(msg),
