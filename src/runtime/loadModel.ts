@@ -83,9 +83,12 @@ function readTokenizer(data: Uint8Array, vocabSize: number): TextTokenizer {
 export function createModelLoader(deps: LoaderDeps): {
   load(choice: BackendChoice, model: string | null, events: LoadEvents): Promise<LoadedModel>;
 } {
-  // ORT's wasm, handed over once per worker (ORT reads it at its first session); null until asked
-  // for, and again after a failure so that Retry can try once more.
-  let ortWasm: Promise<unknown> | null = null;
+  // ORT's wasm, handed over once per worker (ORT reads it at its first session): null until asked
+  // for, and again after a failure so that Retry can try once more. Its progress goes to the bar of
+  // the load now under way (a Retry can find it still downloading).
+  let ortWasm: Promise<void> | null = null;
+  let ortWasmDone = false;
+  let wasmProgress: Progress = () => undefined;
   let ortConfigured = false;
 
   /** `model`: a name from models(), or null for the device's default. */
@@ -102,19 +105,32 @@ export function createModelLoader(deps: LoaderDeps): {
 
     // The tokenizer, the model and ORT's wasm load at the same time (cache reads and hashing run
     // off this thread), under one progress bar: the sum of their bytes.
-    const wasmSpec = ortConfigured || ortWasm ? null : ortWasmSpec();
-    const [tokBar, modelBar, wasmBar] = sharedBar([files.tokenizer.bytes, files.model.bytes, wasmSpec?.bytes ?? 0], events.progress);
-    if (!ortWasm && !ortConfigured) {
-      ortWasm = provideOrtWasm(deps.ort, wasmBar, undefined, wasmSpec).catch((err: unknown) => {
+    const wasmSpec = ortWasmDone ? null : ortWasmSpec();
+    // After a failure nothing more is reported: the other files may still be arriving.
+    let failed = false;
+    const report: LoadEvents['progress'] = (phase, loaded, total) => {
+      if (!failed) events.progress(phase, loaded, total);
+    };
+    const [tokBar, modelBar, wasmBar] = sharedBar([files.tokenizer.bytes, files.model.bytes, wasmSpec?.bytes ?? 0], report);
+    wasmProgress = wasmBar;
+    ortWasm ??= provideOrtWasm(deps.ort, (phase, loaded, total) => wasmProgress(phase, loaded, total), undefined, wasmSpec).then(
+      () => {
+        ortWasmDone = true;
+        markLoad('wasm provided');
+      },
+      (err: unknown) => {
         ortWasm = null;
         throw err;
-      });
+      },
+    );
+    let tokFile: LoadedFile;
+    let modelFile: LoadedFile;
+    try {
+      [tokFile, modelFile] = await Promise.all([deps.loadFile(files.tokenizer, tokBar), deps.loadFile(files.model, modelBar), ortWasm]);
+    } catch (err) {
+      failed = true;
+      throw err;
     }
-    const [tokFile, modelFile] = await Promise.all([
-      deps.loadFile(files.tokenizer, tokBar),
-      deps.loadFile(files.model, modelBar),
-      ortWasm?.then(() => markLoad('wasm provided')),
-    ]);
     if (!ortConfigured) {
       configureOrt(deps.ort, deps.threads);
       ortConfigured = true;
