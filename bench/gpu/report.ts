@@ -24,6 +24,8 @@ export interface BackendResult {
   firstFrameMs?: number;
   runs?: RunRow[];
   error?: string;
+  /** Set when the model moved to WASM during the measurement (its figures are then mixed). */
+  switchedToWasm?: string;
   wallS?: number;
 }
 
@@ -34,6 +36,8 @@ export interface ModelResult {
   results: BackendResult[];
   /** WebGPU against WASM on one forward pass (bench/gpu/parity.ts). */
   parity?: Parity | { error: string };
+  /** Seconds the check took; in the first model they include ORT's one-time start. */
+  parityWallS?: number;
 }
 
 const f = (x: number | undefined, digits = 1) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits));
@@ -53,6 +57,7 @@ export function table(hardware: string, models: ModelResult[]): string {
         `  ${on}${fell}: load ${f(r.loadMs, 0)} ms, forward ${f(r.perStep?.forwardMs, 2)} ms, ` +
           `engine ${f(r.perStep?.engineMs, 2)} ms/step (${f(100 * (r.perStep?.engineShare ?? NaN))} %), first frame ${f(r.firstFrameMs)} ms`,
       );
+      if (r.switchedToWasm) lines.push(`    WARNING: moved to WASM during the runs, figures mixed: ${r.switchedToWasm}`);
       lines.push(`    ${'run'.padEnd(46)} ${'passes'.padStart(6)} ${'ms/step'.padStart(8)} ${'tokens/s'.padStart(9)} ${'fwd ms'.padStart(7)}`);
       for (const run of r.runs ?? []) {
         lines.push(
@@ -66,7 +71,7 @@ export function table(hardware: string, models: ModelResult[]): string {
     else if (p) {
       lines.push(
         `  parity (WebGPU vs WASM, one pass): top-1 agrees on ${p.top1Agree}/${p.rows} rows, ` +
-          `max |logit difference| ${p.maxAbsDiff.toExponential(2)} (largest |logit| ${f(p.maxAbsLogit, 1)})`,
+          `max |logit difference| ${p.maxAbsDiff.toExponential(2)} (largest |logit| ${f(p.maxAbsLogit, 1)}); ${f(m.parityWallS)} s`,
       );
     }
     lines.push('');

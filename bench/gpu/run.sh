@@ -30,16 +30,17 @@ echo "run.sh: unpacked to $work in $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N
 # Bundled libraries only where the machine has none of its own.
 mkdir -p "$work/libs-used"
 used=""
+ldcache=$(ldconfig -p 2>/dev/null || true)  # read once: `ldconfig -p | grep -q` fails under pipefail (SIGPIPE)
 for f in "$work"/lib/*; do
   n=$(basename "$f")
-  if ! ldconfig -p 2>/dev/null | grep -q "[[:space:]]$n ("; then ln -s "$f" "$work/libs-used/$n"; used="$used $n"; fi
+  if ! grep -q "[[:space:]]$n (" <<<"$ldcache"; then ln -s "$f" "$work/libs-used/$n"; used="$used $n"; fi
 done
 extra=""
 for d in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do [ -d "$d" ] && extra="$extra:$d"; done
 export LD_LIBRARY_PATH="$work/libs-used${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}$extra"
 export GPU_BENCH_BUNDLED_LIBS="${used# }"
 # NVIDIA's Vulkan driver manifest, when the loader's own search paths lack one.
-if [ -z "${VK_DRIVER_FILES:-}${VK_ICD_FILENAMES:-}" ] && ! ls /usr/share/vulkan/icd.d/nvidia* /etc/vulkan/icd.d/nvidia* >/dev/null 2>&1; then
+if [ -z "${VK_DRIVER_FILES:-}${VK_ICD_FILENAMES:-}" ] && ! compgen -G '/usr/share/vulkan/icd.d/nvidia*' >/dev/null && ! compgen -G '/etc/vulkan/icd.d/nvidia*' >/dev/null; then
   for j in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/local/nvidia/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.x86_64.json; do
     if [ -f "$j" ]; then export VK_DRIVER_FILES=$j VK_ICD_FILENAMES=$j; break; fi
   done
@@ -49,12 +50,15 @@ fi
   echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
   echo "VK_DRIVER_FILES=${VK_DRIVER_FILES:-} VK_ICD_FILENAMES=${VK_ICD_FILENAMES:-}"
   ls -l /usr/share/vulkan/icd.d /etc/vulkan/icd.d /usr/local/nvidia/share/vulkan/icd.d 2>&1
-  ldconfig -p 2>/dev/null | grep -Ei 'vulkan|GLdispatch|GLX_nvidia|nvidia-glcore' || echo "ldconfig: no vulkan/nvidia libraries listed"
-  nvidia-smi -L 2>&1
+  grep -Ei 'vulkan|GLdispatch|GLX_nvidia|nvidia-glcore' <<<"$ldcache" || echo "ldconfig: no vulkan/nvidia libraries listed"
+  if command -v nvidia-smi >/dev/null; then nvidia-smi -L 2>&1; else echo "nvidia-smi: not available"; fi
 } > "$out/gpu-env.txt"
 cat "$out/gpu-env.txt"
 
-bench() { timeout -k 5 "${GPU_BENCH_TIMEOUT_S:-280}" "$work/node" "$work/bench.mjs" "$root" "$out"; }
+# --no-liftoff: V8 compiles ORT's 27 MB wasm once with its optimizing compiler instead of tiering
+# up in the background while the figures are taken (Chromium's code cache likewise starts a later
+# visit on optimized code). It also spares a minute-long wait at exit for background compiles.
+bench() { timeout -k 5 "${GPU_BENCH_TIMEOUT_S:-280}" "$work/node" ${GPU_BENCH_NODE_FLAGS---no-liftoff} "$work/bench.mjs" "$root" "$out"; }
 bench 2>&1 | tee "$out/gpu-bench.log"
 rc=${PIPESTATUS[0]}
 case $rc in
