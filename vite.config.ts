@@ -7,10 +7,13 @@ import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { ISOLATION, SECURITY, headersFor, isPageRoute } from './serve/headers.mjs';
 
-// The worker downloads ORT's wasm itself and checks it against these (src/runtime/wasmBinary.ts).
-const wasmFile = createRequire(import.meta.url).resolve('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm');
-const wasmBytes = readFileSync(wasmFile);
-const ortWasm = { sha256: createHash('sha256').update(wasmBytes).digest('hex'), bytes: wasmBytes.byteLength };
+// The worker downloads ORT's wasm itself and checks it against these (src/runtime/wasmBinary.ts):
+// WebGPU's build's and the plain WASM build's, one of which a device downloads.
+function wasmFacts(name: string): { sha256: string; bytes: number } {
+  const bytes = readFileSync(createRequire(import.meta.url).resolve(`onnxruntime-web/${name}`));
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.byteLength };
+}
+const ortWasm = { webgpu: wasmFacts('ort-wasm-simd-threaded.asyncify.wasm'), wasm: wasmFacts('ort-wasm-simd-threaded.wasm') };
 
 /**
  * `vite preview` with the production rules of serve/headers.mjs: per-file content types and

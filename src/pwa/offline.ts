@@ -5,7 +5,8 @@
 // fetched and stored again.
 import { shippedModels } from '../runtime/modelFiles';
 import { cacheKey, defaultDeps, loadFile, MODEL_CACHE, type FileSpec, type StoreDeps } from '../runtime/modelStore';
-import { ENGINE_CACHE, engineCaches, ortWasmSpec } from '../runtime/wasmBinary';
+import type { GpuLike } from '../runtime/backend';
+import { ENGINE_CACHE, engineCaches, engineWasmSpecs } from '../runtime/wasmBinary';
 import type { PrecacheReport } from './messages';
 
 export type OfflineStatus =
@@ -28,7 +29,7 @@ export interface OfflineDeps {
   online(): boolean;
   /** Asks the active service worker which shell files are missing, and to fetch them when `repair`. */
   checkPrecache(repair: boolean): Promise<PrecacheReport>;
-  engineFiles(): EngineFile[];
+  engineFiles(): EngineFile[] | Promise<EngineFile[]>;
 }
 
 async function hasEntry(f: EngineFile): Promise<boolean> {
@@ -50,7 +51,7 @@ export async function checkOffline(deps: OfflineDeps): Promise<OfflineStatus> {
   }
   let missing = repair ? shell.failed.length : shell.missing.length;
   let repaired = shell.repaired;
-  const files = deps.engineFiles();
+  const files = await deps.engineFiles();
   for (const f of files) {
     if (await hasEntry(f)) continue;
     if (!repair) {
@@ -103,7 +104,7 @@ export function browserOfflineDeps(modelName?: string | null): OfflineDeps | nul
   return {
     online: () => navigator.onLine,
     checkPrecache: (repair) => askServiceWorker(repair),
-    engineFiles() {
+    async engineFiles() {
       const store = defaultDeps();
       const files = shippedModels().models.find((m) => m.name === modelName)?.files;
       const list: EngineFile[] = files
@@ -112,8 +113,11 @@ export function browserOfflineDeps(modelName?: string | null): OfflineDeps | nul
             { spec: files.model, cache: MODEL_CACHE, store },
           ]
         : [];
-      const wasm = ortWasmSpec();
-      if (wasm) list.push({ spec: wasm, cache: ENGINE_CACHE, store: { ...store, caches: store.caches && engineCaches(store.caches) } });
+      // The wasm of the ORT build this device runs (or has run): never the other one's 26.8 or 14.2 MB.
+      const engineStore = { ...store, caches: store.caches && engineCaches(store.caches) };
+      for (const wasm of await engineWasmSpecs((navigator as unknown as { gpu?: GpuLike }).gpu, store)) {
+        list.push({ spec: wasm, cache: ENGINE_CACHE, store: engineStore });
+      }
       return list;
     },
   };

@@ -2,7 +2,7 @@
 // the reasons given to the user are ours, whatever ORT does underneath.
 import { describe, expect, it } from 'vitest';
 import type { Backend } from './types';
-import { chooseBackend, withWasmFailover, type AdapterLike, type BackendDeps } from './backend';
+import { askOnce, chooseBackend, ortBuildFor, withWasmFailover, type AdapterLike, type BackendDeps, type GpuLike } from './backend';
 import { RuntimeError } from './errors';
 import type { LogitsSession } from './session';
 
@@ -113,6 +113,63 @@ describe('chooseBackend', () => {
     expect(err).toBeInstanceOf(RuntimeError);
     expect((err as RuntimeError).code).toBe('no-backend');
     expect((err as RuntimeError).message).toMatch(/gpu broke.*no wasm/);
+  });
+});
+
+describe('ortBuildFor: which onnxruntime-web build (and so which wasm) a load imports', () => {
+  /** A navigator.gpu that counts how often it is asked. */
+  function counted(answer: () => Promise<AdapterLike | null>) {
+    const gpu = { asked: 0, requestAdapter: () => (gpu.asked++, answer()) };
+    return gpu;
+  }
+
+  it("WebGPU's build wherever chooseBackend will try WebGPU: an adapter exists, a software one too", async () => {
+    for (const choice of ['auto', 'webgpu'] as const) {
+      expect(await ortBuildFor(choice, gpuDevice)).toBe('webgpu');
+      expect(await ortBuildFor(choice, adapter({ architecture: 'swiftshader', isFallbackAdapter: true }))).toBe('webgpu');
+    }
+  });
+
+  it('the plain WASM build without navigator.gpu, without an adapter, or when asking for one throws', async () => {
+    for (const choice of ['auto', 'webgpu'] as const) {
+      expect(await ortBuildFor(choice, undefined)).toBe('wasm');
+      expect(await ortBuildFor(choice, { requestAdapter: async () => null })).toBe('wasm');
+      expect(await ortBuildFor(choice, { requestAdapter: () => Promise.reject(new Error('blocked')) })).toBe('wasm');
+    }
+  });
+
+  it('the plain WASM build when WASM is chosen, without asking for an adapter', async () => {
+    const gpu = counted(async () => ({ info: { vendor: 'acme' } }));
+    expect(await ortBuildFor('wasm', gpu)).toBe('wasm');
+    expect(gpu.asked).toBe(0);
+  });
+
+  it('agrees with chooseBackend on the same answer: WebGPU tried exactly when its build is loaded', async () => {
+    const answers: (() => Promise<AdapterLike | null>)[] = [
+      async () => null,
+      async () => ({ info: { vendor: 'acme' } }),
+      async () => ({ info: { isFallbackAdapter: true } }),
+      () => Promise.reject(new Error('blocked')),
+    ];
+    for (const answer of answers) {
+      for (const choice of ['auto', 'webgpu', 'wasm'] as const) {
+        const gpu = askOnce(counted(answer));
+        const build = await ortBuildFor(choice, gpu);
+        const { d, calls } = deps(gpu);
+        await chooseBackend(choice, d);
+        expect(calls.includes('open:webgpu'), `${choice}, ${build}`).toBe(build === 'webgpu');
+      }
+    }
+  });
+
+  it('askOnce asks the browser once per load, whoever asks', async () => {
+    const gpu = counted(async () => ({ info: { vendor: 'acme' } }));
+    const once = askOnce(gpu) as GpuLike;
+    const [a, b] = await Promise.all([once.requestAdapter(), once.requestAdapter()]);
+    expect(a).toBe(b);
+    expect(await ortBuildFor('auto', once)).toBe('webgpu');
+    expect(gpu.asked).toBe(1);
+    expect(askOnce(undefined)).toBeUndefined();
   });
 });
 

@@ -28,6 +28,32 @@ export interface ChosenBackend {
   reason: string;
 }
 
+/** onnxruntime-web's builds the worker can load: each brings its own wasm (see wasmBinary.ts). */
+export type OrtBuild = 'webgpu' | 'wasm';
+
+/** navigator.gpu asking for its adapter once: the model, the build and the backend choice of one
+ * load then all see the same answer (and the browser is asked once). */
+export function askOnce(gpu: GpuLike | undefined): GpuLike | undefined {
+  if (!gpu) return undefined;
+  let adapter: Promise<AdapterLike | null> | null = null;
+  return { requestAdapter: () => (adapter ??= gpu.requestAdapter()) };
+}
+
+/**
+ * The ORT build a load needs. WebGPU's build (26.8 MB wasm, which also runs the WASM provider, for
+ * the failover) whenever chooseBackend will try WebGPU: not chosen away, and an adapter exists, a
+ * software one included. Otherwise the plain WASM build: its wasm is 14.2 MB and compiles and
+ * starts sessions about twice as fast.
+ */
+export async function ortBuildFor(choice: BackendChoice, gpu: GpuLike | undefined): Promise<OrtBuild> {
+  if (choice === 'wasm' || !gpu) return 'wasm';
+  try {
+    return (await gpu.requestAdapter()) ? 'webgpu' : 'wasm';
+  } catch {
+    return 'wasm';
+  }
+}
+
 function describe(adapter: AdapterLike): string {
   const i = adapter.info ?? {};
   return [i.vendor, i.architecture, i.description].filter((s) => s).join(' ') || 'unnamed adapter';

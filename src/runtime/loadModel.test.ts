@@ -1,13 +1,19 @@
 // The loader's file phase: the tokenizer and the model load side by side under one bar (the sum of
 // their bytes, never going back), and once a load has failed it reports nothing more, though the
-// other file is still arriving (its progress would hide the error on the page).
+// other file is still arriving (its progress would hide the error on the page). And the ORT build:
+// the one the device needs is imported, and only its wasm is downloaded.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { webcrypto } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { GpuLike, OrtBuild } from './backend';
 import { RuntimeError, ACTIONS } from './errors';
 import { createModelLoader, type LoaderDeps } from './loadModel';
-import type { FileSpec, LoadedFile, Progress } from './modelStore';
+import { sha256Hex, type FileSpec, type LoadedFile, type Progress } from './modelStore';
 import { buildRegistry } from './models';
 import { MODEL_DIR } from './testModel';
+import type { Ort } from './session';
+import { scriptedFetch } from '../pwa/testCaches';
+import { ortWasmSpec } from './wasmBinary';
 
 const entry = buildRegistry([
   { folder: 'unmask-small', config: JSON.parse(readFileSync(`${MODEL_DIR}/config.json`, 'utf8')), modelUrl: '/m.onnx', tokenizerUrl: '/t.json' },
@@ -58,5 +64,73 @@ describe('model loader, file phase', () => {
     await new Promise((r) => setTimeout(r, 60));
     expect(s.started).toContain('/m.onnx');
     expect(l.progress).toEqual([]);
+  });
+});
+
+describe('model loader, ORT build', () => {
+  const subtle = webcrypto.subtle as unknown as SubtleCrypto;
+  const wasmBytes: Record<OrtBuild, Uint8Array> = { webgpu: new Uint8Array(4000).fill(1), wasm: new Uint8Array(2000).fill(2) };
+  const adapter: GpuLike = { requestAdapter: async () => ({ info: { vendor: 'acme' } }) };
+  const noAdapter: GpuLike = { requestAdapter: async () => null };
+  afterEach(() => vi.unstubAllGlobals());
+
+  /** A Vite build's two wasm files (vite.config.ts defines their facts) served by a scripted fetch;
+   * `ort` imports the build asked for (failing the first `failImports` times). */
+  async function built(gpu: GpuLike | undefined, failImports = 0) {
+    vi.stubGlobal('__ORT_WASM__', {
+      webgpu: { sha256: await sha256Hex(subtle, wasmBytes.webgpu), bytes: wasmBytes.webgpu.length },
+      wasm: { sha256: await sha256Hex(subtle, wasmBytes.wasm), bytes: wasmBytes.wasm.length },
+    });
+    const urls = { webgpu: ortWasmSpec('webgpu')!.url, wasm: ortWasmSpec('wasm')!.url };
+    const { fetch, fetched } = scriptedFetch({ [urls.webgpu]: wasmBytes.webgpu, [urls.wasm]: wasmBytes.wasm });
+    vi.stubGlobal('fetch', fetch);
+    const imported: OrtBuild[] = [];
+    const ort = async (build: OrtBuild): Promise<Ort> => {
+      imported.push(build);
+      if (imported.length <= failImports) throw new TypeError('Failed to fetch dynamically imported module');
+      return { env: { wasm: {}, webgpu: {} } } as unknown as Ort;
+    };
+    // The tokenizer and the model stop the load once the wasm has been fetched (or the import failed).
+    const loadFile = async (spec: FileSpec, onProgress: Progress): Promise<LoadedFile> => {
+      onProgress('download', spec.bytes, spec.bytes);
+      await vi.waitFor(() => expect(fetched.length > 0 || imported.length <= failImports).toBe(true));
+      await tick();
+      throw new Error('stop after the files');
+    };
+    const progress: number[] = [];
+    const deps: LoaderDeps = { ort, models: () => [entry], loadFile, pruneCache: async () => 0, gpu, threads: 1 };
+    const events = { progress: (_p: string, _l: number, t: number) => void progress.push(t), switchedToWasm: () => undefined };
+    const loader = createModelLoader(deps);
+    return { urls, fetched, imported, progress, load: (choice: 'auto' | 'wasm' | 'webgpu') => loader.load(choice, null, events) };
+  }
+
+  const cases: [string, GpuLike | undefined, 'auto' | 'wasm' | 'webgpu', OrtBuild][] = [
+    ['no navigator.gpu', undefined, 'auto', 'wasm'],
+    ['no adapter', noAdapter, 'auto', 'wasm'],
+    ['WebGPU asked for, no adapter', noAdapter, 'webgpu', 'wasm'],
+    ['WASM chosen on a GPU device', adapter, 'wasm', 'wasm'],
+    ['an adapter', adapter, 'auto', 'webgpu'],
+  ];
+  for (const [what, gpu, choice, build] of cases) {
+    it(`${what}: imports the ${build} build and downloads its wasm only, in the one bar`, async () => {
+      const b = await built(gpu);
+      await expect(b.load(choice)).rejects.toThrow('stop after the files');
+      expect(b.imported).toEqual([build]);
+      expect(b.fetched).toEqual([b.urls[build]]);
+      const total = entry.files.tokenizer.bytes + entry.files.model.bytes + wasmBytes[build].length;
+      expect(new Set(b.progress)).toEqual(new Set([total]));
+    });
+  }
+
+  it('keeps its build for the worker\'s life, and imports again after a failed import', async () => {
+    const b = await built(adapter, 1);
+    const err = await b.load('auto').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'download-failed' });
+    expect((err as Error).message).toMatch(/onnxruntime-web's webgpu build\) could not be loaded/);
+    await expect(b.load('auto')).rejects.toThrow('stop after the files');
+    // A later load, even one asking for WASM, keeps the build it has (its wasm serves WASM too).
+    await expect(b.load('wasm')).rejects.toThrow('stop after the files');
+    expect(b.imported).toEqual(['webgpu', 'webgpu']);
+    expect(b.fetched).toEqual([b.urls.webgpu]);
   });
 });

@@ -2,9 +2,9 @@
 // device's default), both files (one progress bar), the tokenizer, the backend choice with its
 // warm-up, the failover to WASM, and the watch on a lost GPU device. The worker host only
 // schedules loads; everything about how a model comes to run lives here.
-import { chooseBackend, warmUp, withWasmFailover, type Failover, type GpuLike } from './backend';
+import { askOnce, chooseBackend, ortBuildFor, warmUp, withWasmFailover, type Failover, type GpuLike, type OrtBuild } from './backend';
 import type { ModelConfig } from './config';
-import { ACTIONS, RuntimeError } from './errors';
+import { ACTIONS, RuntimeError, messageOf } from './errors';
 import { classifyEngineFailure } from './failure';
 import { resolveModel, type ModelEntry } from './models';
 import type { FileSpec, LoadedFile, Progress } from './modelStore';
@@ -15,7 +15,9 @@ import { ortWasmSpec, provideOrtWasm } from './wasmBinary';
 import type { Backend, BackendChoice } from './types';
 
 export interface LoaderDeps {
-  ort: Ort;
+  /** ORT itself (Node), or an import of the build a load needs (the worker: each build brings its
+   * own wasm, and a device downloads only the one it runs; see backend.ts, ortBuildFor). */
+  ort: Ort | ((build: OrtBuild) => Promise<Ort>);
   /** The models this build ships (see models.ts); a load picks one of them. */
   models(): ModelEntry[];
   loadFile(spec: FileSpec, onProgress: Progress): Promise<LoadedFile>;
@@ -83,6 +85,10 @@ function readTokenizer(data: Uint8Array, vocabSize: number): TextTokenizer {
 export function createModelLoader(deps: LoaderDeps): {
   load(choice: BackendChoice, model: string | null, events: LoadEvents): Promise<LoadedModel>;
 } {
+  // ORT's build: imported by the worker's first load, the one the device needs then; it stays for
+  // the worker's life (a backend switch in the settings starts a new worker). Null again after a
+  // failure, so that Retry can try once more.
+  let ortImport: { build: OrtBuild; module: Promise<Ort> } | null = null;
   // ORT's wasm, handed over once per worker (ORT reads it at its first session): null until asked
   // for, and again after a failure so that Retry can try once more. Its progress goes to the bar of
   // the load now under way (a Retry can find it still downloading).
@@ -91,21 +97,39 @@ export function createModelLoader(deps: LoaderDeps): {
   let wasmProgress: Progress = () => undefined;
   let ortConfigured = false;
 
+  function importOrt(build: OrtBuild): { build: OrtBuild; module: Promise<Ort> } {
+    const module = typeof deps.ort === 'function' ? deps.ort(build) : Promise.resolve(deps.ort);
+    const entry = {
+      build,
+      module: module.catch((err: unknown) => {
+        if (ortImport === entry) ortImport = null;
+        throw new RuntimeError('download-failed', `The engine (onnxruntime-web's ${build} build) could not be loaded: ${messageOf(err)}`, ACTIONS.retryDownload, {
+          cause: err,
+        });
+      }),
+    };
+    return entry;
+  }
+
   /** `model`: a name from models(), or null for the device's default. */
   async function load(choice: BackendChoice, model: string | null, events: LoadEvents): Promise<LoadedModel> {
     markLoad('load start');
     const models = deps.models();
     if (models.length === 0) throw new RuntimeError('internal', 'This version of the app has no usable model', ACTIONS.reload);
+    const gpu = askOnce(deps.gpu);
     // The adapter is only asked for when it could change the answer.
     const found = models.some((m) => m.name === model);
-    const gpu = !found && models.length > 1 && choice !== 'wasm' && (await gpuLooksUsable(deps.gpu));
-    const { entry, note } = resolveModel(models, model, gpu);
+    const bigModel = !found && models.length > 1 && choice !== 'wasm' && (await gpuLooksUsable(gpu));
+    const { entry, note } = resolveModel(models, model, bigModel);
     events.chose?.(entry.name, note);
     const { config, files } = entry;
+    ortImport ??= importOrt(await ortBuildFor(choice, gpu));
+    const { build } = ortImport;
+    markLoad(`ort ${build} build`);
 
     // The tokenizer, the model and ORT's wasm load at the same time (cache reads and hashing run
     // off this thread), under one progress bar: the sum of their bytes.
-    const wasmSpec = ortWasmDone ? null : ortWasmSpec();
+    const wasmSpec = ortWasmDone ? null : ortWasmSpec(build);
     // After a failure nothing more is reported: the other files may still be arriving.
     let failed = false;
     const report: LoadEvents['progress'] = (phase, loaded, total) => {
@@ -113,7 +137,8 @@ export function createModelLoader(deps: LoaderDeps): {
     };
     const [tokBar, modelBar, wasmBar] = sharedBar([files.tokenizer.bytes, files.model.bytes, wasmSpec?.bytes ?? 0], report);
     wasmProgress = wasmBar;
-    ortWasm ??= provideOrtWasm(deps.ort, (phase, loaded, total) => wasmProgress(phase, loaded, total), undefined, wasmSpec).then(
+    const ortModule = ortImport.module;
+    ortWasm ??= ortModule.then((ort) => provideOrtWasm(ort, (phase, loaded, total) => wasmProgress(phase, loaded, total), undefined, wasmSpec)).then(
       () => {
         ortWasmDone = true;
         markLoad('wasm provided');
@@ -131,16 +156,21 @@ export function createModelLoader(deps: LoaderDeps): {
       failed = true;
       throw err;
     }
+    const ort = await ortModule;
     if (!ortConfigured) {
-      configureOrt(deps.ort, deps.threads);
+      configureOrt(ort, deps.threads);
       ortConfigured = true;
     }
 
     events.progress('session', 0, 1);
     const V = config.vocab_size;
     const open = async (b: Backend) => {
+      // Only a second load in the same worker, asking for WebGPU after a start on WASM, gets here.
+      if (b === 'webgpu' && build === 'wasm' && typeof deps.ort === 'function') {
+        throw new Error("this engine started with onnxruntime-web's WASM build; reload the page to try WebGPU");
+      }
       markLoad(`${b} session create`);
-      const s = await openSession(deps.ort, modelFile.data, b, V);
+      const s = await openSession(ort, modelFile.data, b, V);
       markLoad(`${b} session created`);
       return s;
     };
@@ -148,7 +178,7 @@ export function createModelLoader(deps: LoaderDeps): {
       await warmUp(s, config.special_ids.mask, config.context, V);
       markLoad(`${s.backend} warmed up`);
     };
-    const starting = chooseBackend(choice, { gpu: deps.gpu, open, warmUp: check });
+    const starting = chooseBackend(choice, { gpu, open, warmUp: check });
     starting.catch(() => undefined); // awaited below, after the tokenizer
     // Let ORT get as far as compiling its wasm (off this thread), then read the tokenizer meanwhile.
     await new Promise((r) => setTimeout(r, 0));
@@ -179,7 +209,7 @@ export function createModelLoader(deps: LoaderDeps): {
     if (session.backend === 'webgpu') {
       // ORT's typings say Promise<GPUDevice>; after the first session 1.30 hands the device itself.
       void (async () => {
-        const device = (await deps.ort.env.webgpu.device) as unknown as { lost: Promise<{ message: string; reason?: string }> };
+        const device = (await ort.env.webgpu.device) as unknown as { lost: Promise<{ message: string; reason?: string }> };
         const info = await device.lost;
         // A device destroyed on purpose (a reload released the session) is not a failure.
         if (!released && info.reason !== 'destroyed') failover.deviceLost(info.message || 'unknown reason');

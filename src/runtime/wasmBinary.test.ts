@@ -1,12 +1,12 @@
 // The wasm loader against a scripted fetch and an in-memory CacheStorage: it downloads once with
 // progress, verifies, stores in its own cache (which the model store's pruning leaves alone) and
-// hands the bytes to ORT.
+// hands the bytes to ORT; each ORT build has its own wasm, and the cache keeps this version's of both.
 import { webcrypto } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { MODEL_CACHE, pruneCache, sha256Hex, type FileSpec, type StoreDeps } from './modelStore';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MODEL_CACHE, cacheKey, pruneCache, sha256Hex, type FileSpec, type StoreDeps } from './modelStore';
 import type { Ort } from './session';
 import { memoryCaches, scriptedFetch } from '../pwa/testCaches';
-import { ENGINE_CACHE, ortWasmSpec, provideOrtWasm } from './wasmBinary';
+import { ENGINE_CACHE, engineWasmSpecs, ortWasmSpec, ortWasmSpecs, provideOrtWasm } from './wasmBinary';
 
 const subtle = webcrypto.subtle as unknown as SubtleCrypto;
 
@@ -51,10 +51,71 @@ describe('provideOrtWasm', () => {
   });
 
   it('does nothing outside a Vite build, where ORT finds its wasm itself', async () => {
-    expect(ortWasmSpec()).toBeNull();
+    expect(ortWasmSpec('wasm')).toBeNull();
+    expect(ortWasmSpecs()).toEqual([]);
     const s = await setup();
-    expect(await provideOrtWasm(s.ort as unknown as Ort, () => undefined, s.deps)).toBeNull();
+    expect(await provideOrtWasm(s.ort as unknown as Ort, () => undefined, s.deps, ortWasmSpec('webgpu'))).toBeNull();
     expect(s.fetched).toEqual([]);
     expect(s.ort.env.wasm.wasmBinary).toBeUndefined();
+  });
+});
+
+describe('the two builds\' wasm', () => {
+  // What vite.config.ts defines at build time, here for made-up bytes of each build.
+  const webgpuBytes = new Uint8Array(4000).fill(1);
+  const plainBytes = new Uint8Array(2000).fill(2);
+  async function built() {
+    vi.stubGlobal('__ORT_WASM__', {
+      webgpu: { sha256: await sha256Hex(subtle, webgpuBytes), bytes: webgpuBytes.length },
+      wasm: { sha256: await sha256Hex(subtle, plainBytes), bytes: plainBytes.length },
+    });
+    const webgpu = ortWasmSpec('webgpu')!;
+    const wasm = ortWasmSpec('wasm')!;
+    const { storage, stores } = memoryCaches();
+    const { fetch, fetched } = scriptedFetch({ [webgpu.url]: webgpuBytes, [wasm.url]: plainBytes });
+    const deps: StoreDeps = { caches: storage, subtle, fetch };
+    const ort = () => ({ env: { wasm: {} as { wasmBinary?: unknown } } }) as unknown as Ort;
+    const keys = async () => [...((await storage.open(ENGINE_CACHE)) && stores.get(ENGINE_CACHE)!.keys())];
+    return { webgpu, wasm, deps, fetched, ort, keys };
+  }
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('each build names its own file, size and hash', async () => {
+    const b = await built();
+    expect(b.webgpu.url).toMatch(/ort-wasm-simd-threaded\.asyncify\.wasm/);
+    expect(b.wasm.url).toMatch(/ort-wasm-simd-threaded\.wasm/);
+    expect([b.webgpu.bytes, b.wasm.bytes]).toEqual([4000, 2000]);
+    expect(ortWasmSpecs()).toEqual([b.webgpu, b.wasm]);
+  });
+
+  it('the pruning drops an older version\'s wasm but keeps the other build\'s of this one', async () => {
+    const b = await built();
+    await provideOrtWasm(b.ort(), () => undefined, b.deps, b.webgpu);
+    // An older ORT's wasm, left by a previous version of the app.
+    const old = { url: 'http://localhost/assets/ort-wasm-old.wasm', sha256: '1'.repeat(64), bytes: 1 };
+    await (await b.deps.caches!.open(ENGINE_CACHE)).put(cacheKey(old), new Response(new Uint8Array(1)));
+    // The backend switched in the settings: the other build's wasm now.
+    await provideOrtWasm(b.ort(), () => undefined, b.deps, b.wasm);
+    await vi.waitFor(async () => expect(await b.keys()).toHaveLength(2));
+    expect((await b.keys()).sort()).toEqual([cacheKey(b.webgpu), cacheKey(b.wasm)].sort());
+    expect(b.fetched).toEqual([b.webgpu.url, b.wasm.url]);
+  });
+
+  it('the offline copy is the wasm the engine stored; where none is, the device\'s own build', async () => {
+    const b = await built();
+    const adapter = { requestAdapter: async () => ({ info: { vendor: 'acme' } }) };
+    const noAdapter = { requestAdapter: async () => null };
+    // Nothing stored yet: the build the automatic choice would load here.
+    expect(await engineWasmSpecs(undefined, b.deps)).toEqual([b.wasm]);
+    expect(await engineWasmSpecs(noAdapter, b.deps)).toEqual([b.wasm]);
+    expect(await engineWasmSpecs(adapter, b.deps)).toEqual([b.webgpu]);
+    // WASM chosen on a GPU device: the plain wasm is what it runs, and all it must keep.
+    await provideOrtWasm(b.ort(), () => undefined, b.deps, b.wasm);
+    expect(await engineWasmSpecs(adapter, b.deps)).toEqual([b.wasm]);
+    // Both builds used on this device: both are kept for offline use.
+    await provideOrtWasm(b.ort(), () => undefined, b.deps, b.webgpu);
+    expect(await engineWasmSpecs(noAdapter, b.deps)).toEqual([b.webgpu, b.wasm]);
+    // No Cache API at all: still the device's own build, which the check will then report missing.
+    expect(await engineWasmSpecs(adapter, { ...b.deps, caches: null })).toEqual([b.webgpu]);
   });
 });

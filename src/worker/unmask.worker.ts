@@ -1,8 +1,10 @@
 // The engine worker: a module worker that owns the ORT session and the unmasking loop (see
-// host.ts). Importing 'onnxruntime-web/webgpu' makes Vite emit ORT's one .wasm as our own asset,
-// serving both the WebGPU and the WASM providers, so nothing is fetched from a CDN.
-import * as ort from 'onnxruntime-web/webgpu';
-import type { GpuLike } from '../runtime/backend';
+// host.ts). ORT itself is imported by the first load, once it knows the backend: WebGPU's build,
+// or the plain WASM build where the engine will run on WASM (half the wasm bytes, about twice as
+// quick to start; runtime/backend.ts, ortBuildFor). Vite emits both builds and both wasm files as
+// our own assets, so nothing is fetched from a CDN.
+import type { GpuLike, OrtBuild } from '../runtime/backend';
+import type { Ort } from '../runtime/session';
 import { shippedModels } from '../runtime/modelFiles';
 import { loadFile, pruneCache } from '../runtime/modelStore';
 import { wasmThreads } from '../runtime/session';
@@ -10,14 +12,19 @@ import { markLoad } from '../runtime/loadMarks';
 import { createHost } from './host';
 import type { WorkerOut } from './protocol';
 
+/** Each build is its own chunk; its wasm is fetched by runtime/wasmBinary.ts, not by ORT. */
+function importOrt(build: OrtBuild): Promise<Ort> {
+  return build === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm');
+}
+
 const scope = globalThis as unknown as DedicatedWorkerGlobalScope;
 
-// ORT starts its WASM threads from this same script, named 'em-pthread…'; they must keep ORT's
-// own message handler, or the session hangs without an error.
+// ORT starts its WASM threads, named 'em-pthread…', from the script that holds ORT (its chunk, which
+// may import this one): they must keep ORT's own message handler, or the session hangs silently.
 if (!scope.name.startsWith('em-pthread')) {
   markLoad('worker start');
   const host = createHost({
-    ort,
+    ort: importOrt,
     post: (msg: WorkerOut) => scope.postMessage(msg),
     models: () => shippedModels().models,
     loadFile: (spec, onProgress) => loadFile(spec, onProgress),
