@@ -6,7 +6,7 @@
 // Usage: node bench.mjs <repo root> <out dir>. Writes gpu-bench.json and gpu-bench.txt.
 // Environment: GPU_BENCH_PLAN=quick (a short rehearsal plan), GPU_BENCH_STEPS=16,32,64,
 // GPU_BENCH_MODELS=name,... GPU_BENCH_BACKENDS=webgpu,wasm, GPU_BENCH_MODEL_LIMIT_S (per model,
-// all backends; default 100), GPU_BENCH_TOTAL_LIMIT_S (default 240), GPU_BENCH_WASM_THREADS
+// all backends; default 120), GPU_BENCH_TOTAL_LIMIT_S (default 200), GPU_BENCH_WASM_THREADS
 // (default: the app's rule for this machine's cores), GPU_BENCH_ALLOW_SOFTWARE=1 (measure on a
 // software adapter such as SwiftShader instead of stopping), GPU_BENCH_PARITY=0 (skip the check
 // of WebGPU's logits against WASM's).
@@ -49,8 +49,8 @@ const plan = {
   leftToRight: !quick,
   backends: (list(env.GPU_BENCH_BACKENDS) ?? ['webgpu', 'wasm']) as ('webgpu' | 'wasm')[],
   models: list(env.GPU_BENCH_MODELS),
-  modelLimitS: num(env.GPU_BENCH_MODEL_LIMIT_S) ?? 100,
-  totalLimitS: num(env.GPU_BENCH_TOTAL_LIMIT_S) ?? 240,
+  modelLimitS: num(env.GPU_BENCH_MODEL_LIMIT_S) ?? 120,
+  totalLimitS: num(env.GPU_BENCH_TOTAL_LIMIT_S) ?? 200,
   // The app's rule (src/runtime/session.ts) on a cross-origin-isolated page with these cores.
   wasmThreads: num(env.GPU_BENCH_WASM_THREADS) ?? wasmThreads(true, availableParallelism()),
   allowSoftware: env.GPU_BENCH_ALLOW_SOFTWARE === '1',
@@ -138,6 +138,8 @@ const chosen = registry.models.filter((m) => !plan.models || plan.models.include
 if (chosen.length === 0) stop(2, `no model to measure under ${root}/models (asked for ${plan.models?.join(', ') ?? 'all'})`);
 log(`plan ${plan.name}: ${chosen.map((m) => m.name).join(', ')}; backends ${plan.backends.join(', ')}; steps ${plan.stepsList.join(', ')}; WASM threads ${plan.wasmThreads}`);
 
+write(false);
+
 const deadline = performance.now() + plan.totalLimitS * 1000;
 const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} passed its time limit`)), Math.max(0, ms)).unref())]);
@@ -169,6 +171,7 @@ for (const entry of chosen) {
     } catch (err) {
       failed = err instanceof Error ? err.message : String(err);
       m.parity = { error: failed };
+      gpuFailed = true;
       log(`  failed: ${failed}`);
     }
     m.parityWallS = (performance.now() - t0) / 1000;

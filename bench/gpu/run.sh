@@ -5,7 +5,7 @@
 # bundled loader and the driver under /usr/local/nvidia), runs the bench on every models/*/ and
 # writes gpu-bench.json, gpu-bench.txt and gpu-bench.log (+ gpu-env.txt, and gpu-vulkan.txt when
 # no adapter is found) to the out dir. Exit status: the bench's (see bench/gpu/entry.ts), 2 when
-# the bundle is missing or cannot be unpacked, 124 when it ran past GPU_BENCH_TIMEOUT_S (280).
+# the bundle is missing or cannot be unpacked, 124 when it ran past GPU_BENCH_TIMEOUT_S (230).
 set -uo pipefail
 out=${1:?usage: bash bench/gpu/run.sh <out dir>}
 mkdir -p "$out" && out=$(cd "$out" && pwd)
@@ -58,7 +58,7 @@ cat "$out/gpu-env.txt"
 # --no-liftoff: V8 compiles ORT's 27 MB wasm once with its optimizing compiler instead of tiering
 # up in the background while the figures are taken (Chromium's code cache likewise starts a later
 # visit on optimized code). It also spares a minute-long wait at exit for background compiles.
-bench() { timeout -k 5 "${GPU_BENCH_TIMEOUT_S:-280}" "$work/node" ${GPU_BENCH_NODE_FLAGS---no-liftoff} "$work/bench.mjs" "$root" "$out"; }
+bench() { timeout -k 5 "${GPU_BENCH_TIMEOUT_S:-230}" "$work/node" ${GPU_BENCH_NODE_FLAGS---no-liftoff} "$work/bench.mjs" "$root" "$out"; }
 bench 2>&1 | tee "$out/gpu-bench.log"
 rc=${PIPESTATUS[0]}
 case $rc in
@@ -67,7 +67,7 @@ case $rc in
     # Once more with the Vulkan loader's own account of what it looked for.
     VK_LOADER_DEBUG=error,warn,driver bench > "$out/gpu-vulkan.txt" 2>&1
     echo "run.sh: no WebGPU adapter (exit 3); the Vulkan loader's log is in gpu-vulkan.txt, the environment in gpu-env.txt" >&2 ;;
-  124|137) echo "run.sh: the bench ran past ${GPU_BENCH_TIMEOUT_S:-280} s and was stopped; gpu-bench.json holds what finished" >&2 ;;
+  124|137) echo "run.sh: the bench ran past ${GPU_BENCH_TIMEOUT_S:-230} s and was stopped; gpu-bench.json holds what finished" >&2 ;;
   *) echo "run.sh: the bench exited with status $rc (see gpu-bench.log; 4 = software adapter only, 5 = a WebGPU measurement failed)" >&2 ;;
 esac
 rm -rf "$work"
