@@ -3,6 +3,7 @@
 // other file is still arriving (its progress would hide the error on the page). And the ORT build:
 // the one the device needs is imported, and only its wasm is downloaded.
 import { readFileSync } from 'node:fs';
+import * as realOrt from 'onnxruntime-web';
 import { webcrypto } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GpuLike, OrtBuild } from './backend';
@@ -131,6 +132,30 @@ describe('model loader, ORT build', () => {
     // A later load, even one asking for WASM, keeps the build it has (its wasm serves WASM too).
     await expect(b.load('wasm')).rejects.toThrow('stop after the files');
     expect(b.imported).toEqual(['webgpu', 'webgpu']);
-    expect(b.fetched).toEqual([b.urls.webgpu]);
+    // (No Cache API in this test: the wasm is fetched by each load that needs it, always WebGPU's.)
+    expect(new Set(b.fetched)).toEqual(new Set([b.urls.webgpu]));
+  });
+
+  it('a WebGPU ask in a worker that started on the WASM build runs on WASM and says why', async () => {
+    const data = (url: string) => new Uint8Array(readFileSync(`${MODEL_DIR}/${url === '/m.onnx' ? 'model.onnx' : 'tokenizer.json'}`));
+    const imported: OrtBuild[] = [];
+    const deps: LoaderDeps = {
+      ort: async (build) => (imported.push(build), realOrt as unknown as Ort),
+      models: () => [entry],
+      loadFile: async (spec) => ({ data: data(spec.url), fromCache: true, stored: true }),
+      pruneCache: async () => 0,
+      gpu: adapter,
+      threads: 1,
+    };
+    const events = { progress: () => undefined, switchedToWasm: () => undefined };
+    const loader = createModelLoader(deps);
+    const first = await loader.load('wasm', null, events);
+    expect([first.backend, first.reason]).toEqual(['wasm', 'WASM chosen in the settings']);
+    await first.release();
+    const second = await loader.load('auto', null, events);
+    expect(second.backend).toBe('wasm');
+    expect(second.reason).toMatch(/^WebGPU could not start \(this engine started with onnxruntime-web's WASM build; reload the page to try WebGPU\); using WASM$/);
+    expect(imported).toEqual(['wasm']);
+    await second.release();
   });
 });

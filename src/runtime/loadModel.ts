@@ -138,7 +138,8 @@ export function createModelLoader(deps: LoaderDeps): {
     const [tokBar, modelBar, wasmBar] = sharedBar([files.tokenizer.bytes, files.model.bytes, wasmSpec?.bytes ?? 0], report);
     wasmProgress = wasmBar;
     const ortModule = ortImport.module;
-    ortWasm ??= ortModule.then((ort) => provideOrtWasm(ort, (phase, loaded, total) => wasmProgress(phase, loaded, total), undefined, wasmSpec)).then(
+    // The wasm is read while ORT's chunk is imported, not after.
+    ortWasm ??= provideOrtWasm(ortModule, (phase, loaded, total) => wasmProgress(phase, loaded, total), undefined, wasmSpec).then(
       () => {
         ortWasmDone = true;
         markLoad('wasm provided');

@@ -94,8 +94,10 @@ describe('the two builds\' wasm', () => {
     // An older ORT's wasm, left by a previous version of the app.
     const old = { url: 'http://localhost/assets/ort-wasm-old.wasm', sha256: '1'.repeat(64), bytes: 1 };
     await (await b.deps.caches!.open(ENGINE_CACHE)).put(cacheKey(old), new Response(new Uint8Array(1)));
-    // The backend switched in the settings: the other build's wasm now.
-    await provideOrtWasm(b.ort(), () => undefined, b.deps, b.wasm);
+    // The backend switched in the settings: the other build's wasm now, ORT still being imported.
+    const ort = b.ort();
+    await provideOrtWasm(Promise.resolve(ort), () => undefined, b.deps, b.wasm);
+    expect(ort.env.wasm.wasmBinary).toEqual(plainBytes);
     await vi.waitFor(async () => expect(await b.keys()).toHaveLength(2));
     expect((await b.keys()).sort()).toEqual([cacheKey(b.webgpu), cacheKey(b.wasm)].sort());
     expect(b.fetched).toEqual([b.webgpu.url, b.wasm.url]);

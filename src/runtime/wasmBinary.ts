@@ -47,13 +47,22 @@ export function engineCaches(c: CacheStorage): CacheStorage {
 /**
  * Loads a build's wasm (from our cache, else the network with byte progress), verifies it and
  * hands it to ORT. Must run before ORT's first session. Returns null, changing nothing, when there
- * is no spec. Failures are the model store's: 'download-failed' or 'corrupt-model'.
+ * is no spec (once ORT is there). Failures are the model store's: 'download-failed' or 'corrupt-model'.
  */
-export async function provideOrtWasm(ort: Ort, onProgress: Progress, deps: StoreDeps = defaultDeps(), spec: FileSpec | null): Promise<LoadedFile | null> {
-  if (!spec) return null;
+export async function provideOrtWasm(
+  ort: Ort | Promise<Ort>,
+  onProgress: Progress,
+  deps: StoreDeps = defaultDeps(),
+  spec: FileSpec | null,
+): Promise<LoadedFile | null> {
+  if (!spec) {
+    await ort;
+    return null;
+  }
   const store: StoreDeps = { ...deps, caches: deps.caches && engineCaches(deps.caches) };
-  const file = await loadFile(spec, onProgress, store);
-  ort.env.wasm.wasmBinary = file.data;
+  // ORT may still be on its way (the worker imports it): the file loads meanwhile.
+  const [module, file] = await Promise.all([ort, loadFile(spec, onProgress, store)]);
+  module.env.wasm.wasmBinary = file.data;
   // An older ORT version's wasm is dead weight. Both builds' wasm of this version stay: a device
   // that has run both (the backend switched in the settings) keeps working offline with either.
   void pruneCache([spec, ...ortWasmSpecs()], store).catch(() => undefined);
