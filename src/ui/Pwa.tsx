@@ -78,6 +78,8 @@ export function UpdatePrompt() {
   );
 }
 
+const RECONNECT_RETRY_MS = 3000;
+
 /**
  * Checks on each visit, and whenever the connection comes or goes, that the app shell, the model
  * and the engine are all stored for offline use; online, it restores what is missing.
@@ -89,10 +91,20 @@ function OfflineCheck() {
   const latest = useRef(0);
   // Only the model in use must be stored; a switch checks again.
   const modelName = useApp((s) => s.engine.model?.name ?? null);
-  const check = useCallback(() => {
+  const check = useCallback((retries = 0) => {
     const id = ++latest.current;
     const settle = (s: OfflineStatus) => {
-      if (id === latest.current) setStatus(s);
+      if (id !== latest.current) return;
+      // A connection that has just come back often carries nothing for a moment (the 'online'
+      // event can come before the service worker's requests get through): a failed repair right
+      // after it is tried again once before the user is asked to.
+      if (s.state === 'incomplete' && s.online && retries > 0) {
+        setTimeout(() => {
+          if (id === latest.current) check(retries - 1);
+        }, RECONNECT_RETRY_MS);
+        return;
+      }
+      setStatus(s);
     };
     const deps = browserOfflineDeps(modelName);
     if (!deps) {
@@ -104,12 +116,14 @@ function OfflineCheck() {
     checkOffline(deps).then(settle, (err: unknown) => settle({ state: 'unavailable', why: String(err) }));
   }, [modelName]);
   useEffect(() => {
+    const onOnline = () => check(1);
+    const onOffline = () => check();
     check();
-    window.addEventListener('online', check);
-    window.addEventListener('offline', check);
+    window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOffline);
     return () => {
-      window.removeEventListener('online', check);
-      window.removeEventListener('offline', check);
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
     };
   }, [check]);
 
@@ -148,7 +162,7 @@ function OfflineCheck() {
               : `Offline use is broken: ${status.missing} files are missing from this device. Reconnect and they will be restored; until then, do not reload.`}
           </span>
           {status.online && (
-            <button type="button" onClick={check}>
+            <button type="button" onClick={() => check()}>
               Try again
             </button>
           )}
