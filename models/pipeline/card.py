@@ -69,6 +69,9 @@ def render(run: Path, shipped: Path) -> str:
         f"(± {b['std_error']:.3f} standard error, {b['sequences']} sequence/t draws), perplexity bound "
         f"**{b['perplexity_bound']:.0f}**, **{b.get('bits_per_byte', float('nan')):.3f} bits per byte** "
         f"({b['bits_per_char']:.3f} bits per character).",
+        *([f"- The same bound for the sampled ONNX file ({ev['model']}; its weights dequantized, same draws): "
+           f"**{ev['bound_of_onnx']['nats_per_token']:.3f} nats/token**, "
+           f"**{ev['bound_of_onnx']['bits_per_byte']:.3f} bits per byte**."] if "bound_of_onnx" in ev else []),
         f"- ONNX export: opset {exp['opset']}, max |logit| difference to PyTorch {exp['max_abs_logit_diff']:.1e}, "
         f"top-1 agreement {exp['top1_agreement']:.3f}.",
         f"- Shipped: `{ship_cfg['variant']}`, {sum(f['bytes'] for f in ship_cfg['files'].values()) / 1e6:.2f} MB "

@@ -139,6 +139,15 @@ def evaluate(run: Path, texts: Path | None = None, n_samples: int = 4, t_samples
     # Bits per UTF-8 byte: comparable across tokenizers (and to published byte-level figures).
     b["bits_per_byte"] = b["nats_per_token"] * tokens.size / nbytes / math.log(2)
     b["seconds"] = round(time.time() - t0, 1)
+    shipped_bound = None
+    if onnx_path:
+        # The bound of the file that ships: its (quantized) weights dequantized exactly into the same
+        # model, on the same sequences and t draws as the checkpoint's, so the two compare pairwise.
+        from .warmstart import load_warm_start
+        q = load_model(run)
+        q.load_state_dict(load_warm_start(Path(onnx_path), q.cfg))
+        shipped_bound = bound(q.to(device), tokens, ctx, min_seqs=min(512, t_samples), max_seqs=max(t_samples, 512))
+        shipped_bound["bits_per_byte"] = shipped_bound["nats_per_token"] * tokens.size / nbytes / math.log(2)
     real = [repeated_trigram_share(tokens[s:s + ctx]) for s in range(0, tokens.size - ctx, max(ctx, tokens.size // 400))]
     fn = onnx_logits(onnx_session(onnx_path)) if onnx_path else torch_logits(model)
     vocab = training_vocabulary(run)
@@ -155,6 +164,8 @@ def evaluate(run: Path, texts: Path | None = None, n_samples: int = 4, t_samples
               "real_text_quality": real_text_quality(run, vocab),
               "samples": samples,
               "model": "onnx " + Path(onnx_path).name if onnx_path else "pytorch checkpoint"}
+    if shipped_bound is not None:
+        report["bound_of_onnx"] = shipped_bound
     if table:
         report["repetition"] = repetition_table(fn, tok, ctx, penalties=(1.0, 1.3))
     (run / "evaluate.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))

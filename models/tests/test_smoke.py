@@ -24,8 +24,11 @@ def test_pipeline_end_to_end(tiny_corpus, tmp_path):
     for name in ("q8", "q4", "q4e8"):
         assert q[name]["top1_agreement_masked"] > 0.9, (name, q[name])
         assert q[name]["summary_top_prob_rel_diff"] < 1e-5, (name, q[name])
-    assert main(["evaluate", "--run", str(run), "--samples", "1", "--t-samples", "64"]) == 0
+    assert main(["evaluate", "--run", str(run), "--samples", "1", "--t-samples", "64",
+                 "--onnx", str(run / "model_q4e8.onnx")]) == 0
     ev = json.loads((run / "evaluate.json").read_text())
+    # The shipped file's own bound, on the same draws: 4-bit rounding costs a little, never a lot.
+    assert abs(ev["bound_of_onnx"]["nats_per_token"] / ev["bound"]["nats_per_token"] - 1) < 0.1
     assert 0 < ev["bound"]["bits_per_byte"] <= ev["bound"]["bits_per_char"] * 1.01
     assert 0 <= ev["defaults_quality"]["invented_word_share"] <= 1 and ev["defaults_quality"]["samples"] == 16
     assert main(["ship", "--run", str(run), "--out", str(out), "--name", "smoke"]) == 0
