@@ -20,6 +20,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from .specials import MASK_ID
+
 OUTPUTS = ("top2_logits", "top2_ids", "top_prob")
 EXCLUDED = -1e9
 
@@ -48,10 +50,8 @@ def add_row_summary(model: onnx.ModelProto, special_ids: list[int]) -> onnx.Mode
         helper.make_node("ReduceMax", ["summary_probs", "summary_axis"], ["top_prob"], name="summary_top_prob",
                          keepdims=0),
     ])
-    dims = ["batch", "positions"]
-    for d, name in zip(logits.type.tensor_type.shape.dim[:2], dims):
-        if d.dim_param:
-            dims[dims.index(name)] = d.dim_param
+    # The logits' own names for the batch and positions axes (fixed sizes get generic names).
+    dims = [d.dim_param or name for d, name in zip(logits.type.tensor_type.shape.dim[:2], ("batch", "positions"))]
     g.output.extend([helper.make_tensor_value_info("top2_logits", TensorProto.FLOAT, [*dims, 2]),
                      helper.make_tensor_value_info("top2_ids", TensorProto.INT64, [*dims, 2]),
                      helper.make_tensor_value_info("top_prob", TensorProto.FLOAT, dims)])
@@ -76,7 +76,7 @@ def check_row_summary(sess, special_ids: list[int], vocab: int, context: int, se
     worst = 0.0
     for n in (context, 17, 2):
         ids = rng.integers(3, vocab, (1, n))
-        ids[:, ::3] = special_ids[1] if len(special_ids) > 1 else ids[:, ::3]
+        ids[:, ::3] = MASK_ID  # some masks, as the app sends
         pos = np.arange(0, n, 2, dtype=np.int64)[None, :]
         logits, top, top_ids, top_prob = sess.run(["logits", *OUTPUTS], {"input_ids": ids.astype(np.int64),
                                                                           "positions": pos})

@@ -63,11 +63,12 @@ export async function* unmask(
     // The graph's row summary stands in for the pass of exponentials over every row (2a–2c) when
     // the row is scored as the model gave it: no repetition penalty, no entropy (which needs every
     // p), and no per-row draw (confidence at T > 0 scores by the drawn token).
+    // A summary of another length than the rows asked for is ignored, not trusted.
     const summary =
-      s.repetitionPenalty === 1 && strategy !== 'entropy' && !(s.temperature > 0 && strategy === 'confidence')
+      s.repetitionPenalty === 1 && strategy !== 'entropy' && !(s.temperature > 0 && strategy === 'confidence') &&
+      out.summary?.topProb.length === m && out.summary.top2Ids.length === 2 * m
         ? out.summary
         : undefined;
-    const summaryFits = summary !== undefined && summary.topProb.length === m && summary.top2Ids.length === 2 * m;
     if (out.length === 0 || out.length % m !== 0) {
       throw new Error(`logits of length ${out.length} do not fit the ${m} masked positions asked for`);
     }
@@ -89,7 +90,7 @@ export async function* unmask(
     // Ascending positions: the order in which random numbers are drawn is part of the rules.
     for (let j = 0; j < m; j++) {
       const i = masked[j];
-      const summarized = summaryFits && summaryRow(summary!, j, special, scratch);
+      const summarized = summary !== undefined && summaryRow(summary, j, special, scratch);
       if (!summarized) {
         prepareLogits(row(j), ids, i, special, s.repetitionPenalty, s.repetitionWindow, scratch);
         analyse(scratch, drawLater ? 0 : s.temperature, strategy === 'entropy');
