@@ -35,6 +35,11 @@ def lineage(ship_cfg: dict, summ: dict) -> list[str]:
             f"in {minutes:.0f} min in all**."]
 
 
+def _pm(se: float | None) -> str:
+    """' ± x.x' (one standard error, in points) where the evaluation measured it."""
+    return f" ± {se * 100:.1f}" if se is not None else ""
+
+
 def quality_lines(ev: dict) -> list[str]:
     q, real = ev.get("defaults_quality"), ev.get("real_text_quality")
     if not q or not real:
@@ -42,9 +47,9 @@ def quality_lines(ev: dict) -> list[str]:
     st = q["settings"]
     return ["", f"Quality under the app's defaults ({st['strategy']}, {st['steps']} steps, T {st['temperature']}, "
             f"top-p {st['topP']}, {st['length']} new tokens, refinement {st.get('refineRounds', 0)} rounds; "
-            f"{q['samples']} samples from fresh prompts), against held-out real text cut into pieces of the same size:",
+            f"{q['samples']} samples from fresh prompts, {q.get('words', 0):,} words), against held-out real text cut into pieces of the same size:",
             "", "| | invented words | repeated word 3-grams |", "|---|---|---|",
-            f"| model | {q['invented_word_share'] * 100:.1f} % | {q['repeated_word_3gram_share'] * 100:.1f} % |",
+            f"| model | {q['invented_word_share'] * 100:.1f} %{_pm(q.get('invented_word_share_std_error'))} | {q['repeated_word_3gram_share'] * 100:.1f} % |",
             f"| real text | {real['invented_word_share'] * 100:.1f} % | {real['repeated_word_3gram_share'] * 100:.1f} % |"]
 
 

@@ -44,6 +44,20 @@ def invented_share(texts: list[str], vocab: set[str]) -> float:
     return sum(w not in vocab for w in ws) / len(ws) if ws else 0.0
 
 
+def invented_share_error(texts: list[str], vocab: set[str]) -> float:
+    """Standard error of the pooled share, samples as the unit (words of one sample are not independent).
+
+    Ratio estimator r = sum(x_i) / sum(n_i) over k samples; its delta-method error is
+    sqrt(sum((x_i - r n_i)^2) / (k (k - 1))) / mean(n_i).
+    """
+    counts = [(sum(w not in vocab for w in ws), len(ws)) for ws in map(words, texts)]
+    k, n = len(counts), sum(c[1] for c in counts)
+    if k < 2 or n == 0:
+        return 0.0
+    r = sum(c[0] for c in counts) / n
+    return (sum((x - r * m) ** 2 for x, m in counts) / (k * (k - 1))) ** 0.5 / (n / k)
+
+
 def repeated_counts(ws: list[str], n: int = 3) -> tuple[int, int]:
     """(repeated n-grams, n-grams) of one text: an n-gram is repeated when it occurred earlier in it."""
     seen, rep = set(), 0
