@@ -4,17 +4,14 @@
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
 import { parseModelConfig } from '../src/runtime/config';
-import { createHost } from '../src/worker/host';
-import type { WorkerIn, WorkerOut } from '../src/worker/protocol';
+import { hostEngine } from './hostEngine';
 // @ts-expect-error plain JS module without types
 import { matmulModel } from './matmulOnnx.mjs';
 
 export function nodeEngine(modelDir: string, threads: number) {
   const config = parseModelConfig(JSON.parse(readFileSync(`${modelDir}/config.json`, 'utf8')));
-  const listeners = new Set<(m: WorkerOut) => void>();
-  const host = createHost({
+  const engine = hostEngine({
     ort,
-    post: (m) => listeners.forEach((cb) => cb(m)),
     models: () => [
       {
         name: config.name,
@@ -36,16 +33,8 @@ export function nodeEngine(modelDir: string, threads: number) {
     pruneCache: async () => 0,
     gpu: undefined,
     threads,
-    now: () => performance.now(),
   });
-  return {
-    config,
-    send: (m: WorkerIn) => host.handle(m),
-    subscribe: (cb: (m: WorkerOut) => void) => {
-      listeners.add(cb);
-      return () => listeners.delete(cb);
-    },
-  };
+  return { config, ...engine };
 }
 
 /** A session running one [m, k] x [k, n] MatMul on the WASM backend. */

@@ -1,6 +1,6 @@
 // The app's worker host (src/worker/host.ts) over the model folders on disk, driven directly in
 // Node: the same model registry, file loading with sha256 checks, backend choice with its warm-up,
-// WASM failover and unmasking loop as the app's worker. Only the file source (disk, no Cache API)
+// WASM failover and unmasking loop as the app's worker (bench/hostEngine.ts). Only the file source (disk, no Cache API)
 // and `gpu` (Dawn's navigator.gpu) differ. Unlike bench/nodeBench.ts (onnxruntime-web's Node
 // build, no GPU) it takes the ORT module and the GPU from the caller.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
@@ -10,8 +10,7 @@ import type { GpuLike } from '../../src/runtime/backend';
 import { buildRegistry, type ModelEntry } from '../../src/runtime/models';
 import { loadFile } from '../../src/runtime/modelStore';
 import type { Ort } from '../../src/runtime/session';
-import { createHost } from '../../src/worker/host';
-import type { WorkerIn, WorkerOut } from '../../src/worker/protocol';
+import { hostEngine, type BenchEngine } from '../hostEngine';
 import { fileFetch } from './nodeWeb';
 
 /** models/<folder>/ with config.json and model.onnx, as the app's build would find them. */
@@ -31,31 +30,17 @@ export function shippedModels(root: string): { models: ModelEntry[]; problems: s
   return buildRegistry(found);
 }
 
-export interface BenchEngine {
-  send(m: WorkerIn): void;
-  subscribe(cb: (m: WorkerOut) => void): () => void;
-}
-
 /** An engine (the driver's {send, subscribe}) whose every load asks for `model`. */
 export function diskEngine(ort: Ort, gpu: GpuLike | undefined, threads: number, models: ModelEntry[], model: string): BenchEngine {
-  const listeners = new Set<(m: WorkerOut) => void>();
-  const host = createHost({
+  const engine = hostEngine({
     ort,
-    post: (m) => listeners.forEach((cb) => cb(m)),
     models: () => models,
     // The app's loader: size and sha256 checked against config.json; no Cache API in Node.
     loadFile: (spec, onProgress) => loadFile(spec, onProgress, { fetch: fileFetch, caches: null, subtle: crypto.subtle }),
     pruneCache: async () => 0,
     gpu,
     threads,
-    now: () => performance.now(),
     online: () => true,
   });
-  return {
-    send: (m) => host.handle(m.type === 'load' ? { ...m, model } : m),
-    subscribe: (cb) => {
-      listeners.add(cb);
-      return () => listeners.delete(cb);
-    },
-  };
+  return { ...engine, send: (m) => engine.send(m.type === 'load' ? { ...m, model } : m) };
 }
