@@ -47,10 +47,20 @@ def quality_lines(ev: dict) -> list[str]:
     st = q["settings"]
     return ["", f"Quality under the app's defaults ({st['strategy']}, {st['steps']} steps, T {st['temperature']}, "
             f"top-p {st['topP']}, {st['length']} new tokens, refinement {st.get('refineRounds', 0)} rounds; "
-            f"{q['samples']} samples from fresh prompts, {q.get('words', 0):,} words), against held-out real text cut into pieces of the same size:",
+            f"{q['samples']} samples from fresh prompts, {q.get('words', 0):,} words), against held-out real text "
+            "cut into pieces of the same size:",
             "", "| | invented words | repeated word 3-grams |", "|---|---|---|",
-            f"| model | {q['invented_word_share'] * 100:.1f} %{_pm(q.get('invented_word_share_std_error'))} | {q['repeated_word_3gram_share'] * 100:.1f} % |",
-            f"| real text | {real['invented_word_share'] * 100:.1f} % | {real['repeated_word_3gram_share'] * 100:.1f} % |"]
+            f"| model | {q['invented_word_share'] * 100:.1f} %{_pm(q.get('invented_word_share_std_error'))} "
+            f"| {q['repeated_word_3gram_share'] * 100:.1f} % |",
+            f"| real text | {real['invented_word_share'] * 100:.1f} % | {real['repeated_word_3gram_share'] * 100:.1f} % |"] + _run_together(q, real)
+
+
+def _run_together(q: dict, real: dict) -> list[str]:
+    if "invented_run_together_share" not in q:
+        return []
+    return ["", f"Of the model's invented words, {q['invented_run_together_share'] * 100:.0f} % are two training words "
+            f"with the space between them lost (\"thebottle\"); of real text's, "
+            f"{real.get('invented_run_together_share', 0) * 100:.0f} %."]
 
 
 def render(run: Path, shipped: Path) -> str:

@@ -21,7 +21,8 @@ from .errors import PipelineError
 from .export import load_model
 from .prepare import read_book, read_docs
 from .generate import generate, onnx_logits, onnx_session, prompt_segments, torch_logits
-from .quality import invented_share, invented_share_error, repeated_word_trigram_share, training_vocabulary, words
+from .quality import (invented_share, invented_share_error, repeated_word_trigram_share, run_together_share,
+                      training_vocabulary, words)
 from .runfolder import run_file
 from .sampler import Settings, repeated_trigram_share
 from .specials import MASK_ID, NEWLINE_PIECE
@@ -98,6 +99,7 @@ def defaults_quality(fn, tok, context: int, vocab: set[str], length: int = 48, s
             "words": sum(len(words(t)) for t in texts),
             "invented_word_share": invented_share(texts, vocab),
             "invented_word_share_std_error": invented_share_error(texts, vocab),
+            "invented_run_together_share": run_together_share(texts, vocab),
             "repeated_word_3gram_share": repeated_word_trigram_share(texts)}
 
 
@@ -108,6 +110,7 @@ def real_text_quality(run: Path, vocab: set[str], words_per_chunk: int = 36, chu
     step = max(words_per_chunk, len(ws) // chunks)
     texts = [" ".join(ws[i:i + words_per_chunk]) for i in range(0, len(ws) - words_per_chunk, step)]
     return {"invented_word_share": invented_share(texts, vocab),
+            "invented_run_together_share": run_together_share(texts, vocab),
             "repeated_word_3gram_share": repeated_word_trigram_share(texts)}
 
 

@@ -2,6 +2,7 @@
 
 - invented words: share of generated words (lower-cased runs of letters) never seen in the training
   books; real held-out text scores about 1 % (names and rare words), word salad scores several times more.
+  Some invented words are two real words with the space lost ("thebottle"); their share is reported too.
 - repeated 3-grams: share of word 3-grams that already occurred earlier in the same sample (loops).
 """
 from __future__ import annotations
@@ -42,6 +43,17 @@ def training_vocabulary(run: Path) -> set[str]:
 def invented_share(texts: list[str], vocab: set[str]) -> float:
     ws = [w for t in texts for w in words(t)]
     return sum(w not in vocab for w in ws) / len(ws) if ws else 0.0
+
+
+def run_together(word: str, vocab: set[str]) -> bool:
+    """Two training words with the space between them lost ("thebottle"): a spacing slip, not a new word."""
+    return any(word[:i] in vocab and word[i:] in vocab for i in range(2, len(word) - 1))
+
+
+def run_together_share(texts: list[str], vocab: set[str]) -> float:
+    """Of the invented words, the share that are two training words run together."""
+    inv = [w for t in texts for w in words(t) if w not in vocab]
+    return sum(run_together(w, vocab) for w in inv) / len(inv) if inv else 0.0
 
 
 def invented_share_error(texts: list[str], vocab: set[str]) -> float:

@@ -1,7 +1,8 @@
 """The reader's measures: invented words and repeated 3-grams, and the error bar on the invented share."""
 import math
 
-from pipeline.quality import invented_share, invented_share_error, repeated_word_trigram_share
+from pipeline.quality import (invented_share, invented_share_error, repeated_word_trigram_share, run_together,
+                              run_together_share)
 
 VOCAB = {"the", "cat", "sat", "on", "mat", "a", "dog"}
 
@@ -30,3 +31,11 @@ def test_error_shrinks_with_more_samples_of_the_same_kind():
 def test_repeated_trigrams_count_within_a_sample_only():
     assert repeated_word_trigram_share(["the cat sat the cat sat"]) == 1 / 4
     assert repeated_word_trigram_share(["the cat sat", "the cat sat"]) == 0.0
+
+
+def test_run_together_finds_two_training_words_with_the_space_lost():
+    assert run_together("thecat", VOCAB)
+    assert not run_together("sattheon", VOCAB)  # three words run together is not a single slip
+    assert not run_together("blorp", VOCAB) and not run_together("thex", VOCAB)  # one-letter parts do not count
+    assert run_together_share(["thecat sat on blorp", "thedog"], VOCAB) == 2 / 3
+    assert run_together_share(["the cat"], VOCAB) == 0.0
