@@ -22,7 +22,12 @@ def _train_config(args):
     for kv in args.set or []:
         k, _, v = kv.partition("=")
         target = d.setdefault("model", {}) if k.startswith("model.") else d
-        target[k.removeprefix("model.")] = json.loads(v)
+        try:
+            target[k.removeprefix("model.")] = json.loads(v)
+        except json.JSONDecodeError:
+            if not v.isidentifier():  # a bare word is a string (schedule=wsd); anything else is a typo
+                raise PipelineError(f"--set {kv}: the value is neither JSON nor a plain word") from None
+            target[k.removeprefix("model.")] = v
     return TrainConfig.from_dict(d)
 
 
@@ -45,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--vocab-size", type=int, default=4096)
     p = stage("train", "train the denoiser (resumes from the run's checkpoint)")
     p.add_argument("--preset", default="cpu")
-    p.add_argument("--set", action="append", help="override a setting: key=JSON, e.g. max_minutes=5 or model.n_layers=4")
+    p.add_argument("--set", action="append", help="override a setting: key=JSON or key=word, e.g. max_minutes=5, model.n_layers=4 or schedule=wsd")
     p.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
     p.add_argument("--init", type=Path, default=None,
                    help="start from these weights (weights.pt or model.onnx of a shipped model) when not resuming")

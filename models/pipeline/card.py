@@ -22,14 +22,21 @@ def hardware(summ: dict) -> str:
     return dev if not dev.startswith("CPU") or "Xeon" in dev or "AMD" in dev else f"{dev}, {describe_cpu()}"
 
 
+def _inherited(h: dict, key: str) -> float:
+    """What a later run inherited of an earlier run: all of it, or up to its stable weights (schedule
+    "wsd": the next run continues from before the decay, so the decay's tokens are not in its lineage)."""
+    w = h.get("weights_pt") or {}
+    return (w.get(key) if w.get("from") == "stable" else h.get(key)) or 0
+
+
 def lineage(ship_cfg: dict, summ: dict) -> list[str]:
     """Runs this model continued from (warm starts): the compute it has had in all."""
     earlier = ship_cfg.get("training", {}).get("history", [])
     if not earlier:
         return []
-    tokens = summ["tokens_seen"] + sum(h.get("tokens_seen") or 0 for h in earlier)
-    minutes = (summ["elapsed_s"] + sum(h.get("elapsed_s") or 0 for h in earlier)) / 60
-    runs = "; ".join(f"{(h.get('tokens_seen') or 0) / 1e6:.1f} M tokens in {(h.get('elapsed_s') or 0) / 60:.0f} min"
+    tokens = summ["tokens_seen"] + sum(_inherited(h, "tokens_seen") for h in earlier)
+    minutes = (summ["elapsed_s"] + sum(_inherited(h, "elapsed_s") for h in earlier)) / 60
+    runs = "; ".join(f"{_inherited(h, 'tokens_seen') / 1e6:.1f} M tokens in {_inherited(h, 'elapsed_s') / 60:.0f} min"
                      for h in earlier)
     return [f"- This run continued from the weights of earlier runs ({runs}): **{tokens / 1e6:.1f} M tokens "
             f"in {minutes:.0f} min in all**."]

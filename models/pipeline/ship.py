@@ -135,6 +135,8 @@ def ship(run: Path, dest: Path, variant: str = "q4e8", force: bool = False, cont
         "params": summary.get("params"), "variant": variant, "files": files, "model": train_cfg["model"],
         "training": {k: summary.get(k) for k in ("device", "steps", "tokens_seen", "elapsed_s", "val_bound")}
         | {"batch_size": train_cfg["batch_size"], "lr": train_cfg["lr"], "weight_cap": train_cfg["weight_cap"]}
+        | {"weights_pt": {"from": "stable", **facts("stable.json")} if (run / "stable.pt").exists()
+           else {"from": "final"}}
         | ({"history": earlier} if earlier else {}),
         "evaluation": facts("evaluate.json").get("bound", {}),
         "quantization": facts("quantize.json"),
@@ -142,9 +144,16 @@ def ship(run: Path, dest: Path, variant: str = "q4e8", force: bool = False, cont
     (dest / "config.json").write_text(json.dumps(config, indent=1) + "\n")
     cases = [{"text": t, "ids": tok.encode(t).ids} for t in TOKENIZER_TEXTS]
     (dest / "fixtures" / "tokenizer_cases.json").write_text(json.dumps(cases, ensure_ascii=False, indent=1) + "\n")
-    # What the next training run warm-starts from (fp16, no optimizer state: see warmstart.py).
+    # What the next training run warm-starts from (fp16, no optimizer state: see warmstart.py): the
+    # weights from before the decay where the run kept them (schedule "wsd"), so the next run goes on
+    # at the peak rate instead of first climbing back out of a decayed minimum; else the final weights.
     # A GPU run returns no checkpoint (too large to bring back): its next run warm-starts from model.onnx.
-    weights_bytes = save_weights(load_model(run), dest / "weights.pt") if (run / "ckpt.pt").exists() else 0
+    weights_bytes = 0
+    if (run / "stable.pt").exists():
+        shutil.copyfile(run / "stable.pt", dest / "weights.pt")
+        weights_bytes = (dest / "weights.pt").stat().st_size
+    elif (run / "ckpt.pt").exists():
+        weights_bytes = save_weights(load_model(run), dest / "weights.pt")
     fn = onnx_logits(onnx_session(dest / "model.onnx"))
     gl = golden_logits(fn, run, context) | {"variant": variant}
     (dest / "fixtures" / "golden_logits.json").write_text(json.dumps(gl) + "\n")

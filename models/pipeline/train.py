@@ -1,6 +1,6 @@
 """Stage 3: train the denoiser on packed windows of the token stream.
 
-AdamW, linear warm-up then cosine decay, gradient clipping, a checkpoint every few minutes (written
+AdamW, linear warm-up then cosine decay (or warm-up, stable, decay: see `schedule`), gradient clipping, a checkpoint every few minutes (written
 atomically), resume after a stop, and a JSON-lines log of training and validation loss and tokens/s.
 The schedule's progress is max(step / max_steps, elapsed / max_minutes), so a run bounded by wall time
 still ends its cosine at the floor. Runs unchanged under `torchrun` (DistributedDataParallel).
@@ -26,6 +26,7 @@ from .cpushare import ThreadGovernor
 from .runfolder import run_file, run_json
 from .model import Denoiser, ModelConfig
 from .specials import MASK_ID
+from .warmstart import save_weights
 
 
 @dataclass
@@ -34,6 +35,11 @@ class TrainConfig:
     batch_size: int = 32
     lr: float = 2e-3
     min_lr_frac: float = 0.05
+    # "cosine": decay over the whole run. "wsd" (warm-up, stable, decay): hold the peak rate, then decay
+    # over the last `decay_frac` of the run; the weights at the start of the decay are saved as
+    # stable.pt, the point the next run continues from without undoing a decay (see README).
+    schedule: str = "cosine"
+    decay_frac: float = 0.2
     warmup_steps: int = 300
     weight_decay: float = 0.1
     betas: tuple = (0.9, 0.95)
@@ -58,6 +64,12 @@ class TrainConfig:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def __post_init__(self):
+        if self.schedule not in ("cosine", "wsd"):
+            raise PipelineError(f"schedule must be 'cosine' or 'wsd', not {self.schedule!r}")
+        if not 0 < self.decay_frac <= 1:
+            raise PipelineError(f"decay_frac must be in (0, 1], not {self.decay_frac}")
+
     @classmethod
     def from_dict(cls, d: dict) -> "TrainConfig":
         d = dict(d)
@@ -78,7 +90,8 @@ PRESETS: dict[str, dict] = {
              "lr": 3e-3, "warmup_steps": 5, "max_steps": 30, "max_minutes": 2.0, "eval_every": 15,
              "eval_batches": 2, "log_every": 5},
     "cpu": {"model": {"d_model": 256, "n_layers": 6, "n_heads": 4, "context": 128}, "batch_size": 32,
-            "lr": 1.5e-3, "warmup_steps": 300, "max_minutes": 100.0, "eval_every": 1000, "bf16": True},
+            "lr": 1.5e-3, "warmup_steps": 300, "max_minutes": 100.0, "eval_every": 1000, "bf16": True,
+            "schedule": "wsd"},
     # 4.5 minutes of training leaves room in the 9-minute call for start-up, pre-flight (compile), export,
     # quantize and evaluate (models/train_gpu.sh; the CPU rehearsal takes 95 s of the same phases).
     "gpu": {"model": {"d_model": 512, "n_layers": 10, "n_heads": 8, "context": 128}, "batch_size": 256,
@@ -92,7 +105,16 @@ def lr_at(cfg: TrainConfig, step: int, progress: float) -> float:
     if step < cfg.warmup_steps:
         return cfg.lr * (step + 1) / cfg.warmup_steps
     p = min(1.0, max(0.0, progress))
+    if cfg.schedule == "wsd":
+        # 1 - sqrt cooldown (Hägele et al. 2024, "Scaling Laws and Compute-Optimal Training Beyond
+        # Fixed Training Durations": matches cosine at a 20 % cooldown, slightly ahead of linear).
+        q = max(0.0, p - (1 - cfg.decay_frac)) / cfg.decay_frac
+        return cfg.lr * (cfg.min_lr_frac + (1 - cfg.min_lr_frac) * (1 - math.sqrt(q)))
     return cfg.lr * (cfg.min_lr_frac + (1 - cfg.min_lr_frac) * 0.5 * (1 + math.cos(math.pi * p)))
+
+
+def in_decay(cfg: TrainConfig, step: int, progress: float) -> bool:
+    return cfg.schedule == "wsd" and step >= cfg.warmup_steps and progress >= 1 - cfg.decay_frac
 
 
 class Windows:
@@ -181,6 +203,15 @@ class Session:
             if self.ema is not None:
                 state["ema"] = self.ema.module.state_dict()
             save_checkpoint(self.run / "ckpt.pt", state)
+
+
+def save_stable(s: Session) -> None:
+    """The raw weights where the decay begins (fp16, as weights.pt): what the next run continues from."""
+    tmp = s.run / "stable.tmp"
+    save_weights(s.model, tmp)
+    os.replace(tmp, s.run / "stable.pt")
+    (s.run / "stable.json").write_text(json.dumps({"step": s.step, "tokens_seen": s.tokens_seen,
+                                                   "elapsed_s": round(s.elapsed, 1)}))
 
 
 def _device(cfg: TrainConfig, distributed: bool) -> tuple[torch.device, int, int]:
@@ -304,6 +335,9 @@ def loop(s: Session, stop: StopFlag, log=print) -> None:
     while keep_going():
         progress = max(s.step / cfg.max_steps, s.elapsed / (cfg.max_minutes * 60))
         lr = lr_at(cfg, s.step, progress)
+        if in_decay(cfg, s.step, progress) and s.rank == 0 and not (s.run / "stable.pt").exists():
+            save_stable(s)
+            log(f"step {s.step}: learning-rate decay begins; weights saved as stable.pt")
         for g in s.opt.param_groups:
             g["lr"] = lr
         x = windows.batch(cfg.batch_size).to(device, non_blocking=True)

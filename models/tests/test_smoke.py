@@ -12,7 +12,8 @@ def test_pipeline_end_to_end(tiny_corpus, tmp_path):
     assert main(["prepare", "--run", str(run), "--corpus", str(tiny_corpus), "--val-fraction", "0.3",
                  "--weights", '{"ChiLit": 1, "Grimm": 1}']) == 0
     assert main(["tokenizer", "--run", str(run), "--vocab-size", "300"]) == 0
-    assert main(["train", "--run", str(run), "--preset", "tiny", "--set", "max_steps=12", "--fresh"]) == 0
+    assert main(["train", "--run", str(run), "--preset", "tiny", "--set", "max_steps=12", "--fresh",
+                 "--set", "schedule=wsd", "--set", "decay_frac=0.5"]) == 0
     assert main(["export", "--run", str(run)]) == 0
     exp = json.loads((run / "export.json").read_text())
     assert exp["max_abs_logit_diff"] < 1e-3 and exp["top1_agreement"] == 1.0
@@ -39,6 +40,10 @@ def test_pipeline_end_to_end(tiny_corpus, tmp_path):
     assert main(["ship", "--run", str(run), "--out", str(out), "--name", "smoke", "--force", "--continues"]) == 0
     history = json.loads((out / "smoke" / "config.json").read_text())["training"]["history"]
     assert len(history) == 1 and history[0]["tokens_seen"] > 0
+    # weights.pt is the run's stable point (before the decay), the next run's starting point.
+    assert (dest / "weights.pt").read_bytes() == (run / "stable.pt").read_bytes()
+    stable = json.loads((dest / "config.json").read_text())["training"]["weights_pt"]
+    assert stable["from"] == "stable" and stable["step"] == 6 and 0 < stable["tokens_seen"] < history[0]["tokens_seen"]
     card = tmp_path / "card.md"
     card.write_text("# card\n<!-- results:start -->\n<!-- results:end -->\nhand-written part\n")
     assert main(["card", "--run", str(run), "--card", str(card), "--shipped", str(dest)]) == 0

@@ -7,7 +7,7 @@ from pipeline.__main__ import main
 from pipeline.errors import PipelineError
 from pipeline.prepare import prepare
 from pipeline.tokenizer import train_tokenizer, write_shards
-from pipeline.train import PRESETS, TrainConfig, load_checkpoint, train
+from pipeline.train import PRESETS, TrainConfig, load_checkpoint, lr_at, train
 
 
 @pytest.fixture
@@ -94,3 +94,30 @@ def test_ema_is_kept_resumed_and_exported(shard_run):
     assert all(torch.equal(exported[k], saved["ema"][k]) for k in saved["ema"])
     out = train(shard_run, tiny(max_steps=6, ema_decay=0.9), log=lambda *_: None)
     assert out["steps"] == 6 and "ema" in load_checkpoint(shard_run / "ckpt.pt")
+
+
+def test_wsd_holds_the_peak_then_decays_over_the_last_fraction():
+    cfg = tiny(lr=1e-3, warmup_steps=10, schedule="wsd", decay_frac=0.2, min_lr_frac=0.05)
+    assert lr_at(cfg, 4, 0.0) == pytest.approx(5e-4)  # warm-up
+    assert lr_at(cfg, 50, 0.3) == lr_at(cfg, 500, 0.79) == pytest.approx(1e-3)  # stable
+    mid, end = lr_at(cfg, 900, 0.9), lr_at(cfg, 1000, 1.0)
+    assert end == pytest.approx(5e-5) and end < mid < 1e-3
+    assert mid == pytest.approx(5e-5 + 9.5e-4 * (1 - 0.5 ** 0.5))  # 1 - sqrt cooldown, halfway
+    cosine = tiny(lr=1e-3, warmup_steps=10, min_lr_frac=0.05)
+    assert lr_at(cosine, 500, 0.5) == pytest.approx(5.25e-4)  # the default is still cosine
+    with pytest.raises(PipelineError, match="schedule"):
+        tiny(schedule="step")
+
+
+def test_wsd_saves_the_weights_where_the_decay_begins_once(shard_run):
+    train(shard_run, tiny(max_steps=10, warmup_steps=2, schedule="wsd", decay_frac=0.5), fresh=True,
+          log=lambda *_: None)
+    stable = json.loads((shard_run / "stable.json").read_text())
+    assert stable["step"] == 5  # progress 5/10 reaches the decay's start
+    before = (shard_run / "stable.pt").read_bytes()
+    weights = torch.load(shard_run / "stable.pt", weights_only=True)
+    final = load_checkpoint(shard_run / "ckpt.pt")["model"]
+    assert any(not torch.allclose(weights[k].float(), final[k].float(), atol=1e-3) for k in final)  # five decay steps on
+    # Resuming inside the decay keeps the first stable point.
+    train(shard_run, tiny(max_steps=12, warmup_steps=2, schedule="wsd", decay_frac=0.5), log=lambda *_: None)
+    assert (shard_run / "stable.pt").read_bytes() == before
