@@ -42,6 +42,22 @@ def lineage(ship_cfg: dict, summ: dict) -> list[str]:
             f"in {minutes:.0f} min in all**."]
 
 
+def schedule_line(cfg: dict, ship_cfg: dict) -> str:
+    """The learning-rate schedule, and which weights the next run continues from."""
+    head = f"- Schedule: AdamW, peak learning rate {cfg['lr']:g}, {cfg['warmup_steps']} warm-up steps, "
+    floor = f"to {cfg['min_lr_frac'] * cfg['lr']:.2g}"
+    if cfg.get("schedule", "cosine") == "wsd":
+        w = ship_cfg.get("training", {}).get("weights_pt", {})
+        at = (f"; `weights.pt` holds the weights where the decay began (step {w['step']:,}, "
+              f"{w['tokens_seen'] / 1e6:.1f} M tokens), the next run's starting point") if w.get("from") == "stable" else ""
+        return head + f"held, then a 1 − √ decay {floor} over the last {cfg['decay_frac']:.0%} of the run{at}."
+    return head + f"cosine decay {floor} over the run."
+
+
+def _words(q: dict) -> str:
+    return f", {q['words']:,} words" if "words" in q else ""
+
+
 def _pm(se: float | None) -> str:
     """' ± x.x' (one standard error, in points) where the evaluation measured it."""
     return f" ± {se * 100:.1f}" if se is not None else ""
@@ -54,7 +70,7 @@ def quality_lines(ev: dict) -> list[str]:
     st = q["settings"]
     return ["", f"Quality under the app's defaults ({st['strategy']}, {st['steps']} steps, T {st['temperature']}, "
             f"top-p {st['topP']}, {st['length']} new tokens, refinement {st.get('refineRounds', 0)} rounds; "
-            f"{q['samples']} samples from fresh prompts, {q.get('words', 0):,} words), against held-out real text "
+            f"{q['samples']} samples from fresh prompts{_words(q)}), against held-out real text "
             "cut into pieces of the same size:",
             "", "| | invented words | repeated word 3-grams |", "|---|---|---|",
             f"| model | {q['invented_word_share'] * 100:.1f} %{_pm(q.get('invented_word_share_std_error'))} "
@@ -86,6 +102,7 @@ def render(run: Path, shipped: Path) -> str:
         f"**{summ['tokens_seen'] / 1e6:.1f} M tokens seen** in {summ['elapsed_s'] / 60:.0f} min "
         f"({summ['tokens_seen'] / max(1, summ['elapsed_s']):,.0f} tokens/s); one weighted pass over the training "
         f"books is {shards['train']['tokens'] / 1e6:.1f} M tokens.",
+        schedule_line(cfg, ship_cfg),
         *lineage(ship_cfg, summ),
         f"- Validation bound on held-out books ({ev['texts']}): **{b['nats_per_token']:.3f} nats/token** "
         f"(± {b['std_error']:.3f} standard error, {b['sequences']} sequence/t draws), perplexity bound "

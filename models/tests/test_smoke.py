@@ -51,6 +51,7 @@ def test_pipeline_end_to_end(tiny_corpus, tmp_path):
     assert "bits per byte" in text and "| real text |" in text and text.endswith("hand-written part\n")
     assert " ± " in text and "space between them lost" in text  # the error bar and the kind of invented word
     assert "M tokens in" in text and "in all" in text  # the warm-start lineage
+    assert "the weights where the decay began (step 6," in text
     # The next run warm-starts from the shipped fp16 weights.
     assert (dest / "weights.pt").stat().st_size > 0
     assert main(["train", "--run", str(run), "--preset", "tiny", "--set", "max_steps=2", "--fresh",
