@@ -55,11 +55,12 @@ def schedule_line(cfg: dict, ship_cfg: dict) -> str:
 
 
 def _words(q: dict) -> str:
-    return f", {q['words']:,} words" if "words" in q else ""
+    unit = "; ± is one standard error, each prompt's samples one unit" if q.get("std_error_unit") == "prompt" else ""
+    return (f", {q['words']:,} words" if "words" in q else "") + unit
 
 
 def _pm(se: float | None) -> str:
-    """' ± x.x' (one standard error, in points) where the evaluation measured it."""
+    """' ± x.x' (one standard error, in points, prompts as the unit) where the evaluation measured it."""
     return f" ± {se * 100:.1f}" if se is not None else ""
 
 

@@ -91,14 +91,17 @@ def fitted(tok, prompt: str, length: int, context: int) -> list[dict]:
 def defaults_quality(fn, tok, context: int, vocab: set[str], length: int = 48, seeds=tuple(range(1, 9))) -> dict:
     """Invented words and repeated 3-grams under the app's default settings (48 new tokens), on fresh prompts.
 
-    8 prompts x 8 seeds: about 2,400 words, so the invented share's standard error is about 0.3 points
-    (with 16 samples it was about 0.5, as large as the gap to the 1.5 % target)."""
-    texts = [generate(fn, tok, fitted(tok, p, length, context), Settings(seed=seed), context).generated
-             for p in FRESH_PROMPTS for seed in seeds]
+    8 prompts x 8 seeds, about 2,400 words (16 samples gave a share whose error was as large as the gap
+    to the 1.5 % target). The standard error takes each prompt's samples as one unit: they share a
+    context, so treating all 64 as independent would understate it."""
+    pairs = [(j, generate(fn, tok, fitted(tok, p, length, context), Settings(seed=seed), context).generated)
+             for j, p in enumerate(FRESH_PROMPTS) for seed in seeds]
+    prompts, texts = [j for j, _ in pairs], [t for _, t in pairs]
     return {"settings": asdict(Settings()) | {"length": length, "seed": list(seeds)}, "samples": len(texts),
             "words": sum(len(words(t)) for t in texts),
             "invented_word_share": invented_share(texts, vocab),
-            "invented_word_share_std_error": invented_share_error(texts, vocab),
+            "invented_word_share_std_error": invented_share_error(texts, vocab, prompts),
+            "std_error_unit": "prompt",
             "invented_run_together_share": run_together_share(texts, vocab),
             "repeated_word_3gram_share": repeated_word_trigram_share(texts)}
 

@@ -56,13 +56,20 @@ def run_together_share(texts: list[str], vocab: set[str]) -> float:
     return sum(run_together(w, vocab) for w in inv) / len(inv) if inv else 0.0
 
 
-def invented_share_error(texts: list[str], vocab: set[str]) -> float:
-    """Standard error of the pooled share, samples as the unit (words of one sample are not independent).
+def invented_share_error(texts: list[str], vocab: set[str], groups: list | None = None) -> float:
+    """Standard error of the pooled share, with samples (or the given groups of samples) as the unit.
 
-    Ratio estimator r = sum(x_i) / sum(n_i) over k samples; its delta-method error is
+    Words of one sample are not independent, nor are samples that continue the same prompt: pass the
+    prompt of each text as `groups` and each prompt's samples count as one unit. Ratio estimator
+    r = sum(x_i) / sum(n_i) over k units; its delta-method error is
     sqrt(sum((x_i - r n_i)^2) / (k (k - 1))) / mean(n_i).
     """
-    counts = [(sum(w not in vocab for w in ws), len(ws)) for ws in map(words, texts)]
+    units: dict = {}
+    for j, ws in enumerate(map(words, texts)):
+        key = groups[j] if groups else j
+        x, n = units.get(key, (0, 0))
+        units[key] = (x + sum(w not in vocab for w in ws), n + len(ws))
+    counts = list(units.values())
     k, n = len(counts), sum(c[1] for c in counts)
     if k < 2 or n == 0:
         return 0.0

@@ -123,6 +123,14 @@ def ship(run: Path, dest: Path, variant: str = "q4e8", force: bool = False, cont
     shutil.copyfile(src, dest / "model.onnx")
     shutil.copyfile(tok_src, dest / "tokenizer.json")
 
+    # What the next training run warm-starts from (fp16, no optimizer state: see warmstart.py): the
+    # weights from before the decay where the run kept them (schedule "wsd"; stable.json marks a
+    # complete pair), so the next run goes on at the peak rate instead of first climbing back out of a
+    # decayed minimum; else the final weights. A GPU run returns no checkpoint (too large to bring
+    # back): its next run warm-starts from model.onnx.
+    stable = (run / "stable.pt").exists() and (run / "stable.json").exists()
+    resume_from = "final" if (run / "ckpt.pt").exists() else "model.onnx"
+
     def facts(name: str) -> dict:
         p = run / name
         return json.loads(p.read_text()) if p.exists() else {}
@@ -135,8 +143,7 @@ def ship(run: Path, dest: Path, variant: str = "q4e8", force: bool = False, cont
         "params": summary.get("params"), "variant": variant, "files": files, "model": train_cfg["model"],
         "training": {k: summary.get(k) for k in ("device", "steps", "tokens_seen", "elapsed_s", "val_bound")}
         | {"batch_size": train_cfg["batch_size"], "lr": train_cfg["lr"], "weight_cap": train_cfg["weight_cap"]}
-        | {"weights_pt": {"from": "stable", **facts("stable.json")} if (run / "stable.pt").exists()
-           else {"from": "final"}}
+        | {"weights_pt": {"from": "stable", **facts("stable.json")} if stable else {"from": resume_from}}
         | ({"history": earlier} if earlier else {}),
         "evaluation": facts("evaluate.json").get("bound", {}),
         "quantization": facts("quantize.json"),
@@ -144,16 +151,14 @@ def ship(run: Path, dest: Path, variant: str = "q4e8", force: bool = False, cont
     (dest / "config.json").write_text(json.dumps(config, indent=1) + "\n")
     cases = [{"text": t, "ids": tok.encode(t).ids} for t in TOKENIZER_TEXTS]
     (dest / "fixtures" / "tokenizer_cases.json").write_text(json.dumps(cases, ensure_ascii=False, indent=1) + "\n")
-    # What the next training run warm-starts from (fp16, no optimizer state: see warmstart.py): the
-    # weights from before the decay where the run kept them (schedule "wsd"), so the next run goes on
-    # at the peak rate instead of first climbing back out of a decayed minimum; else the final weights.
-    # A GPU run returns no checkpoint (too large to bring back): its next run warm-starts from model.onnx.
     weights_bytes = 0
-    if (run / "stable.pt").exists():
+    if stable:
         shutil.copyfile(run / "stable.pt", dest / "weights.pt")
         weights_bytes = (dest / "weights.pt").stat().st_size
-    elif (run / "ckpt.pt").exists():
+    elif resume_from == "final":
         weights_bytes = save_weights(load_model(run), dest / "weights.pt")
+    else:
+        (dest / "weights.pt").unlink(missing_ok=True)  # an older model's weights would mislead the next run
     fn = onnx_logits(onnx_session(dest / "model.onnx"))
     gl = golden_logits(fn, run, context) | {"variant": variant}
     (dest / "fixtures" / "golden_logits.json").write_text(json.dumps(gl) + "\n")

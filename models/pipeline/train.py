@@ -65,6 +65,14 @@ class TrainConfig:
         return asdict(self)
 
     def __post_init__(self):
+        # Settings arrive from JSON and --set: a wrong type (bf16="False", lr="1e-3") must stop here,
+        # not run with a truthy string.
+        kinds = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
+        for f in fields(self):
+            want = kinds.get(str(f.type))
+            v = getattr(self, f.name)
+            if want and (not isinstance(v, want) or (isinstance(v, bool) and bool not in want)):
+                raise PipelineError(f"setting {f.name} must be {str(f.type)}, not {v!r}")
         if self.schedule not in ("cosine", "wsd"):
             raise PipelineError(f"schedule must be 'cosine' or 'wsd', not {self.schedule!r}")
         if not 0 < self.decay_frac <= 1:
@@ -205,13 +213,26 @@ class Session:
             save_checkpoint(self.run / "ckpt.pt", state)
 
 
+STABLE_FILES = ("stable.pt", "stable.json")
+
+
 def save_stable(s: Session) -> None:
-    """The raw weights where the decay begins (fp16, as weights.pt): what the next run continues from."""
-    tmp = s.run / "stable.tmp"
+    """The raw weights where the decay begins (fp16, as weights.pt): what the next run continues from.
+    Raw, not the EMA: the next run trains on from them (the CPU preset keeps no EMA anyway).
+    stable.json is the commit mark: removed first, written last, so a stop in between leaves no
+    pair that `ship` would trust (it then ships the final weights)."""
+    (s.run / "stable.json").unlink(missing_ok=True)
+    tmp = s.run / "stable.pt.tmp"
     save_weights(s.model, tmp)
     os.replace(tmp, s.run / "stable.pt")
-    (s.run / "stable.json").write_text(json.dumps({"step": s.step, "tokens_seen": s.tokens_seen,
-                                                   "elapsed_s": round(s.elapsed, 1)}))
+    tmp = s.run / "stable.json.tmp"
+    tmp.write_text(json.dumps({"step": s.step, "tokens_seen": s.tokens_seen, "elapsed_s": round(s.elapsed, 1)}))
+    os.replace(tmp, s.run / "stable.json")
+
+
+def forget_stable(run: Path) -> None:
+    for name in STABLE_FILES:
+        (run / name).unlink(missing_ok=True)
 
 
 def _device(cfg: TrainConfig, distributed: bool) -> tuple[torch.device, int, int]:
@@ -268,6 +289,12 @@ def resume(s: Session, fresh: bool, init: Path | None, log=print) -> None:
         if state["config"]["model"] != s.cfg.model.to_dict():
             raise PipelineError(f"{ckpt_path} was trained with model {state['config']['model']}, not "
                                 f"{s.cfg.model.to_dict()}; pass --fresh to start over")
+        was = {k: state["config"].get(k, d) for k, d in (("schedule", "cosine"), ("decay_frac", 0.2))}
+        if was != {"schedule": s.cfg.schedule, "decay_frac": s.cfg.decay_frac}:
+            log(f"note: the schedule changes from {was} at step {state['step']} (the log keeps each step's rate)")
+        stable = s.run / "stable.json"
+        if stable.exists() and json.loads(stable.read_text())["step"] > state["step"] and s.rank == 0:
+            forget_stable(s.run)  # saved by a stretch of the run that this checkpoint does not contain
         s.model.load_state_dict(state["model"])
         s.opt.load_state_dict(state["opt"])
         if s.ema is not None:
@@ -275,12 +302,15 @@ def resume(s: Session, fresh: bool, init: Path | None, log=print) -> None:
         s.step, s.elapsed, s.tokens_seen = state["step"], state["elapsed"], state["tokens_seen"]
         s.best_val = state.get("best_val", s.best_val)
         log(f"resumed from step {s.step} ({s.elapsed / 60:.1f} min, {s.tokens_seen / 1e6:.1f} M tokens)")
-    elif init is not None:
-        from .warmstart import load_warm_start
-        s.model.load_state_dict(load_warm_start(init, s.cfg.model))
-        if s.ema is not None:
-            s.ema.module.load_state_dict(s.model.state_dict())
-        log(f"warm start from {init}")
+    else:
+        if s.rank == 0:
+            forget_stable(s.run)  # a new run: an earlier run's stable point is not this one's
+        if init is not None:
+            from .warmstart import load_warm_start
+            s.model.load_state_dict(load_warm_start(init, s.cfg.model))
+            if s.ema is not None:
+                s.ema.module.load_state_dict(s.model.state_dict())
+            log(f"warm start from {init}")
     if s.distributed:
         s.fwd = torch.nn.parallel.DistributedDataParallel(
             s.model, device_ids=[s.device.index] if s.device.type == "cuda" else None)
@@ -332,12 +362,17 @@ def loop(s: Session, stop: StopFlag, log=print) -> None:
     governor = ThreadGovernor(cfg.threads if cfg.adaptive_threads and device.type == "cpu" else 1,
                               torch.set_num_threads)
     s.model.train()
+    decaying = in_decay(cfg, s.step, max(s.step / cfg.max_steps, s.elapsed / (cfg.max_minutes * 60)))
     while keep_going():
         progress = max(s.step / cfg.max_steps, s.elapsed / (cfg.max_minutes * 60))
         lr = lr_at(cfg, s.step, progress)
-        if in_decay(cfg, s.step, progress) and s.rank == 0 and not (s.run / "stable.pt").exists():
+        now_decaying = in_decay(cfg, s.step, progress)
+        # Saved where this run's decay begins: at the first step into it, again if a resume with a larger
+        # budget moved the decay later, and on resuming inside the decay if no point was kept.
+        if now_decaying and s.rank == 0 and (not decaying or not (s.run / "stable.json").exists()):
             save_stable(s)
             log(f"step {s.step}: learning-rate decay begins; weights saved as stable.pt")
+        decaying = now_decaying
         for g in s.opt.param_groups:
             g["lr"] = lr
         x = windows.batch(cfg.batch_size).to(device, non_blocking=True)

@@ -40,6 +40,9 @@ def test_gpu_run_rehearsal_returns_within_limits_and_ships(tiny_corpus, tmp_path
     cfg = json.loads((models / "unmask-base" / "config.json").read_text())
     assert cfg["variant"] == "q4e8" and cfg["evaluation"]["bits_per_byte"] > 0
     assert cfg["files"]["model.onnx"]["bytes"] == (models / "unmask-base" / "model.onnx").stat().st_size
+    # No checkpoint comes back: the next run warm-starts from model.onnx, and no weights.pt pretends otherwise.
+    assert cfg["training"]["weights_pt"] == {"from": "model.onnx"}
+    assert not (models / "unmask-base" / "weights.pt").exists()
 
     # A damaged or missing part ships nothing.
     part = sorted(out.glob("result.part*"))[-1]

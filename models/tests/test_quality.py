@@ -39,3 +39,12 @@ def test_run_together_finds_two_training_words_with_the_space_lost():
     assert not run_together("blorp", VOCAB) and not run_together("thex", VOCAB)  # one-letter parts do not count
     assert run_together_share(["thecat sat on blorp", "thedog"], VOCAB) == 2 / 3
     assert run_together_share(["the cat"], VOCAB) == 0.0
+
+
+def test_grouping_samples_by_prompt_counts_each_prompt_once():
+    texts = ["blorp the", "zint a", "the cat", "a dog"]  # the first prompt's two samples both invent
+    by_sample = invented_share_error(texts, VOCAB)
+    by_prompt = invented_share_error(texts, VOCAB, groups=[0, 0, 1, 1])
+    # Two units of (2 invented, 4 words) and (0, 4): r = 1/4, sqrt((1 + 1) / 2) / 4.
+    assert math.isclose(by_prompt, 0.25)
+    assert by_prompt > by_sample  # correlated samples: the per-sample error understates it

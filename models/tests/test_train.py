@@ -121,3 +121,22 @@ def test_wsd_saves_the_weights_where_the_decay_begins_once(shard_run):
     # Resuming inside the decay keeps the first stable point.
     train(shard_run, tiny(max_steps=12, warmup_steps=2, schedule="wsd", decay_frac=0.5), log=lambda *_: None)
     assert (shard_run / "stable.pt").read_bytes() == before
+
+
+def test_a_new_run_forgets_an_earlier_stable_point_and_a_longer_budget_moves_it(shard_run):
+    wsd = dict(warmup_steps=2, schedule="wsd", decay_frac=0.5)
+    train(shard_run, tiny(max_steps=10, **wsd), fresh=True, log=lambda *_: None)
+    assert json.loads((shard_run / "stable.json").read_text())["step"] == 5
+    # Resumed after its decay with three times the budget: the rate goes back to the peak and the decay
+    # now begins at step 15, where the point is saved again.
+    train(shard_run, tiny(max_steps=30, **wsd), log=lambda *_: None)
+    assert json.loads((shard_run / "stable.json").read_text())["step"] == 15
+    # A fresh run in the same folder that ends before its decay leaves no stable point behind.
+    train(shard_run, tiny(max_steps=3, warmup_steps=2, schedule="wsd", decay_frac=0.1), fresh=True,
+          log=lambda *_: None)
+    assert not (shard_run / "stable.json").exists() and not (shard_run / "stable.pt").exists()
+
+
+def test_settings_of_the_wrong_type_are_refused(shard_run, capsys):
+    assert main(["train", "--run", str(shard_run), "--preset", "tiny", "--set", "bf16=False"]) == 2
+    assert "bf16 must be bool" in capsys.readouterr().err
