@@ -69,8 +69,12 @@ describe('row summary from the graph', () => {
         expect(a[k].resolved, `step ${k + 1}`).toEqual(b[k].resolved);
         expect(Array.from(a[k].ids), `step ${k + 1}`).toEqual(Array.from(b[k].ids));
         expect(Array.from(a[k].draftIds)).toEqual(Array.from(b[k].draftIds));
-        a[k].confidences.forEach((c, r) => expect(Math.abs(c / b[k].confidences[r] - 1)).toBeLessThan(1e-5));
-        a[k].draftProbs.forEach((p, i) => expect(Math.abs(p - b[k].draftProbs[i])).toBeLessThanOrEqual(1e-5 * p));
+        // Stored confidences and draft probabilities come from two float32 normalisers over 4,096
+        // entries summed in different orders (ORT's Softmax, the engine's loop): they differ by up to
+        // about 1e-5 relative (measured 1.02e-5 and 1.10e-5 on the 2026-12-01 model), so the bound
+        // here is 5e-5. The choices above must still be identical.
+        a[k].confidences.forEach((c, r) => expect(Math.abs(c / b[k].confidences[r] - 1)).toBeLessThan(5e-5));
+        a[k].draftProbs.forEach((p, i) => expect(Math.abs(p - b[k].draftProbs[i])).toBeLessThanOrEqual(5e-5 * p));
       }
     });
   }
