@@ -1,7 +1,7 @@
 // The app's worker host (src/worker/host.ts) over the model folders on disk, driven directly in
 // Node: the same model registry, file loading with sha256 checks, backend choice with its warm-up,
-// WASM failover and unmasking loop as the app's worker (bench/hostEngine.ts). Only the file source (disk, no Cache API)
-// and `gpu` (Dawn's navigator.gpu) differ. Unlike bench/nodeBench.ts (onnxruntime-web's Node
+// WASM failover and unmasking loop as the app's worker (through bench/hostEngine.ts). Only the file
+// source (disk, no Cache API) and `gpu` (Dawn's navigator.gpu) differ. Unlike bench/nodeBench.ts (onnxruntime-web's Node
 // build, no GPU) it takes the ORT module and the GPU from the caller.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -60,7 +60,7 @@ def _words(q: dict) -> str:
 
 
 def _pm(se: float | None) -> str:
-    """' ± x.x' (one standard error, in points, prompts as the unit) where the evaluation measured it."""
+    """' ± x.x' (one standard error, in points) where the evaluation measured it; `_words` names its unit."""
     return f" ± {se * 100:.1f}" if se is not None else ""
 
 

@@ -94,9 +94,9 @@ def defaults_quality(fn, tok, context: int, vocab: set[str], length: int = 48, s
     8 prompts x 8 seeds, about 2,400 words (16 samples gave a share whose error was as large as the gap
     to the 1.5 % target). The standard error takes each prompt's samples as one unit: they share a
     context, so treating all 64 as independent would understate it."""
-    pairs = [(j, generate(fn, tok, fitted(tok, p, length, context), Settings(seed=seed), context).generated)
-             for j, p in enumerate(FRESH_PROMPTS) for seed in seeds]
-    prompts, texts = [j for j, _ in pairs], [t for _, t in pairs]
+    texts = [generate(fn, tok, fitted(tok, p, length, context), Settings(seed=seed), context).generated
+             for p in FRESH_PROMPTS for seed in seeds]
+    prompts = [j for j in range(len(FRESH_PROMPTS)) for _ in seeds]
     return {"settings": asdict(Settings()) | {"length": length, "seed": list(seeds)}, "samples": len(texts),
             "words": sum(len(words(t)) for t in texts),
             "invented_word_share": invented_share(texts, vocab),

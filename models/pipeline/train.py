@@ -1,7 +1,7 @@
 """Stage 3: train the denoiser on packed windows of the token stream.
 
-AdamW, linear warm-up then cosine decay (or warm-up, stable, decay: see `schedule`), gradient clipping, a checkpoint every few minutes (written
-atomically), resume after a stop, and a JSON-lines log of training and validation loss and tokens/s.
+AdamW, linear warm-up then cosine decay (or warm-up, stable, decay: see `schedule`), gradient
+clipping, a checkpoint every few minutes (written atomically), resume after a stop, and a JSON-lines log of training and validation loss and tokens/s.
 The schedule's progress is max(step / max_steps, elapsed / max_minutes), so a run bounded by wall time
 still ends its cosine at the floor. Runs unchanged under `torchrun` (DistributedDataParallel).
 """
@@ -200,6 +200,10 @@ class Session:
     tokens_seen: int = 0
     best_val: float = float("inf")
 
+    def progress(self) -> float:
+        """How far through its budget the run is: steps or wall time, whichever is further."""
+        return max(self.step / self.cfg.max_steps, self.elapsed / (self.cfg.max_minutes * 60))
+
     def eval_model(self) -> torch.nn.Module:
         return self.ema.module if self.ema is not None else self.model
 
@@ -289,7 +293,8 @@ def resume(s: Session, fresh: bool, init: Path | None, log=print) -> None:
         if state["config"]["model"] != s.cfg.model.to_dict():
             raise PipelineError(f"{ckpt_path} was trained with model {state['config']['model']}, not "
                                 f"{s.cfg.model.to_dict()}; pass --fresh to start over")
-        was = {k: state["config"].get(k, d) for k, d in (("schedule", "cosine"), ("decay_frac", 0.2))}
+        # A checkpoint from before these settings existed ran on their defaults.
+        was = {k: state["config"].get(k, getattr(TrainConfig, k)) for k in ("schedule", "decay_frac")}
         if was != {"schedule": s.cfg.schedule, "decay_frac": s.cfg.decay_frac}:
             log(f"note: the schedule changes from {was} at step {state['step']} (the log keeps each step's rate)")
         stable = s.run / "stable.json"
@@ -362,15 +367,17 @@ def loop(s: Session, stop: StopFlag, log=print) -> None:
     governor = ThreadGovernor(cfg.threads if cfg.adaptive_threads and device.type == "cpu" else 1,
                               torch.set_num_threads)
     s.model.train()
-    decaying = in_decay(cfg, s.step, max(s.step / cfg.max_steps, s.elapsed / (cfg.max_minutes * 60)))
+    decaying = in_decay(cfg, s.step, s.progress())
+    stable_kept = (s.run / "stable.json").exists()
     while keep_going():
-        progress = max(s.step / cfg.max_steps, s.elapsed / (cfg.max_minutes * 60))
+        progress = s.progress()
         lr = lr_at(cfg, s.step, progress)
         now_decaying = in_decay(cfg, s.step, progress)
         # Saved where this run's decay begins: at the first step into it, again if a resume with a larger
         # budget moved the decay later, and on resuming inside the decay if no point was kept.
-        if now_decaying and s.rank == 0 and (not decaying or not (s.run / "stable.json").exists()):
+        if now_decaying and s.rank == 0 and (not decaying or not stable_kept):
             save_stable(s)
+            stable_kept = True
             log(f"step {s.step}: learning-rate decay begins; weights saved as stable.pt")
         decaying = now_decaying
         for g in s.opt.param_groups:
