@@ -88,17 +88,18 @@ case "${1:-}" in
     "$py" -m pipeline export --run "$run"
     "$py" -m pipeline quantize --run "$run"
     phase quantized
-    "$py" -m pipeline evaluate --run "$run" --onnx "$run/model_q4e8.onnx" --samples 4 --t-samples 2048 > /dev/null
+    "$py" -m pipeline evaluate --run "$run" --onnx "$run/model_${VARIANT:-q4h8}.onnx" --samples 4 --t-samples 2048 > /dev/null
     phase evaluated
 
-    # Return: one tar split into parts plus a manifest. The 4-bit variant without the 8-bit embedding goes
-    # only if it fits; the fp16 weights never do at this size (the next run warm-starts from model.onnx).
+    # Return: one tar split into parts plus a manifest. The shipped variant (q4h8 unless VARIANT says
+    # otherwise) always goes; q4e8, for comparison, only if it fits; the fp16 weights never do at this
+    # size (the next run warm-starts from model.onnx).
     printf '{\n%s"total": %d\n}\n' "$(cat "$run/timing.txt")" "$(( $(now) - start ))" > "$run/timing.json"
-    keep=(model_q4e8.onnx train_config.json train_summary.json export.json quantize.json evaluate.json
+    keep=("model_${VARIANT:-q4h8}.onnx" train_config.json train_summary.json export.json quantize.json evaluate.json
           train_log.jsonl timing.json)
-    (cd "$run" && tar -cf "$run/result.tar" "${keep[@]}" model_q4.onnx)
+    (cd "$run" && tar -cf "$run/result.tar" "${keep[@]}" model_q4e8.onnx)
     if [ "$(stat -c %s "$run/result.tar")" -gt $(( (max_files - 1) * part_bytes < max_total - 65536 ? (max_files - 1) * part_bytes : max_total - 65536 )) ]; then
-      echo "result too large with model_q4.onnx: returning model_q4e8.onnx only"
+      echo "result too large with model_q4e8.onnx: returning model_${VARIANT:-q4h8}.onnx only"
       (cd "$run" && tar -cf "$run/result.tar" "${keep[@]}")
     fi
     rm -f "$out"/result.part* "$out"/manifest.sha256
@@ -127,7 +128,7 @@ case "${1:-}" in
     [ "$(sha256sum < "$tmp/result.tar" | cut -d' ' -f1)" = "$want" ] \
       || { echo "the reassembled result does not match its sha256: nothing shipped" >&2; exit 4; }
     tar -C "$run" -xf "$tmp/result.tar"
-    "$py" -m pipeline ship --run "$run" --name "${NAME:-unmask-base}" --variant "${VARIANT:-q4e8}" --out "${SHIP_OUT:-$here}"
+    "$py" -m pipeline ship --run "$run" --name "${NAME:-unmask-base}" --variant "${VARIANT:-q4h8}" --out "${SHIP_OUT:-$here}"
     ;;
 
   *)

@@ -64,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     p = stage("quantize", "quantize the ONNX model and report each variant")
     p = stage("ship", "copy the chosen variant, tokenizer and config into models/<name>/ and write fixtures")
     p.add_argument("--name", default="unmask-small")
-    p.add_argument("--variant", default="q4e8")
+    p.add_argument("--variant", default="q4h8", choices=["fp32", "q8", "q4", "q4e8", "q4h8"],
+                   help="which quantized file to ship (quantize.py says what each is)")
     p.add_argument("--out", type=Path, default=ROOT / "models")
     p.add_argument("--force", action="store_true", help="ship even if the validation bound did not improve")
     p.add_argument("--continues", action="store_true",

@@ -117,11 +117,13 @@ def render(run: Path, shipped: Path) -> str:
         f"- Shipped: `{ship_cfg['variant']}`, {sum(f['bytes'] for f in ship_cfg['files'].values()) / 1e6:.2f} MB "
         f"with the tokenizer.",
         "",
-        "| variant | size | max abs logit diff vs fp32 | top-1 agreement (masked slots) |",
-        "|---|---|---|---|",
+        "| variant | size | max abs logit diff vs fp32 | KL from fp32, nats (masked slots) "
+        "| top-1 agreement (masked slots) |",
+        "|---|---|---|---|---|",
     ]
     for name, r in q.items():
-        lines.append(f"| {name} | {r['bytes'] / 1e6:.2f} MB | {r['max_abs_logit_diff']:.3f} | "
+        kl = f"{r['kl_from_fp32_masked']:.4f}" if "kl_from_fp32_masked" in r else "not measured"
+        lines.append(f"| {name} | {r['bytes'] / 1e6:.2f} MB | {r['max_abs_logit_diff']:.3f} | {kl} | "
                      f"{r['top1_agreement_masked']:.4f} |")
     lines += quality_lines(ev)
     lines += ["", f"Repeated token 3-grams in real validation text (128-token windows): "

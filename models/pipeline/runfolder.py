@@ -14,6 +14,7 @@ PRODUCER = {
     "ckpt.pt": "train", "train_config.json": "train", "train_summary.json": "train",
     "model_fp32.onnx": "export", "export.json": "export",
     "model_q8.onnx": "quantize", "model_q4.onnx": "quantize", "model_q4e8.onnx": "quantize",
+    "model_q4h8.onnx": "quantize",
     "quantize.json": "quantize", "evaluate.json": "evaluate",
 }
 

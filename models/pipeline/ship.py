@@ -109,11 +109,20 @@ def history(dest: Path, continues: bool) -> list[dict]:
     return old.get("history", []) + [{k: v for k, v in old.items() if k != "history"}]
 
 
-def ship(run: Path, dest: Path, variant: str = "q4e8", force: bool = False, continues: bool = False) -> dict:
+def check_evaluated(run: Path, src: Path) -> None:
+    """The card reports evaluate.json's samples and bound as the shipped file's: they must be of that file."""
+    sampled = run_json(run, "evaluate.json").get("model", "")
+    if sampled != "onnx " + src.name:
+        raise PipelineError(f"not shipped: evaluate.json was measured on {sampled or 'nothing named'}, not on "
+                            f"{src.name}; run evaluate --onnx {run / src.name} first")
+
+
+def ship(run: Path, dest: Path, variant: str = "q4h8", force: bool = False, continues: bool = False) -> dict:
+    src = run_file(run, "model_fp32.onnx" if variant == "fp32" else f"model_{variant}.onnx")
+    check_evaluated(run, src)
     if not force:
         check_improves(run, dest)
     earlier = history(dest, continues)
-    src = run_file(run, "model_fp32.onnx" if variant == "fp32" else f"model_{variant}.onnx")
     tok_src = run_file(run, "tokenizer.json")
     tok = load_tokenizer(tok_src)
     train_cfg = run_json(run, "train_config.json")

@@ -2,8 +2,8 @@
 
 Two sources, best first:
   weights.pt   the fp16 state dict shipped beside the model (13.6 MB for unmask-small; written by `ship`)
-  model.onnx   the shipped quantized graph, dequantized back to float (4-bit MatMulNBits and the 8-bit
-               embedding), for a model shipped before weights.pt existed. Lossy, but a few hundred
+  model.onnx   the shipped quantized graph, dequantized back to float (4- or 8-bit MatMulNBits and the
+               8-bit embedding), for a model shipped before weights.pt existed. Lossy, but a few hundred
                steps recover it, far cheaper than the hours it took to train.
 Optimizer state is not kept (it is twice the size of the weights); the run re-warms its learning rate.
 """
@@ -18,11 +18,17 @@ from .errors import PipelineError
 from .model import Denoiser, ModelConfig
 
 
-def _dequant_nbits(q: np.ndarray, scales: np.ndarray, k: int) -> np.ndarray:
-    """MatMulNBits B [N, K/block, block/2] uint8 (two 4-bit values a byte, low nibble first, symmetric:
-    zero point 8) and scales [N, K/block] -> weight [N, K], the layout of torch's Linear.weight."""
-    lo, hi = q & 0x0F, q >> 4
-    vals = np.stack([lo, hi], axis=-1).reshape(q.shape[0], q.shape[1], -1).astype(np.float32) - 8.0
+def _dequant_nbits(q: np.ndarray, scales: np.ndarray, k: int, bits: int = 4) -> np.ndarray:
+    """MatMulNBits B [N, K/block, block*bits/8] uint8 and scales [N, K/block] -> weight [N, K], the layout
+    of torch's Linear.weight. Symmetric, so the zero point is 2^(bits-1); 4-bit packs two values a
+    byte, low nibble first."""
+    if bits == 4:
+        vals = np.stack([q & 0x0F, q >> 4], axis=-1).reshape(q.shape[0], q.shape[1], -1)
+    elif bits == 8:
+        vals = q
+    else:
+        raise PipelineError(f"MatMulNBits with {bits} bits: only 4 and 8 are dequantized")
+    vals = vals.astype(np.float32) - float(1 << (bits - 1))
     return (vals * scales[:, :, None]).reshape(q.shape[0], -1)[:, :k]
 
 
@@ -50,10 +56,13 @@ def state_from_onnx(path: Path, cfg: ModelConfig) -> dict[str, torch.Tensor]:
     names = [f"blocks.{i}.{p}.weight" for i in range(cfg.n_layers) for p in ("qkv", "proj", "up", "down")]
     names.append("head.weight")
     if len(linears) != len(names):
-        raise PipelineError(f"{path}: {len(linears)} 4-bit matmuls, expected {len(names)} for {cfg}")
+        raise PipelineError(f"{path}: {len(linears)} quantized matmuls, expected {len(names)} for {cfg}")
     for node, name in zip(linears, names):
-        k = next(a.i for a in node.attribute if a.name == "K")
-        state[name] = torch.from_numpy(_dequant_nbits(init[node.input[1]], init[node.input[2]], k))
+        attrs = {a.name: a.i for a in node.attribute}
+        if len(node.input) > 3 and node.input[3]:
+            raise PipelineError(f"{path}: {node.name} has zero points (asymmetric); this pipeline writes symmetric ones")
+        state[name] = torch.from_numpy(_dequant_nbits(init[node.input[1]], init[node.input[2]], attrs["K"],
+                                                      attrs.get("bits", 4)))
     return state
 
 

@@ -38,7 +38,7 @@ def test_gpu_run_rehearsal_returns_within_limits_and_ships(tiny_corpus, tmp_path
     r = sh("ship", str(out), env=env | {"RUN": str(pack), "SHIP_OUT": str(models)})
     assert r.returncode == 0, r.stderr
     cfg = json.loads((models / "unmask-base" / "config.json").read_text())
-    assert cfg["variant"] == "q4e8" and cfg["evaluation"]["bits_per_byte"] > 0
+    assert cfg["variant"] == "q4h8" and cfg["evaluation"]["bits_per_byte"] > 0
     assert cfg["files"]["model.onnx"]["bytes"] == (models / "unmask-base" / "model.onnx").stat().st_size
     # No checkpoint comes back: the next run warm-starts from model.onnx, and no weights.pt pretends otherwise.
     assert cfg["training"]["weights_pt"] == {"from": "model.onnx"}

@@ -5,6 +5,9 @@ import json
 import numpy as np
 
 from pipeline.__main__ import main
+from pipeline.generate import onnx_logits, onnx_session, torch_logits
+from pipeline.model import Denoiser, ModelConfig
+from pipeline.warmstart import load_warm_start
 
 
 def test_pipeline_end_to_end(tiny_corpus, tmp_path):
@@ -20,19 +23,33 @@ def test_pipeline_end_to_end(tiny_corpus, tmp_path):
     assert exp["summary_top_prob_rel_diff"] < 1e-5  # the row summary the app scores with
     assert main(["quantize", "--run", str(run)]) == 0
     q = json.loads((run / "quantize.json").read_text())
-    assert set(q) == {"fp32", "q8", "q4", "q4e8"}
-    assert q["q4e8"]["bytes"] < q["q4"]["bytes"] < q["fp32"]["bytes"]
-    for name in ("q8", "q4", "q4e8"):
+    assert set(q) == {"fp32", "q8", "q4", "q4e8", "q4h8"}
+    assert q["q4e8"]["bytes"] < q["q4h8"]["bytes"] < q["q8"]["bytes"] < q["fp32"]["bytes"]
+    assert q["q4e8"]["bytes"] < q["q4"]["bytes"]
+    for name in ("q8", "q4", "q4e8", "q4h8"):
         assert q[name]["top1_agreement_masked"] > 0.9, (name, q[name])
         assert q[name]["summary_top_prob_rel_diff"] < 1e-5, (name, q[name])
+    # More bits, less damage: 8-bit everywhere < an 8-bit head < all 4-bit.
+    assert 0 <= q["q8"]["kl_from_fp32_masked"] < q["q4h8"]["kl_from_fp32_masked"] < q["q4e8"]["kl_from_fp32_masked"]
+    # Every variant dequantizes back to the weights it computes with (the warm start and the ONNX bound use this).
+    cfg = ModelConfig(**json.loads((run / "train_config.json").read_text())["model"])
+    ids = np.random.default_rng(0).integers(3, cfg.vocab_size, size=(2, 20))
+    for name in ("q8", "q4e8", "q4h8"):
+        model = Denoiser(cfg)
+        model.load_state_dict(load_warm_start(run / f"model_{name}.onnx", cfg))
+        model.eval()
+        ref, got = onnx_logits(onnx_session(run / f"model_{name}.onnx"))(ids), torch_logits(model)(ids)
+        assert np.abs(ref - got).max() < 1e-3, name
     assert main(["evaluate", "--run", str(run), "--samples", "1", "--t-samples", "64",
-                 "--onnx", str(run / "model_q4e8.onnx")]) == 0
+                 "--onnx", str(run / "model_q4h8.onnx")]) == 0
     ev = json.loads((run / "evaluate.json").read_text())
     # The shipped file's own bound, on the same draws: 4-bit rounding costs a little, never a lot.
     assert abs(ev["bound_of_onnx"]["nats_per_token"] / ev["bound"]["nats_per_token"] - 1) < 0.1
     assert 0 < ev["bound"]["bits_per_byte"] <= ev["bound"]["bits_per_char"] * 1.01
-    assert 0 <= ev["defaults_quality"]["invented_word_share"] <= 1 and ev["defaults_quality"]["samples"] == 64
+    assert 0 <= ev["defaults_quality"]["invented_word_share"] <= 1 and ev["defaults_quality"]["samples"] == 256
     assert 0 <= ev["defaults_quality"]["invented_word_share_std_error"] < 0.5
+    # The card reports the evaluated file as the shipped one: shipping another variant is refused.
+    assert main(["ship", "--run", str(run), "--out", str(out), "--name", "smoke", "--variant", "q4e8"]) == 2
     assert main(["ship", "--run", str(run), "--out", str(out), "--name", "smoke"]) == 0
     dest = out / "smoke"
     # The same bound again does not improve on the shipped one: refused unless forced.
