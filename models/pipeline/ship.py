@@ -21,7 +21,7 @@ from .runfolder import run_file, run_json
 from .sampler import Settings
 from .specials import NEWLINE_PIECE
 from .tokenizer import EOS_ID, MASK_ID, PAD_ID, load_tokenizer
-from .warmstart import save_weights
+from .warmstart import read_weights, save_state, save_weights
 
 TOKENIZER_TEXTS = [
     "Once upon a time there was a little girl.",
@@ -162,8 +162,8 @@ def ship(run: Path, dest: Path, variant: str = "q4h8", force: bool = False, cont
     (dest / "fixtures" / "tokenizer_cases.json").write_text(json.dumps(cases, ensure_ascii=False, indent=1) + "\n")
     weights_bytes = 0
     if stable:
-        shutil.copyfile(run / "stable.pt", dest / "weights.pt")
-        weights_bytes = (dest / "weights.pt").stat().st_size
+        # Through save_state, so a stable point saved in another format ships in the current one.
+        weights_bytes = save_state(read_weights(run / "stable.pt"), dest / "weights.pt")
     elif resume_from == "final":
         weights_bytes = save_weights(load_model(run), dest / "weights.pt")
     else:

@@ -221,7 +221,7 @@ STABLE_FILES = ("stable.pt", "stable.json")
 
 
 def save_stable(s: Session) -> None:
-    """The raw weights where the decay begins (fp16, as weights.pt): what the next run continues from.
+    """The raw weights where the decay begins (saved as weights.pt is): what the next run continues from.
     Raw, not the EMA: the next run trains on from them (the CPU preset keeps no EMA anyway).
     stable.json is the commit mark: removed first, written last, so a stop in between leaves no
     pair that `ship` would trust (it then ships the final weights)."""
