@@ -60,8 +60,8 @@ def _words(q: dict) -> str:
 
 
 def _pm(se: float | None) -> str:
-    """' ± x.x' (one standard error, in points) where the evaluation measured it; `_words` names its unit."""
-    return f" ± {se * 100:.1f}" if se is not None else ""
+    """' ± x.xx' (one standard error, in points) where the evaluation measured it; `_words` names its unit."""
+    return f" ± {se * 100:.2f}" if se is not None else ""
 
 
 def quality_lines(ev: dict) -> list[str]:
@@ -74,9 +74,9 @@ def quality_lines(ev: dict) -> list[str]:
             f"{q['samples']} samples from fresh prompts{_words(q)}), against held-out real text "
             "cut into pieces of the same size:",
             "", "| | invented words | repeated word 3-grams |", "|---|---|---|",
-            f"| model | {q['invented_word_share'] * 100:.1f} %{_pm(q.get('invented_word_share_std_error'))} "
+            f"| model | {q['invented_word_share'] * 100:.2f} %{_pm(q.get('invented_word_share_std_error'))} "
             f"| {q['repeated_word_3gram_share'] * 100:.1f} % |",
-            f"| real text | {real['invented_word_share'] * 100:.1f} % | {real['repeated_word_3gram_share'] * 100:.1f} % |"] + _run_together(q, real)
+            f"| real text | {real['invented_word_share'] * 100:.2f} % | {real['repeated_word_3gram_share'] * 100:.1f} % |"] + _run_together(q, real)
 
 
 def _run_together(q: dict, real: dict) -> list[str]:
