@@ -12,11 +12,13 @@
 # is dropped silently. So `run` packs everything the ship step needs into one tar, split into 15 MiB
 # parts with a sha256 manifest, and checks those limits itself before it ends.
 # Environment: PRESET (gpu), TRAIN_MINUTES (the preset's), NPROC (1; >1 runs DDP under torchrun),
-# BUNDLE (models/.gpu-bundle), RUN (the run folder), PART_BYTES (15 MiB), NAME (unmask-base).
+# BUNDLE (models/.gpu-bundle), RUN (the run folder), PART_BYTES (15 MiB), NAME (unmask-base),
+# VARIANT (q4h8: the quantized file evaluated, returned and shipped; the same for `run` and `ship`).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bundle="${BUNDLE:-$here/.gpu-bundle}"
 preset="${PRESET:-gpu}"
+variant="${VARIANT:-q4h8}"
 part_bytes="${PART_BYTES:-$((15 * 1024 * 1024))}"
 max_files=8 max_file=$((16 * 1024 * 1024)) max_total=$((64 * 1024 * 1024))
 py="${PYTHON:-}"
@@ -88,18 +90,18 @@ case "${1:-}" in
     "$py" -m pipeline export --run "$run"
     "$py" -m pipeline quantize --run "$run"
     phase quantized
-    "$py" -m pipeline evaluate --run "$run" --onnx "$run/model_${VARIANT:-q4h8}.onnx" --samples 4 --t-samples 2048 > /dev/null
+    "$py" -m pipeline evaluate --run "$run" --onnx "$run/model_$variant.onnx" --samples 4 --t-samples 2048 > /dev/null
     phase evaluated
 
-    # Return: one tar split into parts plus a manifest. The shipped variant (q4h8 unless VARIANT says
-    # otherwise) always goes; q4e8, for comparison, only if it fits; the fp16 weights never do at this
-    # size (the next run warm-starts from model.onnx).
+    # Return: one tar split into parts plus a manifest. The shipped variant always goes; q4e8, for
+    # comparison, only if it fits; the weights never do at this size (the next run warm-starts from
+    # model.onnx).
     printf '{\n%s"total": %d\n}\n' "$(cat "$run/timing.txt")" "$(( $(now) - start ))" > "$run/timing.json"
-    keep=("model_${VARIANT:-q4h8}.onnx" train_config.json train_summary.json export.json quantize.json evaluate.json
+    keep=("model_$variant.onnx" train_config.json train_summary.json export.json quantize.json evaluate.json
           train_log.jsonl timing.json)
     (cd "$run" && tar -cf "$run/result.tar" "${keep[@]}" model_q4e8.onnx)
     if [ "$(stat -c %s "$run/result.tar")" -gt $(( (max_files - 1) * part_bytes < max_total - 65536 ? (max_files - 1) * part_bytes : max_total - 65536 )) ]; then
-      echo "result too large with model_q4e8.onnx: returning model_${VARIANT:-q4h8}.onnx only"
+      echo "result too large with model_q4e8.onnx: returning model_$variant.onnx only"
       (cd "$run" && tar -cf "$run/result.tar" "${keep[@]}")
     fi
     rm -f "$out"/result.part* "$out"/manifest.sha256
@@ -128,7 +130,7 @@ case "${1:-}" in
     [ "$(sha256sum < "$tmp/result.tar" | cut -d' ' -f1)" = "$want" ] \
       || { echo "the reassembled result does not match its sha256: nothing shipped" >&2; exit 4; }
     tar -C "$run" -xf "$tmp/result.tar"
-    "$py" -m pipeline ship --run "$run" --name "${NAME:-unmask-base}" --variant "${VARIANT:-q4h8}" --out "${SHIP_OUT:-$here}"
+    "$py" -m pipeline ship --run "$run" --name "${NAME:-unmask-base}" --variant "$variant" --out "${SHIP_OUT:-$here}"
     ;;
 
   *)

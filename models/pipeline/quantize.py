@@ -48,29 +48,24 @@ def head_node(model: onnx.ModelProto) -> str:
     return matmuls[-1]
 
 
-def _embedding8(src: Path, dst: Path) -> Path:
+def _embedding8(model: onnx.ModelProto, dst: Path) -> Path:
     # MatMulNBits' Gather path is 4-bit only; the 8-bit embedding comes from quantize_dynamic.
     from onnxruntime.quantization import QuantType, quantize_dynamic
-    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QUInt8, op_types_to_quantize=["Gather"])
+    quantize_dynamic(model, str(dst), weight_type=QuantType.QUInt8, op_types_to_quantize=["Gather"])
     return dst
 
 
 def make_variants(fp32: Path, out_dir: Path) -> dict[str, Path]:
-    paths = {"fp32": fp32}
-    head = head_node(onnx.load(str(fp32)))
-    steps = {"q8": lambda m: _nbits(m, 8),
-             "q4": lambda m: _nbits(m, 4),
-             "q4h8": lambda m: _nbits(_nbits(m, 4, exclude=[head]), 8, include=[head])}
-    for name, make in steps.items():
-        plain = out_dir / ("model_q4.onnx" if name == "q4" else f"model_{name}.matmuls.onnx")
-        onnx.save(make(onnx.load(str(fp32))), str(plain))
-        if name == "q4":
-            paths["q4"] = plain
-            paths["q4e8"] = _embedding8(plain, out_dir / "model_q4e8.onnx")
-        else:
-            paths[name] = _embedding8(plain, out_dir / f"model_{name}.onnx")
-            plain.unlink()
-    return paths
+    def fresh() -> onnx.ModelProto:  # each quantizer rewrites the graph it is given
+        return onnx.load(str(fp32))
+    head = head_node(fresh())
+    q4 = _nbits(fresh(), 4)
+    onnx.save(q4, str(out_dir / "model_q4.onnx"))
+    return {"fp32": fp32,
+            "q8": _embedding8(_nbits(fresh(), 8), out_dir / "model_q8.onnx"),
+            "q4": out_dir / "model_q4.onnx",
+            "q4e8": _embedding8(q4, out_dir / "model_q4e8.onnx"),
+            "q4h8": _embedding8(_nbits(_nbits(fresh(), 4, exclude=[head]), 8, include=[head]), out_dir / "model_q4h8.onnx")}
 
 
 def eval_windows(run: Path, context: int, n: int = 16, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
