@@ -20,6 +20,7 @@ import torch
 
 from .errors import PipelineError
 from .model import Denoiser, ModelConfig
+from .specials import MASK_ID
 
 
 def _dequant_nbits(q: np.ndarray, scales: np.ndarray, k: int, bits: int = 4) -> np.ndarray:
@@ -93,6 +94,20 @@ def load_warm_start(path: Path, cfg: ModelConfig) -> dict[str, torch.Tensor]:
             raise PipelineError(f"warm-start file {path}: {k} has shape {tuple(state[k].shape)}, "
                                 f"the model needs {tuple(v.shape)}")
     return {k: state[k] for k in want}
+
+
+def dequantization_gap(onnx_path: Path, cfg: ModelConfig, seed: int = 0) -> float:
+    """Largest |logit| difference between a quantized graph and the float model its weights dequantize
+    into, on random canvases (a third of them masked). Near zero (float rounding only) when the
+    dequantization is exact: the ONNX bound and the warm start from model.onnx rest on that."""
+    from .generate import onnx_logits, onnx_session, torch_logits
+    model = Denoiser(cfg)
+    model.load_state_dict(load_warm_start(onnx_path, cfg))
+    model.eval()
+    ids = np.random.default_rng(seed).integers(3, cfg.vocab_size, size=(2, min(40, cfg.context)))
+    ids[:, ::3] = MASK_ID
+    ref, got = onnx_logits(onnx_session(onnx_path))(ids), torch_logits(model)(ids)
+    return float(np.abs(ref - got).max())
 
 
 SCALE = "::row_scale"  # key suffix of an 8-bit matrix's per-row scales
