@@ -159,13 +159,12 @@ def evaluate(run: Path, texts: Path | None = None, n_samples: int = 4, t_samples
     if onnx_path:
         # The bound of the file that ships: its (quantized) weights dequantized exactly into the same
         # model, on the same sequences and t draws as the checkpoint's, so the two compare pairwise.
-        from .warmstart import dequantization_gap, load_warm_start
-        q = load_model(run)
-        gap = dequantization_gap(Path(onnx_path), q.cfg)
+        from .warmstart import dequantization_gap, dequantized_model
+        q = dequantized_model(Path(onnx_path), model.cfg)
+        gap = dequantization_gap(Path(onnx_path), q)
         if gap > 1e-3:
             raise PipelineError(f"{onnx_path} does not dequantize to the weights it computes with (logits differ "
                                 f"by up to {gap:.3g}): its bound would be another model's")
-        q.load_state_dict(load_warm_start(Path(onnx_path), q.cfg))
         shipped_bound = bound(q.to(device), tokens, ctx, min_seqs=min(512, t_samples), max_seqs=max(t_samples, 512))
         shipped_bound["bits_per_byte"] = shipped_bound["nats_per_token"] * tokens.size / nbytes / math.log(2)
         shipped_bound["dequantized_max_abs_logit_diff"] = gap

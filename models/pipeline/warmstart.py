@@ -96,17 +96,26 @@ def load_warm_start(path: Path, cfg: ModelConfig) -> dict[str, torch.Tensor]:
     return {k: state[k] for k in want}
 
 
-def dequantization_gap(onnx_path: Path, cfg: ModelConfig, seed: int = 0) -> float:
-    """Largest |logit| difference between a quantized graph and the float model its weights dequantize
-    into, on random canvases (a third of them masked). Near zero (float rounding only) when the
-    dequantization is exact: the ONNX bound and the warm start from model.onnx rest on that."""
-    from .generate import onnx_logits, onnx_session, torch_logits
+def dequantized_model(onnx_path: Path, cfg: ModelConfig) -> Denoiser:
+    """The float model a quantized graph's weights dequantize into, ready to evaluate."""
     model = Denoiser(cfg)
     model.load_state_dict(load_warm_start(onnx_path, cfg))
-    model.eval()
-    ids = np.random.default_rng(seed).integers(3, cfg.vocab_size, size=(2, min(40, cfg.context)))
+    return model.eval()
+
+
+def logits_side_by_side(onnx_path: Path, model: Denoiser, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(graph's logits, `model`'s logits) on the same random canvases, a third of them masked."""
+    from .generate import onnx_logits, onnx_session, torch_logits
+    ids = np.random.default_rng(seed).integers(3, model.cfg.vocab_size, size=(2, min(40, model.cfg.context)))
     ids[:, ::3] = MASK_ID
-    ref, got = onnx_logits(onnx_session(onnx_path))(ids), torch_logits(model)(ids)
+    return onnx_logits(onnx_session(onnx_path))(ids), torch_logits(model)(ids)
+
+
+def dequantization_gap(onnx_path: Path, model: Denoiser) -> float:
+    """Largest |logit| difference between a quantized graph and `model`, its dequantized weights. Near
+    zero (float rounding only) when the dequantization is exact: the ONNX bound and the warm start from
+    model.onnx rest on that."""
+    ref, got = logits_side_by_side(onnx_path, model)
     return float(np.abs(ref - got).max())
 
 

@@ -6,9 +6,8 @@ import numpy as np
 import torch
 
 from pipeline.__main__ import main
-from pipeline.generate import onnx_logits, onnx_session, torch_logits
-from pipeline.model import Denoiser, ModelConfig
-from pipeline.warmstart import dequantization_gap, read_weights
+from pipeline.model import ModelConfig
+from pipeline.warmstart import dequantization_gap, dequantized_model, read_weights
 
 
 def test_pipeline_end_to_end(tiny_corpus, tmp_path):
@@ -35,7 +34,8 @@ def test_pipeline_end_to_end(tiny_corpus, tmp_path):
     # Every variant dequantizes back to the weights it computes with (the warm start and the ONNX bound use this).
     cfg = ModelConfig(**json.loads((run / "train_config.json").read_text())["model"])
     for name in ("q8", "q4e8", "q4h8"):
-        assert dequantization_gap(run / f"model_{name}.onnx", cfg) < 1e-3, name
+        path = run / f"model_{name}.onnx"
+        assert dequantization_gap(path, dequantized_model(path, cfg)) < 1e-3, name
     assert main(["evaluate", "--run", str(run), "--samples", "1", "--t-samples", "64",
                  "--onnx", str(run / "model_q4h8.onnx")]) == 0
     ev = json.loads((run / "evaluate.json").read_text())
