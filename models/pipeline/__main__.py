@@ -48,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--val-fraction", type=float, default=0.06)
     p = stage("tokenizer", "train the BPE vocabulary and write token shards")
     p.add_argument("--vocab-size", type=int, default=4096)
+    p.add_argument("--reuse", type=Path, default=None,
+                   help="use this tokenizer.json (a shipped model's) instead of training one: a continued run "
+                        "must keep its vocabulary, and BPE training breaks ties differently from machine to machine")
     p = stage("train", "train the denoiser (resumes from the run's checkpoint)")
     p.add_argument("--preset", default="cpu")
     p.add_argument("--set", action="append", help="override a setting: key=JSON or key=word, e.g. max_minutes=5, model.n_layers=4 or schedule=wsd")
@@ -82,8 +85,11 @@ def main(argv: list[str] | None = None) -> int:
             from .prepare import prepare
             print(prepare(args.corpus, run, args.weights, args.val_fraction))
         elif args.stage == "tokenizer":
-            from .tokenizer import train_tokenizer, write_shards
-            train_tokenizer(run, args.vocab_size)
+            from .tokenizer import reuse_tokenizer, train_tokenizer, write_shards
+            if args.reuse is not None:
+                reuse_tokenizer(run, args.reuse)
+            else:
+                train_tokenizer(run, args.vocab_size)
             print(json.dumps(write_shards(run), indent=1))
         elif args.stage == "train":
             from .train import train

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +58,16 @@ def train_tokenizer(run: Path, vocab_size: int = 4096, max_chars: int = 40_000_0
     for i, s in enumerate(SPECIALS):
         assert tok.token_to_id(s) == i, f"special {s} must have id {i}"
     tok.save(str(run / "tokenizer.json"))
+    return tok
+
+
+def reuse_tokenizer(run: Path, source: Path) -> Tokenizer:
+    """Copy an existing vocabulary into the run (after checking its specials) instead of training one."""
+    tok = load_tokenizer(source)
+    for i, s in enumerate(SPECIALS):
+        if tok.token_to_id(s) != i:
+            raise PipelineError(f"{source}: special {s} must have id {i}")
+    shutil.copyfile(source, run / "tokenizer.json")
     return tok
 
 

@@ -57,6 +57,9 @@ class TrainConfig:
     adaptive_threads: bool = True
     compile: bool = False
     bf16: bool = False
+    # On the CPU, time a few steps in bf16 and fp32 at 1 and `threads` threads and train with the fastest,
+    # overriding `bf16` and `threads` (pipeline/precision.py): emulated bf16 can be 30x slower than fp32.
+    pick_precision: bool = False
     # EMA of the weights (0 = off). Evaluated, exported and shipped instead of the raw weights when on:
     # at the end of a short run it averages out the last steps' noise (horizon ~ 1 / (1 - decay) steps).
     ema_decay: float = 0.0
@@ -99,7 +102,7 @@ PRESETS: dict[str, dict] = {
              "eval_batches": 2, "log_every": 5},
     "cpu": {"model": {"d_model": 256, "n_layers": 6, "n_heads": 4, "context": 128}, "batch_size": 32,
             "lr": 1.5e-3, "warmup_steps": 300, "max_minutes": 100.0, "eval_every": 1000, "bf16": True,
-            "schedule": "wsd"},
+            "pick_precision": True, "schedule": "wsd"},
     # 4.5 minutes of training leaves room in the 9-minute call for start-up, pre-flight (compile), export,
     # quantize and evaluate (models/train_gpu.sh; the CPU rehearsal takes 95 s of the same phases).
     "gpu": {"model": {"d_model": 512, "n_layers": 10, "n_heads": 8, "context": 128}, "batch_size": 256,
@@ -199,6 +202,7 @@ class Session:
     elapsed: float = 0.0
     tokens_seen: int = 0
     best_val: float = float("inf")
+    precision: dict = field(default_factory=dict)  # what pick_precision measured and chose
 
     def progress(self) -> float:
         """How far through its budget the run is: steps or wall time, whichever is further."""
@@ -272,6 +276,13 @@ def setup(run: Path, cfg: TrainConfig, log=print) -> Session:
         log(f"model vocab_size {cfg.model.vocab_size} -> {vocab_size} (from tokenizer.json)")
         cfg.model.vocab_size = vocab_size
     model = Denoiser(cfg.model).to(device)
+    precision = {"bf16": cfg.bf16, "threads": cfg.threads, "measured": False}
+    if cfg.pick_precision and device.type == "cpu":
+        from .precision import pick
+        best, rates = pick(model, cfg.model.vocab_size, cfg.model.context, cfg.threads)
+        cfg.bf16, cfg.threads = best.bf16, best.threads
+        precision = {"bf16": cfg.bf16, "threads": cfg.threads, "measured": True, "probe_tokens_per_s": rates}
+        log(f"precision: {best.label} (probe, tokens/s: {rates})")
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
@@ -282,7 +293,8 @@ def setup(run: Path, cfg: TrainConfig, log=print) -> Session:
         ema = torch.optim.swa_utils.AveragedModel(
             model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(cfg.ema_decay))
     val_batches = fixed_val_batches(val_tokens, cfg.model.context, min(cfg.batch_size, 64), cfg.eval_batches)
-    return Session(run, cfg, model, model, opt, ema, device, rank, world, distributed, train_tokens, val_batches)
+    return Session(run, cfg, model, model, opt, ema, device, rank, world, distributed, train_tokens, val_batches,
+                   precision=precision)
 
 
 def resume(s: Session, fresh: bool, init: Path | None, log=print) -> None:
@@ -366,6 +378,8 @@ def loop(s: Session, stop: StopFlag, log=print) -> None:
     bucket_sum, bucket_n = np.zeros(5), np.zeros(5)
     governor = ThreadGovernor(cfg.threads if cfg.adaptive_threads and device.type == "cpu" else 1,
                               torch.set_num_threads)
+    if s.precision.get("measured"):
+        record({"step": s.step, "precision": s.precision})
     s.model.train()
     decaying = in_decay(cfg, s.step, s.progress())
     stable_kept = (s.run / "stable.json").exists()
@@ -444,6 +458,7 @@ def train(run: Path, cfg: TrainConfig, fresh: bool = False, init: Path | None = 
     s.checkpoint()
     summary = {"steps": s.step, "tokens_seen": s.tokens_seen, "elapsed_s": round(s.elapsed, 1), "val_bound": vb,
                "params": s.model.num_params(), "ema_decay": cfg.ema_decay,
+               "precision": s.precision, "cpu": describe_cpu() if s.device.type == "cpu" else None,
                "device": torch.cuda.get_device_name(s.device) if s.device.type == "cuda"
                else f"CPU ({cfg.threads} threads, torch {torch.__version__}, {describe_cpu()})"}
     if s.rank == 0:

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -49,3 +50,23 @@ def test_empty_or_missing_corpus_is_a_clear_error(tmp_path):
         prepare(tmp_path / "empty", tmp_path / "run")
     with pytest.raises(PipelineError, match="corpus folder not found"):
         prepare(tmp_path / "nope", tmp_path / "run")
+
+
+def test_a_continued_run_reuses_the_shipped_vocabulary(tmp_path):
+    from pipeline.tokenizer import reuse_tokenizer
+
+    shipped = Path(__file__).resolve().parents[1] / "unmask-small" / "tokenizer.json"
+    run = tmp_path / "run"
+    run.mkdir()
+    reuse_tokenizer(run, shipped)
+    assert (run / "tokenizer.json").read_bytes() == shipped.read_bytes()
+    # A vocabulary whose specials moved would silently change every id: refused.
+    bad = json.loads(shipped.read_text())
+    vocab = bad["model"]["vocab"]
+    first, second = (k for k, v in sorted(vocab.items(), key=lambda kv: kv[1])[:2])
+    vocab[first], vocab[second] = vocab[second], vocab[first]
+    for t in bad["added_tokens"]:
+        t["id"] = vocab[t["content"]] if t["content"] in vocab else t["id"]
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    with pytest.raises(PipelineError, match="special"):
+        reuse_tokenizer(tmp_path / "other", tmp_path / "bad.json")

@@ -1,0 +1,46 @@
+"""The trainer's precision probe: it picks the fastest measured candidate and never trusts the CPU's name."""
+import torch
+
+from pipeline.model import Denoiser, ModelConfig
+from pipeline.precision import Candidate, candidates, pick, time_steps
+
+
+def test_candidates_cover_both_precisions_and_thread_counts():
+    assert candidates(2) == [Candidate(False, 2), Candidate(False, 1), Candidate(True, 2), Candidate(True, 1)]
+    assert candidates(1) == [Candidate(False, 1), Candidate(True, 1)]
+
+
+def test_pick_takes_the_fastest_and_leaves_its_thread_count():
+    speed = {(False, 2): 2500, (False, 1): 1600, (True, 2): 85, (True, 1): 80}
+    threads = []
+    calls = []
+
+    def measure(_model, _vocab, _context, _batch, bf16, reject_below=0.0):
+        calls.append((bf16, threads[-1], reject_below))
+        return speed[(bf16, threads[-1])]
+
+    best, rates = pick(torch.nn.Linear(1, 1), 16, 8, 2, measure=measure, set_threads=threads.append)
+    assert best == Candidate(False, 2)
+    assert rates == {"fp32, 2 threads": 2500, "fp32, 1 thread": 1600, "bf16, 2 threads": 85, "bf16, 1 thread": 80}
+    assert threads[-1] == 2
+    # Once a candidate is measured, the others are asked to give up below a quarter of its rate.
+    assert calls[0][2] == 0.0 and all(c[2] == 2500 / 4 for c in calls[1:])
+
+
+def test_pick_prefers_bf16_where_it_is_faster():
+    speed = {(False, 2): 5000, (False, 1): 3000, (True, 2): 9000, (True, 1): 5000}
+    threads = []
+    best, _ = pick(torch.nn.Linear(1, 1), 16, 8, 2, set_threads=threads.append,
+                   measure=lambda *a, reject_below=0.0: speed[(a[4], threads[-1])])
+    assert best == Candidate(True, 2) and threads[-1] == 2
+
+
+def test_time_steps_runs_real_steps_without_touching_the_model():
+    cfg = ModelConfig(d_model=32, n_layers=1, n_heads=2, context=16, vocab_size=64)
+    model = Denoiser(cfg)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    rate = time_steps(model, 64, 16, 2, bf16=False, steps=2, budget_s=1.0)
+    assert rate > 0
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+    # A candidate slower than the floor stops after its one-sequence step.
+    assert time_steps(model, 64, 16, 2, bf16=False, reject_below=float("inf")) < float("inf")
