@@ -13,7 +13,10 @@ function wasmFacts(name: string): { sha256: string; bytes: number } {
   const bytes = readFileSync(createRequire(import.meta.url).resolve(`onnxruntime-web/${name}`));
   return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.byteLength };
 }
-const ortWasm = { webgpu: wasmFacts('ort-wasm-simd-threaded.asyncify.wasm'), wasm: wasmFacts('ort-wasm-simd-threaded.wasm') };
+const ortWasm = {
+  webgpu: wasmFacts('ort-wasm-simd-threaded.asyncify.wasm'),
+  wasm: wasmFacts('ort-wasm-simd-threaded.wasm'),
+};
 
 /**
  * `vite preview` with the production rules of serve/headers.mjs: per-file content types and

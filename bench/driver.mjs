@@ -36,7 +36,6 @@ export async function loadEngine(engine, backend, now) {
   return { ms: now() - t0, backend: m.backend, reason: m.reason, model: m.model };
 }
 
-
 /** Runs one generation; settings are partial (the worker fills the defaults and clamps). */
 export async function runOnce(engine, segments, settings, now) {
   const runId = nextId++;
@@ -106,12 +105,15 @@ export async function benchEngine(engine, opts) {
     stepMs: median(probe.stepMs),
     // Sampling, scoring, frame building and the frame's trip to the page: the step minus its pass.
     engineMs: median(engineMs),
-    engineShare: probe.stepMs.reduce((a, b) => a + b, 0) > 0
-      ? engineMs.reduce((a, b) => a + b, 0) / probe.stepMs.reduce((a, b) => a + b, 0)
-      : NaN,
+    engineShare:
+      probe.stepMs.reduce((a, b) => a + b, 0) > 0
+        ? engineMs.reduce((a, b) => a + b, 0) / probe.stepMs.reduce((a, b) => a + b, 0)
+        : NaN,
     samples: probe.forwardMs.length,
   };
-  log(`median forward ${perStep.forwardMs.toFixed(2)} ms, step ${perStep.stepMs.toFixed(2)} ms, engine ${(100 * perStep.engineShare).toFixed(1)} % of the steps`);
+  log(
+    `median forward ${perStep.forwardMs.toFixed(2)} ms, step ${perStep.stepMs.toFixed(2)} ms, engine ${(100 * perStep.engineShare).toFixed(1)} % of the steps`,
+  );
 
   // Warm: Generate to the first frame, the median of a few one-step runs (a first frame costs the
   // same whatever the step count: every slot is masked, one pass, one step).
@@ -137,12 +139,18 @@ export async function benchEngine(engine, opts) {
     });
     log(`${label}: ${r.stats.tokensPerSecond.toFixed(1)} tokens/s, ${r.stats.forwardPasses} passes`);
   };
-  for (const steps of opts.stepsList) record(`${steps} steps`, steps, await runOnce(engine, passage, { ...plain, steps }, now));
-  if (opts.appDefaults) record('app defaults (32 steps + 2 refinement rounds)', 32, await runOnce(engine, passage, { seed }, now));
+  for (const steps of opts.stepsList)
+    record(`${steps} steps`, steps, await runOnce(engine, passage, { ...plain, steps }, now));
+  if (opts.appDefaults)
+    record('app defaults (32 steps + 2 refinement rounds)', 32, await runOnce(engine, passage, { seed }, now));
   if (opts.leftToRight) {
     // The same bidirectional model resolving one token per pass in position order; every pass
     // reads the whole canvas again (no KV cache: the model is not causal, so none applies).
-    record('left-to-right (1 token per pass)', L, await runOnce(engine, passage, { ...plain, strategy: 'left-to-right' }, now));
+    record(
+      'left-to-right (1 token per pass)',
+      L,
+      await runOnce(engine, passage, { ...plain, strategy: 'left-to-right' }, now),
+    );
   }
   const l2r = runs.find((r) => r.label.startsWith('left-to-right'));
   for (const r of runs) {
@@ -150,7 +158,18 @@ export async function benchEngine(engine, opts) {
     r.speedVsLeftToRight = l2r ? r.tokensPerSecond / l2r.tokensPerSecond : NaN;
     r.passesVsLeftToRight = l2r ? r.forwardPasses / l2r.forwardPasses : NaN;
   }
-  return { backend: load.backend, threads: load.model.threads, reason: load.reason, loadMs: load.ms, fromCache: load.model.fromCache, tokens: L, params: load.model.params, perStep, firstFrameMs, runs };
+  return {
+    backend: load.backend,
+    threads: load.model.threads,
+    reason: load.reason,
+    loadMs: load.ms,
+    fromCache: load.model.fromCache,
+    tokens: L,
+    params: load.model.params,
+    perStep,
+    firstFrameMs,
+    runs,
+  };
 }
 
 /** Times `run` (one matmul) after warm-up; returns the median in ms. */

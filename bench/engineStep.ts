@@ -14,7 +14,15 @@ export async function engineStep(reps = 5) {
   const tok = loadTokenizer(readFileSync(`${MODEL_DIR}/tokenizer.json`, 'utf8'), config.vocab_size);
   const L = Math.min(128, config.context) - 4;
   const prompt = tok.encode('Once upon a time');
-  const canvas = buildCanvas([{ kind: 'text', text: 'Once upon a time' }, { kind: 'blank', length: L - prompt.length + 4 }], tok.encode, config.special_ids.mask, config.context);
+  const canvas = buildCanvas(
+    [
+      { kind: 'text', text: 'Once upon a time' },
+      { kind: 'blank', length: L - prompt.length + 4 },
+    ],
+    tok.encode,
+    config.special_ids.mask,
+    config.context,
+  );
   const session = await nodeWasmSession();
   const results = [];
   for (const [label, over] of [
@@ -47,7 +55,14 @@ export async function engineStep(reps = 5) {
     }
     const steps = forwardMs.length;
     const fwd = forwardMs.reduce((a, b) => a + b, 0);
-    results.push({ label, steps, rows, engineMsPerStep: best / steps, forwardMsPerStep: fwd / steps, engineShare: best / (best + fwd) });
+    results.push({
+      label,
+      steps,
+      rows,
+      engineMsPerStep: best / steps,
+      forwardMsPerStep: fwd / steps,
+      engineShare: best / (best + fwd),
+    });
   }
   return results;
 }

@@ -53,16 +53,16 @@ export function matmulModel(m, k, n, seed = 1) {
     w[i] = (s / 2 ** 32 - 0.5) * 0.1;
   }
   // TensorProto { dims = 1; data_type = 2; name = 8; raw_data = 9 }
-  const init = concat([
-    vint(1, k), vint(1, n), vint(2, FLOAT), str(8, 'W'),
-    bytes(9, new Uint8Array(w.buffer)),
-  ]);
+  const init = concat([vint(1, k), vint(1, n), vint(2, FLOAT), str(8, 'W'), bytes(9, new Uint8Array(w.buffer))]);
   // NodeProto { input = 1; output = 2; name = 3; op_type = 4 }
   const node = concat([str(1, 'X'), str(1, 'W'), str(2, 'Y'), str(3, 'mm'), str(4, 'MatMul')]);
   // GraphProto { node = 1; name = 2; initializer = 5; input = 11; output = 12 }
   const graph = concat([
-    bytes(1, node), str(2, 'matmul'), bytes(5, init),
-    bytes(11, valueInfo('X', [m, k])), bytes(12, valueInfo('Y', [m, n])),
+    bytes(1, node),
+    str(2, 'matmul'),
+    bytes(5, init),
+    bytes(11, valueInfo('X', [m, k])),
+    bytes(12, valueInfo('Y', [m, n])),
   ]);
   // ModelProto { ir_version = 1; producer_name = 2; graph = 7; opset_import = 8 }
   // OperatorSetIdProto { domain = 1; version = 2 }

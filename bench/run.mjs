@@ -40,9 +40,21 @@ const SHAPE = matmulShapeFor(2 * config.params * TOKENS, TOKENS);
 
 async function nodeBench() {
   console.log('(a) Node, onnxruntime-web WASM, 1 thread');
-  const { module } = await runnerImport(resolve(root, 'bench/nodeBench.ts'), { configFile: false, root, logLevel: 'error' });
+  const { module } = await runnerImport(resolve(root, 'bench/nodeBench.ts'), {
+    configFile: false,
+    root,
+    logLevel: 'error',
+  });
   const engine = module.nodeEngine(modelDir, 1);
-  const result = await benchEngine(engine, { backend: 'wasm', warmupPasses: WARMUP, stepsList: STEPS, leftToRight: true, appDefaults: true, now, log });
+  const result = await benchEngine(engine, {
+    backend: 'wasm',
+    warmupPasses: WARMUP,
+    stepsList: STEPS,
+    leftToRight: true,
+    appDefaults: true,
+    now,
+    log,
+  });
   const run = await module.nodeMatmul(SHAPE.m, SHAPE.k, SHAPE.n);
   const ms = await timeMatmul(run, now, WARMUP, 30);
   return { where: 'node', threads: 1, ...result, matmul: { ...SHAPE, ms, gflops: SHAPE.flops / ms / 1e6 } };
@@ -53,7 +65,10 @@ async function nodeBench() {
 async function readyPhases(page) {
   const read = () => ({
     origin: performance.timeOrigin,
-    marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('unmask:')).map((m) => [m.name.slice(7), m.startTime]),
+    marks: performance
+      .getEntriesByType('mark')
+      .filter((m) => m.name.startsWith('unmask:'))
+      .map((m) => [m.name.slice(7), m.startTime]),
   });
   const pageLine = await page.evaluate(read);
   const marks = pageLine.marks.map(([name, at]) => ({ name, at }));
@@ -66,14 +81,20 @@ async function readyPhases(page) {
     marks.push({ name: 'worker requested', at: rel(0) }, ...line.marks.map(([name, at]) => ({ name, at: rel(at) })));
   }
   marks.sort((a, b) => a.at - b.at);
-  return marks.map((m, i) => ({ mark: m.name, atMs: Math.round(m.at), phaseMs: Math.round(m.at - (i > 0 ? marks[i - 1].at : 0)) }));
+  return marks.map((m, i) => ({
+    mark: m.name,
+    atMs: Math.round(m.at),
+    phaseMs: Math.round(m.at - (i > 0 ? marks[i - 1].at : 0)),
+  }));
 }
 
 // "Open a page whose model is cached": a new page in the same profile, timed from its navigation
 // start to the worker's ready, with the phases in between.
 async function openReady(context, port, worker, backend) {
   const page = await context.newPage();
-  await page.goto(`http://127.0.0.1:${port}/bench/?ready=${encodeURIComponent(`/assets/${worker}`)}&backend=${backend}`);
+  await page.goto(
+    `http://127.0.0.1:${port}/bench/?ready=${encodeURIComponent(`/assets/${worker}`)}&backend=${backend}`,
+  );
   const r = await page.evaluate(() => window.readyResult);
   r.phases = await readyPhases(page);
   await page.close();
@@ -83,7 +104,10 @@ async function openReady(context, port, worker, backend) {
 async function browserBench(port, backend, plan) {
   const { chromium } = await import('playwright-core');
   const extra = backend === 'webgpu' ? ['--enable-unsafe-webgpu'] : ['--disable-gpu'];
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', ...extra] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', ...extra],
+  });
   try {
     // One profile for all pages: the later ones find the model and the wasm in the caches.
     const context = await browser.newContext();
@@ -109,7 +133,8 @@ async function browserBench(port, backend, plan) {
     const sorted = [...result.readyOpenings].sort((a, b) => a.ms - b.ms);
     result.readyFromCache = sorted[sorted.length >> 1];
     log(`phases of the median opening (ms from navigation start, +ms since the mark before):`);
-    for (const p of result.readyFromCache.phases) log(`  ${String(p.atMs).padStart(5)}  +${String(p.phaseMs).padEnd(5)} ${p.mark}`);
+    for (const p of result.readyFromCache.phases)
+      log(`  ${String(p.atMs).padStart(5)}  +${String(p.phaseMs).padEnd(5)} ${p.mark}`);
     return result;
   } finally {
     await browser.close();
@@ -120,7 +145,9 @@ function table(rows) {
   const cols = Object.keys(rows[0]);
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
   const line = (cells) => cells.map((c, i) => String(c).padEnd(width[i])).join('  ');
-  return [line(cols), line(width.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => r[c])))].join('\n');
+  return [line(cols), line(width.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => r[c])))].join(
+    '\n',
+  );
 }
 
 function rowsOf(label, r) {
@@ -129,12 +156,25 @@ function rowsOf(label, r) {
   const row = (measure, value, note = '') => ({ setup: label, measure, value, note });
   const rows = [
     row(`model load (${r.fromCache ? 'from cache/disk' : 'download'})`, `${fmt(r.loadMs, 0)} ms`),
-    row(`median forward (${r.tokens} tokens, masked rows only)`, `${fmt(r.perStep.forwardMs, 2)} ms`, `${fmt(r.perStep.forwardMs / roofFwd, 2)}× the matmul roofline`),
-    row('median denoising step (forward + sampling + frame)', `${fmt(r.perStep.stepMs, 2)} ms`, `${fmt(r.perStep.stepMs / roofFwd, 2)}× the matmul roofline`),
-    row('sampling, scoring, frame (step minus forward)', `${fmt(r.perStep.engineMs, 2)} ms`, `${fmt(100 * r.perStep.engineShare)} % of the steps' time (target ≤ 5 %)`),
+    row(
+      `median forward (${r.tokens} tokens, masked rows only)`,
+      `${fmt(r.perStep.forwardMs, 2)} ms`,
+      `${fmt(r.perStep.forwardMs / roofFwd, 2)}× the matmul roofline`,
+    ),
+    row(
+      'median denoising step (forward + sampling + frame)',
+      `${fmt(r.perStep.stepMs, 2)} ms`,
+      `${fmt(r.perStep.stepMs / roofFwd, 2)}× the matmul roofline`,
+    ),
+    row(
+      'sampling, scoring, frame (step minus forward)',
+      `${fmt(r.perStep.engineMs, 2)} ms`,
+      `${fmt(100 * r.perStep.engineShare)} % of the steps' time (target ≤ 5 %)`,
+    ),
     row('Generate to first frame (warm)', `${fmt(r.firstFrameMs, 0)} ms`, 'target ≤ 150 ms'),
   ];
-  if (r.readyMs !== undefined) rows.push(row('page opened to ready (model cached)', `${fmt(r.readyMs, 0)} ms`, 'target ≤ 1.5 s'));
+  if (r.readyMs !== undefined)
+    rows.push(row('page opened to ready (model cached)', `${fmt(r.readyMs, 0)} ms`, 'target ≤ 1.5 s'));
   for (const run of r.runs) {
     rows.push(
       row(
@@ -144,7 +184,13 @@ function rowsOf(label, r) {
       ),
     );
   }
-  rows.push(row(`roofline: fp32 MatMul [${r.matmul.m}×${r.matmul.k}]·[${r.matmul.k}×${r.matmul.n}]`, `${fmt(r.matmul.ms, 2)} ms`, `${fmt(r.matmul.gflops, 1)} GFLOP/s`));
+  rows.push(
+    row(
+      `roofline: fp32 MatMul [${r.matmul.m}×${r.matmul.k}]·[${r.matmul.k}×${r.matmul.n}]`,
+      `${fmt(r.matmul.ms, 2)} ms`,
+      `${fmt(r.matmul.gflops, 1)} GFLOP/s`,
+    ),
+  );
   return rows;
 }
 
@@ -163,7 +209,11 @@ if (!args.has('--no-browser')) {
     const plans = [
       ['wasm', 'Chromium WASM', { warmupPasses: WARMUP, stepsList: STEPS, leftToRight: true, appDefaults: true }],
       // SwiftShader runs the GPU code on the CPU: a short plan, for correctness and completeness.
-      ['webgpu', 'Chromium WebGPU (SwiftShader; not meaningful for speed)', { warmupPasses: 3, probeSteps: 4, stepsList: [16], leftToRight: false }],
+      [
+        'webgpu',
+        'Chromium WebGPU (SwiftShader; not meaningful for speed)',
+        { warmupPasses: 3, probeSteps: 4, stepsList: [16], leftToRight: false },
+      ],
     ];
     for (const [backend, label, plan] of plans) {
       if (args.has(`--no-${backend}`)) continue;
@@ -178,7 +228,12 @@ if (!args.has('--no-browser')) {
         };
         if (READY_ONLY) {
           results.results[`chromium-${backend}`] = { where: 'chromium', firstLoadMs: r.firstLoad.ms, ...ready };
-          rows.push({ setup: label, measure: 'page opened to ready (model cached), median', value: `${ready.readyMs.toFixed(0)} ms`, note: `openings: ${ready.readyOpeningsMs.join(', ')} ms; target ≤ 1.5 s` });
+          rows.push({
+            setup: label,
+            measure: 'page opened to ready (model cached), median',
+            value: `${ready.readyMs.toFixed(0)} ms`,
+            note: `openings: ${ready.readyOpeningsMs.join(', ')} ms; target ≤ 1.5 s`,
+          });
           continue;
         }
         const merged = {
@@ -193,7 +248,12 @@ if (!args.has('--no-browser')) {
         };
         results.results[`chromium-${backend}`] = merged;
         rows.push(...rowsOf(label, merged));
-        rows.push({ setup: label, measure: 'second model load in a new worker (Cache API)', value: `${r.cachedLoad.ms.toFixed(0)} ms`, note: '' });
+        rows.push({
+          setup: label,
+          measure: 'second model load in a new worker (Cache API)',
+          value: `${r.cachedLoad.ms.toFixed(0)} ms`,
+          note: '',
+        });
       } catch (err) {
         console.log(`  failed: ${err.message}`);
         results.results[`chromium-${backend}`] = { error: err.message };
@@ -206,7 +266,9 @@ if (!args.has('--no-browser')) {
 
 if (rows.length > 0) console.log(`\n${table(rows)}\n`);
 results.loadavgAtEnd = loadavg();
-console.log(`load average (1/5/15 min) at start ${results.loadavgAtStart.map((x) => x.toFixed(1)).join('/')}, at end ${results.loadavgAtEnd.map((x) => x.toFixed(1)).join('/')}`);
+console.log(
+  `load average (1/5/15 min) at start ${results.loadavgAtStart.map((x) => x.toFixed(1)).join('/')}, at end ${results.loadavgAtEnd.map((x) => x.toFixed(1)).join('/')}`,
+);
 mkdirSync(resolve(root, 'bench/results'), { recursive: true });
 // A --ready-only run keeps the full bench's figures.
 const outFile = READY_ONLY ? 'bench/results/ready.json' : 'bench/results/bench.json';

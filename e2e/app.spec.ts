@@ -31,15 +31,22 @@ test('a failed download shows the error and Retry loads the model, keeping the p
 
 test('a corrupt model is reported as such, and a reload keeps what was typed', async ({ page, context }) => {
   // A complete download (the right size) of the wrong bytes: only the hash check can catch it.
-  const bytes = (JSON.parse(readFileSync('models/unmask-small/config.json', 'utf8')) as { files: { 'model.onnx': { bytes: number } } })
-    .files['model.onnx'].bytes;
+  const bytes = (
+    JSON.parse(readFileSync('models/unmask-small/config.json', 'utf8')) as {
+      files: { 'model.onnx': { bytes: number } };
+    }
+  ).files['model.onnx'].bytes;
   await context.route('**/*.onnx', (route) => route.fulfill({ status: 200, body: Buffer.alloc(bytes, 7) }));
   await page.goto('/');
   await page.getByTestId('prompt').fill('Still here after a reload');
   await expect(page.getByTestId('engine-error')).toBeVisible({ timeout: 60_000 });
   // The corrupt-model message and its action, and nothing that belongs to a network failure.
-  await expect(page.getByTestId('engine-error')).toContainText(/The downloaded file \S*model\S*\.onnx is damaged \(sha256/);
-  await expect(page.getByTestId('engine-error-action')).toHaveText('The model file is damaged; press Retry to download it again.');
+  await expect(page.getByTestId('engine-error')).toContainText(
+    /The downloaded file \S*model\S*\.onnx is damaged \(sha256/,
+  );
+  await expect(page.getByTestId('engine-error-action')).toHaveText(
+    'The model file is damaged; press Retry to download it again.',
+  );
   await expect(page.getByTestId('engine-error-message')).not.toContainText(/connection|network|browser/i);
   await context.unroute('**/*.onnx');
   await page.reload();
@@ -138,7 +145,11 @@ test('keyboard only: type, generate with Ctrl+Enter, inspect a token', async ({ 
 test('works at 375 px wide without sideways scrolling', async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 800 });
   await openApp(page);
-  await setControls(page, { prompt: 'Once upon a time there was a very long word: extraordinarily', length: 48, steps: 8 });
+  await setControls(page, {
+    prompt: 'Once upon a time there was a very long word: extraordinarily',
+    length: 48,
+    steps: 8,
+  });
   await runToEnd(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);

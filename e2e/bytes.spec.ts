@@ -58,7 +58,10 @@ test('a first visit downloads each file once, a second visit nothing', async ({ 
     .reduce((s, f) => s + statSync(`dist/assets/${f}`).size, 0);
   const totalMb = (engineBytes / 1e6).toFixed(1);
   const labels = await page.evaluate(() => (window as unknown as { __labels: string[] }).__labels);
-  expect(labels.filter((l) => l.endsWith(`of ${totalMb} MB`)).length, `progress up to ${totalMb} MB in ${labels.join(' | ')}`).toBeGreaterThan(2);
+  expect(
+    labels.filter((l) => l.endsWith(`of ${totalMb} MB`)).length,
+    `progress up to ${totalMb} MB in ${labels.join(' | ')}`,
+  ).toBeGreaterThan(2);
   await expect(page.getByTestId('load-status')).toContainText(`downloaded ${totalMb} MB`);
   const firstVisit = sent.splice(0);
   await visit(page, false);
@@ -76,12 +79,28 @@ test('a first visit downloads each file once, a second visit nothing', async ({ 
 
   // The big ones were downloaded at all (else the counts below would prove nothing).
   const paths = [...perFile.keys()];
-  for (const want of [/\/ort-wasm-simd-threaded-[^/.]*\.wasm$/, /\.onnx$/, /\/tokenizer-.*\.json$/, /\/unmask\.worker-.*\.js$/, /^\/sw\.js$/, /^\/index\.html$/]) {
-    expect(paths.some((p) => want.test(p)), `${want} downloaded on the first visit`).toBe(true);
+  for (const want of [
+    /\/ort-wasm-simd-threaded-[^/.]*\.wasm$/,
+    /\.onnx$/,
+    /\/tokenizer-.*\.json$/,
+    /\/unmask\.worker-.*\.js$/,
+    /^\/sw\.js$/,
+    /^\/index\.html$/,
+  ]) {
+    expect(
+      paths.some((p) => want.test(p)),
+      `${want} downloaded on the first visit`,
+    ).toBe(true);
   }
-  expect(paths.filter((p) => p.endsWith('.wasm')), 'the wasm of one ORT build only').toHaveLength(1);
+  expect(
+    paths.filter((p) => p.endsWith('.wasm')),
+    'the wasm of one ORT build only',
+  ).toHaveLength(1);
   const twice = [...perFile].filter(([, sizes]) => sizes.length > 1).map(([p, sizes]) => `${p} ×${sizes.length}`);
   expect(twice, 'files downloaded more than once on the first visit').toEqual([]);
   expect(sum(firstVisit)).toBeLessThanOrEqual(distinct * 1.05);
-  expect(secondVisit.filter((s) => s.status !== 304), 'files downloaded on the second visit').toEqual([]);
+  expect(
+    secondVisit.filter((s) => s.status !== 304),
+    'files downloaded on the second visit',
+  ).toEqual([]);
 });

@@ -20,7 +20,10 @@ async function timelineTo(page: Page, k: number) {
   await expect(page.getByTestId('timeline-step')).toHaveText(String(k));
 }
 
-test('prose: the prompt exactly as typed, pieces of a word touch, and the output is what Copy text copies', async ({ page, context }) => {
+test('prose: the prompt exactly as typed, pieces of a word touch, and the output is what Copy text copies', async ({
+  page,
+  context,
+}) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await openApp(page);
   // NFC-foldable accents, curly quotes the tokenizer folds, an emoji and another script.
@@ -42,7 +45,8 @@ test('prose: the prompt exactly as typed, pieces of a word touch, and the output
     for (let k = 1; k < els.length; k++) {
       const a = els[k - 1].getBoundingClientRect();
       const b = els[k].getBoundingClientRect();
-      if (els[k].getAttribute('data-word') === els[k - 1].getAttribute('data-word') && Math.abs(a.top - b.top) < 2) out.push(b.left - a.right);
+      if (els[k].getAttribute('data-word') === els[k - 1].getAttribute('data-word') && Math.abs(a.top - b.top) < 2)
+        out.push(b.left - a.right);
     }
     return out;
   });
@@ -50,16 +54,26 @@ test('prose: the prompt exactly as typed, pieces of a word touch, and the output
   for (const g of gaps) expect(Math.abs(g)).toBeLessThan(0.6);
 
   // Confidence is a mark beside the text: the text keeps the page's colour.
-  const style = await page.locator('[data-testid="token"][data-state="resolved"]').first().evaluate((el) => {
-    const cs = getComputedStyle(el);
-    return { color: cs.color, body: getComputedStyle(document.body).color, line: cs.textDecorationLine, deco: cs.textDecorationColor };
-  });
+  const style = await page
+    .locator('[data-testid="token"][data-state="resolved"]')
+    .first()
+    .evaluate((el) => {
+      const cs = getComputedStyle(el);
+      return {
+        color: cs.color,
+        body: getComputedStyle(document.body).color,
+        line: cs.textDecorationLine,
+        deco: cs.textDecorationColor,
+      };
+    });
   expect(style.color).toBe(style.body);
   expect(style.line).toContain('underline');
   expect(style.deco).not.toBe('rgba(0, 0, 0, 0)');
 });
 
-test('the draft: masked slots show the current guess, the toggle hides it, the timeline replays it', async ({ page }) => {
+test('the draft: masked slots show the current guess, the toggle hides it, the timeline replays it', async ({
+  page,
+}) => {
   await page.addInitScript(() => {
     const w = window as unknown as { __drafted: number; __bare: number };
     w.__drafted = 0;
@@ -94,7 +108,11 @@ test('the draft: masked slots show the current guess, the toggle hides it, the t
   expect(masked).toBeGreaterThan(0);
   expect(await page.locator('[data-testid="token"][data-state="masked"][data-draft]').count()).toBe(masked);
   const first = page.locator('[data-testid="token"][data-state="masked"]').first();
-  const drawn = await first.evaluate((el) => ({ draft: el.getAttribute('data-draft'), before: getComputedStyle(el, '::before').content, bg: getComputedStyle(el).backgroundImage }));
+  const drawn = await first.evaluate((el) => ({
+    draft: el.getAttribute('data-draft'),
+    before: getComputedStyle(el, '::before').content,
+    bg: getComputedStyle(el).backgroundImage,
+  }));
   expect(drawn.before).toBe(JSON.stringify(drawn.draft));
   expect(drawn.bg).toContain('data:image/svg+xml');
   mkdirSync('test-results', { recursive: true });
@@ -112,11 +130,15 @@ test('the draft: masked slots show the current guess, the toggle hides it, the t
   await runToEnd(page);
   const offMs = await page.evaluate(() => window.__canvasMs!.splice(0));
   const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-  console.log(`canvas render per frame, median of ${onMs.length}/${offMs.length}: drafts on ${median(onMs).toFixed(2)} ms, off ${median(offMs).toFixed(2)} ms`);
+  console.log(
+    `canvas render per frame, median of ${onMs.length}/${offMs.length}: drafts on ${median(onMs).toFixed(2)} ms, off ${median(offMs).toFixed(2)} ms`,
+  );
   await page.getByTestId('draft-toggle').check();
 });
 
-test('refinement: re-masked tokens blur back and resolve again, and every count includes the rounds', async ({ page }) => {
+test('refinement: re-masked tokens blur back and resolve again, and every count includes the rounds', async ({
+  page,
+}) => {
   // Live, from inside the page: each slot's states in the order they were shown.
   await page.addInitScript(() => {
     const w = window as unknown as { __states: Record<string, string[]> };
@@ -137,7 +159,9 @@ test('refinement: re-masked tokens blur back and resolve again, and every count 
   expect(await stepCounter(page)).toEqual([12, 12]);
   await expect(page.getByTestId('forward-passes')).toHaveText('12');
   expect(await countState(page, 'masked')).toBe(0);
-  const seqs = await page.evaluate(() => Object.values((window as unknown as { __states: Record<string, string[]> }).__states));
+  const seqs = await page.evaluate(() =>
+    Object.values((window as unknown as { __states: Record<string, string[]> }).__states),
+  );
   expect(seqs.filter((q) => q.join(' ').includes('resolved masked resolved')).length).toBeGreaterThan(0);
 
   // Through the timeline: slots resolved by step 8 are masked again at 9, resolved again by 10.
@@ -146,11 +170,14 @@ test('refinement: re-masked tokens blur back and resolve again, and every count 
   await expect(page.getByTestId('timeline-phase')).toHaveText(/unmasking/);
   await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('timeline-phase')).toHaveText(/refinement round 1 of 2/);
-  const again = await page.locator('[data-testid="token"][data-state="masked"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-index')));
+  const again = await page
+    .locator('[data-testid="token"][data-state="masked"]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-index')));
   expect(again.length).toBeGreaterThan(0);
   expect(await page.locator('.tok.masked.remasked').count()).toBeGreaterThan(0);
   await page.keyboard.press('ArrowRight');
-  for (const i of again) await expect(page.locator(`[data-testid="token"][data-index="${i}"]`)).toHaveAttribute('data-state', 'resolved');
+  for (const i of again)
+    await expect(page.locator(`[data-testid="token"][data-index="${i}"]`)).toHaveAttribute('data-state', 'resolved');
 
   // The rounds are a setting like the others: kept over a reload and carried by a share link.
   await page.reload();
@@ -160,7 +187,9 @@ test('refinement: re-masked tokens blur back and resolve again, and every count 
   await expect(page.getByTestId('share-url')).toHaveValue(/[#&]refine=2(&|$)/);
 });
 
-test('edit by re-masking: select by click, shift-click, drag and keyboard; re-imagine fills only the selection; undo restores', async ({ page }) => {
+test('edit by re-masking: select by click, shift-click, drag and keyboard; re-imagine fills only the selection; undo restores', async ({
+  page,
+}) => {
   await openApp(page);
   await setControls(page, { prompt: 'The king said', length: 32, steps: 8, temperature: 1, seed: 12 });
   await runToEnd(page);
@@ -171,20 +200,28 @@ test('edit by re-masking: select by click, shift-click, drag and keyboard; re-im
   // Click selects a whole word; shift-click extends to another word.
   await tokens.nth(3).click();
   const word = await tokens.nth(3).getAttribute('data-word');
-  await expect(page.locator(`[data-testid="token"][data-word="${word}"]`).first()).toHaveAttribute('data-selected', 'true');
+  await expect(page.locator(`[data-testid="token"][data-word="${word}"]`).first()).toHaveAttribute(
+    'data-selected',
+    'true',
+  );
   await tokens.nth(9).click({ modifiers: ['Shift'] });
-  const chosen = await page.locator('[data-testid="token"][data-selected="true"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-index'))));
+  const chosen = await page
+    .locator('[data-testid="token"][data-selected="true"]')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-index'))));
   expect(chosen.length).toBeGreaterThanOrEqual(7);
 
   await page.getByTestId('reimagine').click();
   await expect(page.getByTestId('announcer')).toHaveText(/Re-imagining \d+ tokens|Done/);
   await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
   const after = await tokenTexts(page);
-  for (const [i, t] of Object.entries(before)) if (!chosen.includes(Number(i))) expect(after[Number(i)], `token ${i} kept`).toBe(t);
+  for (const [i, t] of Object.entries(before))
+    if (!chosen.includes(Number(i))) expect(after[Number(i)], `token ${i} kept`).toBe(t);
   expect(await page.getByTestId('prompt-token').first().textContent()).toBe('The king said');
   // At the re-imagine's step 0 exactly the chosen slots were masked.
   await timelineTo(page, 0);
-  const maskedAt0 = await page.locator('[data-testid="token"][data-state="masked"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-index'))));
+  const maskedAt0 = await page
+    .locator('[data-testid="token"][data-state="masked"]')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-index'))));
   expect(maskedAt0).toEqual(chosen);
   await page.getByTestId('timeline-live').click();
 
@@ -219,7 +256,9 @@ test('edit by re-masking: select by click, shift-click, drag and keyboard; re-im
   await expect(page.getByTestId('undo')).toBeEnabled();
 });
 
-test('phone: the running canvas comes into view, steps and temperature stay at hand, notices cover nothing', async ({ page }) => {
+test('phone: the running canvas comes into view, steps and temperature stay at hand, notices cover nothing', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 375, height: 740 });
   // A share link shows a notice at the top of the page.
   await openApp(page, '/#prompt=It%20was%20a%20dark%20night&length=56&steps=56&temp=0.8&seed=8');
@@ -239,10 +278,19 @@ test('phone: the running canvas comes into view, steps and temperature stay at h
 
   // No notice or status box overlaps a control, at the top of the page or anywhere else.
   const overlaps = await page.evaluate(() => {
-    const boxes = [...document.querySelectorAll('.toast, .notice, [role="status"]:not(.sr-only), [role="alert"]')].map((e) => e.getBoundingClientRect());
-    const controls = [...document.querySelectorAll('button, input, select, textarea')].map((e) => e.getBoundingClientRect());
-    const hit = (a: DOMRect, b: DOMRect) => a.width > 0 && b.width > 0 && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-    return boxes.flatMap((n) => controls.filter((c) => hit(n, c) && !(c.top >= n.top && c.bottom <= n.bottom && c.left >= n.left && c.right <= n.right))).length;
+    const boxes = [...document.querySelectorAll('.toast, .notice, [role="status"]:not(.sr-only), [role="alert"]')].map(
+      (e) => e.getBoundingClientRect(),
+    );
+    const controls = [...document.querySelectorAll('button, input, select, textarea')].map((e) =>
+      e.getBoundingClientRect(),
+    );
+    const hit = (a: DOMRect, b: DOMRect) =>
+      a.width > 0 && b.width > 0 && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    return boxes.flatMap((n) =>
+      controls.filter(
+        (c) => hit(n, c) && !(c.top >= n.top && c.bottom <= n.bottom && c.left >= n.left && c.right <= n.right),
+      ),
+    ).length;
   });
   expect(overlaps).toBe(0);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -256,7 +304,9 @@ test('reduced motion: nothing animates, the canvas still resolves', async ({ pag
   await page.getByTestId('generate').click();
   await expect(page.locator('[data-testid="token"][data-state="masked"]').first()).toBeVisible();
   // In one go inside the page: frames replace elements between two calls from outside.
-  const names = await page.evaluate(() => [...new Set([...document.querySelectorAll('[data-testid="token"]')].map((e) => getComputedStyle(e).animationName))]);
+  const names = await page.evaluate(() => [
+    ...new Set([...document.querySelectorAll('[data-testid="token"]')].map((e) => getComputedStyle(e).animationName)),
+  ]);
   expect(names).toEqual(['none']);
   await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
   expect(await countState(page, 'resolved')).toBe(24);

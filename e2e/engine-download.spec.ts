@@ -12,7 +12,9 @@ test('a failed wasm download names the network, and Retry loads the engine', asy
   await page.goto('/');
   await page.getByTestId('prompt').fill('The wind');
   const error = page.getByTestId('engine-error');
-  await expect(error).toContainText(/Downloading ort-wasm\S*\.wasm failed: the network could not be reached/, { timeout: 90_000 });
+  await expect(error).toContainText(/Downloading ort-wasm\S*\.wasm failed: the network could not be reached/, {
+    timeout: 90_000,
+  });
   await expect(error).not.toContainText(/cannot run in this browser|Aborted|RuntimeError/);
   expect(refused).toBeGreaterThan(0);
 

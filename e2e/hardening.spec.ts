@@ -30,7 +30,12 @@ test('a saved form of the wrong shape renders the page with defaults and says so
 test('bad saved settings: the controls show what is used, Reset keeps the text', async ({ page }) => {
   await storeOnce(
     page,
-    JSON.stringify({ mode: 'fill', template: 'My kept [___] text', length: 'long', settings: { strategy: 'zigzag', steps: '8', seed: 5 } }),
+    JSON.stringify({
+      mode: 'fill',
+      template: 'My kept [___] text',
+      length: 'long',
+      settings: { strategy: 'zigzag', steps: '8', seed: 5 },
+    }),
   );
   await page.goto('/');
   await expect(page.getByTestId('prompt')).toHaveValue('My kept [___] text');
@@ -68,7 +73,9 @@ test('a share link opened in a tab that already has the app applies, says what i
   expect(new URL(page.url()).hash).toBe('');
 });
 
-test('a link without mode and with an unknown strategy falls back, and the dropdown shows what is used', async ({ page }) => {
+test('a link without mode and with an unknown strategy falls back, and the dropdown shows what is used', async ({
+  page,
+}) => {
   await page.goto('/#prompt=Hello%20there&length=10&steps=5&strategy=zigzag&refine=0');
   await expect(page.getByTestId('prompt')).toHaveValue('Hello there');
   await expect(page.getByTestId('mode-prompt')).toBeChecked();
@@ -78,7 +85,10 @@ test('a link without mode and with an unknown strategy falls back, and the dropd
   await expect(page.getByTestId('step-counter')).toHaveText(/step 5 \/ 5/);
 });
 
-test("a network failure while fetching the engine's wasm is named as such, without engine text", async ({ page, context }) => {
+test("a network failure while fetching the engine's wasm is named as such, without engine text", async ({
+  page,
+  context,
+}) => {
   await context.route('**/*.wasm', (route) => route.abort('internetdisconnected'));
   await page.goto('/');
   await page.getByTestId('prompt').fill('Kept while offline');
@@ -86,7 +96,9 @@ test("a network failure while fetching the engine's wasm is named as such, witho
   await expect(error).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('engine-error-message')).toContainText(/network/i);
   await expect(page.getByTestId('engine-error-action')).toHaveText('Check your connection and press Retry.');
-  await expect(page.getByTestId('engine-error-message')).not.toContainText(/cannot run in this browser|Aborted\(|no available backend|fetch/i);
+  await expect(page.getByTestId('engine-error-message')).not.toContainText(
+    /cannot run in this browser|Aborted\(|no available backend|fetch/i,
+  );
   await context.unroute('**/*.wasm');
   await page.getByTestId('retry').click();
   await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });

@@ -70,7 +70,9 @@ for (const { name, base } of servers) {
       expect(r.status, p).toBe(200);
       expect(r.headers['content-type'], p).toMatch(type);
       expect(r.headers['x-content-type-options'], p).toBe('nosniff');
-      expect(r.headers['cache-control'], p).toBe(caching === 'immutable' ? 'public, max-age=31536000, immutable' : 'no-cache');
+      expect(r.headers['cache-control'], p).toBe(
+        caching === 'immutable' ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     }
 
     // A missing asset is a 404, never the HTML page; a page route still gets the app.

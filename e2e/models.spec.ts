@@ -32,7 +32,9 @@ test('with one model the picker is a label with its size and use, and the layout
   await expect(picker.getByRole('radio')).toHaveCount(0);
   await expect(picker).toContainText(`unmask-small · ${(bytes / 1e6).toFixed(2)} MB download`);
   await expect(picker).toContainText('Fast on any device');
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
   const box = (await picker.boundingBox())!;
   expect(box.x).toBeGreaterThanOrEqual(0);
@@ -59,7 +61,9 @@ test.describe('a build with two models', () => {
     expect(sw).not.toMatch(/\.onnx|tokenizer/);
   });
 
-  test('offers both with size and use; only the default is downloaded until the other is picked, and the pick persists', async ({ page }) => {
+  test('offers both with size and use; only the default is downloaded until the other is picked, and the pick persists', async ({
+    page,
+  }) => {
     const onnx = onnxRequests(page);
     await openApp(page);
     const options = page.getByTestId('model-option');
@@ -68,7 +72,9 @@ test.describe('a build with two models', () => {
     await expect(page.getByRole('radio', { name: /unmask-small/ })).toBeChecked();
     await expect(options.nth(0)).toContainText(/unmask-small · \d+\.\d\d MB download\s*Fast on any device/);
     // A model the registry does not describe is described from its config.
-    await expect(options.nth(1)).toContainText(/unmask-copy · \d+\.\d\d MB download\s*A 6\.8 M-parameter model, 6 layers, reads 128 tokens\./);
+    await expect(options.nth(1)).toContainText(
+      /unmask-copy · \d+\.\d\d MB download\s*A 6\.8 M-parameter model, 6 layers, reads 128 tokens\./,
+    );
     expect(onnx.map((n) => n.replace(/-[\w-]{8}$/, ''))).toEqual(['model']);
     const smallFile = onnx[0];
 
@@ -96,7 +102,9 @@ test.describe('a build with two models', () => {
     await page.getByTestId('generate').click();
     await expect(page.getByTestId('run-status')).toHaveText(/^Running/);
     await page.getByRole('radio', { name: /unmask-copy/ }).check();
-    await expect(page.getByTestId('model-note')).toHaveText(`The run was stopped to switch to ${COPY}; press Generate once it has loaded.`);
+    await expect(page.getByTestId('model-note')).toHaveText(
+      `The run was stopped to switch to ${COPY}; press Generate once it has loaded.`,
+    );
     await expect(page.getByTestId('load-status')).toContainText(`${COPY} ·`, { timeout: 90_000 });
     await expect(page.getByTestId('run-status')).toHaveText(/^Stopped/);
     await setControls(page, { length: 8, steps: 4 });
@@ -110,7 +118,9 @@ test.describe('a build with two models', () => {
       await openApp(page);
       await page.getByRole('radio', { name: /unmask-copy/ }).check();
       await expect(page.getByTestId('load-status')).toContainText(`${COPY} ·`, { timeout: 90_000 });
-      await expect(page.getByTestId('offline-status')).toHaveAttribute('data-state', /ready|repaired/, { timeout: 90_000 });
+      await expect(page.getByTestId('offline-status')).toHaveAttribute('data-state', /ready|repaired/, {
+        timeout: 90_000,
+      });
       await context.setOffline(true);
       await page.reload();
       await expect(page.getByTestId('load-status')).toContainText(`${COPY} · `, { timeout: 90_000 });

@@ -26,7 +26,9 @@ test('a backend switch downloads the other build once, and offline both backends
   await openApp(page);
   await expect(backend).toContainText(/^\s*webgpu/, { timeout: 120_000 });
   await expect(page.getByTestId('offline-status')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
-  expect(wasmFetched.map((f) => f.replace(/-[^-.]+\.wasm$/, '.wasm'))).toEqual(['ort-wasm-simd-threaded.asyncify.wasm']);
+  expect(wasmFetched.map((f) => f.replace(/-[^-.]+\.wasm$/, '.wasm'))).toEqual([
+    'ort-wasm-simd-threaded.asyncify.wasm',
+  ]);
 
   await choose('wasm', /^\s*wasm/);
   await choose('auto', /^\s*webgpu/);
@@ -37,7 +39,9 @@ test('a backend switch downloads the other build once, and offline both backends
 
   // Offline, the service worker's own fetches cut off too: each build comes from the caches.
   await context.setOffline(true);
-  await context.route('**', (route) => (route.request().serviceWorker() ? route.abort('internetdisconnected') : route.continue()));
+  await context.route('**', (route) =>
+    route.request().serviceWorker() ? route.abort('internetdisconnected') : route.continue(),
+  );
   await page.reload();
   await expect(backend).toContainText(/^\s*webgpu/, { timeout: 120_000 });
   await expect(page.getByTestId('load-status')).toContainText('loaded from cache');

@@ -40,7 +40,9 @@ test('the manifest is valid and the service worker controls the page', async ({ 
     { sizes: '512x512', purpose: 'maskable' },
   ];
   for (const w of want) {
-    const icon = manifest.icons.find((i: { sizes: string; purpose?: string }) => i.sizes === w.sizes && (i.purpose ?? 'any') === w.purpose);
+    const icon = manifest.icons.find(
+      (i: { sizes: string; purpose?: string }) => i.sizes === w.sizes && (i.purpose ?? 'any') === w.purpose,
+    );
     expect(icon, `icon ${w.sizes} ${w.purpose}`).toBeTruthy();
     expect(icon.type).toBe('image/png');
     const img = await page.request.get(new URL(icon.src, res.url()).href);
@@ -129,7 +131,9 @@ test('a lost precache is reported, and restored when online', async ({ page, con
 
   // And offline works again: nothing may reach the network, the service worker's fetches included.
   await context.setOffline(true);
-  await context.route('**', (route) => (route.request().serviceWorker() ? route.abort('internetdisconnected') : route.continue()));
+  await context.route('**', (route) =>
+    route.request().serviceWorker() ? route.abort('internetdisconnected') : route.continue(),
+  );
   await page.reload();
   await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
   await expect(page.getByTestId('load-status')).toContainText('loaded from cache');

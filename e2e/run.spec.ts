@@ -28,7 +28,9 @@ test('first visit: download progress, backend, and a run that only ever adds tok
   await setControls(page, { prompt: 'Once upon a time', length, steps: 24, temperature: 0.8, seed: 7, refine: 0 });
   await page.getByTestId('generate').click();
   // A screenshot of the run in progress (for the README), once a few steps are in.
-  await expect(page.getByTestId('step-counter')).toHaveText(/step ([4-9]|\d\d+) \/ 24/, { timeout: 60_000 }).catch(() => {});
+  await expect(page.getByTestId('step-counter'))
+    .toHaveText(/step ([4-9]|\d\d+) \/ 24/, { timeout: 60_000 })
+    .catch(() => {});
   mkdirSync('test-results', { recursive: true });
   await page.screenshot({ path: 'test-results/run-in-progress.png' });
   await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });

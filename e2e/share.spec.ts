@@ -51,7 +51,10 @@ test.describe('a build with two models', () => {
   });
   test.afterAll(() => build?.stop());
 
-  test('a share link carries the model: the recipient runs the same model and text; a model the build lacks is kept out and reported', async ({ page, browser }) => {
+  test('a share link carries the model: the recipient runs the same model and text; a model the build lacks is kept out and reported', async ({
+    page,
+    browser,
+  }) => {
     await openApp(page);
     await expect(page.getByTestId('load-status')).toContainText('unmask-small');
     await page.getByRole('radio', { name: new RegExp(COPY) }).check();
@@ -86,7 +89,9 @@ test.describe('a build with two models', () => {
     // A model this build does not offer: the current one stays, the notice says so, the link still runs.
     const runMid = await page2.getByTestId('canvas').getAttribute('data-run-id');
     await page2.evaluate(() => (location.hash = '#prompt=Hello&length=8&steps=4&model=unmask-huge'));
-    await expect(page2.getByTestId('notice-problems')).toHaveText('The model "unmask-huge" is not in this version of the app; kept unmask-small.');
+    await expect(page2.getByTestId('notice-problems')).toHaveText(
+      'The model "unmask-huge" is not in this version of the app; kept unmask-small.',
+    );
     await expect(page2.getByTestId('canvas')).not.toHaveAttribute('data-run-id', runMid ?? '', { timeout: 90_000 });
     await expect(page2.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
     await expect(page2.getByTestId('load-status')).toContainText('unmask-small ·');

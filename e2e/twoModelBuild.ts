@@ -30,11 +30,16 @@ export async function startTwoModelBuild(port: number): Promise<TwoModelBuild> {
     }
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
     mkdirSync(path.join(dir, 'models', COPY), { recursive: true });
-    for (const f of ['config.json', 'model.onnx', 'tokenizer.json']) cpSync(path.join(ROOT, SMALL, f), path.join(dir, SMALL, f));
+    for (const f of ['config.json', 'model.onnx', 'tokenizer.json'])
+      cpSync(path.join(ROOT, SMALL, f), path.join(dir, SMALL, f));
     // The copy: the same graph with another doc_string (ModelProto field 6; protobuf keeps the
     // last), so its bytes, hash and asset URL differ from the small model's.
     const note = Buffer.from('unmask e2e copy');
-    const model = Buffer.concat([readFileSync(path.join(ROOT, SMALL, 'model.onnx')), Buffer.from([0x32, note.length]), note]);
+    const model = Buffer.concat([
+      readFileSync(path.join(ROOT, SMALL, 'model.onnx')),
+      Buffer.from([0x32, note.length]),
+      note,
+    ]);
     const tokenizer = readFileSync(path.join(ROOT, SMALL, 'tokenizer.json'));
     const config = JSON.parse(readFileSync(path.join(ROOT, SMALL, 'config.json'), 'utf8'));
     const facts = (b: Buffer) => ({ sha256: createHash('sha256').update(b).digest('hex'), bytes: b.byteLength });
@@ -45,7 +50,10 @@ export async function startTwoModelBuild(port: number): Promise<TwoModelBuild> {
     writeFileSync(path.join(dir, 'models', COPY, 'config.json'), JSON.stringify(config));
     const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
     execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: dir, stdio: 'pipe' });
-    server = spawn(process.execPath, [vite, 'preview', '--port', String(port), '--strictPort'], { cwd: dir, stdio: 'ignore' });
+    server = spawn(process.execPath, [vite, 'preview', '--port', String(port), '--strictPort'], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
     for (let i = 0; ; i++) {
       if ((await fetch(`http://localhost:${port}/`).catch(() => null))?.ok) break;
       if (i > 300) throw new Error('vite preview of the two-model build did not start');

@@ -16,7 +16,9 @@ const gzip = promisify(zlib.gzip);
 /** Brotli quality 5: the wasm shrinks 5.4-fold in about a second (quality 11 takes minutes). */
 function compress(data, encoding) {
   if (encoding === 'br') {
-    return brotli(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } });
+    return brotli(data, {
+      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length },
+    });
   }
   return gzip(data, { level: 6 });
 }
@@ -70,7 +72,8 @@ export function createStaticServer({ root, onResponse }) {
     };
     for (const [name, value] of Object.entries(SECURITY)) res.setHeader(name, value);
     try {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { Allow: 'GET, HEAD' }, 'Method not allowed\n');
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return send(405, { Allow: 'GET, HEAD' }, 'Method not allowed\n');
       let pathname;
       try {
         pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
@@ -80,20 +83,36 @@ export function createStaticServer({ root, onResponse }) {
       // The single-page fallback answers page routes only; a missing script or map is a 404.
       const found = (await find(pathname)) ?? (isPageRoute(pathname) ? await find('/index.html') : null);
       if (found) served = found.pathname;
-      if (!found) return send(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' }, `Not found: ${pathname}\n`);
+      if (!found)
+        return send(
+          404,
+          { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' },
+          `Not found: ${pathname}\n`,
+        );
 
-      const headers = { ...headersFor(found.pathname), ETag: `W/"${found.stats.size}-${Math.trunc(found.stats.mtimeMs)}"` };
+      const headers = {
+        ...headersFor(found.pathname),
+        ETag: `W/"${found.stats.size}-${Math.trunc(found.stats.mtimeMs)}"`,
+      };
       if (req.headers['if-none-match'] === headers.ETag) return send(304, headers, undefined);
       const encoding = pickEncoding(req.headers['accept-encoding'], found.pathname, found.stats.size);
       const data = await body(found.file, found.stats.mtimeMs, encoding);
-      send(200, {
-        ...headers,
-        ...(COMPRESSIBLE.test(found.pathname) ? { Vary: 'Accept-Encoding' } : {}),
-        ...(encoding ? { 'Content-Encoding': encoding } : {}),
-        'Content-Length': String(data.length),
-      }, data);
+      send(
+        200,
+        {
+          ...headers,
+          ...(COMPRESSIBLE.test(found.pathname) ? { Vary: 'Accept-Encoding' } : {}),
+          ...(encoding ? { 'Content-Encoding': encoding } : {}),
+          'Content-Length': String(data.length),
+        },
+        data,
+      );
     } catch (err) {
-      send(500, { 'Content-Type': 'text/plain; charset=utf-8' }, `Server error: ${err instanceof Error ? err.message : err}\n`);
+      send(
+        500,
+        { 'Content-Type': 'text/plain; charset=utf-8' },
+        `Server error: ${err instanceof Error ? err.message : err}\n`,
+      );
     }
   });
 }
@@ -101,5 +120,7 @@ export function createStaticServer({ root, onResponse }) {
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const root = process.argv[2] ?? 'dist';
   const port = Number(process.argv[3] ?? process.env.PORT ?? 8080);
-  createStaticServer({ root }).listen(port, () => console.log(`Serving ${path.resolve(root)} at http://localhost:${port}/`));
+  createStaticServer({ root }).listen(port, () =>
+    console.log(`Serving ${path.resolve(root)} at http://localhost:${port}/`),
+  );
 }

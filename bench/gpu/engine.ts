@@ -17,9 +17,13 @@ import { fileFetch } from './nodeWeb';
 export function shippedModels(root: string): { models: ModelEntry[]; problems: string[] } {
   const dir = join(root, 'models');
   const found = readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'config.json')) && existsSync(join(dir, d.name, 'model.onnx')))
+    .filter(
+      (d) =>
+        d.isDirectory() && existsSync(join(dir, d.name, 'config.json')) && existsSync(join(dir, d.name, 'model.onnx')),
+    )
     .map((d) => {
-      const at = (f: string) => (existsSync(join(dir, d.name, f)) ? pathToFileURL(join(dir, d.name, f)).href : undefined);
+      const at = (f: string) =>
+        existsSync(join(dir, d.name, f)) ? pathToFileURL(join(dir, d.name, f)).href : undefined;
       return {
         folder: d.name,
         config: JSON.parse(readFileSync(join(dir, d.name, 'config.json'), 'utf8')) as unknown,
@@ -31,12 +35,19 @@ export function shippedModels(root: string): { models: ModelEntry[]; problems: s
 }
 
 /** An engine (the driver's {send, subscribe}) whose every load asks for `model`. */
-export function diskEngine(ort: Ort, gpu: GpuLike | undefined, threads: number, models: ModelEntry[], model: string): BenchEngine {
+export function diskEngine(
+  ort: Ort,
+  gpu: GpuLike | undefined,
+  threads: number,
+  models: ModelEntry[],
+  model: string,
+): BenchEngine {
   const engine = hostEngine({
     ort,
     models: () => models,
     // The app's loader: size and sha256 checked against config.json; no Cache API in Node.
-    loadFile: (spec, onProgress) => loadFile(spec, onProgress, { fetch: fileFetch, caches: null, subtle: crypto.subtle }),
+    loadFile: (spec, onProgress) =>
+      loadFile(spec, onProgress, { fetch: fileFetch, caches: null, subtle: crypto.subtle }),
     pruneCache: async () => 0,
     gpu,
     threads,

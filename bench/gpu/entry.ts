@@ -36,7 +36,13 @@ const outDir = resolve(outArg);
 mkdirSync(outDir, { recursive: true });
 
 const env = process.env;
-const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+const list = (s: string | undefined) =>
+  s
+    ? s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : undefined;
 const num = (s: string | undefined) => (s && Number.isFinite(Number(s)) ? Number(s) : undefined);
 const quick = env.GPU_BENCH_PLAN === 'quick';
 const plan = {
@@ -84,7 +90,13 @@ const machine = {
 const log = (s: string) => console.log(`[${(performance.now() / 1000).toFixed(1)} s] ${s}`);
 const startedAt = new Date().toISOString();
 
-const out: Record<string, unknown> = { startedAt, plan, machine, versions: { node: process.version }, nodeFlags: process.execArgv };
+const out: Record<string, unknown> = {
+  startedAt,
+  plan,
+  machine,
+  versions: { node: process.version },
+  nodeFlags: process.execArgv,
+};
 const models: ModelResult[] = [];
 function write(finished: boolean): void {
   out.models = models;
@@ -96,7 +108,9 @@ function write(finished: boolean): void {
     `GPU bench ${startedAt}, plan ${plan.name}, node ${process.version}, onnxruntime-web ${(out.versions as { ort?: string }).ort ?? '?'}`,
     `adapter: ${a ? `${a.vendor} / ${a.architecture} / ${a.device} / ${a.description}${a.isFallbackAdapter ? ' (SOFTWARE)' : ''}` : 'none'}`,
     `gpu: ${machine.gpu ?? 'nvidia-smi not available'}; cpu: ${machine.cpu}, ${machine.cores} cores; ${machine.os ?? ''} ${machine.kernel}`,
-    `load average before ${machine.loadavgBefore.map((x) => x.toFixed(1)).join('/')}, after ${loadavg().map((x) => x.toFixed(1)).join('/')}`,
+    `load average before ${machine.loadavgBefore.map((x) => x.toFixed(1)).join('/')}, after ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join('/')}`,
   ].join('\n');
   writeFileSync(join(outDir, 'gpu-bench.txt'), table(hw, models));
 }
@@ -109,18 +123,29 @@ function stop(code: number, message: string): never {
 
 const gpu = installNodeWeb();
 try {
-  out.versions = { ...(out.versions as object), webgpu: JSON.parse(readFileSync(join(here, 'node_modules/webgpu/package.json'), 'utf8')).version };
+  out.versions = {
+    ...(out.versions as object),
+    webgpu: JSON.parse(readFileSync(join(here, 'node_modules/webgpu/package.json'), 'utf8')).version,
+  };
 } catch {
   // running unbundled: the version is in package.json
 }
 const adapter = await adapterFacts(gpu).catch((err) => stop(3, `no WebGPU adapter: requestAdapter failed (${err})`));
 out.adapter = adapter;
 if (!adapter) {
-  stop(3, 'no WebGPU adapter: Dawn found no Vulkan device. Is libvulkan.so.1 loadable and a Vulkan ICD (VK_DRIVER_FILES) present? See bench/gpu/README.md');
+  stop(
+    3,
+    'no WebGPU adapter: Dawn found no Vulkan device. Is libvulkan.so.1 loadable and a Vulkan ICD (VK_DRIVER_FILES) present? See bench/gpu/README.md',
+  );
 }
-log(`adapter: ${adapter.vendor} / ${adapter.architecture} / ${adapter.device} / ${adapter.description}${adapter.isFallbackAdapter ? ' (software)' : ''}`);
+log(
+  `adapter: ${adapter.vendor} / ${adapter.architecture} / ${adapter.device} / ${adapter.description}${adapter.isFallbackAdapter ? ' (software)' : ''}`,
+);
 if (adapter.isFallbackAdapter && !plan.allowSoftware) {
-  stop(4, `only a software WebGPU adapter (${adapter.description}): no GPU figures. Set GPU_BENCH_ALLOW_SOFTWARE=1 to measure it anyway`);
+  stop(
+    4,
+    `only a software WebGPU adapter (${adapter.description}): no GPU figures. Set GPU_BENCH_ALLOW_SOFTWARE=1 to measure it anyway`,
+  );
 }
 
 // Like the app's worker: the WebGPU build (one wasm for both providers), the wasm handed over as
@@ -135,14 +160,22 @@ out.versions = { ...(out.versions as object), ort: ort.env.versions.web ?? ort.e
 const registry = shippedModels(root);
 for (const p of registry.problems) log(`skipped: ${p}`);
 const chosen = registry.models.filter((m) => !plan.models || plan.models.includes(m.name));
-if (chosen.length === 0) stop(2, `no model to measure under ${root}/models (asked for ${plan.models?.join(', ') ?? 'all'})`);
-log(`plan ${plan.name}: ${chosen.map((m) => m.name).join(', ')}; backends ${plan.backends.join(', ')}; steps ${plan.stepsList.join(', ')}; WASM threads ${plan.wasmThreads}`);
+if (chosen.length === 0)
+  stop(2, `no model to measure under ${root}/models (asked for ${plan.models?.join(', ') ?? 'all'})`);
+log(
+  `plan ${plan.name}: ${chosen.map((m) => m.name).join(', ')}; backends ${plan.backends.join(', ')}; steps ${plan.stepsList.join(', ')}; WASM threads ${plan.wasmThreads}`,
+);
 
 write(false);
 
 const deadline = performance.now() + plan.totalLimitS * 1000;
 const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
-  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} passed its time limit`)), Math.max(0, ms)).unref())]);
+  Promise.race([
+    p,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what} passed its time limit`)), Math.max(0, ms)).unref(),
+    ),
+  ]);
 
 let gpuFailed = false;
 for (const entry of chosen) {

@@ -55,7 +55,11 @@ export function installNodeWeb(dawnFlags: string[] = []): GPU {
 
   const gpu = create(dawnFlags);
   const nav = (globalThis as { navigator?: object }).navigator ?? {};
-  Object.defineProperty(globalThis, 'navigator', { value: Object.assign(nav, { gpu }), configurable: true, writable: true });
+  Object.defineProperty(globalThis, 'navigator', {
+    value: Object.assign(nav, { gpu }),
+    configurable: true,
+    writable: true,
+  });
   globalThis.fetch = fileFetch;
   const createObjectURL = URL.createObjectURL.bind(URL);
   URL.createObjectURL = (obj) => (obj instanceof Blob && sources.get(obj)) || createObjectURL(obj);
@@ -72,7 +76,9 @@ export async function adapterFacts(gpu: GPU): Promise<AdapterFacts | null> {
     architecture: info.architecture,
     device: info.device ?? '',
     description: info.description,
-    isFallbackAdapter: Boolean(info.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter),
+    isFallbackAdapter: Boolean(
+      info.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter,
+    ),
     features: [...adapter.features].sort(),
   };
 }

@@ -19,7 +19,9 @@ export async function parity(ort: Ort, entry: ModelEntry): Promise<Parity> {
   const V = config.vocab_size;
   const n = Math.min(128, config.context);
   // A fixed canvas: the first half ordinary tokens, the rest [MASK]; every slot is read out.
-  const ids = Int32Array.from({ length: n }, (_, i) => (i < n / 2 ? 3 + ((i * 37) % (V - 3)) : config.special_ids.mask));
+  const ids = Int32Array.from({ length: n }, (_, i) =>
+    i < n / 2 ? 3 + ((i * 37) % (V - 3)) : config.special_ids.mask,
+  );
   const positions = Int32Array.from({ length: n }, (_, i) => i);
   const bytes = new Uint8Array(readFileSync(fileURLToPath(entry.files.model.url)));
   const out: Float32Array[] = [];

@@ -57,8 +57,11 @@ export function table(hardware: string, models: ModelResult[]): string {
         `  ${on}${fell}: load ${f(r.loadMs, 0)} ms, forward ${f(r.perStep?.forwardMs, 2)} ms, ` +
           `engine ${f(r.perStep?.engineMs, 2)} ms/step (${f(100 * (r.perStep?.engineShare ?? NaN))} %), first frame ${f(r.firstFrameMs)} ms`,
       );
-      if (r.switchedToWasm) lines.push(`    WARNING: moved to WASM during the runs, figures mixed: ${r.switchedToWasm}`);
-      lines.push(`    ${'run'.padEnd(46)} ${'passes'.padStart(6)} ${'ms/step'.padStart(8)} ${'tokens/s'.padStart(9)} ${'fwd ms'.padStart(7)}`);
+      if (r.switchedToWasm)
+        lines.push(`    WARNING: moved to WASM during the runs, figures mixed: ${r.switchedToWasm}`);
+      lines.push(
+        `    ${'run'.padEnd(46)} ${'passes'.padStart(6)} ${'ms/step'.padStart(8)} ${'tokens/s'.padStart(9)} ${'fwd ms'.padStart(7)}`,
+      );
       for (const run of r.runs ?? []) {
         lines.push(
           `    ${run.label.padEnd(46)} ${String(run.forwardPasses).padStart(6)} ${f(run.wallMs / run.steps, 2).padStart(8)} ` +

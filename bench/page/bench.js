@@ -61,9 +61,11 @@ if (readyWorker) {
   performance.mark('unmask:page script start');
   const engine = appEngine(readyWorker);
   performance.mark('unmask:worker created');
-  window.readyResult = loadEngine(engine, new URLSearchParams(location.search).get('backend') ?? 'wasm', now).then((r) => {
-    performance.mark('unmask:ready received');
-    return { ms: now(), loadMs: r.ms, fromCache: r.model.fromCache };
-  });
+  window.readyResult = loadEngine(engine, new URLSearchParams(location.search).get('backend') ?? 'wasm', now).then(
+    (r) => {
+      performance.mark('unmask:ready received');
+      return { ms: now(), loadMs: r.ms, fromCache: r.model.fromCache };
+    },
+  );
 }
 window.benchReady = true;

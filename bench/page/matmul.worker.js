@@ -12,7 +12,12 @@ if (!self.name.startsWith('em-pthread')) {
       ort.env.wasm.proxy = false;
       const session = await ort.InferenceSession.create(matmulModel(m, k, n), { executionProviders: [backend] });
       const x = new ort.Tensor('float32', new Float32Array(m * k).fill(0.5), [m, k]);
-      const ms = await timeMatmul(() => session.run({ X: x }), () => performance.now(), warmup, samples);
+      const ms = await timeMatmul(
+        () => session.run({ X: x }),
+        () => performance.now(),
+        warmup,
+        samples,
+      );
       self.postMessage({ m, k, n, backend, threads, ms, gflops: (2 * m * k * n) / ms / 1e6 });
     } catch (err) {
       self.postMessage({ error: String(err?.message ?? err) });

@@ -29,9 +29,7 @@ try {
   for (const job of jobs) {
     const page = await browser.newPage({ viewport: { width: job.size, height: job.size } });
     const sized = job.svg.replace(/width="512" height="512"/, `width="${job.size}" height="${job.size}"`);
-    await page.setContent(
-      `<html><body style="margin:0;background:transparent">${sized}</body></html>`,
-    );
+    await page.setContent(`<html><body style="margin:0;background:transparent">${sized}</body></html>`);
     await page.locator('svg').screenshot({ path: dir + job.file, omitBackground: true });
     await page.close();
     console.log('wrote', job.file);

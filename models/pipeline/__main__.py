@@ -1,4 +1,5 @@
 """Command line: python -m pipeline <stage> --run RUN_FOLDER [options]. See models/README.md."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,6 +17,7 @@ DEFAULT_RUNS = Path.home() / ".cache" / "unmask" / "runs"
 
 def _train_config(args):
     from .train import PRESETS, TrainConfig
+
     if args.preset not in PRESETS:
         raise PipelineError(f"unknown preset {args.preset!r}; choose one of {sorted(PRESETS)}")
     d = json.loads(json.dumps(PRESETS[args.preset]))
@@ -38,8 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     def stage(name: str, help: str):
         p = sub.add_parser(name, help=help)
         # UNMASK_RUN also sets it: torchrun's own parser mistakes a "--run" after the module for its --run-path.
-        p.add_argument("--run", type=Path, default=Path(os.environ.get("UNMASK_RUN", DEFAULT_RUNS / "default")),
-                       help="run folder (outside git; default $UNMASK_RUN)")
+        p.add_argument(
+            "--run",
+            type=Path,
+            default=Path(os.environ.get("UNMASK_RUN", DEFAULT_RUNS / "default")),
+            help="run folder (outside git; default $UNMASK_RUN)",
+        )
         return p
 
     p = stage("prepare", "clean the corpus and split it by book")
@@ -48,17 +54,31 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--val-fraction", type=float, default=0.06)
     p = stage("tokenizer", "train the BPE vocabulary and write token shards")
     p.add_argument("--vocab-size", type=int, default=4096)
-    p.add_argument("--reuse", type=Path, default=None,
-                   help="use this tokenizer.json (a shipped model's) instead of training one: a continued run "
-                        "must keep its vocabulary, and BPE training breaks ties differently from machine to machine")
+    p.add_argument(
+        "--reuse",
+        type=Path,
+        default=None,
+        help="use this tokenizer.json (a shipped model's) instead of training one: a continued run "
+        "must keep its vocabulary, and BPE training breaks ties differently from machine to machine",
+    )
     p = stage("train", "train the denoiser (resumes from the run's checkpoint)")
     p.add_argument("--preset", default="cpu")
-    p.add_argument("--set", action="append", help="override a setting: key=JSON or key=word, e.g. max_minutes=5, model.n_layers=4 or schedule=wsd")
+    p.add_argument(
+        "--set",
+        action="append",
+        help="override a setting: key=JSON or key=word, e.g. max_minutes=5, model.n_layers=4 or schedule=wsd",
+    )
     p.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
-    p.add_argument("--init", type=Path, default=None,
-                   help="start from these weights (weights.pt or model.onnx of a shipped model) when not resuming")
+    p.add_argument(
+        "--init",
+        type=Path,
+        default=None,
+        help="start from these weights (weights.pt or model.onnx of a shipped model) when not resuming",
+    )
     p = stage("evaluate", "validation bound and samples")
-    p.add_argument("--texts", type=Path, default=None, help="folder of .txt files (default: the run's validation books)")
+    p.add_argument(
+        "--texts", type=Path, default=None, help="folder of .txt files (default: the run's validation books)"
+    )
     p.add_argument("--samples", type=int, default=4)
     p.add_argument("--t-samples", type=int, default=2048, help="most (sequence, t) draws for the bound")
     p.add_argument("--onnx", type=Path, default=None, help="sample with this ONNX file (default: the checkpoint)")
@@ -67,12 +87,19 @@ def main(argv: list[str] | None = None) -> int:
     p = stage("quantize", "quantize the ONNX model and report each variant")
     p = stage("ship", "copy the chosen variant, tokenizer and config into models/<name>/ and write fixtures")
     p.add_argument("--name", default="unmask-small")
-    p.add_argument("--variant", default="q4h8", choices=["fp32", "q8", "q4", "q4e8", "q4h8"],
-                   help="which quantized file to ship (quantize.py says what each is)")
+    p.add_argument(
+        "--variant",
+        default="q4h8",
+        choices=["fp32", "q8", "q4", "q4e8", "q4h8"],
+        help="which quantized file to ship (quantize.py says what each is)",
+    )
     p.add_argument("--out", type=Path, default=ROOT / "models")
     p.add_argument("--force", action="store_true", help="ship even if the validation bound did not improve")
-    p.add_argument("--continues", action="store_true",
-                   help="the run warm-started from the shipped model: keep its training history in config.json")
+    p.add_argument(
+        "--continues",
+        action="store_true",
+        help="the run warm-started from the shipped model: keep its training history in config.json",
+    )
 
     p = stage("card", "write the measured section of the model card from the run's reports")
     p.add_argument("--card", type=Path, default=ROOT / "models" / "README.md")
@@ -83,9 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.stage == "prepare":
             from .prepare import prepare
+
             print(prepare(args.corpus, run, args.weights, args.val_fraction))
         elif args.stage == "tokenizer":
             from .tokenizer import reuse_tokenizer, train_tokenizer, write_shards
+
             if args.reuse is not None:
                 reuse_tokenizer(run, args.reuse)
             else:
@@ -93,22 +122,37 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(write_shards(run), indent=1))
         elif args.stage == "train":
             from .train import train
+
             print(json.dumps(train(run, _train_config(args), fresh=args.fresh, init=args.init), indent=1))
         elif args.stage == "evaluate":
             from .evaluate import evaluate
-            print(json.dumps(evaluate(run, args.texts, args.samples, args.t_samples, args.onnx, args.repetition_table),
-                             indent=1, ensure_ascii=False))
+
+            print(
+                json.dumps(
+                    evaluate(run, args.texts, args.samples, args.t_samples, args.onnx, args.repetition_table),
+                    indent=1,
+                    ensure_ascii=False,
+                )
+            )
         elif args.stage == "export":
             from .export import export
+
             print(json.dumps(export(run), indent=1))
         elif args.stage == "quantize":
             from .quantize import quantize
+
             print(json.dumps(quantize(run), indent=1))
         elif args.stage == "ship":
             from .ship import ship
-            print(json.dumps(ship(run, args.out / args.name, args.variant, force=args.force, continues=args.continues), indent=1))
+
+            print(
+                json.dumps(
+                    ship(run, args.out / args.name, args.variant, force=args.force, continues=args.continues), indent=1
+                )
+            )
         elif args.stage == "card":
             from .card import write_card
+
             print(write_card(run, args.card, args.shipped))
     except PipelineError as e:
         print(f"error: {e}", file=sys.stderr)

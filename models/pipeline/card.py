@@ -1,5 +1,6 @@
 """Writes the measured part of the model card (models/README.md, between the results markers) from
 the run's JSON reports, so the figures and samples in the card are exactly what the stages produced."""
+
 from __future__ import annotations
 
 import json
@@ -36,10 +37,14 @@ def lineage(ship_cfg: dict, summ: dict) -> list[str]:
         return []
     tokens = summ["tokens_seen"] + sum(_inherited(h, "tokens_seen") for h in earlier)
     minutes = (summ["elapsed_s"] + sum(_inherited(h, "elapsed_s") for h in earlier)) / 60
-    runs = "; ".join(f"{_inherited(h, 'tokens_seen') / 1e6:.1f} M tokens in {_inherited(h, 'elapsed_s') / 60:.0f} min"
-                     for h in earlier)
-    return [f"- This run continued from the weights of earlier runs ({runs}): **{tokens / 1e6:.1f} M tokens "
-            f"in {minutes:.0f} min in all**."]
+    runs = "; ".join(
+        f"{_inherited(h, 'tokens_seen') / 1e6:.1f} M tokens in {_inherited(h, 'elapsed_s') / 60:.0f} min"
+        for h in earlier
+    )
+    return [
+        f"- This run continued from the weights of earlier runs ({runs}): **{tokens / 1e6:.1f} M tokens "
+        f"in {minutes:.0f} min in all**."
+    ]
 
 
 def schedule_line(cfg: dict, ship_cfg: dict) -> str:
@@ -48,8 +53,14 @@ def schedule_line(cfg: dict, ship_cfg: dict) -> str:
     floor = f"to {cfg['min_lr_frac'] * cfg['lr']:.2g}"
     if cfg.get("schedule", "cosine") == "wsd":
         w = ship_cfg.get("training", {}).get("weights_pt", {})
-        at = (f"; `weights.pt` holds the weights where the decay began (step {w['step']:,}, "
-              f"{w['tokens_seen'] / 1e6:.1f} M tokens), the next run's starting point") if w.get("from") == "stable" else ""
+        at = (
+            (
+                f"; `weights.pt` holds the weights where the decay began (step {w['step']:,}, "
+                f"{w['tokens_seen'] / 1e6:.1f} M tokens), the next run's starting point"
+            )
+            if w.get("from") == "stable"
+            else ""
+        )
         return head + f"held, then a 1 − √ decay {floor} over the last {cfg['decay_frac']:.0%} of the run{at}."
     return head + f"cosine decay {floor} over the run."
 
@@ -69,22 +80,30 @@ def quality_lines(ev: dict) -> list[str]:
     if not q or not real:
         return []
     st = q["settings"]
-    return ["", f"Quality under the app's defaults ({st['strategy']}, {st['steps']} steps, T {st['temperature']}, "
-            f"top-p {st['topP']}, {st['length']} new tokens, refinement {st.get('refineRounds', 0)} rounds; "
-            f"{q['samples']} samples from fresh prompts{_words(q)}), against held-out real text "
-            "cut into pieces of the same size:",
-            "", "| | invented words | repeated word 3-grams |", "|---|---|---|",
-            f"| model | {q['invented_word_share'] * 100:.2f} %{_pm(q.get('invented_word_share_std_error'))} "
-            f"| {q['repeated_word_3gram_share'] * 100:.1f} % |",
-            f"| real text | {real['invented_word_share'] * 100:.2f} % | {real['repeated_word_3gram_share'] * 100:.1f} % |"] + _run_together(q, real)
+    return [
+        "",
+        f"Quality under the app's defaults ({st['strategy']}, {st['steps']} steps, T {st['temperature']}, "
+        f"top-p {st['topP']}, {st['length']} new tokens, refinement {st.get('refineRounds', 0)} rounds; "
+        f"{q['samples']} samples from fresh prompts{_words(q)}), against held-out real text "
+        "cut into pieces of the same size:",
+        "",
+        "| | invented words | repeated word 3-grams |",
+        "|---|---|---|",
+        f"| model | {q['invented_word_share'] * 100:.2f} %{_pm(q.get('invented_word_share_std_error'))} "
+        f"| {q['repeated_word_3gram_share'] * 100:.1f} % |",
+        f"| real text | {real['invented_word_share'] * 100:.2f} % | {real['repeated_word_3gram_share'] * 100:.1f} % |",
+    ] + _run_together(q, real)
 
 
 def _run_together(q: dict, real: dict) -> list[str]:
     if "invented_run_together_share" not in q:
         return []
-    return ["", f"Of the model's invented words, {q['invented_run_together_share'] * 100:.0f} % are two training words "
-            f"with the space between them lost (\"thebottle\"); of real text's, "
-            f"{real.get('invented_run_together_share', 0) * 100:.0f} %."]
+    return [
+        "",
+        f"Of the model's invented words, {q['invented_run_together_share'] * 100:.0f} % are two training words "
+        f'with the space between them lost ("thebottle"); of real text\'s, '
+        f"{real.get('invented_run_together_share', 0) * 100:.0f} %.",
+    ]
 
 
 def render(run: Path, shipped: Path) -> str:
@@ -109,9 +128,15 @@ def render(run: Path, shipped: Path) -> str:
         f"(± {b['std_error']:.3f} standard error, {b['sequences']} sequence/t draws), perplexity bound "
         f"**{b['perplexity_bound']:.0f}**, **{b.get('bits_per_byte', float('nan')):.3f} bits per byte** "
         f"({b['bits_per_char']:.3f} bits per character).",
-        *([f"- The same bound for the sampled ONNX file ({ev['model']}; its weights dequantized, same draws): "
-           f"**{ev['bound_of_onnx']['nats_per_token']:.3f} nats/token**, "
-           f"**{ev['bound_of_onnx']['bits_per_byte']:.3f} bits per byte**."] if "bound_of_onnx" in ev else []),
+        *(
+            [
+                f"- The same bound for the sampled ONNX file ({ev['model']}; its weights dequantized, same draws): "
+                f"**{ev['bound_of_onnx']['nats_per_token']:.3f} nats/token**, "
+                f"**{ev['bound_of_onnx']['bits_per_byte']:.3f} bits per byte**."
+            ]
+            if "bound_of_onnx" in ev
+            else []
+        ),
         f"- ONNX export: opset {exp['opset']}, max |logit| difference to PyTorch {exp['max_abs_logit_diff']:.1e}, "
         f"top-1 agreement {exp['top1_agreement']:.3f}.",
         f"- Shipped: `{ship_cfg['variant']}`, {sum(f['bytes'] for f in ship_cfg['files'].values()) / 1e6:.2f} MB "
@@ -123,21 +148,31 @@ def render(run: Path, shipped: Path) -> str:
     ]
     for name, r in q.items():
         kl = f"{r['kl_from_fp32_masked']:.4f}" if "kl_from_fp32_masked" in r else "not measured"
-        lines.append(f"| {name} | {r['bytes'] / 1e6:.2f} MB | {r['max_abs_logit_diff']:.3f} | {kl} | "
-                     f"{r['top1_agreement_masked']:.4f} |")
+        lines.append(
+            f"| {name} | {r['bytes'] / 1e6:.2f} MB | {r['max_abs_logit_diff']:.3f} | {kl} | "
+            f"{r['top1_agreement_masked']:.4f} |"
+        )
     lines += quality_lines(ev)
-    lines += ["", f"Repeated token 3-grams in real validation text (128-token windows): "
-              f"{ev['real_text_repeated_3gram_share'] * 100:.1f} %.", ""]
+    lines += [
+        "",
+        f"Repeated token 3-grams in real validation text (128-token windows): "
+        f"{ev['real_text_repeated_3gram_share'] * 100:.1f} %.",
+        "",
+    ]
     if "repetition" in ev:
         lines += ["| strategy | steps | temperature | repetition penalty | repeated 3-grams |", "|---|---|---|---|---|"]
         for r in ev["repetition"]:
-            lines.append(f"| {r['strategy']} | {r['steps']} | {r['temperature']} | {r['repetitionPenalty']} | "
-                         f"{r['repeated_3gram_share'] * 100:.1f} % |")
+            lines.append(
+                f"| {r['strategy']} | {r['steps']} | {r['temperature']} | {r['repetitionPenalty']} | "
+                f"{r['repeated_3gram_share'] * 100:.1f} % |"
+            )
         lines.append("")
     lines += [f"### Samples ({ev['model']}, unedited)", ""]
     for s in ev["samples"]:
         text = s["text"].replace("\n", " / ")
-        lines.append(f"- **{s['steps']} steps** ({s['settings']}; {s['repeated_3gram_share'] * 100:.0f} % repeated 3-grams): {text}")
+        lines.append(
+            f"- **{s['steps']} steps** ({s['settings']}; {s['repeated_3gram_share'] * 100:.0f} % repeated 3-grams): {text}"
+        )
     return "\n".join(lines) + "\n"
 
 

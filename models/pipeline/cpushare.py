@@ -6,6 +6,7 @@ other's OpenMP barriers (300-600 tokens/s instead of 8,300), while one thread ke
 /proc/self/stat) and moves torch between 1 and the configured thread count, with hysteresis so that a short
 burst does not flip it back and forth. Without /proc (macOS, Windows) the thread count stays as configured.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,7 +23,7 @@ def read_proc_jiffies(proc: Path = Path("/proc")) -> tuple[int, int, int] | None
         idle = vals[3] + (vals[4] if len(vals) > 4 else 0)  # idle + iowait
         total = sum(vals[:8])  # guest time is already counted in user
         mine = (proc / "self" / "stat").read_text()
-        fields = mine[mine.rindex(")") + 2:].split()  # the command name may contain spaces
+        fields = mine[mine.rindex(")") + 2 :].split()  # the command name may contain spaces
         own = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of the man page)
         return total - idle, total, own
     except (OSError, ValueError, IndexError):
@@ -32,14 +33,26 @@ def read_proc_jiffies(proc: Path = Path("/proc")) -> tuple[int, int, int] | None
 class ThreadGovernor:
     """Chooses the torch thread count from the CPU load of other processes, measured in cores."""
 
-    def __init__(self, max_threads: int, set_threads: Callable[[int], None],
-                 read: Callable[[], tuple[int, int, int] | None] = read_proc_jiffies,
-                 clock: Callable[[], float] = time.monotonic, cores: int | None = None,
-                 window_s: float = 5.0, busy_cores: float = 0.5, idle_cores: float = 0.25,
-                 calm_windows: int = 3):
+    def __init__(
+        self,
+        max_threads: int,
+        set_threads: Callable[[int], None],
+        read: Callable[[], tuple[int, int, int] | None] = read_proc_jiffies,
+        clock: Callable[[], float] = time.monotonic,
+        cores: int | None = None,
+        window_s: float = 5.0,
+        busy_cores: float = 0.5,
+        idle_cores: float = 0.25,
+        calm_windows: int = 3,
+    ):
         self.max_threads, self.set_threads, self.read, self.clock = max_threads, set_threads, read, clock
         self.cores = cores or os.cpu_count() or 1
-        self.window_s, self.busy_cores, self.idle_cores, self.calm_windows = window_s, busy_cores, idle_cores, calm_windows
+        self.window_s, self.busy_cores, self.idle_cores, self.calm_windows = (
+            window_s,
+            busy_cores,
+            idle_cores,
+            calm_windows,
+        )
         self.threads = max_threads
         self.calm = 0
         self.last = read()

@@ -5,6 +5,7 @@ its standard error is below 1 % of the mean (so it is stable to 2 %), and report
 exp(bound) as a perplexity bound and bits per character. Samples and the repeated-3-gram share are
 reported per strategy and step count (real text of this corpus: about 1 %).
 """
+
 from __future__ import annotations
 
 import json
@@ -21,24 +22,46 @@ from .errors import PipelineError
 from .export import load_model
 from .prepare import read_book, read_docs
 from .generate import generate, onnx_logits, onnx_session, prompt_segments, torch_logits
-from .quality import (invented_share, invented_share_error, repeated_word_trigram_share, run_together_share,
-                      training_vocabulary, words)
+from .quality import (
+    invented_share,
+    invented_share_error,
+    repeated_word_trigram_share,
+    run_together_share,
+    training_vocabulary,
+    words,
+)
 from .runfolder import run_file
 from .sampler import Settings, repeated_trigram_share
 from .specials import MASK_ID, NEWLINE_PIECE
 from .tokenizer import load_tokenizer
 
 # Fresh prompts (not openings of any training book) for the samples and the quality figures.
-FRESH_PROMPTS = ["The queen sat by the window", "When the snow began to fall, the children",
-                 "My grandmother kept a small box", "The ship was three days out of port when",
-                 "He did not know the way, so he", "At the bottom of the garden there was",
-                 "\"I shall never go back,\" said the miller's son,", "The lamp went out, and in the dark",
-                 "The old man put down his spade and", "Every morning the baker's daughter",
-                 "Nobody in the village had ever seen", "The letter had been lying on the table for",
-                 "\"Come here at once,\" cried the teacher,", "It was the last night of the fair, and",
-                 "Far away, beyond the hills, there lived", "The rain stopped just before the wedding, so"]
-PROMPTS = ["Once upon a time", "The little girl looked at the", "In the morning the king", "\"Where are you going?\" said",
-           "The wind blew", "She opened the door and"]
+FRESH_PROMPTS = [
+    "The queen sat by the window",
+    "When the snow began to fall, the children",
+    "My grandmother kept a small box",
+    "The ship was three days out of port when",
+    "He did not know the way, so he",
+    "At the bottom of the garden there was",
+    '"I shall never go back," said the miller\'s son,',
+    "The lamp went out, and in the dark",
+    "The old man put down his spade and",
+    "Every morning the baker's daughter",
+    "Nobody in the village had ever seen",
+    "The letter had been lying on the table for",
+    '"Come here at once," cried the teacher,',
+    "It was the last night of the fair, and",
+    "Far away, beyond the hills, there lived",
+    "The rain stopped just before the wedding, so",
+]
+PROMPTS = [
+    "Once upon a time",
+    "The little girl looked at the",
+    "In the morning the king",
+    '"Where are you going?" said',
+    "The wind blew",
+    "She opened the door and",
+]
 
 
 def text_tokens(texts: Path | None, run: Path, tok) -> tuple[np.ndarray, int, int]:
@@ -63,8 +86,16 @@ def text_tokens(texts: Path | None, run: Path, tok) -> tuple[np.ndarray, int, in
 
 
 @torch.no_grad()
-def bound(model, tokens: np.ndarray, context: int, batch: int = 32, min_seqs: int = 512,
-          max_seqs: int = 8192, rel_se: float = 0.01, seed: int = 0) -> dict:
+def bound(
+    model,
+    tokens: np.ndarray,
+    context: int,
+    batch: int = 32,
+    min_seqs: int = 512,
+    max_seqs: int = 8192,
+    rel_se: float = 0.01,
+    seed: int = 0,
+) -> dict:
     if tokens.size < context:
         raise PipelineError(f"only {tokens.size} tokens to evaluate, fewer than one window of {context}")
     g = torch.Generator().manual_seed(seed)
@@ -72,7 +103,7 @@ def bound(model, tokens: np.ndarray, context: int, batch: int = 32, min_seqs: in
     vals: list[float] = []
     while len(vals) < max_seqs:
         starts = rng.integers(0, tokens.size - context + 1, size=batch)
-        x = torch.from_numpy(np.stack([tokens[s:s + context] for s in starts]))
+        x = torch.from_numpy(np.stack([tokens[s : s + context] for s in starts]))
         t = sample_t(batch, g)
         noisy, masked = mask_tokens(x, t, MASK_ID, g)
         dev = next(model.parameters()).device
@@ -83,8 +114,12 @@ def bound(model, tokens: np.ndarray, context: int, batch: int = 32, min_seqs: in
             if se < rel_se * np.mean(vals):
                 break
     mean = float(np.mean(vals))
-    return {"nats_per_token": mean, "std_error": float(np.std(vals) / math.sqrt(len(vals))), "sequences": len(vals),
-            "perplexity_bound": math.exp(mean)}
+    return {
+        "nats_per_token": mean,
+        "std_error": float(np.std(vals) / math.sqrt(len(vals))),
+        "sequences": len(vals),
+        "perplexity_bound": math.exp(mean),
+    }
 
 
 def fitted(tok, prompt: str, length: int, context: int) -> list[dict]:
@@ -99,16 +134,22 @@ def defaults_quality(fn, tok, context: int, vocab: set[str], length: int = 48, s
     points, as large as the differences between quantized variants it had to rank. The standard error
     takes each prompt's samples as one unit: they share a context, so treating them all as independent
     would understate it."""
-    texts = [generate(fn, tok, fitted(tok, p, length, context), Settings(seed=seed), context).generated
-             for p in FRESH_PROMPTS for seed in seeds]
+    texts = [
+        generate(fn, tok, fitted(tok, p, length, context), Settings(seed=seed), context).generated
+        for p in FRESH_PROMPTS
+        for seed in seeds
+    ]
     prompts = [j for j in range(len(FRESH_PROMPTS)) for _ in seeds]
-    return {"settings": asdict(Settings()) | {"length": length, "seed": list(seeds)}, "samples": len(texts),
-            "words": sum(len(words(t)) for t in texts),
-            "invented_word_share": invented_share(texts, vocab),
-            "invented_word_share_std_error": invented_share_error(texts, vocab, prompts),
-            "std_error_unit": "prompt",
-            "invented_run_together_share": run_together_share(texts, vocab),
-            "repeated_word_3gram_share": repeated_word_trigram_share(texts)}
+    return {
+        "settings": asdict(Settings()) | {"length": length, "seed": list(seeds)},
+        "samples": len(texts),
+        "words": sum(len(words(t)) for t in texts),
+        "invented_word_share": invented_share(texts, vocab),
+        "invented_word_share_std_error": invented_share_error(texts, vocab, prompts),
+        "std_error_unit": "prompt",
+        "invented_run_together_share": run_together_share(texts, vocab),
+        "repeated_word_3gram_share": repeated_word_trigram_share(texts),
+    }
 
 
 def real_text_quality(run: Path, vocab: set[str], words_per_chunk: int = 36, chunks: int = 400) -> dict:
@@ -116,32 +157,61 @@ def real_text_quality(run: Path, vocab: set[str], words_per_chunk: int = 36, chu
     paras = [p for d in read_docs(run_file(run, "docs_val.jsonl")) for p in d["paragraphs"]]
     ws = [w for p in paras for w in words(p)]
     step = max(words_per_chunk, len(ws) // chunks)
-    texts = [" ".join(ws[i:i + words_per_chunk]) for i in range(0, len(ws) - words_per_chunk, step)]
-    return {"invented_word_share": invented_share(texts, vocab),
-            "invented_run_together_share": run_together_share(texts, vocab),
-            "repeated_word_3gram_share": repeated_word_trigram_share(texts)}
+    texts = [" ".join(ws[i : i + words_per_chunk]) for i in range(0, len(ws) - words_per_chunk, step)]
+    return {
+        "invented_word_share": invented_share(texts, vocab),
+        "invented_run_together_share": run_together_share(texts, vocab),
+        "repeated_word_3gram_share": repeated_word_trigram_share(texts),
+    }
 
 
-def repetition_table(fn, tok, context: int, strategies=("confidence", "margin", "entropy", "random", "blocks"),
-                     steps=(16, 32, 64), temperature: float = 0.8, penalties=(1.0,), length: int = 64,
-                     n_prompts: int = 4) -> list[dict]:
+def repetition_table(
+    fn,
+    tok,
+    context: int,
+    strategies=("confidence", "margin", "entropy", "random", "blocks"),
+    steps=(16, 32, 64),
+    temperature: float = 0.8,
+    penalties=(1.0,),
+    length: int = 64,
+    n_prompts: int = 4,
+) -> list[dict]:
     rows = []
     for pen in penalties:
         for strat in strategies:
             for S in steps:
                 shares = []
                 for j, prompt in enumerate(PROMPTS[:n_prompts]):
-                    s = Settings(steps=S, temperature=temperature, strategy=strat, seed=j + 1, blockLength=32,
-                                 repetitionPenalty=pen)
+                    s = Settings(
+                        steps=S,
+                        temperature=temperature,
+                        strategy=strat,
+                        seed=j + 1,
+                        blockLength=32,
+                        repetitionPenalty=pen,
+                    )
                     g = generate(fn, tok, prompt_segments(prompt, length), s, context)
                     shares.append(repeated_trigram_share(g.generated_ids))
-                rows.append({"strategy": strat, "steps": S, "temperature": temperature, "repetitionPenalty": pen,
-                             "repeated_3gram_share": float(np.mean(shares))})
+                rows.append(
+                    {
+                        "strategy": strat,
+                        "steps": S,
+                        "temperature": temperature,
+                        "repetitionPenalty": pen,
+                        "repeated_3gram_share": float(np.mean(shares)),
+                    }
+                )
     return rows
 
 
-def evaluate(run: Path, texts: Path | None = None, n_samples: int = 4, t_samples: int = 2048,
-             onnx_path: Path | None = None, table: bool = False) -> dict:
+def evaluate(
+    run: Path,
+    texts: Path | None = None,
+    n_samples: int = 4,
+    t_samples: int = 2048,
+    onnx_path: Path | None = None,
+    table: bool = False,
+) -> dict:
     if not torch.cuda.is_available():
         torch.set_num_threads(2)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -160,15 +230,20 @@ def evaluate(run: Path, texts: Path | None = None, n_samples: int = 4, t_samples
         # The bound of the file that ships: its (quantized) weights dequantized exactly into the same
         # model, on the same sequences and t draws as the checkpoint's, so the two compare pairwise.
         from .warmstart import dequantization_gap, dequantized_model
+
         q = dequantized_model(Path(onnx_path), model.cfg)
         gap = dequantization_gap(Path(onnx_path), q)
         if gap > 1e-3:
-            raise PipelineError(f"{onnx_path} does not dequantize to the weights it computes with (logits differ "
-                                f"by up to {gap:.3g}): its bound would be another model's")
+            raise PipelineError(
+                f"{onnx_path} does not dequantize to the weights it computes with (logits differ "
+                f"by up to {gap:.3g}): its bound would be another model's"
+            )
         shipped_bound = bound(q.to(device), tokens, ctx, min_seqs=min(512, t_samples), max_seqs=max(t_samples, 512))
         shipped_bound["bits_per_byte"] = shipped_bound["nats_per_token"] * tokens.size / nbytes / math.log(2)
         shipped_bound["dequantized_max_abs_logit_diff"] = gap
-    real = [repeated_trigram_share(tokens[s:s + ctx]) for s in range(0, tokens.size - ctx, max(ctx, tokens.size // 400))]
+    real = [
+        repeated_trigram_share(tokens[s : s + ctx]) for s in range(0, tokens.size - ctx, max(ctx, tokens.size // 400))
+    ]
     fn = onnx_logits(onnx_session(onnx_path)) if onnx_path else torch_logits(model)
     vocab = training_vocabulary(run)
     samples = []
@@ -176,14 +251,24 @@ def evaluate(run: Path, texts: Path | None = None, n_samples: int = 4, t_samples
         for j, prompt in enumerate(FRESH_PROMPTS[:n_samples]):
             s = Settings(steps=S, seed=j + 1)
             g = generate(fn, tok, fitted(tok, prompt, 48, ctx), s, ctx)
-            samples.append({"steps": S, "prompt": prompt, "settings": f"app defaults but {S} steps, seed {j + 1}",
-                            "text": g.text, "repeated_3gram_share": repeated_trigram_share(g.generated_ids)})
-    report = {"texts": str(texts or "validation split"), "bound": b,
-              "real_text_repeated_3gram_share": float(np.mean(real)),
-              "defaults_quality": defaults_quality(fn, tok, ctx, vocab),
-              "real_text_quality": real_text_quality(run, vocab),
-              "samples": samples,
-              "model": "onnx " + Path(onnx_path).name if onnx_path else "pytorch checkpoint"}
+            samples.append(
+                {
+                    "steps": S,
+                    "prompt": prompt,
+                    "settings": f"app defaults but {S} steps, seed {j + 1}",
+                    "text": g.text,
+                    "repeated_3gram_share": repeated_trigram_share(g.generated_ids),
+                }
+            )
+    report = {
+        "texts": str(texts or "validation split"),
+        "bound": b,
+        "real_text_repeated_3gram_share": float(np.mean(real)),
+        "defaults_quality": defaults_quality(fn, tok, ctx, vocab),
+        "real_text_quality": real_text_quality(run, vocab),
+        "samples": samples,
+        "model": "onnx " + Path(onnx_path).name if onnx_path else "pytorch checkpoint",
+    }
     if shipped_bound is not None:
         report["bound_of_onnx"] = shipped_bound
     if table:

@@ -5,6 +5,7 @@ int64 [batch, n] (the slots whose logits are wanted, 0 <= p < seq), output `logi
 [batch, n, vocab], and the row summary the sampler scores with (`top2_logits`, `top2_ids`,
 `top_prob`: pipeline/rowsummary.py); every axis dynamic, seq and n up to the model's context.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,9 +54,16 @@ def export(run: Path) -> dict:
     batch = torch.export.Dim("batch", min=1, max=64)
     seq, npos = torch.export.Dim("seq", min=2, max=ctx), torch.export.Dim("positions", min=1, max=ctx)
     with torch.no_grad():
-        prog = torch.onnx.export(_Graph(model), (example, example_pos), input_names=["input_ids", "positions"],
-                                 output_names=["logits"], dynamic_shapes=({0: batch, 1: seq}, {0: batch, 1: npos}),
-                                 opset_version=OPSET, dynamo=True, external_data=False)
+        prog = torch.onnx.export(
+            _Graph(model),
+            (example, example_pos),
+            input_names=["input_ids", "positions"],
+            output_names=["logits"],
+            dynamic_shapes=({0: batch, 1: seq}, {0: batch, 1: npos}),
+            opset_version=OPSET,
+            dynamo=True,
+            external_data=False,
+        )
     prog.save(str(out), external_data=False)
     onnx.save(add_row_summary(onnx.load(str(out)), SPECIAL_IDS), str(out))
     sess = onnx_session(out)
@@ -76,9 +84,15 @@ def export(run: Path) -> dict:
             raise PipelineError(f"ONNX output shape {got.shape} != PyTorch {ref.shape}")
         worst = max(worst, float(np.abs(got - ref).max()))
         agree.append(float((got.argmax(-1) == ref.argmax(-1)).mean()))
-    report = {"onnx": str(out), "opset": OPSET, "bytes": out.stat().st_size, "max_abs_logit_diff": worst,
-              "top1_agreement": min(agree), "params": model.num_params(),
-              "summary_top_prob_rel_diff": check_row_summary(sess, SPECIAL_IDS, model.cfg.vocab_size, ctx)}
+    report = {
+        "onnx": str(out),
+        "opset": OPSET,
+        "bytes": out.stat().st_size,
+        "max_abs_logit_diff": worst,
+        "top1_agreement": min(agree),
+        "params": model.num_params(),
+        "summary_top_prob_rel_diff": check_row_summary(sess, SPECIAL_IDS, model.cfg.vocab_size, ctx),
+    }
     if worst > 1e-3:
         raise PipelineError(f"ONNX/PyTorch parity failed: max logit difference {worst:.2e} > 1e-3")
     (run / "export.json").write_text(json.dumps(report, indent=1))

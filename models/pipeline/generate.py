@@ -3,6 +3,7 @@
 `logits` functions take ids [L] (one canvas, as the sampler calls them) or [B, L] and return float32
 logits [L, V] or [B, L, V]; the sampler never knows whether PyTorch or onnxruntime is behind them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ Logits = Callable[[np.ndarray], np.ndarray]
 def onnx_session(path: Path):
     """onnxruntime session on the GPU when this machine has one (the GPU run evaluates there), else CPU."""
     import onnxruntime as ort
+
     if not Path(path).exists():
         raise PipelineError(f"missing {path}: run the 'export' (and 'quantize') stage first")
     providers = [p for p in ("CUDAExecutionProvider", "CPUExecutionProvider") if p in ort.get_available_providers()]
@@ -43,6 +45,7 @@ def onnx_logits(sess) -> Logits:
         else:
             out = np.take_along_axis(sess.run(["logits"], {"input_ids": batch})[0], pos[..., None], 1)
         return out[0] if ids.ndim == 1 else out
+
     return fn
 
 
@@ -55,17 +58,18 @@ def torch_logits(model: torch.nn.Module) -> Logits:
         with torch.no_grad():
             out = model(batch).float().cpu().numpy()
         return out[0] if ids.ndim == 1 else out
+
     return fn
 
 
 @dataclass
 class Generation:
-    canvas: np.ndarray   # the starting canvas (given ids and masks)
-    fixed: np.ndarray    # 1 where the id was given
-    frames: list         # the sampler's frames, in order
-    final: np.ndarray    # ids after the last frame
-    text: str            # the whole passage, decoded
-    generated: str       # the generated slots only, decoded together
+    canvas: np.ndarray  # the starting canvas (given ids and masks)
+    fixed: np.ndarray  # 1 where the id was given
+    frames: list  # the sampler's frames, in order
+    final: np.ndarray  # ids after the last frame
+    text: str  # the whole passage, decoded
+    generated: str  # the generated slots only, decoded together
 
     @property
     def generated_ids(self) -> np.ndarray:
@@ -77,8 +81,7 @@ def generate(fn: Logits, tok, segments: list[dict], s: Settings, context: int) -
     ids, fixed = build_canvas(segments, lambda t: tok.encode(t).ids, MASK_ID, context)
     frames = list(unmask(ids, fixed, fn, s, (PAD_ID, MASK_ID, EOS_ID), MASK_ID))
     final = frames[-1].ids if frames else ids
-    return Generation(ids, fixed, frames, final, tok.decode(final.tolist()),
-                      tok.decode(final[fixed == 0].tolist()))
+    return Generation(ids, fixed, frames, final, tok.decode(final.tolist()), tok.decode(final[fixed == 0].tolist()))
 
 
 def prompt_segments(prompt: str, length: int) -> list[dict]:

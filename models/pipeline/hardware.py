@@ -1,4 +1,5 @@
 """What the training ran on, read from the machine rather than assumed (the card states it as measured)."""
+
 from __future__ import annotations
 
 import platform
@@ -22,6 +23,9 @@ def cpu_facts() -> dict:
 
 def describe_cpu() -> str:
     f = cpu_facts()
-    amx = "with AMX-BF16" if "amx_bf16" in f["extensions"] else (
-        "AVX-512 with bf16 dot products, no AMX" if "avx512_bf16" in f["extensions"] else "no bf16 matrix units")
+    amx = (
+        "with AMX-BF16"
+        if "amx_bf16" in f["extensions"]
+        else ("AVX-512 with bf16 dot products, no AMX" if "avx512_bf16" in f["extensions"] else "no bf16 matrix units")
+    )
     return f"{f['cpu']} ({amx})"

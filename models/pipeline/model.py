@@ -3,6 +3,7 @@
 In masked diffusion the mask tokens themselves tell the network how noisy the input is, so (as in
 MDLM and LLaDA) no time embedding is needed. Input ids [B, L] -> logits [B, L, V].
 """
+
 from __future__ import annotations
 
 import math
@@ -87,8 +88,9 @@ class Denoiser(nn.Module):
         if isinstance(m, (nn.Linear, nn.Embedding)):
             nn.init.normal_(m.weight, std=0.02)
 
-    def forward(self, ids: torch.Tensor, select: torch.Tensor | None = None,
-                positions: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(
+        self, ids: torch.Tensor, select: torch.Tensor | None = None, positions: torch.Tensor | None = None
+    ) -> torch.Tensor:
         """Logits [B, L, V]; with a boolean `select` [B, L], only the selected rows [N, V]; with int64
         `positions` [B, P], the rows at those positions [B, P, V].
 

@@ -6,6 +6,7 @@ times a few steps of a throwaway copy of the model in each (precision, threads) 
 fastest. The probe uses a short batch of the real sequence length, so an emulated bf16 costs seconds, not
 minutes; its figures are logged and recorded in the run's summary and card.
 """
+
 from __future__ import annotations
 
 import copy
@@ -34,8 +35,16 @@ def candidates(max_threads: int) -> list[Candidate]:
     return [Candidate(bf16, n) for bf16 in (False, True) for n in threads]
 
 
-def time_steps(model: torch.nn.Module, vocab: int, context: int, batch: int, bf16: bool,
-               steps: int = 3, budget_s: float = 4.0, reject_below: float = 0.0) -> float:
+def time_steps(
+    model: torch.nn.Module,
+    vocab: int,
+    context: int,
+    batch: int,
+    bf16: bool,
+    steps: int = 3,
+    budget_s: float = 4.0,
+    reject_below: float = 0.0,
+) -> float:
     """Tokens/s of full training steps (forward, backward, AdamW) on a copy of `model`, after one untimed step.
 
     A one-sequence step comes first: when it already runs below `reject_below` tokens/s the candidate has lost
@@ -69,9 +78,15 @@ def time_steps(model: torch.nn.Module, vocab: int, context: int, batch: int, bf1
     return n * batch * context / (time.perf_counter() - t0)
 
 
-def pick(model: torch.nn.Module, vocab: int, context: int, max_threads: int, batch: int = 16,
-         measure: Callable[..., float] = time_steps,
-         set_threads: Callable[[int], None] = torch.set_num_threads) -> tuple[Candidate, dict[str, float]]:
+def pick(
+    model: torch.nn.Module,
+    vocab: int,
+    context: int,
+    max_threads: int,
+    batch: int = 16,
+    measure: Callable[..., float] = time_steps,
+    set_threads: Callable[[int], None] = torch.set_num_threads,
+) -> tuple[Candidate, dict[str, float]]:
     """The fastest candidate and every candidate's tokens/s. Leaves torch on the chosen thread count."""
     rates: dict[str, float] = {}
     best: Candidate | None = None

@@ -4,6 +4,7 @@ Output in the run folder:
   docs_train.jsonl / docs_val.jsonl  one book per line: {"folder", "file", "weight", "paragraphs": [...]}
   split.json                          which books went where, and the settings used
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,16 +20,28 @@ from .errors import PipelineError
 DEFAULT_WEIGHTS = {"ChiLit": 1.0, "Grimm": 1.0, "19C": 0.3, "DNov": 0.3, "ArTs": 0.3, "AAW": 0.3}
 
 _QUOTES = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"',
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
 }
 _QUOTE_RE = re.compile("|".join(map(re.escape, _QUOTES)))
-_NUMBER = (r"(?:[0-9]+|[ivxlcdm]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-           r"(?:the\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last))")
+_NUMBER = (
+    r"(?:[0-9]+|[ivxlcdm]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"(?:the\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last))"
+)
 # A heading keyword followed by a number: "CHAPTER XII.", "Stave One", "BOOK THE FIRST".
-_HEADING_RE = re.compile(r"^(chapter|book|part|volume|vol\.|stave|canto|section|fytte)\s+" + _NUMBER + r"\b",
-                         re.IGNORECASE)
+_HEADING_RE = re.compile(
+    r"^(chapter|book|part|volume|vol\.|stave|canto|section|fytte)\s+" + _NUMBER + r"\b", re.IGNORECASE
+)
 
 
 def normalise_text(text: str) -> str:
@@ -88,8 +101,9 @@ class PrepareResult:
     val_chars: int
 
 
-def prepare(corpus: Path, run: Path, weights: dict[str, float] | None = None,
-            val_fraction: float = 0.06, seed: int = 0) -> PrepareResult:
+def prepare(
+    corpus: Path, run: Path, weights: dict[str, float] | None = None, val_fraction: float = 0.06, seed: int = 0
+) -> PrepareResult:
     corpus = Path(corpus)
     if not corpus.is_dir():
         raise PipelineError(f"corpus folder not found: {corpus} (pass --corpus, default ../shared/corpus)")

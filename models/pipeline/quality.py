@@ -5,6 +5,7 @@
   Some invented words are two real words with the space lost ("thebottle"); their share is reported too.
 - repeated 3-grams: share of word 3-grams that already occurred earlier in the same sample (loops).
 """
+
 from __future__ import annotations
 
 import json
@@ -81,7 +82,7 @@ def repeated_counts(ws: list[str], n: int = 3) -> tuple[int, int]:
     """(repeated n-grams, n-grams) of one text: an n-gram is repeated when it occurred earlier in it."""
     seen, rep = set(), 0
     for j in range(len(ws) - n + 1):
-        g = tuple(ws[j:j + n])
+        g = tuple(ws[j : j + n])
         rep += g in seen
         seen.add(g)
     return rep, max(len(ws) - n + 1, 0)

@@ -11,6 +11,7 @@ time; it flipped the top-1 token at 37 % of masked slots, worse than 4-bit weigh
 Each is compared to fp32 on masked validation windows: file size, largest logit difference, mean KL
 divergence from fp32 and top-1 agreement at the masked positions (the ones the sampler reads).
 """
+
 from __future__ import annotations
 
 import json
@@ -28,13 +29,24 @@ from .specials import MASK_ID, SPECIAL_IDS
 BLOCK = 32
 
 
-def _nbits(model: onnx.ModelProto, bits: int, include: list[str] | None = None,
-           exclude: list[str] | None = None) -> onnx.ModelProto:
+def _nbits(
+    model: onnx.ModelProto, bits: int, include: list[str] | None = None, exclude: list[str] | None = None
+) -> onnx.ModelProto:
     from onnxruntime.quantization import matmul_nbits_quantizer as mnq
-    cfg = mnq.DefaultWeightOnlyQuantConfig(block_size=BLOCK, is_symmetric=True, bits=bits,
-                                           op_types_to_quantize=("MatMul",))
-    q = mnq.MatMulNBitsQuantizer(model, bits=bits, block_size=BLOCK, is_symmetric=True, op_types_to_quantize=("MatMul",),
-                                 nodes_to_include=include, nodes_to_exclude=exclude, algo_config=cfg)
+
+    cfg = mnq.DefaultWeightOnlyQuantConfig(
+        block_size=BLOCK, is_symmetric=True, bits=bits, op_types_to_quantize=("MatMul",)
+    )
+    q = mnq.MatMulNBitsQuantizer(
+        model,
+        bits=bits,
+        block_size=BLOCK,
+        is_symmetric=True,
+        op_types_to_quantize=("MatMul",),
+        nodes_to_include=include,
+        nodes_to_exclude=exclude,
+        algo_config=cfg,
+    )
     q.process()
     return q.model.model
 
@@ -51,6 +63,7 @@ def head_node(model: onnx.ModelProto) -> str:
 def _embedding8(model: onnx.ModelProto, dst: Path) -> Path:
     # MatMulNBits' Gather path is 4-bit only; the 8-bit embedding comes from quantize_dynamic.
     from onnxruntime.quantization import QuantType, quantize_dynamic
+
     quantize_dynamic(model, str(dst), weight_type=QuantType.QUInt8, op_types_to_quantize=["Gather"])
     return dst
 
@@ -58,14 +71,17 @@ def _embedding8(model: onnx.ModelProto, dst: Path) -> Path:
 def make_variants(fp32: Path, out_dir: Path) -> dict[str, Path]:
     def fresh() -> onnx.ModelProto:  # each quantizer rewrites the graph it is given
         return onnx.load(str(fp32))
+
     head = head_node(fresh())
     q4 = _nbits(fresh(), 4)
     onnx.save(q4, str(out_dir / "model_q4.onnx"))
-    return {"fp32": fp32,
-            "q8": _embedding8(_nbits(fresh(), 8), out_dir / "model_q8.onnx"),
-            "q4": out_dir / "model_q4.onnx",
-            "q4e8": _embedding8(q4, out_dir / "model_q4e8.onnx"),
-            "q4h8": _embedding8(_nbits(_nbits(fresh(), 4, exclude=[head]), 8, include=[head]), out_dir / "model_q4h8.onnx")}
+    return {
+        "fp32": fp32,
+        "q8": _embedding8(_nbits(fresh(), 8), out_dir / "model_q8.onnx"),
+        "q4": out_dir / "model_q4.onnx",
+        "q4e8": _embedding8(q4, out_dir / "model_q4e8.onnx"),
+        "q4h8": _embedding8(_nbits(_nbits(fresh(), 4, exclude=[head]), 8, include=[head]), out_dir / "model_q4h8.onnx"),
+    }
 
 
 def eval_windows(run: Path, context: int, n: int = 16, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -73,7 +89,7 @@ def eval_windows(run: Path, context: int, n: int = 16, seed: int = 0) -> tuple[n
     toks = np.load(run_file(run, "tokens_val.npy"))
     rng = np.random.default_rng(seed)
     starts = rng.integers(0, toks.size - context, size=n)
-    x = np.stack([toks[s:s + context] for s in starts]).astype(np.int64)
+    x = np.stack([toks[s : s + context] for s in starts]).astype(np.int64)
     t = (np.arange(n) + rng.random(n)) / n
     masked = rng.random(x.shape) < t[:, None]
     return np.where(masked, MASK_ID, x), masked
@@ -95,7 +111,7 @@ def compare(paths: dict[str, Path], x: np.ndarray, masked: np.ndarray) -> dict[s
     for name, p in paths.items():
         sess = onnx_session(p)
         fn = onnx_logits(sess)
-        outs[name] = np.concatenate([fn(x[i:i + 4]) for i in range(0, len(x), 4)])
+        outs[name] = np.concatenate([fn(x[i : i + 4]) for i in range(0, len(x), 4)])
         # Quantization rewrites the weights' nodes only: the row summary must still follow the logits.
         summary[name] = check_row_summary(sess, SPECIAL_IDS, ref_vocab(sess), x.shape[1])
     ref = outs["fp32"]

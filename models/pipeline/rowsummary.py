@@ -14,6 +14,7 @@ vectorized kernels for a fraction of that, so the graph returns it beside the lo
 `logits` is unchanged, so every consumer of the graph keeps working. The special ids get -1e9 before
 the summary (exp underflows to exactly 0), as the sampler gives them -inf.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -39,22 +40,40 @@ def add_row_summary(model: onnx.ModelProto, special_ids: list[int]) -> onnx.Mode
         raise ValueError("the graph's logits have no fixed vocabulary size")
     bias = np.zeros(vocab, np.float32)
     bias[[i for i in special_ids if 0 <= i < vocab]] = EXCLUDED
-    g.initializer.extend([numpy_helper.from_array(bias, "summary_special_bias"),
-                          numpy_helper.from_array(np.array([2], np.int64), "summary_k"),
-                          numpy_helper.from_array(np.array([-1], np.int64), "summary_axis")])
-    g.node.extend([
-        helper.make_node("Add", ["logits", "summary_special_bias"], ["summary_biased"], name="summary_bias"),
-        helper.make_node("TopK", ["summary_biased", "summary_k"], ["top2_logits", "top2_ids"], name="summary_top2",
-                         axis=-1, largest=1, sorted=1),
-        helper.make_node("Softmax", ["summary_biased"], ["summary_probs"], name="summary_softmax", axis=-1),
-        helper.make_node("ReduceMax", ["summary_probs", "summary_axis"], ["top_prob"], name="summary_top_prob",
-                         keepdims=0),
-    ])
+    g.initializer.extend(
+        [
+            numpy_helper.from_array(bias, "summary_special_bias"),
+            numpy_helper.from_array(np.array([2], np.int64), "summary_k"),
+            numpy_helper.from_array(np.array([-1], np.int64), "summary_axis"),
+        ]
+    )
+    g.node.extend(
+        [
+            helper.make_node("Add", ["logits", "summary_special_bias"], ["summary_biased"], name="summary_bias"),
+            helper.make_node(
+                "TopK",
+                ["summary_biased", "summary_k"],
+                ["top2_logits", "top2_ids"],
+                name="summary_top2",
+                axis=-1,
+                largest=1,
+                sorted=1,
+            ),
+            helper.make_node("Softmax", ["summary_biased"], ["summary_probs"], name="summary_softmax", axis=-1),
+            helper.make_node(
+                "ReduceMax", ["summary_probs", "summary_axis"], ["top_prob"], name="summary_top_prob", keepdims=0
+            ),
+        ]
+    )
     # The logits' own names for the batch and positions axes (fixed sizes get generic names).
     dims = [d.dim_param or name for d, name in zip(logits.type.tensor_type.shape.dim[:2], ("batch", "positions"))]
-    g.output.extend([helper.make_tensor_value_info("top2_logits", TensorProto.FLOAT, [*dims, 2]),
-                     helper.make_tensor_value_info("top2_ids", TensorProto.INT64, [*dims, 2]),
-                     helper.make_tensor_value_info("top_prob", TensorProto.FLOAT, dims)])
+    g.output.extend(
+        [
+            helper.make_tensor_value_info("top2_logits", TensorProto.FLOAT, [*dims, 2]),
+            helper.make_tensor_value_info("top2_ids", TensorProto.INT64, [*dims, 2]),
+            helper.make_tensor_value_info("top_prob", TensorProto.FLOAT, dims),
+        ]
+    )
     onnx.checker.check_model(model)
     return model
 
@@ -78,11 +97,13 @@ def check_row_summary(sess, special_ids: list[int], vocab: int, context: int, se
         ids = rng.integers(3, vocab, (1, n))
         ids[:, ::3] = MASK_ID  # some masks, as the app sends
         pos = np.arange(0, n, 2, dtype=np.int64)[None, :]
-        logits, top, top_ids, top_prob = sess.run(["logits", *OUTPUTS], {"input_ids": ids.astype(np.int64),
-                                                                          "positions": pos})
+        logits, top, top_ids, top_prob = sess.run(
+            ["logits", *OUTPUTS], {"input_ids": ids.astype(np.int64), "positions": pos}
+        )
         ref = reference_summary(logits, special_ids)
-        if not np.array_equal(top_ids, ref["top2_ids"]) or not np.array_equal(top.astype(np.float64),
-                                                                               ref["top2_logits"]):
+        if not np.array_equal(top_ids, ref["top2_ids"]) or not np.array_equal(
+            top.astype(np.float64), ref["top2_logits"]
+        ):
             raise ValueError("the graph's top-2 logits or ids differ from the logits it returns")
         worst = max(worst, float(np.abs(top_prob / ref["top_prob"] - 1).max()))
     if worst > 1e-5:

@@ -1,5 +1,6 @@
 """The run folder's files, each with the stage that writes it, so a missing one is a clear error that
 names the stage to run, never a bare FileNotFoundError."""
+
 from __future__ import annotations
 
 import json
@@ -8,14 +9,24 @@ from pathlib import Path
 from .errors import PipelineError
 
 PRODUCER = {
-    "docs_train.jsonl": "prepare", "docs_val.jsonl": "prepare", "split.json": "prepare",
-    "tokenizer.json": "tokenizer", "tokens_train.npy": "tokenizer", "tokens_val.npy": "tokenizer",
+    "docs_train.jsonl": "prepare",
+    "docs_val.jsonl": "prepare",
+    "split.json": "prepare",
+    "tokenizer.json": "tokenizer",
+    "tokens_train.npy": "tokenizer",
+    "tokens_val.npy": "tokenizer",
     "shards.json": "tokenizer",
-    "ckpt.pt": "train", "train_config.json": "train", "train_summary.json": "train",
-    "model_fp32.onnx": "export", "export.json": "export",
-    "model_q8.onnx": "quantize", "model_q4.onnx": "quantize", "model_q4e8.onnx": "quantize",
+    "ckpt.pt": "train",
+    "train_config.json": "train",
+    "train_summary.json": "train",
+    "model_fp32.onnx": "export",
+    "export.json": "export",
+    "model_q8.onnx": "quantize",
+    "model_q4.onnx": "quantize",
+    "model_q4e8.onnx": "quantize",
     "model_q4h8.onnx": "quantize",
-    "quantize.json": "quantize", "evaluate.json": "evaluate",
+    "quantize.json": "quantize",
+    "evaluate.json": "evaluate",
 }
 
 

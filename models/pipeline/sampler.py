@@ -1,5 +1,6 @@
 """The Python twin of src/engine: the same rulebook (src/engine/SAMPLING.md), used for the model
 card's samples, the repetition figures and the golden generation file the web engine is held to."""
+
 from __future__ import annotations
 
 import math
@@ -130,8 +131,14 @@ class Frame:
     draft_probs: np.ndarray | None = None  # [N] its probability (float32), 0 elsewhere
 
 
-def unmask(ids: np.ndarray, fixed: np.ndarray, logits_fn: Callable[[np.ndarray], np.ndarray], s: Settings,
-           special_ids: tuple[int, ...], mask_id: int):
+def unmask(
+    ids: np.ndarray,
+    fixed: np.ndarray,
+    logits_fn: Callable[[np.ndarray], np.ndarray],
+    s: Settings,
+    special_ids: tuple[int, ...],
+    mask_id: int,
+):
     """Yields one Frame per step, unmasking then refinement. `logits_fn(ids[N]) -> [N, V]`."""
     ids = ids.copy()
     masked0 = [i for i in range(len(ids)) if not fixed[i]]
@@ -158,7 +165,9 @@ def unmask(ids: np.ndarray, fixed: np.ndarray, logits_fn: Callable[[np.ndarray],
         if log_r:
             for r, i in enumerate(masked):
                 lo, hi = max(0, i - s.repetitionWindow), min(len(ids), i + s.repetitionWindow + 1)
-                seen = {int(ids[j]) for j in range(lo, hi) if j != i and ids[j] != mask_id and ids[j] not in special_ids}
+                seen = {
+                    int(ids[j]) for j in range(lo, hi) if j != i and ids[j] != mask_id and ids[j] not in special_ids
+                }
                 if seen:
                     L[r, list(seen)] -= log_r
         P = np.exp(L - L.max(axis=1, keepdims=True))
@@ -207,8 +216,18 @@ def unmask(ids: np.ndarray, fixed: np.ndarray, logits_fn: Callable[[np.ndarray],
         rest = np.setdiff1d(np.arange(len(masked)), pick)
         draft_ids[masked[rest]] = draft[rest]
         draft_probs[masked[rest]] = P[rest, draft[rest]]
-        yield Frame(k + 1, len(plan), ids.copy(), masked[pick].tolist(), conf[pick].tolist(),
-                    "refine" if round_ else "unmask", round_, remasked, draft_ids, draft_probs)
+        yield Frame(
+            k + 1,
+            len(plan),
+            ids.copy(),
+            masked[pick].tolist(),
+            conf[pick].tolist(),
+            "refine" if round_ else "unmask",
+            round_,
+            remasked,
+            draft_ids,
+            draft_probs,
+        )
 
 
 def repeated_trigram_share(ids) -> float:

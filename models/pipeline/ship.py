@@ -4,6 +4,7 @@ context, sha256 of each file, training facts) and the golden fixtures the web ru
   fixtures/golden_logits.json     top-5 ids and logits per position from onnxruntime on the shipped file
   fixtures/golden_generation.json the Python sampler's frames at temperature 0 on the shipped file
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -34,24 +35,52 @@ TOKENIZER_TEXTS = [
 ]
 
 GOLDEN_RUNS = [
-    ("confidence-linear", [{"kind": "text", "text": "Once upon a time"}, {"kind": "blank", "length": 24}],
-     dict(steps=8, strategy="confidence")),
-    ("margin-cosine", [{"kind": "text", "text": "The old woman said"}, {"kind": "blank", "length": 20}],
-     dict(steps=12, strategy="margin", schedule="cosine")),
-    ("entropy", [{"kind": "text", "text": "In the forest"}, {"kind": "blank", "length": 16}],
-     dict(steps=6, strategy="entropy")),
-    ("blocks", [{"kind": "text", "text": "The little rabbit"}, {"kind": "blank", "length": 20}],
-     dict(steps=7, strategy="blocks", blockLength=8)),
-    ("left-to-right", [{"kind": "text", "text": "Alice was"}, {"kind": "blank", "length": 10}],
-     dict(steps=3, strategy="left-to-right")),
-    ("random-seeded", [{"kind": "text", "text": "He ran"}, {"kind": "blank", "length": 16}],
-     dict(steps=5, strategy="random", seed=7)),
-    ("fill-in-blanks", [{"kind": "text", "text": "The king said to his daughter, \""}, {"kind": "blank", "length": 6},
-                        {"kind": "text", "text": "\" and she went"}, {"kind": "blank", "length": 6},
-                        {"kind": "text", "text": "."}],
-     dict(steps=6, strategy="confidence")),
-    ("repetition-penalty", [{"kind": "text", "text": "The sea"}, {"kind": "blank", "length": 24}],
-     dict(steps=12, strategy="confidence", repetitionPenalty=1.5)),
+    (
+        "confidence-linear",
+        [{"kind": "text", "text": "Once upon a time"}, {"kind": "blank", "length": 24}],
+        dict(steps=8, strategy="confidence"),
+    ),
+    (
+        "margin-cosine",
+        [{"kind": "text", "text": "The old woman said"}, {"kind": "blank", "length": 20}],
+        dict(steps=12, strategy="margin", schedule="cosine"),
+    ),
+    (
+        "entropy",
+        [{"kind": "text", "text": "In the forest"}, {"kind": "blank", "length": 16}],
+        dict(steps=6, strategy="entropy"),
+    ),
+    (
+        "blocks",
+        [{"kind": "text", "text": "The little rabbit"}, {"kind": "blank", "length": 20}],
+        dict(steps=7, strategy="blocks", blockLength=8),
+    ),
+    (
+        "left-to-right",
+        [{"kind": "text", "text": "Alice was"}, {"kind": "blank", "length": 10}],
+        dict(steps=3, strategy="left-to-right"),
+    ),
+    (
+        "random-seeded",
+        [{"kind": "text", "text": "He ran"}, {"kind": "blank", "length": 16}],
+        dict(steps=5, strategy="random", seed=7),
+    ),
+    (
+        "fill-in-blanks",
+        [
+            {"kind": "text", "text": 'The king said to his daughter, "'},
+            {"kind": "blank", "length": 6},
+            {"kind": "text", "text": '" and she went'},
+            {"kind": "blank", "length": 6},
+            {"kind": "text", "text": "."},
+        ],
+        dict(steps=6, strategy="confidence"),
+    ),
+    (
+        "repetition-penalty",
+        [{"kind": "text", "text": "The sea"}, {"kind": "blank", "length": 24}],
+        dict(steps=12, strategy="confidence", repetitionPenalty=1.5),
+    ),
 ]
 
 
@@ -62,15 +91,20 @@ def sha256(path: Path) -> str:
 def golden_logits(fn, run: Path, context: int) -> dict:
     toks = np.load(run / "tokens_val.npy")
     rng = np.random.default_rng(3)
-    window = toks[1000:1000 + min(32, context)].astype(np.int64)
+    window = toks[1000 : 1000 + min(32, context)].astype(np.int64)
     half = np.where(rng.random(window.size) < 0.5, MASK_ID, window)
     cases = [half, np.full(16, MASK_ID, np.int64), np.concatenate([window[:6], np.full(10, MASK_ID)])]
     out = []
     for ids in cases:
         lg = fn(ids)
         top = np.argsort(-lg, axis=-1, kind="stable")[:, :5]
-        out.append({"ids": ids.tolist(), "top_ids": top.tolist(),
-                    "top_logits": np.take_along_axis(lg, top, -1).round(5).tolist()})
+        out.append(
+            {
+                "ids": ids.tolist(),
+                "top_ids": top.tolist(),
+                "top_logits": np.take_along_axis(lg, top, -1).round(5).tolist(),
+            }
+        )
     return {"cases": out}
 
 
@@ -80,9 +114,18 @@ def golden_generation(fn, tok, context: int) -> dict:
         # Unmasking only (each masked slot resolved once): refinement is held by the twin cases.
         s = Settings(temperature=0.0, topP=1.0, refineRounds=0, **overrides)
         g = generate(fn, tok, segments, s, context)
-        cases.append({"name": name, "segments": segments, "settings": asdict(s), "canvas_ids": g.canvas.tolist(),
-                      "fixed": g.fixed.tolist(), "frames": [{"step": f.step, "resolved": f.resolved} for f in g.frames],
-                      "final_ids": g.final.tolist(), "text": g.text})
+        cases.append(
+            {
+                "name": name,
+                "segments": segments,
+                "settings": asdict(s),
+                "canvas_ids": g.canvas.tolist(),
+                "fixed": g.fixed.tolist(),
+                "frames": [{"step": f.step, "resolved": f.resolved} for f in g.frames],
+                "final_ids": g.final.tolist(),
+                "text": g.text,
+            }
+        )
     return {"cases": cases}
 
 
@@ -96,8 +139,10 @@ def check_improves(run: Path, dest: Path) -> None:
     old = json.loads(old_cfg.read_text()).get("evaluation", {})
     key = "bits_per_byte" if "bits_per_byte" in old else "bits_per_char"
     if key in old and new[key] >= old[key]:
-        raise PipelineError(f"not shipped: the validation bound {new[key]:.4f} {key.replace('_', ' ')} does not "
-                            f"improve on the shipped {old[key]:.4f}; keep training, or pass --force")
+        raise PipelineError(
+            f"not shipped: the validation bound {new[key]:.4f} {key.replace('_', ' ')} does not "
+            f"improve on the shipped {old[key]:.4f}; keep training, or pass --force"
+        )
 
 
 def history(dest: Path, continues: bool) -> list[dict]:
@@ -113,8 +158,10 @@ def check_evaluated(run: Path, src: Path) -> None:
     """The card reports evaluate.json's samples and bound as the shipped file's: they must be of that file."""
     sampled = run_json(run, "evaluate.json").get("model", "")
     if sampled != "onnx " + src.name:
-        raise PipelineError(f"not shipped: evaluate.json was measured on {sampled or 'nothing named'}, not on "
-                            f"{src.name}; run evaluate --onnx {run / src.name} first")
+        raise PipelineError(
+            f"not shipped: evaluate.json was measured on {sampled or 'nothing named'}, not on "
+            f"{src.name}; run evaluate --onnx {run / src.name} first"
+        )
 
 
 def ship(run: Path, dest: Path, variant: str = "q4h8", force: bool = False, continues: bool = False) -> dict:
@@ -144,12 +191,20 @@ def ship(run: Path, dest: Path, variant: str = "q4h8", force: bool = False, cont
         p = run / name
         return json.loads(p.read_text()) if p.exists() else {}
 
-    files = {n: {"sha256": sha256(dest / n), "bytes": (dest / n).stat().st_size} for n in ("model.onnx", "tokenizer.json")}
+    files = {
+        n: {"sha256": sha256(dest / n), "bytes": (dest / n).stat().st_size} for n in ("model.onnx", "tokenizer.json")
+    }
     summary = facts("train_summary.json")
     config = {
-        "name": dest.name, "vocab_size": train_cfg["model"]["vocab_size"], "context": context,
-        "special_ids": {"pad": PAD_ID, "mask": MASK_ID, "eos": EOS_ID}, "newline_id": tok.token_to_id(NEWLINE_PIECE),
-        "params": summary.get("params"), "variant": variant, "files": files, "model": train_cfg["model"],
+        "name": dest.name,
+        "vocab_size": train_cfg["model"]["vocab_size"],
+        "context": context,
+        "special_ids": {"pad": PAD_ID, "mask": MASK_ID, "eos": EOS_ID},
+        "newline_id": tok.token_to_id(NEWLINE_PIECE),
+        "params": summary.get("params"),
+        "variant": variant,
+        "files": files,
+        "model": train_cfg["model"],
         "training": {k: summary.get(k) for k in ("device", "steps", "tokens_seen", "elapsed_s", "val_bound")}
         | {"batch_size": train_cfg["batch_size"], "lr": train_cfg["lr"], "weight_cap": train_cfg["weight_cap"]}
         | {"weights_pt": {"from": "stable", **facts("stable.json")} if stable else {"from": resume_from}}
@@ -174,5 +229,11 @@ def ship(run: Path, dest: Path, variant: str = "q4h8", force: bool = False, cont
     gg = golden_generation(fn, tok, context)
     (dest / "fixtures" / "golden_generation.json").write_text(json.dumps(gg, ensure_ascii=False) + "\n")
     total = sum(f["bytes"] for f in files.values())
-    return {"dest": str(dest), "variant": variant, "bytes_total": total, "files": files, "weights_bytes": weights_bytes,
-            "golden_texts": {c["name"]: c["text"] for c in gg["cases"]}}
+    return {
+        "dest": str(dest),
+        "variant": variant,
+        "bytes_total": total,
+        "files": files,
+        "weights_bytes": weights_bytes,
+        "golden_texts": {c["name"]: c["text"] for c in gg["cases"]},
+    }

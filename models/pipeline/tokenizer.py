@@ -4,6 +4,7 @@ Special ids are fixed so every later stage and the web app can rely on them:
   0 [PAD]  1 [MASK]  2 [EOS] (between books)
 Paragraphs inside a book are separated by a newline token.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,6 @@ from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers,
 from .errors import PipelineError
 from .prepare import _QUOTES, read_docs
 from .specials import EOS_ID, MASK_ID, NEWLINE_PIECE, PAD_ID, SPECIALS  # noqa: F401 (re-exported)
-
 
 
 def _normalizer() -> normalizers.Normalizer:
@@ -51,8 +51,11 @@ def train_tokenizer(run: Path, vocab_size: int = 4096, max_chars: int = 40_000_0
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
     tok.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
-        vocab_size=vocab_size, special_tokens=SPECIALS, min_frequency=2,
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False,
+        vocab_size=vocab_size,
+        special_tokens=SPECIALS,
+        min_frequency=2,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
     )
     tok.train_from_iterator(_training_texts(docs, max_chars, seed), trainer=trainer)
     for i, s in enumerate(SPECIALS):

@@ -5,6 +5,7 @@ clipping, a checkpoint every few minutes (written atomically), resume after a st
 The schedule's progress is max(step / max_steps, elapsed / max_minutes), so a run bounded by wall time
 still ends its cosine at the floor. Runs unchanged under `torchrun` (DistributedDataParallel).
 """
+
 from __future__ import annotations
 
 import json
@@ -97,18 +98,45 @@ class TrainConfig:
 # Ready-made configurations. "tiny" is the smoke test; "cpu" fits two hours on two cores;
 # "gpu" is the single-H100/H200 run inside a 9-minute call (35.7 M parameters).
 PRESETS: dict[str, dict] = {
-    "tiny": {"model": {"d_model": 64, "n_layers": 2, "n_heads": 2, "context": 64}, "batch_size": 8,
-             "lr": 3e-3, "warmup_steps": 5, "max_steps": 30, "max_minutes": 2.0, "eval_every": 15,
-             "eval_batches": 2, "log_every": 5},
-    "cpu": {"model": {"d_model": 256, "n_layers": 6, "n_heads": 4, "context": 128}, "batch_size": 32,
-            "lr": 1.5e-3, "warmup_steps": 300, "max_minutes": 100.0, "eval_every": 1000, "bf16": True,
-            "pick_precision": True, "schedule": "wsd"},
+    "tiny": {
+        "model": {"d_model": 64, "n_layers": 2, "n_heads": 2, "context": 64},
+        "batch_size": 8,
+        "lr": 3e-3,
+        "warmup_steps": 5,
+        "max_steps": 30,
+        "max_minutes": 2.0,
+        "eval_every": 15,
+        "eval_batches": 2,
+        "log_every": 5,
+    },
+    "cpu": {
+        "model": {"d_model": 256, "n_layers": 6, "n_heads": 4, "context": 128},
+        "batch_size": 32,
+        "lr": 1.5e-3,
+        "warmup_steps": 300,
+        "max_minutes": 100.0,
+        "eval_every": 1000,
+        "bf16": True,
+        "pick_precision": True,
+        "schedule": "wsd",
+    },
     # 4.5 minutes of training leaves room in the 9-minute call for start-up, pre-flight (compile), export,
     # quantize and evaluate (models/train_gpu.sh; the CPU rehearsal takes 95 s of the same phases).
-    "gpu": {"model": {"d_model": 512, "n_layers": 10, "n_heads": 8, "context": 128}, "batch_size": 256,
-            "lr": 1.5e-3, "warmup_steps": 300, "max_minutes": 4.5, "ckpt_minutes": 1.5,
-            "eval_every": 500, "eval_batches": 16, "log_every": 50, "threads": 8, "compile": True,
-            "bf16": True, "ema_decay": 0.999},
+    "gpu": {
+        "model": {"d_model": 512, "n_layers": 10, "n_heads": 8, "context": 128},
+        "batch_size": 256,
+        "lr": 1.5e-3,
+        "warmup_steps": 300,
+        "max_minutes": 4.5,
+        "ckpt_minutes": 1.5,
+        "eval_every": 500,
+        "eval_batches": 16,
+        "log_every": 50,
+        "threads": 8,
+        "compile": True,
+        "bf16": True,
+        "ema_decay": 0.999,
+    },
 }
 
 
@@ -173,8 +201,10 @@ def load_checkpoint(path: Path) -> dict:
     try:
         return torch.load(path, map_location="cpu", weights_only=False)
     except Exception as e:  # truncated or overwritten file
-        raise PipelineError(f"checkpoint {path} is corrupt or unreadable ({type(e).__name__}: {e}); "
-                            f"delete it to start over, or restore a good copy") from e
+        raise PipelineError(
+            f"checkpoint {path} is corrupt or unreadable ({type(e).__name__}: {e}); "
+            f"delete it to start over, or restore a good copy"
+        ) from e
 
 
 def save_checkpoint(path: Path, state: dict) -> None:
@@ -186,10 +216,11 @@ def save_checkpoint(path: Path, state: dict) -> None:
 @dataclass
 class Session:
     """Everything a training loop needs, built once by `setup` (and advanced by `resume`)."""
+
     run: Path
     cfg: TrainConfig
     model: torch.nn.Module
-    fwd: torch.nn.Module          # what the loop calls: the model, DDP-wrapped and/or compiled
+    fwd: torch.nn.Module  # what the loop calls: the model, DDP-wrapped and/or compiled
     opt: torch.optim.Optimizer
     ema: torch.optim.swa_utils.AveragedModel | None
     device: torch.device
@@ -213,9 +244,15 @@ class Session:
 
     def checkpoint(self) -> None:
         if self.rank == 0:
-            state = {"model": self.model.state_dict(), "opt": self.opt.state_dict(), "step": self.step,
-                     "elapsed": self.elapsed, "tokens_seen": self.tokens_seen, "best_val": self.best_val,
-                     "config": self.cfg.to_dict()}
+            state = {
+                "model": self.model.state_dict(),
+                "opt": self.opt.state_dict(),
+                "step": self.step,
+                "elapsed": self.elapsed,
+                "tokens_seen": self.tokens_seen,
+                "best_val": self.best_val,
+                "config": self.cfg.to_dict(),
+            }
             if self.ema is not None:
                 state["ema"] = self.ema.module.state_dict()
             save_checkpoint(self.run / "ckpt.pt", state)
@@ -270,7 +307,7 @@ def setup(run: Path, cfg: TrainConfig, log=print) -> Session:
     val_path = run / "tokens_val.npy"
     val_tokens = np.load(val_path) if val_path.exists() else np.zeros(0, np.uint16)
     if val_tokens.size <= cfg.model.context + 1:
-        val_tokens = np.asarray(train_tokens[-(cfg.model.context * 4 + 2):])  # tiny corpora only
+        val_tokens = np.asarray(train_tokens[-(cfg.model.context * 4 + 2) :])  # tiny corpora only
     vocab_size = len(run_json(run, "tokenizer.json")["model"]["vocab"])
     if cfg.model.vocab_size != vocab_size:  # the output layer follows the vocabulary actually trained
         log(f"model vocab_size {cfg.model.vocab_size} -> {vocab_size} (from tokenizer.json)")
@@ -279,22 +316,40 @@ def setup(run: Path, cfg: TrainConfig, log=print) -> Session:
     precision = {"bf16": cfg.bf16, "threads": cfg.threads, "measured": False}
     if cfg.pick_precision and device.type == "cpu":
         from .precision import pick
+
         best, rates = pick(model, cfg.model.vocab_size, cfg.model.context, cfg.threads)
         cfg.bf16, cfg.threads = best.bf16, best.threads
         precision = {"bf16": cfg.bf16, "threads": cfg.threads, "measured": True, "probe_tokens_per_s": rates}
         log(f"precision: {best.label} (probe, tokens/s: {rates})")
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
-                             {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr, betas=cfg.betas,
-                            fused=device.type == "cuda")
+    opt = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+        lr=cfg.lr,
+        betas=cfg.betas,
+        fused=device.type == "cuda",
+    )
     ema = None
     if cfg.ema_decay > 0:
         ema = torch.optim.swa_utils.AveragedModel(
-            model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(cfg.ema_decay))
+            model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(cfg.ema_decay)
+        )
     val_batches = fixed_val_batches(val_tokens, cfg.model.context, min(cfg.batch_size, 64), cfg.eval_batches)
-    return Session(run, cfg, model, model, opt, ema, device, rank, world, distributed, train_tokens, val_batches,
-                   precision=precision)
+    return Session(
+        run,
+        cfg,
+        model,
+        model,
+        opt,
+        ema,
+        device,
+        rank,
+        world,
+        distributed,
+        train_tokens,
+        val_batches,
+        precision=precision,
+    )
 
 
 def resume(s: Session, fresh: bool, init: Path | None, log=print) -> None:
@@ -303,8 +358,10 @@ def resume(s: Session, fresh: bool, init: Path | None, log=print) -> None:
     if ckpt_path.exists() and not fresh:
         state = load_checkpoint(ckpt_path)
         if state["config"]["model"] != s.cfg.model.to_dict():
-            raise PipelineError(f"{ckpt_path} was trained with model {state['config']['model']}, not "
-                                f"{s.cfg.model.to_dict()}; pass --fresh to start over")
+            raise PipelineError(
+                f"{ckpt_path} was trained with model {state['config']['model']}, not "
+                f"{s.cfg.model.to_dict()}; pass --fresh to start over"
+            )
         # A checkpoint from before these settings existed ran on their defaults.
         was = {k: state["config"].get(k, getattr(TrainConfig, k)) for k in ("schedule", "decay_frac")}
         if was != {"schedule": s.cfg.schedule, "decay_frac": s.cfg.decay_frac}:
@@ -324,13 +381,15 @@ def resume(s: Session, fresh: bool, init: Path | None, log=print) -> None:
             forget_stable(s.run)  # a new run: an earlier run's stable point is not this one's
         if init is not None:
             from .warmstart import load_warm_start
+
             s.model.load_state_dict(load_warm_start(init, s.cfg.model))
             if s.ema is not None:
                 s.ema.module.load_state_dict(s.model.state_dict())
             log(f"warm start from {init}")
     if s.distributed:
         s.fwd = torch.nn.parallel.DistributedDataParallel(
-            s.model, device_ids=[s.device.index] if s.device.type == "cuda" else None)
+            s.model, device_ids=[s.device.index] if s.device.type == "cuda" else None
+        )
     if s.cfg.compile:
         s.fwd = torch.compile(s.fwd)
 
@@ -376,8 +435,9 @@ def loop(s: Session, stop: StopFlag, log=print) -> None:
     last_ckpt = time.time()
     win_t0, win_tokens = time.time(), 0
     bucket_sum, bucket_n = np.zeros(5), np.zeros(5)
-    governor = ThreadGovernor(cfg.threads if cfg.adaptive_threads and device.type == "cpu" else 1,
-                              torch.set_num_threads)
+    governor = ThreadGovernor(
+        cfg.threads if cfg.adaptive_threads and device.type == "cpu" else 1, torch.set_num_threads
+    )
     if s.precision.get("measured"):
         record({"step": s.step, "precision": s.precision})
     s.model.train()
@@ -424,13 +484,23 @@ def loop(s: Session, stop: StopFlag, log=print) -> None:
         if s.step % cfg.log_every == 0 and s.rank == 0:
             tps = win_tokens / max(1e-9, time.time() - win_t0)
             buckets = [round(float(a / n), 3) if n else None for a, n in zip(bucket_sum, bucket_n)]
-            rec = {"step": s.step, "loss": round(loss.item(), 4), "lr": lr, "grad_norm": round(float(gnorm), 3),
-                   "tokens_per_s": round(tps), "tokens_seen": s.tokens_seen, "elapsed_s": round(s.elapsed, 1),
-                   "ce_by_t_bucket": buckets, "threads": torch.get_num_threads(),
-                   "other_cores": round(governor.others, 2)}
+            rec = {
+                "step": s.step,
+                "loss": round(loss.item(), 4),
+                "lr": lr,
+                "grad_norm": round(float(gnorm), 3),
+                "tokens_per_s": round(tps),
+                "tokens_seen": s.tokens_seen,
+                "elapsed_s": round(s.elapsed, 1),
+                "ce_by_t_bucket": buckets,
+                "threads": torch.get_num_threads(),
+                "other_cores": round(governor.others, 2),
+            }
             record(rec)
-            log(f"step {s.step} loss {rec['loss']:.3f} lr {lr:.2e} {tps:,.0f} tok/s ({rec['threads']} threads)  "
-                f"CE per t-bucket {buckets}")
+            log(
+                f"step {s.step} loss {rec['loss']:.3f} lr {lr:.2e} {tps:,.0f} tok/s ({rec['threads']} threads)  "
+                f"CE per t-bucket {buckets}"
+            )
             win_t0, win_tokens = time.time(), 0
             bucket_sum[:], bucket_n[:] = 0, 0
         if s.step % cfg.eval_every == 0 and s.rank == 0:
@@ -456,11 +526,19 @@ def train(run: Path, cfg: TrainConfig, fresh: bool = False, init: Path | None = 
         log(f"stopped by signal {stop.signal} at step {s.step}; checkpoint saved, run again to resume")
     vb = validation_bound(s.eval_model(), s.val_batches, s.device) if s.rank == 0 else float("nan")
     s.checkpoint()
-    summary = {"steps": s.step, "tokens_seen": s.tokens_seen, "elapsed_s": round(s.elapsed, 1), "val_bound": vb,
-               "params": s.model.num_params(), "ema_decay": cfg.ema_decay,
-               "precision": s.precision, "cpu": describe_cpu() if s.device.type == "cpu" else None,
-               "device": torch.cuda.get_device_name(s.device) if s.device.type == "cuda"
-               else f"CPU ({cfg.threads} threads, torch {torch.__version__}, {describe_cpu()})"}
+    summary = {
+        "steps": s.step,
+        "tokens_seen": s.tokens_seen,
+        "elapsed_s": round(s.elapsed, 1),
+        "val_bound": vb,
+        "params": s.model.num_params(),
+        "ema_decay": cfg.ema_decay,
+        "precision": s.precision,
+        "cpu": describe_cpu() if s.device.type == "cpu" else None,
+        "device": torch.cuda.get_device_name(s.device)
+        if s.device.type == "cuda"
+        else f"CPU ({cfg.threads} threads, torch {torch.__version__}, {describe_cpu()})",
+    }
     if s.rank == 0:
         with open(run / "train_log.jsonl", "a") as f:
             f.write(json.dumps({"final": summary}) + "\n")

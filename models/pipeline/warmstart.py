@@ -11,6 +11,7 @@ Two sources, best first:
                steps recover it, far cheaper than the hours it took to train.
 Optimizer state is not kept (it is twice the size of the weights); the run re-warms its learning rate.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -54,8 +55,9 @@ def state_from_onnx(path: Path, cfg: ModelConfig) -> dict[str, torch.Tensor]:
         state["embed.weight"] = torch.from_numpy(init["embed.weight"].astype(np.float32))
     else:
         zq = init["embed.weight_quantized"].astype(np.float32)
-        state["embed.weight"] = torch.from_numpy((zq - float(init["embed.weight_zero_point"])) *
-                                                 float(init["embed.weight_scale"]))
+        state["embed.weight"] = torch.from_numpy(
+            (zq - float(init["embed.weight_zero_point"])) * float(init["embed.weight_scale"])
+        )
     # MatMulNBits nodes appear in graph order: per block qkv, proj, up, down; then the output head.
     linears = [n for n in m.graph.node if n.op_type == "MatMulNBits"]
     names = [f"blocks.{i}.{p}.weight" for i in range(cfg.n_layers) for p in ("qkv", "proj", "up", "down")]
@@ -65,9 +67,12 @@ def state_from_onnx(path: Path, cfg: ModelConfig) -> dict[str, torch.Tensor]:
     for node, name in zip(linears, names):
         attrs = {a.name: a.i for a in node.attribute}
         if len(node.input) > 3 and node.input[3]:
-            raise PipelineError(f"{path}: {node.name} has zero points (asymmetric); this pipeline writes symmetric ones")
-        state[name] = torch.from_numpy(_dequant_nbits(init[node.input[1]], init[node.input[2]], attrs["K"],
-                                                      attrs.get("bits", 4)))
+            raise PipelineError(
+                f"{path}: {node.name} has zero points (asymmetric); this pipeline writes symmetric ones"
+            )
+        state[name] = torch.from_numpy(
+            _dequant_nbits(init[node.input[1]], init[node.input[2]], attrs["K"], attrs.get("bits", 4))
+        )
     return state
 
 
@@ -91,8 +96,9 @@ def load_warm_start(path: Path, cfg: ModelConfig) -> dict[str, torch.Tensor]:
         raise PipelineError(f"warm-start file {path} lacks {missing[:4]}: it was made for another model")
     for k, v in want.items():
         if state[k].shape != v.shape:
-            raise PipelineError(f"warm-start file {path}: {k} has shape {tuple(state[k].shape)}, "
-                                f"the model needs {tuple(v.shape)}")
+            raise PipelineError(
+                f"warm-start file {path}: {k} has shape {tuple(state[k].shape)}, the model needs {tuple(v.shape)}"
+            )
     return {k: state[k] for k in want}
 
 
@@ -106,6 +112,7 @@ def dequantized_model(onnx_path: Path, cfg: ModelConfig) -> Denoiser:
 def logits_side_by_side(onnx_path: Path, model: Denoiser, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(graph's logits, `model`'s logits) on the same random canvases, a third of them masked."""
     from .generate import onnx_logits, onnx_session, torch_logits
+
     ids = np.random.default_rng(seed).integers(3, model.cfg.vocab_size, size=(2, min(40, model.cfg.context)))
     ids[:, ::3] = MASK_ID
     return onnx_logits(onnx_session(onnx_path))(ids), torch_logits(model)(ids)
@@ -145,5 +152,8 @@ def save_weights(model: torch.nn.Module, path: Path) -> int:
 def read_weights(path: Path) -> dict[str, torch.Tensor]:
     """float32 tensors from a weights file: 8-bit matrices are dequantized; fp16 files (before 8-bit) load too."""
     raw = torch.load(path, map_location="cpu", weights_only=True)
-    return {k: v.float() * raw[k + SCALE][:, None] if v.dtype == torch.int8 else v.float()
-            for k, v in raw.items() if not k.endswith(SCALE)}
+    return {
+        k: v.float() * raw[k + SCALE][:, None] if v.dtype == torch.int8 else v.float()
+        for k, v in raw.items()
+        if not k.endswith(SCALE)
+    }

@@ -9,8 +9,10 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 torch.set_num_threads(2)
 
-WORDS = ("the king queen little girl boy wolf forest house went saw said looked ran found old happy "
-         "and but so then there was once upon a time into over under with her his their small great").split()
+WORDS = (
+    "the king queen little girl boy wolf forest house went saw said looked ran found old happy "
+    "and but so then there was once upon a time into over under with her his their small great"
+).split()
 
 
 def synthetic_book(seed: int, paragraphs: int = 30) -> str:

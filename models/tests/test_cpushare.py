@@ -1,4 +1,5 @@
 """The thread governor: fewer training threads while other processes are busy, all of them when idle."""
+
 from pipeline.cpushare import ThreadGovernor, read_proc_jiffies
 
 

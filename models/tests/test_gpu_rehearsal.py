@@ -1,5 +1,6 @@
 """The GPU call rehearsed on the CPU: the exact `train_gpu.sh run` command with PRESET=tiny, checked
 against the device's return limits, then reassembled and shipped here, and refused when damaged."""
+
 import json
 import os
 import subprocess

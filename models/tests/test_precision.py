@@ -1,4 +1,5 @@
 """The trainer's precision probe: it picks the fastest measured candidate and never trusts the CPU's name."""
+
 import torch
 
 from pipeline.model import Denoiser, ModelConfig
@@ -30,8 +31,14 @@ def test_pick_takes_the_fastest_and_leaves_its_thread_count():
 def test_pick_prefers_bf16_where_it_is_faster():
     speed = {(False, 2): 5000, (False, 1): 3000, (True, 2): 9000, (True, 1): 5000}
     threads = []
-    best, _ = pick(torch.nn.Linear(1, 1), 16, 8, 2, set_threads=threads.append,
-                   measure=lambda *a, reject_below=0.0: speed[(a[4], threads[-1])])
+    best, _ = pick(
+        torch.nn.Linear(1, 1),
+        16,
+        8,
+        2,
+        set_threads=threads.append,
+        measure=lambda *a, reject_below=0.0: speed[(a[4], threads[-1])],
+    )
     assert best == Candidate(True, 2) and threads[-1] == 2
 
 

@@ -8,26 +8,41 @@ from pipeline.prepare import is_heading, normalise_text, prepare, unwrap
 
 
 def test_unwrap_joins_hard_wrapped_lines_and_drops_headings():
-    raw = ("CHAPTER I. Down the Rabbit-Hole\n\nAlice was beginning to get very tired\nof sitting by her sister"
-           "\non the bank.\n\n* * *\n\n\u2018Oh dear!\u2019 said the\nRabbit.\n\nVIII\n")
-    assert unwrap(raw) == ["Alice was beginning to get very tired of sitting by her sister on the bank.",
-                           "'Oh dear!' said the Rabbit."]
+    raw = (
+        "CHAPTER I. Down the Rabbit-Hole\n\nAlice was beginning to get very tired\nof sitting by her sister"
+        "\non the bank.\n\n* * *\n\n\u2018Oh dear!\u2019 said the\nRabbit.\n\nVIII\n"
+    )
+    assert unwrap(raw) == [
+        "Alice was beginning to get very tired of sitting by her sister on the bank.",
+        "'Oh dear!' said the Rabbit.",
+    ]
 
 
 def test_one_paragraph_per_line_mode():
     assert unwrap("First tale line.\nSecond paragraph here.\n\n", one_paragraph_per_line=True) == [
-        "First tale line.", "Second paragraph here."]
+        "First tale line.",
+        "Second paragraph here.",
+    ]
 
 
 def test_normalise_quotes_dashes_italics_and_space():
     assert normalise_text("\u201cIt  was _very_ odd--\u00a0truly\u201d") == '"It was very odd\u2014 truly"'
 
 
-@pytest.mark.parametrize("line,heading", [
-    ("CHAPTER XII. Alice's Evidence", True), ("Chapter 3", True), ("STAVE ONE", True), ("BOOK THE FIRST", True),
-    ("[Illustration]", True), ("Book-keeping was the trade she had learned from her father, and she liked it well.", False),
-    ("Alice said nothing.", False), ("Part of the wall fell down.", False), ("PART II", True),
-])
+@pytest.mark.parametrize(
+    "line,heading",
+    [
+        ("CHAPTER XII. Alice's Evidence", True),
+        ("Chapter 3", True),
+        ("STAVE ONE", True),
+        ("BOOK THE FIRST", True),
+        ("[Illustration]", True),
+        ("Book-keeping was the trade she had learned from her father, and she liked it well.", False),
+        ("Alice said nothing.", False),
+        ("Part of the wall fell down.", False),
+        ("PART II", True),
+    ],
+)
 def test_heading_detection(line, heading):
     assert is_heading(line) is heading
 

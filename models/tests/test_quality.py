@@ -1,8 +1,14 @@
 """The reader's measures: invented words and repeated 3-grams, and the error bar on the invented share."""
+
 import math
 
-from pipeline.quality import (invented_share, invented_share_error, repeated_word_trigram_share, run_together,
-                              run_together_share)
+from pipeline.quality import (
+    invented_share,
+    invented_share_error,
+    repeated_word_trigram_share,
+    run_together,
+    run_together_share,
+)
 
 VOCAB = {"the", "cat", "sat", "on", "mat", "a", "dog"}
 

@@ -1,4 +1,5 @@
 """The row summary added to the graph: top-2 logits and ids without the special ids, and 1 / normaliser."""
+
 import numpy as np
 import onnx
 import onnxruntime as ort
@@ -26,9 +27,9 @@ def run(model: onnx.ModelProto, rows: np.ndarray):
 
 def test_summary_skips_special_ids_breaks_ties_by_lower_id_and_normalises():
     rows = np.random.default_rng(0).normal(size=(5, V)).astype(np.float32)
-    rows[0, 1] = 50.0                  # [MASK] largest: never a candidate
-    rows[1, [7, 4]] = 9.0              # a tie: the lower id first
-    rows[2, :] = 0.0                   # flat row: p = 1 / 13 for each of the 13 ordinary ids
+    rows[0, 1] = 50.0  # [MASK] largest: never a candidate
+    rows[1, [7, 4]] = 9.0  # a tie: the lower id first
+    rows[2, :] = 0.0  # flat row: p = 1 / 13 for each of the 13 ordinary ids
     out = run(add_row_summary(identity_graph(), SPECIAL), rows)
     ref = reference_summary(out["logits"], SPECIAL)
     assert np.array_equal(out["top2_ids"], ref["top2_ids"])

@@ -23,17 +23,27 @@ def test_rng_is_uniform_and_seeded():
 def test_confidence_strategy_resolves_the_surest_slots_first():
     # Position p's best token is 10 + p with probability rising with p: the right end resolves first.
     n, v = 6, 20
+
     def logits(ids):
         out = np.zeros((n, v))
         for p in range(n):
             out[p, 10 + p] = 1.0 + p
         return out
+
     ids = np.array([5] + [1] * (n - 1))
     fixed = np.array([1] + [0] * (n - 1), dtype=np.uint8)
-    frames = list(unmask(ids, fixed, logits, Settings(steps=5, temperature=0, strategy="confidence", refineRounds=0), (0, 1, 2), 1))
+    frames = list(
+        unmask(
+            ids, fixed, logits, Settings(steps=5, temperature=0, strategy="confidence", refineRounds=0), (0, 1, 2), 1
+        )
+    )
     assert [f.resolved for f in frames] == [[5], [4], [3], [2], [1]]
     assert frames[-1].ids.tolist() == [5, 11, 12, 13, 14, 15]
-    l2r = list(unmask(ids, fixed, logits, Settings(steps=2, temperature=0, strategy="left-to-right", refineRounds=0), (0, 1, 2), 1))
+    l2r = list(
+        unmask(
+            ids, fixed, logits, Settings(steps=2, temperature=0, strategy="left-to-right", refineRounds=0), (0, 1, 2), 1
+        )
+    )
     assert planned_steps(5, Settings(strategy="left-to-right")) == 5
     assert [f.resolved for f in l2r] == [[1], [2], [3], [4], [5]]
 
@@ -62,7 +72,9 @@ def test_refinement_remasks_only_generated_tokens_and_counts_every_pass():
     m = int((fixed == 0).sum())
     for strategy in ("confidence", "margin", "random", "left-to-right"):
         for temperature in (0.0, 0.9):
-            s = Settings(steps=4, temperature=temperature, strategy=strategy, refineRounds=3, refineFraction=0.3, seed=3)
+            s = Settings(
+                steps=4, temperature=temperature, strategy=strategy, refineRounds=3, refineFraction=0.3, seed=3
+            )
             calls = []
             fn = _noise_logits(len(ids0), 16, 1)
             frames = list(unmask(ids0, fixed, lambda x: calls.append(1) or fn(x), s, (0, 1, 2), 1))
@@ -80,7 +92,9 @@ def test_refinement_remasks_only_generated_tokens_and_counts_every_pass():
 def test_refinement_off_changes_nothing_and_runs_are_seeded():
     ids0, fixed = np.ones(10, np.int64), np.zeros(10, np.uint8)
     fn = _noise_logits(10, 12, 2)
-    key = lambda s: [(f.ids.tolist(), f.resolved, f.remasked, f.draft_ids.tolist()) for f in unmask(ids0, fixed, fn, s, (0, 1, 2), 1)]
+    key = lambda s: [
+        (f.ids.tolist(), f.resolved, f.remasked, f.draft_ids.tolist()) for f in unmask(ids0, fixed, fn, s, (0, 1, 2), 1)
+    ]
     # Refinement comes after unmasking: with it off, the frames are the unmasking frames of a run with it on.
     off, on = key(Settings(steps=4, seed=5, refineRounds=0)), key(Settings(steps=4, seed=5, refineRounds=2))
     assert len(off) == 4 and len(on) > 4 and off == on[:4]

@@ -1,4 +1,5 @@
 """End to end on a few kilobytes: prepare, tokenizer, a few training steps, export, quantize, ship, parity."""
+
 import hashlib
 import json
 
@@ -12,11 +13,42 @@ from pipeline.warmstart import dequantization_gap, dequantized_model, read_weigh
 
 def test_pipeline_end_to_end(tiny_corpus, tmp_path):
     run, out = tmp_path / "run", tmp_path / "shipped"
-    assert main(["prepare", "--run", str(run), "--corpus", str(tiny_corpus), "--val-fraction", "0.3",
-                 "--weights", '{"ChiLit": 1, "Grimm": 1}']) == 0
+    assert (
+        main(
+            [
+                "prepare",
+                "--run",
+                str(run),
+                "--corpus",
+                str(tiny_corpus),
+                "--val-fraction",
+                "0.3",
+                "--weights",
+                '{"ChiLit": 1, "Grimm": 1}',
+            ]
+        )
+        == 0
+    )
     assert main(["tokenizer", "--run", str(run), "--vocab-size", "300"]) == 0
-    assert main(["train", "--run", str(run), "--preset", "tiny", "--set", "max_steps=12", "--fresh",
-                 "--set", "schedule=wsd", "--set", "decay_frac=0.5"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--run",
+                str(run),
+                "--preset",
+                "tiny",
+                "--set",
+                "max_steps=12",
+                "--fresh",
+                "--set",
+                "schedule=wsd",
+                "--set",
+                "decay_frac=0.5",
+            ]
+        )
+        == 0
+    )
     assert main(["export", "--run", str(run)]) == 0
     exp = json.loads((run / "export.json").read_text())
     assert exp["max_abs_logit_diff"] < 1e-3 and exp["top1_agreement"] == 1.0
@@ -36,8 +68,22 @@ def test_pipeline_end_to_end(tiny_corpus, tmp_path):
     for name in ("q8", "q4e8", "q4h8"):
         path = run / f"model_{name}.onnx"
         assert dequantization_gap(path, dequantized_model(path, cfg)) < 1e-3, name
-    assert main(["evaluate", "--run", str(run), "--samples", "1", "--t-samples", "64",
-                 "--onnx", str(run / "model_q4h8.onnx")]) == 0
+    assert (
+        main(
+            [
+                "evaluate",
+                "--run",
+                str(run),
+                "--samples",
+                "1",
+                "--t-samples",
+                "64",
+                "--onnx",
+                str(run / "model_q4h8.onnx"),
+            ]
+        )
+        == 0
+    )
     ev = json.loads((run / "evaluate.json").read_text())
     assert ev["bound_of_onnx"]["dequantized_max_abs_logit_diff"] < 1e-3
     # The shipped file's own bound, on the same draws: 4-bit rounding costs a little, never a lot.
@@ -69,8 +115,23 @@ def test_pipeline_end_to_end(tiny_corpus, tmp_path):
     assert "the weights where the decay began (step 6," in text
     # The next run warm-starts from the shipped 8-bit weights.
     assert (dest / "weights.pt").stat().st_size > 0
-    assert main(["train", "--run", str(run), "--preset", "tiny", "--set", "max_steps=2", "--fresh",
-                 "--init", str(dest / "weights.pt")]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--run",
+                str(run),
+                "--preset",
+                "tiny",
+                "--set",
+                "max_steps=2",
+                "--fresh",
+                "--init",
+                str(dest / "weights.pt"),
+            ]
+        )
+        == 0
+    )
     cfg = json.loads((dest / "config.json").read_text())
     for name, f in cfg["files"].items():
         assert hashlib.sha256((dest / name).read_bytes()).hexdigest() == f["sha256"]

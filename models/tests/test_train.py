@@ -74,7 +74,9 @@ def test_sigterm_checkpoints_and_resume_continues(shard_run):
     timer = threading.Timer(3.0, lambda: os.kill(os.getpid(), signal.SIGTERM))
     timer.start()
     try:
-        out = train(shard_run, tiny(max_steps=100_000, max_minutes=5, eval_every=10_000), fresh=True, log=lambda *_: None)
+        out = train(
+            shard_run, tiny(max_steps=100_000, max_minutes=5, eval_every=10_000), fresh=True, log=lambda *_: None
+        )
     finally:
         timer.cancel()
     saved = load_checkpoint(shard_run / "ckpt.pt")
@@ -85,6 +87,7 @@ def test_sigterm_checkpoints_and_resume_continues(shard_run):
 
 def test_ema_is_kept_resumed_and_exported(shard_run):
     from pipeline.export import load_model
+
     train(shard_run, tiny(max_steps=4, ema_decay=0.9), fresh=True, log=lambda *_: None)
     saved = load_checkpoint(shard_run / "ckpt.pt")
     assert "ema" in saved
@@ -102,7 +105,7 @@ def test_wsd_holds_the_peak_then_decays_over_the_last_fraction():
     assert lr_at(cfg, 50, 0.3) == lr_at(cfg, 500, 0.79) == pytest.approx(1e-3)  # stable
     mid, end = lr_at(cfg, 900, 0.9), lr_at(cfg, 1000, 1.0)
     assert end == pytest.approx(5e-5) and end < mid < 1e-3
-    assert mid == pytest.approx(5e-5 + 9.5e-4 * (1 - 0.5 ** 0.5))  # 1 - sqrt cooldown, halfway
+    assert mid == pytest.approx(5e-5 + 9.5e-4 * (1 - 0.5**0.5))  # 1 - sqrt cooldown, halfway
     cosine = tiny(lr=1e-3, warmup_steps=10, min_lr_frac=0.05)
     assert lr_at(cosine, 500, 0.5) == pytest.approx(5.25e-4)  # the default is still cosine
     with pytest.raises(PipelineError, match="schedule"):
@@ -110,14 +113,17 @@ def test_wsd_holds_the_peak_then_decays_over_the_last_fraction():
 
 
 def test_wsd_saves_the_weights_where_the_decay_begins_once(shard_run):
-    train(shard_run, tiny(max_steps=10, warmup_steps=2, schedule="wsd", decay_frac=0.5), fresh=True,
-          log=lambda *_: None)
+    train(
+        shard_run, tiny(max_steps=10, warmup_steps=2, schedule="wsd", decay_frac=0.5), fresh=True, log=lambda *_: None
+    )
     stable = json.loads((shard_run / "stable.json").read_text())
     assert stable["step"] == 5  # progress 5/10 reaches the decay's start
     before = (shard_run / "stable.pt").read_bytes()
     weights = torch.load(shard_run / "stable.pt", weights_only=True)
     final = load_checkpoint(shard_run / "ckpt.pt")["model"]
-    assert any(not torch.allclose(weights[k].float(), final[k].float(), atol=1e-3) for k in final)  # five decay steps on
+    assert any(
+        not torch.allclose(weights[k].float(), final[k].float(), atol=1e-3) for k in final
+    )  # five decay steps on
     # Resuming inside the decay keeps the first stable point.
     train(shard_run, tiny(max_steps=12, warmup_steps=2, schedule="wsd", decay_frac=0.5), log=lambda *_: None)
     assert (shard_run / "stable.pt").read_bytes() == before
@@ -132,8 +138,7 @@ def test_a_new_run_forgets_an_earlier_stable_point_and_a_longer_budget_moves_it(
     train(shard_run, tiny(max_steps=30, **wsd), log=lambda *_: None)
     assert json.loads((shard_run / "stable.json").read_text())["step"] == 15
     # A fresh run in the same folder that ends before its decay leaves no stable point behind.
-    train(shard_run, tiny(max_steps=3, warmup_steps=2, schedule="wsd", decay_frac=0.1), fresh=True,
-          log=lambda *_: None)
+    train(shard_run, tiny(max_steps=3, warmup_steps=2, schedule="wsd", decay_frac=0.1), fresh=True, log=lambda *_: None)
     assert not (shard_run / "stable.json").exists() and not (shard_run / "stable.pt").exists()
 
 

@@ -1,6 +1,7 @@
 """The twin cases that src/engine/twin.test.ts replays are what the Python sampler gives today:
 regenerated here and compared with the committed file, so a change to either sampler that is not
 made in both fails one side."""
+
 import importlib.util
 import json
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Warm start: the shipped graph dequantizes back to the exact weights it computes with."""
+
 import numpy as np
 import pytest
 import torch
@@ -15,6 +16,7 @@ SHIPPED = Path(__file__).resolve().parents[1] / "unmask-small"
 
 def shipped_config() -> ModelConfig:
     import json
+
     return ModelConfig(**json.loads((SHIPPED / "config.json").read_text())["model"])
 
 
@@ -27,6 +29,7 @@ def test_dequantized_onnx_matches_the_shipped_graph():
 def test_a_wrong_dequantization_is_caught(monkeypatch):
     # The check must be able to fail: a zero point one step off shifts every weight by its block's scale.
     import pipeline.warmstart as ws
+
     right = ws._dequant_nbits
 
     def off_by_one(q, scales, k, bits=4):
@@ -47,7 +50,9 @@ def test_weights_file_round_trip_in_8_bits(tmp_path):
     state = load_warm_start(tmp_path / "weights.pt", cfg)
     for k, v in model.state_dict().items():
         # Symmetric 8-bit with a scale per row: off by at most half a step, absmax / 254.
-        bound = v.abs().amax(dim=-1, keepdim=True) / 254 + 1e-3 * v.abs() + 1e-6 if v.ndim == 2 else 1e-3 * v.abs() + 1e-6
+        bound = (
+            v.abs().amax(dim=-1, keepdim=True) / 254 + 1e-3 * v.abs() + 1e-6 if v.ndim == 2 else 1e-3 * v.abs() + 1e-6
+        )
         assert ((state[k] - v).abs() <= bound).all(), k
 
 
@@ -64,7 +69,9 @@ def test_warm_start_for_another_model_is_refused(tmp_path):
     small = ModelConfig(vocab_size=64, d_model=32, n_layers=1, n_heads=2, context=16)
     save_weights(Denoiser(small), tmp_path / "weights.pt")
     with pytest.raises(PipelineError, match="shape"):
-        load_warm_start(tmp_path / "weights.pt", ModelConfig(vocab_size=64, d_model=48, n_layers=1, n_heads=2, context=16))
+        load_warm_start(
+            tmp_path / "weights.pt", ModelConfig(vocab_size=64, d_model=48, n_layers=1, n_heads=2, context=16)
+        )
     with pytest.raises(PipelineError, match="does not exist"):
         load_warm_start(tmp_path / "nope.pt", small)
     (tmp_path / "bad.pt").write_bytes(b"not a checkpoint")

@@ -11,6 +11,7 @@ Run from the repository root (one thread, niced: it shares the machine with trai
       --model models/unmask-small --train-docs /work/runs/cpu/docs_train.jsonl \
       --val-docs /work/runs/cpu/docs_val.jsonl --out /tmp/refinement.json
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,6 +38,8 @@ PROMPTS = [
     "He opened the letter slowly, afraid of what it might say",
     "At the edge of the forest there was a cottage with a blue gate",
 ]
+
+
 class Tally:
     def __init__(self):
         self.words = self.invented = self.rep = self.grams = self.changed = self.generated = 0
@@ -90,17 +93,29 @@ def main(argv=None):
 
     logits = onnx_logits(sess)
 
-    configs = [(0, 0.0)] + [(r, f) for r in map(int, a.rounds.split(",")) if r > 0
-                             for f in map(float, a.fractions.split(","))]
+    configs = [(0, 0.0)] + [
+        (r, f) for r in map(int, a.rounds.split(",")) if r > 0 for f in map(float, a.fractions.split(","))
+    ]
     rows = []
     for rounds, fraction in configs:
         t = Tally()
         for j, prompt in enumerate(PROMPTS):
-            ids, fixed = build_canvas([{"kind": "text", "text": prompt}, {"kind": "blank", "length": a.length}],
-                                      lambda s: tok.encode(s).ids, sp["mask"], cfg["context"])
+            ids, fixed = build_canvas(
+                [{"kind": "text", "text": prompt}, {"kind": "blank", "length": a.length}],
+                lambda s: tok.encode(s).ids,
+                sp["mask"],
+                cfg["context"],
+            )
             for seed in range(1, a.seeds + 1):
-                s = Settings(steps=a.steps, temperature=0.8, topP=0.95, strategy=a.strategy, seed=100 * j + seed,
-                             refineRounds=rounds, refineFraction=fraction or 0.2)
+                s = Settings(
+                    steps=a.steps,
+                    temperature=0.8,
+                    topP=0.95,
+                    strategy=a.strategy,
+                    seed=100 * j + seed,
+                    refineRounds=rounds,
+                    refineFraction=fraction or 0.2,
+                )
                 t0 = time.perf_counter()
                 frames = list(unmask(ids, fixed, logits, s, (sp["pad"], sp["mask"], sp["eos"]), sp["mask"]))
                 t.seconds.append(time.perf_counter() - t0)
@@ -125,21 +140,38 @@ def main(argv=None):
         paras = [p for line in a.val_docs.open() for p in json.loads(line)["paragraphs"] if len(p) > 400]
         for p in rng.choice(len(paras), size=len(PROMPTS) * a.seeds, replace=False):
             ids = tok.encode(paras[p]).ids
-            head, body = ids[:10], ids[10:10 + a.length]
+            head, body = ids[:10], ids[10 : 10 + a.length]
             t.add(tok.decode(head), tok.decode(body), vocab)
         rows.append({"rounds": "real text", "fraction": None} | t.row())
         print(json.dumps(rows[-1]), flush=True)
 
     if a.out:
-        a.out.write_text(json.dumps({"settings": vars(a) | {"model": str(a.model), "train_docs": str(a.train_docs),
-                                                              "val_docs": str(a.val_docs), "out": str(a.out)},
-                                     "rows": rows}, indent=1) + "\n")
-    print("\n| rounds | fraction | invented words | repeated word 3-grams | tokens changed | forward passes | s/sample |")
+        a.out.write_text(
+            json.dumps(
+                {
+                    "settings": vars(a)
+                    | {
+                        "model": str(a.model),
+                        "train_docs": str(a.train_docs),
+                        "val_docs": str(a.val_docs),
+                        "out": str(a.out),
+                    },
+                    "rows": rows,
+                },
+                indent=1,
+            )
+            + "\n"
+        )
+    print(
+        "\n| rounds | fraction | invented words | repeated word 3-grams | tokens changed | forward passes | s/sample |"
+    )
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         fr = "-" if r["fraction"] is None else f"{r['fraction']:.2f}"
-        print(f"| {r['rounds']} | {fr} | {100 * r['invented_words']:.1f} % | {100 * r['repeated_word_3grams']:.1f} % "
-              f"| {100 * r['changed_tokens']:.1f} % | {r['forward_passes']:.0f} | {r['seconds_per_sample']:.2f} |")
+        print(
+            f"| {r['rounds']} | {fr} | {100 * r['invented_words']:.1f} % | {100 * r['repeated_word_3grams']:.1f} % "
+            f"| {100 * r['changed_tokens']:.1f} % | {r['forward_passes']:.0f} | {r['seconds_per_sample']:.2f} |"
+        )
     return 0
 
 

@@ -4,6 +4,7 @@ FLOP/s it implies, and the bf16/fp32 matmul rate torch reaches on the same threa
     .venv/bin/python tools/measure_throughput.py --threads 2 [--batch 32 64] [--seconds 20]
 Run it on an idle machine: anything else running shares the cores and lowers every figure.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,7 +38,7 @@ def matmul_rate(dtype: torch.dtype, n: int, seconds: float) -> float:
     while time.perf_counter() - t0 < seconds:
         a @ b
         k += 1
-    return 2 * n ** 3 * k / (time.perf_counter() - t0)
+    return 2 * n**3 * k / (time.perf_counter() - t0)
 
 
 def train_rate(cfg: ModelConfig, batch: int, seconds: float, bf16: bool, compile: bool = False) -> float:
@@ -78,8 +79,10 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     cfg = ModelConfig()
     fpt = flops_per_token(cfg)
-    peak = {"bf16": matmul_rate(torch.bfloat16, 2048, args.seconds / 3),
-            "fp32": matmul_rate(torch.float32, 2048, args.seconds / 3)}
+    peak = {
+        "bf16": matmul_rate(torch.bfloat16, 2048, args.seconds / 3),
+        "fp32": matmul_rate(torch.float32, 2048, args.seconds / 3),
+    }
     rows = []
     for batch in args.batch:
         for bf16, comp in ((True, False), (False, False), (True, True)):
@@ -87,10 +90,28 @@ def main() -> None:
                 continue
             tps = train_rate(cfg, batch, args.seconds, bf16, comp)
             p = peak["bf16" if bf16 else "fp32"]
-            rows.append({"batch": batch, "bf16": bf16, "compile": comp, "tokens_per_s": round(tps),
-                         "model_gflops": round(tps * fpt / 1e9, 1), "share_of_matmul_peak": round(tps * fpt / p, 3)})
-    print(json.dumps({"cpu": describe_cpu(), "threads": args.threads, "flops_per_token": fpt,
-                      "matmul_peak_gflops": {k: round(v / 1e9, 1) for k, v in peak.items()}, "train": rows}, indent=1))
+            rows.append(
+                {
+                    "batch": batch,
+                    "bf16": bf16,
+                    "compile": comp,
+                    "tokens_per_s": round(tps),
+                    "model_gflops": round(tps * fpt / 1e9, 1),
+                    "share_of_matmul_peak": round(tps * fpt / p, 3),
+                }
+            )
+    print(
+        json.dumps(
+            {
+                "cpu": describe_cpu(),
+                "threads": args.threads,
+                "flops_per_token": fpt,
+                "matmul_peak_gflops": {k: round(v / 1e9, 1) for k, v in peak.items()},
+                "train": rows,
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

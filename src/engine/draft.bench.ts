@@ -20,11 +20,20 @@ const scratch = new RowScratch(V);
 const ids = new Int32Array(N).fill(SPECIAL.mask);
 
 describe('one step, 128 masked x 4096 (the whole engine step, drafts included)', () => {
-  bench('unmask: first step, margin, T 0.8', async () => {
-    const gen = unmask(canvas, async (_ids, positions) => logits.subarray(0, (positions?.length ?? N) * V), { ...DEFAULT_SETTINGS, steps: 32 }, SPECIAL);
-    await gen.next();
-    await gen.return(undefined);
-  }, { time: 5000 });
+  bench(
+    'unmask: first step, margin, T 0.8',
+    async () => {
+      const gen = unmask(
+        canvas,
+        async (_ids, positions) => logits.subarray(0, (positions?.length ?? N) * V),
+        { ...DEFAULT_SETTINGS, steps: 32 },
+        SPECIAL,
+      );
+      await gen.next();
+      await gen.return(undefined);
+    },
+    { time: 5000 },
+  );
 });
 
 describe('one row of 4096 (what each masked slot costs a step)', () => {
@@ -53,8 +62,22 @@ describe('per frame: the draft arrays of 128 positions', () => {
       probs[i] = 0;
     }
   });
-  const frame = { step: 1, totalSteps: 32, ids: new Int32Array(N), resolved: [0, 1, 2, 3], confidences: [0.1, 0.2, 0.3, 0.4], forwardMs: 60 };
-  const withDraft = { ...frame, phase: 'unmask', round: 0, remasked: [], draftIds: new Int32Array(N), draftProbs: new Float32Array(N) };
+  const frame = {
+    step: 1,
+    totalSteps: 32,
+    ids: new Int32Array(N),
+    resolved: [0, 1, 2, 3],
+    confidences: [0.1, 0.2, 0.3, 0.4],
+    forwardMs: 60,
+  };
+  const withDraft = {
+    ...frame,
+    phase: 'unmask',
+    round: 0,
+    remasked: [],
+    draftIds: new Int32Array(N),
+    draftProbs: new Float32Array(N),
+  };
   bench('structured clone of a frame without drafts', () => {
     structuredClone(frame);
   });

@@ -22,7 +22,13 @@ describe('refinement', () => {
     // Position 1 is fairly sure (0.6) whatever the context. Position 2 is a coin toss (0.5) while 1 is
     // masked and sure of 7 (0.99) once 1 is resolved.
     const fn = crafted((i, ids) =>
-      i === 1 ? row({ 4: 0.6, 5: 0.4 }) : i === 2 ? (ids[1] === M ? row({ 6: 0.5, 7: 0.5 }) : row({ 7: 0.99, 6: 0.01 })) : row({ 3: 1 }),
+      i === 1
+        ? row({ 4: 0.6, 5: 0.4 })
+        : i === 2
+          ? ids[1] === M
+            ? row({ 6: 0.5, 7: 0.5 })
+            : row({ 7: 0.99, 6: 0.01 })
+          : row({ 3: 1 }),
     );
     const frames = await run(canvas([3, M, M]), fn, greedy({ steps: 1, refineRounds: 2, refineFraction: 0.5 }));
     expect(frames.map((f) => [f.phase, f.round, f.remasked])).toEqual([
@@ -44,21 +50,47 @@ describe('refinement', () => {
       for (const temperature of [0, 0.9]) {
         const where = `${strategy}/T${temperature}`;
         const fn = noise(strategy.length * 13 + temperature * 10);
-        const s = { ...DEFAULT_SETTINGS, strategy, temperature, steps: 4, blockLength: 3, refineRounds: 3, refineFraction: 0.3 };
+        const s = {
+          ...DEFAULT_SETTINGS,
+          strategy,
+          temperature,
+          steps: 4,
+          blockLength: 3,
+          refineRounds: 3,
+          refineFraction: 0.3,
+        };
         const frames = await run(canvas(IDS), fn, s);
         const generated = IDS.length - GIVEN.length;
         expect(frames.length, where).toBe(plannedSteps(generated, s));
         expect(fn.calls, where).toBe(frames.length);
-        expect(frames.map((f) => f.step), where).toEqual(frames.map((_, k) => k + 1));
-        expect(frames.every((f) => f.totalSteps === frames.length), where).toBe(true);
+        expect(
+          frames.map((f) => f.step),
+          where,
+        ).toEqual(frames.map((_, k) => k + 1));
+        expect(
+          frames.every((f) => f.totalSteps === frames.length),
+          where,
+        ).toBe(true);
         for (const round of [1, 2, 3]) {
           const inRound = frames.filter((f) => f.round === round);
-          expect(inRound.every((f) => f.phase === 'refine'), where).toBe(true);
+          expect(
+            inRound.every((f) => f.phase === 'refine'),
+            where,
+          ).toBe(true);
           const remasked = inRound[0].remasked;
           expect(remasked.length, where).toBe(Math.round(0.3 * generated));
-          expect(remasked.some((i) => GIVEN.includes(i)), where).toBe(false);
-          expect(inRound.slice(1).every((f) => f.remasked.length === 0), where).toBe(true);
-          expect(inRound.flatMap((f) => f.resolved).sort((a, b) => a - b), where).toEqual(remasked);
+          expect(
+            remasked.some((i) => GIVEN.includes(i)),
+            where,
+          ).toBe(false);
+          expect(
+            inRound.slice(1).every((f) => f.remasked.length === 0),
+            where,
+          ).toBe(true);
+          expect(
+            inRound.flatMap((f) => f.resolved).sort((a, b) => a - b),
+            where,
+          ).toEqual(remasked);
         }
         for (const f of frames) for (const i of GIVEN) expect(f.ids[i], where).toBe(IDS[i]);
         expect([...frames[frames.length - 1].ids].includes(M), where).toBe(false);
@@ -80,7 +112,15 @@ describe('refinement', () => {
   it('is deterministic: same seed same frames, another seed other frames, and no random numbers at T 0', async () => {
     const s = { ...DEFAULT_SETTINGS, temperature: 1, steps: 4, seed: 9, refineRounds: 4, refineFraction: 0.4 };
     const key = async (x: SamplerSettings) =>
-      JSON.stringify((await run(canvas(IDS), noise(11), x)).map((f) => [[...f.ids], f.resolved, f.remasked, [...f.draftIds], [...f.draftProbs]]));
+      JSON.stringify(
+        (await run(canvas(IDS), noise(11), x)).map((f) => [
+          [...f.ids],
+          f.resolved,
+          f.remasked,
+          [...f.draftIds],
+          [...f.draftProbs],
+        ]),
+      );
     expect(await key(s)).toBe(await key(s));
     expect(await key({ ...s, seed: 10 })).not.toBe(await key(s));
     expect(await key({ ...s, temperature: 0, seed: 1 })).toBe(await key({ ...s, temperature: 0, seed: 2 }));

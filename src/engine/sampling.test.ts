@@ -93,12 +93,23 @@ describe('drawToken', () => {
           const scratch = prepared(l);
           for (const t of [0.3, 1, 2]) {
             analyse(scratch, t, false);
-            for (const [topK, topP] of [[0, 1], [0, 0.95], [0, 0.5], [0, 0], [1, 1], [40, 1], [40, 0.9], [5000, 0.99]]) {
+            for (const [topK, topP] of [
+              [0, 1],
+              [0, 0.95],
+              [0, 0.5],
+              [0, 0],
+              [1, 1],
+              [40, 1],
+              [40, 0.9],
+              [5000, 0.99],
+            ]) {
               for (const u of [0, rng(), rng(), rng(), 1 - 2 ** -32]) {
                 const fast = drawToken(scratch, topK, topP, u);
                 const full = drawTokenFullSort(scratch, topK, topP, u);
                 if (fast !== full && !roundingApart(scratch, fast, full, u)) {
-                  throw new Error(`spread ${spread} ties ${ties} T ${t} k ${topK} p ${topP} u ${u}: ${fast} vs ${full}`);
+                  throw new Error(
+                    `spread ${spread} ties ${ties} T ${t} k ${topK} p ${topP} u ${u}: ${fast} vs ${full}`,
+                  );
                 }
                 if (fast !== full) apart++;
                 checked++;
@@ -152,9 +163,13 @@ describe('one row', () => {
         if (temperature > 0) {
           // q = softmax(l / T), whether from its own exponential (0.73) or as a power of p's (0.8 = 4/5).
           const zq = l.reduce((a, x) => a + Math.exp((x - max) / temperature), 0);
-          for (const v of [best, 50, 51]) expect(scratch.e[v] / scratch.z).toBeCloseTo(Math.exp((l[v] - max) / temperature) / zq, 14);
+          for (const v of [best, 50, 51])
+            expect(scratch.e[v] / scratch.z).toBeCloseTo(Math.exp((l[v] - max) / temperature) / zq, 14);
         }
-        expect(distributionScore('entropy', scratch, 0)).toBeCloseTo(p.reduce((a, q) => a + (q > 0 ? q * Math.log(q) : 0), 0), 12);
+        expect(distributionScore('entropy', scratch, 0)).toBeCloseTo(
+          p.reduce((a, q) => a + (q > 0 ? q * Math.log(q) : 0), 0),
+          12,
+        );
       }
     }
   });
@@ -162,10 +177,18 @@ describe('one row', () => {
   it('rejects NaN and +∞ outside the special ids, and a row with nothing finite', () => {
     const scratch = new RowScratch(5);
     const ids = new Int32Array(1);
-    expect(() => prepareLogits(Float32Array.from([0, 0, 0, Number.NaN, 1]), ids, 0, SPECIAL, 1, 0, scratch)).toThrow(/NaN logit at position 0/);
-    expect(() => prepareLogits(Float32Array.from([0, 0, 0, 1, Infinity]), ids, 0, SPECIAL, 1, 0, scratch)).toThrow(/Infinity/);
-    expect(() => prepareLogits(Float32Array.from([Number.NaN, 0, 0, 1, 2]), ids, 0, SPECIAL, 1, 0, scratch)).not.toThrow();
-    expect(() => prepareLogits(Float32Array.from([0, 0, 0, -Infinity, -Infinity]), ids, 0, SPECIAL, 1, 0, scratch)).toThrow(/no usable token/);
+    expect(() => prepareLogits(Float32Array.from([0, 0, 0, Number.NaN, 1]), ids, 0, SPECIAL, 1, 0, scratch)).toThrow(
+      /NaN logit at position 0/,
+    );
+    expect(() => prepareLogits(Float32Array.from([0, 0, 0, 1, Infinity]), ids, 0, SPECIAL, 1, 0, scratch)).toThrow(
+      /Infinity/,
+    );
+    expect(() =>
+      prepareLogits(Float32Array.from([Number.NaN, 0, 0, 1, 2]), ids, 0, SPECIAL, 1, 0, scratch),
+    ).not.toThrow();
+    expect(() =>
+      prepareLogits(Float32Array.from([0, 0, 0, -Infinity, -Infinity]), ids, 0, SPECIAL, 1, 0, scratch),
+    ).toThrow(/no usable token/);
   });
 });
 

@@ -195,7 +195,8 @@ function normaliser(scratch: RowScratch, entropy: boolean): void {
 }
 
 /** p of token x (2e), from the normaliser: exp(l[x] - max) / zp. */
-export const probability = (scratch: RowScratch, x: number): number => Math.exp(scratch.l[x] - scratch.max) / scratch.zp;
+export const probability = (scratch: RowScratch, x: number): number =>
+  Math.exp(scratch.l[x] - scratch.max) / scratch.zp;
 
 /** The draw's weights alone, with an exponential of their own (see analyse): for a row whose
  * normaliser is known and whose token is drawn later. */

@@ -38,8 +38,16 @@ describe('refinement in the plan', () => {
 
   it('re-masks at least one token, at most all, and left to right resolves one per step', () => {
     expect(refineShape(3, with_({ refineRounds: 2, refineFraction: 0.01 }))).toEqual({ rounds: 2, k: 1, steps: 1 });
-    expect(refineShape(20, with_({ steps: 5, refineRounds: 1, refineFraction: 1 }))).toEqual({ rounds: 1, k: 20, steps: 5 });
-    expect(refineShape(10, with_({ strategy: 'left-to-right', refineRounds: 3, refineFraction: 0.3 }))).toEqual({ rounds: 3, k: 3, steps: 3 });
+    expect(refineShape(20, with_({ steps: 5, refineRounds: 1, refineFraction: 1 }))).toEqual({
+      rounds: 1,
+      k: 20,
+      steps: 5,
+    });
+    expect(refineShape(10, with_({ strategy: 'left-to-right', refineRounds: 3, refineFraction: 0.3 }))).toEqual({
+      rounds: 3,
+      k: 3,
+      steps: 3,
+    });
     expect(plannedSteps(10, with_({ strategy: 'left-to-right', refineRounds: 3, refineFraction: 0.3 }))).toBe(10 + 9);
   });
 

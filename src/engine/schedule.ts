@@ -43,7 +43,11 @@ export interface PlannedStep {
 /** The whole run, step by step. */
 export function stepPlan(maskedCount: number, s: SamplerSettings): PlannedStep[] {
   const m = Math.max(0, Math.floor(maskedCount));
-  const plan: PlannedStep[] = stepCounts(m, unmaskSteps(m, s), s.schedule).map((count) => ({ round: 0, count, remask: 0 }));
+  const plan: PlannedStep[] = stepCounts(m, unmaskSteps(m, s), s.schedule).map((count) => ({
+    round: 0,
+    count,
+    remask: 0,
+  }));
   const r = refineShape(m, s);
   const counts = stepCounts(r.k, r.steps, s.schedule);
   for (let round = 1; round <= r.rounds; round++) {

@@ -5,7 +5,11 @@ import type { InnerStrategy, Strategy } from './types';
 /** Score of a prepared row (prepareLogits, then normalise) for the strategies that read p only;
  * higher resolves first. Needs no pass over the vocabulary: margin reads the two largest logits,
  * entropy the sum normalise took along. */
-export function distributionScore(strategy: 'confidence' | 'margin' | 'entropy', row: RowScratch, confidence: number): number {
+export function distributionScore(
+  strategy: 'confidence' | 'margin' | 'entropy',
+  row: RowScratch,
+  confidence: number,
+): number {
   if (strategy === 'confidence') return confidence;
   // p1 - p2: p1 = exp(0) / zp, p2 = exp(second - max) / zp (exp is monotone: the largest values
   // of p belong to the largest logits, ties counted).

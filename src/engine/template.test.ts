@@ -44,7 +44,11 @@ describe('buildCanvas', () => {
   it('tokenizes text segments on their own and fills blanks with masks', () => {
     const seen: string[] = [];
     const c = buildCanvas(
-      [{ kind: 'text', text: 'ab' }, { kind: 'blank', length: 3 }, { kind: 'text', text: 'c' }],
+      [
+        { kind: 'text', text: 'ab' },
+        { kind: 'blank', length: 3 },
+        { kind: 'text', text: 'c' },
+      ],
       (t) => (seen.push(t), encode(t)),
       MASK,
       128,
@@ -61,7 +65,16 @@ describe('buildCanvas', () => {
 
   it('fits exactly the context and refuses one token more', () => {
     expect(buildCanvas([{ kind: 'blank', length: 128 }], encode, MASK, 128).ids.length).toBe(128);
-    const tooLong = () => buildCanvas([{ kind: 'text', text: 'x' }, { kind: 'blank', length: 128 }], encode, MASK, 128);
+    const tooLong = () =>
+      buildCanvas(
+        [
+          { kind: 'text', text: 'x' },
+          { kind: 'blank', length: 128 },
+        ],
+        encode,
+        MASK,
+        128,
+      );
     expect(tooLong).toThrow(TemplateError);
     expect(tooLong).toThrow(/129 tokens.*at most 128/);
   });

@@ -32,30 +32,42 @@ describe('the Python twin', () => {
     expect(cases.cases.some((c) => c.frames.some((f) => f.remasked.length > 0))).toBe(true);
   });
 
-  it.each(cases.cases.map((c, k) => [`${k} ${c.settings.strategy} T=${c.settings.temperature} R=${c.settings.refineRounds}`, c] as const))(
-    'gives the same frames: %s',
-    async (_, c) => {
-      const ids = Int32Array.from(c.ids);
-      const fixed = Uint8Array.from(c.ids.map((v) => (v === SPECIAL.mask ? 0 : 1)));
-      const frames = [];
-      for await (const f of unmask({ ids, fixed }, syntheticLogits(c.table_seed, ids.length), c.settings as SamplerSettings, SPECIAL)) {
-        frames.push(f);
-      }
-      const exact = (f: { ids: ArrayLike<number>; resolved: number[]; remasked: number[]; round: number; phase: string }, total: number, draft: ArrayLike<number>) => ({
-        ids: [...Array.from(f.ids)],
-        resolved: f.resolved,
-        remasked: f.remasked,
-        round: f.round,
-        phase: f.phase,
-        total,
-        draft: Array.from(draft),
-      });
-      expect(frames.map((f) => exact(f, f.totalSteps, f.draftIds))).toEqual(c.frames.map((f) => exact(f, f.total_steps, f.draft_ids)));
-      frames.forEach((f, k) => {
-        f.confidences.forEach((p, j) => expect(p).toBeCloseTo(c.frames[k].confidences[j], 12));
-        // float32 on both sides, rounded from float64 values that agree to the last bits.
-        f.draftProbs.forEach((p, i) => expect(p).toBeCloseTo(c.frames[k].draft_probs[i], 6));
-      });
-    },
-  );
+  it.each(
+    cases.cases.map(
+      (c, k) => [`${k} ${c.settings.strategy} T=${c.settings.temperature} R=${c.settings.refineRounds}`, c] as const,
+    ),
+  )('gives the same frames: %s', async (_, c) => {
+    const ids = Int32Array.from(c.ids);
+    const fixed = Uint8Array.from(c.ids.map((v) => (v === SPECIAL.mask ? 0 : 1)));
+    const frames = [];
+    for await (const f of unmask(
+      { ids, fixed },
+      syntheticLogits(c.table_seed, ids.length),
+      c.settings as SamplerSettings,
+      SPECIAL,
+    )) {
+      frames.push(f);
+    }
+    const exact = (
+      f: { ids: ArrayLike<number>; resolved: number[]; remasked: number[]; round: number; phase: string },
+      total: number,
+      draft: ArrayLike<number>,
+    ) => ({
+      ids: [...Array.from(f.ids)],
+      resolved: f.resolved,
+      remasked: f.remasked,
+      round: f.round,
+      phase: f.phase,
+      total,
+      draft: Array.from(draft),
+    });
+    expect(frames.map((f) => exact(f, f.totalSteps, f.draftIds))).toEqual(
+      c.frames.map((f) => exact(f, f.total_steps, f.draft_ids)),
+    );
+    frames.forEach((f, k) => {
+      f.confidences.forEach((p, j) => expect(p).toBeCloseTo(c.frames[k].confidences[j], 12));
+      // float32 on both sides, rounded from float64 values that agree to the last bits.
+      f.draftProbs.forEach((p, i) => expect(p).toBeCloseTo(c.frames[k].draft_probs[i], 6));
+    });
+  });
 });

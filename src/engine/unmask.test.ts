@@ -39,7 +39,11 @@ describe('unmask, greedy', () => {
   it('never changes a given position and hands out copies of the ids', async () => {
     const c = canvas([5, M, 6, M, 7]);
     const before = [...c.ids];
-    const frames = await run(c, crafted(() => row({ 3: 1 })), greedy({ steps: 2 }));
+    const frames = await run(
+      c,
+      crafted(() => row({ 3: 1 })),
+      greedy({ steps: 2 }),
+    );
     expect([...c.ids]).toEqual(before);
     expect([...frames[0].ids]).toEqual([5, 3, 6, M, 7]);
     expect([...frames[1].ids]).toEqual([5, 3, 6, 3, 7]);
@@ -90,8 +94,13 @@ describe('unmask, strategies', () => {
   const b = row({ 4: 0.55, 5: 0.45 });
   const c = row({ 6: 0.48, 7: 0.47, 3: 0.05 });
   const firstResolved = async (strategy: SamplerSettings['strategy'], rows: number[][]) =>
-    (await run(canvas(rows.map(() => M)), crafted((i) => rows[i]), greedy({ steps: rows.length, strategy })))[0]
-      .resolved[0];
+    (
+      await run(
+        canvas(rows.map(() => M)),
+        crafted((i) => rows[i]),
+        greedy({ steps: rows.length, strategy }),
+      )
+    )[0].resolved[0];
 
   it('confidence picks the largest p[x]', async () => {
     expect(await firstResolved('confidence', [a, b])).toBe(1); // 0.55 > 0.5
@@ -110,27 +119,39 @@ describe('unmask, strategies', () => {
 
   it('left-to-right takes one step per token in position order, whatever the confidence', async () => {
     const rows = [c, b, a, row({ 3: 1 })];
-    const frames = await run(canvas([M, M, 5, M, M]), crafted((i) => rows[Math.min(i, 3)]), greedy({
-      strategy: 'left-to-right',
-      steps: 1,
-    }));
+    const frames = await run(
+      canvas([M, M, 5, M, M]),
+      crafted((i) => rows[Math.min(i, 3)]),
+      greedy({
+        strategy: 'left-to-right',
+        steps: 1,
+      }),
+    );
     expect(frames.map((f) => f.resolved)).toEqual([[0], [1], [3], [4]]);
     expect(frames[0].totalSteps).toBe(4);
   });
 
   it('random draws one number per masked position, in position order, and resolves the largest', async () => {
     // Seed 1 draws 0.588, 0.073, 0.590, 0.475 (see rng.test.ts): the third masked position wins.
-    const frames = await run(canvas([M, 3, M, M, M]), crafted(() => row({ 4: 1 })), greedy({
-      strategy: 'random',
-      seed: 1,
-      steps: 4,
-    }));
+    const frames = await run(
+      canvas([M, 3, M, M, M]),
+      crafted(() => row({ 4: 1 })),
+      greedy({
+        strategy: 'random',
+        seed: 1,
+        steps: 4,
+      }),
+    );
     expect(frames[0].resolved).toEqual([3]);
-    const again = await run(canvas([M, 3, M, M, M]), crafted(() => row({ 4: 1 })), greedy({
-      strategy: 'random',
-      seed: 1,
-      steps: 4,
-    }));
+    const again = await run(
+      canvas([M, 3, M, M, M]),
+      crafted(() => row({ 4: 1 })),
+      greedy({
+        strategy: 'random',
+        seed: 1,
+        steps: 4,
+      }),
+    );
     expect(again.map((f) => f.resolved)).toEqual(frames.map((f) => f.resolved));
   });
 
@@ -138,47 +159,86 @@ describe('unmask, strategies', () => {
     // T > 0, seed 1: position 0 draws 0.588 (token) then 0.073 (score), position 1 draws 0.590
     // then 0.475, so position 1 goes first. Greedy, the scores would be 0.588 and 0.073.
     const s = { ...DEFAULT_SETTINGS, temperature: 1, strategy: 'random' as const, seed: 1, steps: 2 };
-    const sampled = await run(canvas([M, M]), crafted(() => row({ 4: 1 })), s);
+    const sampled = await run(
+      canvas([M, M]),
+      crafted(() => row({ 4: 1 })),
+      s,
+    );
     expect(sampled[0].resolved).toEqual([1]);
-    const greedyRun = await run(canvas([M, M]), crafted(() => row({ 4: 1 })), { ...s, temperature: 0 });
+    const greedyRun = await run(
+      canvas([M, M]),
+      crafted(() => row({ 4: 1 })),
+      { ...s, temperature: 0 },
+    );
     expect(greedyRun[0].resolved).toEqual([0]);
   });
 
   it('blocks resolve left to right and score inside a block', async () => {
     // Masked ranks 0..3 at positions 0, 1, 3, 4 (position 2 is given): blocks {0, 1} and {3, 4}.
     // The second block is far more confident, yet the first block goes first.
-    const rows = [row({ 4: 0.3, 5: 0.7 }), row({ 4: 0.6, 5: 0.4 }), row({ 3: 1 }), row({ 6: 0.99, 7: 0.01 }), row({ 7: 0.98, 3: 0.02 })];
-    const frames = await run(canvas([M, M, 3, M, M]), crafted((i) => rows[i]), greedy({
-      strategy: 'blocks',
-      blockLength: 2,
-      steps: 4,
-    }));
+    const rows = [
+      row({ 4: 0.3, 5: 0.7 }),
+      row({ 4: 0.6, 5: 0.4 }),
+      row({ 3: 1 }),
+      row({ 6: 0.99, 7: 0.01 }),
+      row({ 7: 0.98, 3: 0.02 }),
+    ];
+    const frames = await run(
+      canvas([M, M, 3, M, M]),
+      crafted((i) => rows[i]),
+      greedy({
+        strategy: 'blocks',
+        blockLength: 2,
+        steps: 4,
+      }),
+    );
     expect(frames.map((f) => f.resolved)).toEqual([[0], [1], [3], [4]]);
     // n(k) larger than what is left of a block continues into the next block.
-    const two = await run(canvas([M, M, 3, M, M]), crafted((i) => rows[i]), greedy({
-      strategy: 'blocks',
-      blockLength: 2,
-      steps: 3,
-      schedule: 'linear',
-    }));
+    const two = await run(
+      canvas([M, M, 3, M, M]),
+      crafted((i) => rows[i]),
+      greedy({
+        strategy: 'blocks',
+        blockLength: 2,
+        steps: 3,
+        schedule: 'linear',
+      }),
+    );
     expect(stepCounts(4, 3, 'linear')).toEqual([1, 1, 2]);
     expect(two.map((f) => f.resolved)).toEqual([[0], [1], [3, 4]]);
     // blockLength 3: block 0 is ranks 0–2, i.e. positions 0, 1 and 3 (rank counts masked slots
     // only). Margins 0.4, 0.2, 0.98 put position 3 first; position 4 (block 1) comes last.
-    const margin = await run(canvas([M, M, 3, M, M]), crafted((i) => rows[i]), greedy({
-      strategy: 'blocks',
-      blockStrategy: 'margin',
-      blockLength: 3,
-      steps: 4,
-    }));
+    const margin = await run(
+      canvas([M, M, 3, M, M]),
+      crafted((i) => rows[i]),
+      greedy({
+        strategy: 'blocks',
+        blockStrategy: 'margin',
+        blockLength: 3,
+        steps: 4,
+      }),
+    );
     expect(margin.map((f) => f.resolved)).toEqual([[3], [0], [1], [4]]);
   });
 });
 
 describe('unmask, sampling', () => {
-  const sampling = (s: Partial<SamplerSettings>): SamplerSettings => ({ ...DEFAULT_SETTINGS, topP: 1, topK: 0, temperature: 1, steps: 1, ...s });
+  const sampling = (s: Partial<SamplerSettings>): SamplerSettings => ({
+    ...DEFAULT_SETTINGS,
+    topP: 1,
+    topK: 0,
+    temperature: 1,
+    steps: 1,
+    ...s,
+  });
   const draw = async (weights: Record<number, number>, s: Partial<SamplerSettings>) =>
-    (await run(canvas([M]), crafted(() => row(weights)), sampling(s)))[0].ids[0];
+    (
+      await run(
+        canvas([M]),
+        crafted(() => row(weights)),
+        sampling(s),
+      )
+    )[0].ids[0];
 
   it('walks ids by q descending then id ascending against u · (kept sum)', async () => {
     // Equal q: id 4 comes before id 7. First draws: seed 42 → 0.219, seed 1 → 0.588.
@@ -245,7 +305,8 @@ describe('unmask, sampling', () => {
   it('gives the same frames for the same seed and different ones for another', async () => {
     const rows = (i: number) => row({ 3: 1 + i, 4: 2, 5: 3, 6: 1, 7: 1 });
     const s = { ...DEFAULT_SETTINGS, temperature: 1, steps: 4, seed: 9 };
-    const key = (fs: { ids: Int32Array; resolved: number[] }[]) => JSON.stringify(fs.map((f) => [[...f.ids], f.resolved]));
+    const key = (fs: { ids: Int32Array; resolved: number[] }[]) =>
+      JSON.stringify(fs.map((f) => [[...f.ids], f.resolved]));
     const a = key(await run(canvas(new Array(8).fill(M)), crafted(rows), s));
     const b = key(await run(canvas(new Array(8).fill(M)), crafted(rows), s));
     const c = key(await run(canvas(new Array(8).fill(M)), crafted(rows), { ...s, seed: 10 }));
@@ -256,7 +317,9 @@ describe('unmask, sampling', () => {
   it('draws no random number at temperature 0', async () => {
     const rows = () => row({ 3: 0.5, 4: 0.3, 5: 0.2 });
     const key = async (seed: number) =>
-      JSON.stringify((await run(canvas(new Array(6).fill(M)), crafted(rows), greedy({ steps: 3, seed }))).map((f) => [...f.ids]));
+      JSON.stringify(
+        (await run(canvas(new Array(6).fill(M)), crafted(rows), greedy({ steps: 3, seed }))).map((f) => [...f.ids]),
+      );
     expect(await key(1)).toBe(await key(2));
   });
 });
@@ -335,9 +398,24 @@ describe('unmask, cancel and errors', () => {
     const inf = crafted(() => [0, 0, 0, Number.POSITIVE_INFINITY, 1, 1, 1, 1]);
     await expect(run(canvas([M]), inf, greedy())).rejects.toThrow(/Infinity logit/);
     // A special id's logit is banned anyway, so its value cannot matter.
-    const oddSpecial = crafted(() => [Number.NaN, Number.POSITIVE_INFINITY, 0, -Infinity, 1, -Infinity, -Infinity, -Infinity]);
+    const oddSpecial = crafted(() => [
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      0,
+      -Infinity,
+      1,
+      -Infinity,
+      -Infinity,
+      -Infinity,
+    ]);
     expect((await run(canvas([M]), oddSpecial, greedy()))[0].ids[0]).toBe(4);
-    await expect(run(canvas([3, 4], [1, 0]), crafted(() => row({ 3: 1 })), greedy())).rejects.toThrow(/position 1/);
+    await expect(
+      run(
+        canvas([3, 4], [1, 0]),
+        crafted(() => row({ 3: 1 })),
+        greedy(),
+      ),
+    ).rejects.toThrow(/position 1/);
   });
 });
 
@@ -351,16 +429,33 @@ describe('unmask, invariants over random logits', () => {
           const fn = crafted(() => Array.from({ length: V }, () => noise() * 6 - 3));
           const ids = [3, M, M, M, M, 4, M, M, M, M, M, M, 5];
           const masked = ids.flatMap((v, i) => (v === M ? [i] : []));
-          const s = { ...DEFAULT_SETTINGS, strategy, schedule, temperature, steps: 4, blockLength: 3, repetitionPenalty: 1.1 };
+          const s = {
+            ...DEFAULT_SETTINGS,
+            strategy,
+            schedule,
+            temperature,
+            steps: 4,
+            blockLength: 3,
+            repetitionPenalty: 1.1,
+          };
           const frames = await run(canvas(ids), fn, s);
           const where = `${strategy}/${schedule}/T${temperature}`;
           const steps = strategy === 'left-to-right' ? masked.length : 4;
           expect(frames.length, where).toBe(steps);
-          expect(frames.map((f) => f.resolved.length), where).toEqual(stepCounts(masked.length, steps, schedule));
-          expect(frames.flatMap((f) => f.resolved).sort((x, y) => x - y), where).toEqual(masked);
+          expect(
+            frames.map((f) => f.resolved.length),
+            where,
+          ).toEqual(stepCounts(masked.length, steps, schedule));
+          expect(
+            frames.flatMap((f) => f.resolved).sort((x, y) => x - y),
+            where,
+          ).toEqual(masked);
           for (const f of frames) {
             expect(f.resolved, where).toEqual([...f.resolved].sort((x, y) => x - y));
-            expect(f.confidences.every((p) => p > 0 && p <= 1), where).toBe(true);
+            expect(
+              f.confidences.every((p) => p > 0 && p <= 1),
+              where,
+            ).toBe(true);
             expect(f.forwardMs).toBeGreaterThanOrEqual(0);
             for (const i of f.resolved) expect(f.ids[i], where).toBeGreaterThan(SPECIAL.eos);
             for (let i = 0; i < ids.length; i++) if (ids[i] !== M) expect(f.ids[i]).toBe(ids[i]);

@@ -65,8 +65,11 @@ export async function* unmask(
     // p), and no per-row draw (confidence at T > 0 scores by the drawn token).
     // A summary of another length than the rows asked for is ignored, not trusted.
     const summary =
-      s.repetitionPenalty === 1 && strategy !== 'entropy' && !(s.temperature > 0 && strategy === 'confidence') &&
-      out.summary?.topProb.length === m && out.summary.top2Ids.length === 2 * m
+      s.repetitionPenalty === 1 &&
+      strategy !== 'entropy' &&
+      !(s.temperature > 0 && strategy === 'confidence') &&
+      out.summary?.topProb.length === m &&
+      out.summary.top2Ids.length === 2 * m
         ? out.summary
         : undefined;
     if (out.length === 0 || out.length % m !== 0) {

@@ -11,7 +11,11 @@ const subtle = webcrypto.subtle as unknown as SubtleCrypto;
 
 async function setup(opts: { shellMissing?: number; shellRepairFails?: boolean; online?: boolean }) {
   const model = new Uint8Array(5000).map((_, i) => i % 251);
-  const spec: FileSpec = { url: 'http://localhost/assets/model-abc.onnx', sha256: await sha256Hex(subtle, model), bytes: model.length };
+  const spec: FileSpec = {
+    url: 'http://localhost/assets/model-abc.onnx',
+    sha256: await sha256Hex(subtle, model),
+    bytes: model.length,
+  };
   const { storage, stores } = memoryCaches();
   const net = scriptedFetch({ [spec.url]: model });
   const store: StoreDeps = { caches: storage, subtle, fetch: net.fetch };

@@ -78,7 +78,9 @@ async function askServiceWorker(repair: boolean, timeoutMs = 60_000): Promise<Pr
   let timer: ReturnType<typeof setTimeout> | undefined;
   const reg = await Promise.race([
     navigator.serviceWorker.ready,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no service worker started')), 2 * timeoutMs))),
+    new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error('no service worker started')), 2 * timeoutMs)),
+    ),
   ]).finally(() => clearTimeout(timer));
   const sw = reg.active;
   if (!sw) throw new Error('no active service worker');

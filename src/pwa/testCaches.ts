@@ -8,7 +8,8 @@ export function memoryCaches() {
       const hit = m.get(urlOf(req));
       return hit ? new Response(hit.slice()) : undefined;
     },
-    put: async (req: RequestInfo | URL, res: Response) => void m.set(urlOf(req), new Uint8Array(await res.arrayBuffer())),
+    put: async (req: RequestInfo | URL, res: Response) =>
+      void m.set(urlOf(req), new Uint8Array(await res.arrayBuffer())),
     delete: async (req: RequestInfo | URL) => m.delete(urlOf(req)),
     keys: async () => [...m.keys()].map((k) => new Request(k)),
   });

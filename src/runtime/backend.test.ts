@@ -2,7 +2,15 @@
 // the reasons given to the user are ours, whatever ORT does underneath.
 import { describe, expect, it } from 'vitest';
 import type { Backend } from './types';
-import { askOnce, chooseBackend, ortBuildFor, withWasmFailover, type AdapterLike, type BackendDeps, type GpuLike } from './backend';
+import {
+  askOnce,
+  chooseBackend,
+  ortBuildFor,
+  withWasmFailover,
+  type AdapterLike,
+  type BackendDeps,
+  type GpuLike,
+} from './backend';
 import { RuntimeError } from './errors';
 import type { LogitsSession } from './session';
 
@@ -126,7 +134,9 @@ describe('ortBuildFor: which onnxruntime-web build (and so which wasm) a load im
   it("WebGPU's build wherever chooseBackend will try WebGPU: an adapter exists, a software one too", async () => {
     for (const choice of ['auto', 'webgpu'] as const) {
       expect(await ortBuildFor(choice, gpuDevice)).toBe('webgpu');
-      expect(await ortBuildFor(choice, adapter({ architecture: 'swiftshader', isFallbackAdapter: true }))).toBe('webgpu');
+      expect(await ortBuildFor(choice, adapter({ architecture: 'swiftshader', isFallbackAdapter: true }))).toBe(
+        'webgpu',
+      );
     }
   });
 
@@ -179,7 +189,11 @@ describe('withWasmFailover', () => {
     let broken = false;
     const gpu = fakeSession('webgpu', calls, () => (broken ? 'device hung' : null));
     const notices: string[] = [];
-    const f = withWasmFailover(gpu, async () => fakeSession('wasm', calls), (why) => notices.push(why));
+    const f = withWasmFailover(
+      gpu,
+      async () => fakeSession('wasm', calls),
+      (why) => notices.push(why),
+    );
     expect((await f.logits(new Int32Array(3)))[0]).toBe(1);
     broken = true;
     expect((await f.logits(new Int32Array(3)))[0]).toBe(2);
@@ -192,8 +206,15 @@ describe('withWasmFailover', () => {
   it('treats NaN logits from WebGPU as a failed pass and retries it on WASM', async () => {
     const calls: string[] = [];
     const notices: string[] = [];
-    const gpu: LogitsSession = { ...fakeSession('webgpu', calls), logits: async (ids) => new Float32Array(ids.length * 4).fill(NaN) };
-    const f = withWasmFailover(gpu, async () => fakeSession('wasm', calls), (w) => notices.push(w));
+    const gpu: LogitsSession = {
+      ...fakeSession('webgpu', calls),
+      logits: async (ids) => new Float32Array(ids.length * 4).fill(NaN),
+    };
+    const f = withWasmFailover(
+      gpu,
+      async () => fakeSession('wasm', calls),
+      (w) => notices.push(w),
+    );
     const out = await f.logits(new Int32Array(2));
     expect(Array.from(out)).toEqual(new Array(8).fill(2));
     expect(notices).toEqual(['WebGPU forward pass failed: non-finite logits']);
@@ -202,7 +223,11 @@ describe('withWasmFailover', () => {
   it('after device loss, the next pass runs on WASM without trying the GPU', async () => {
     const calls: string[] = [];
     const notices: string[] = [];
-    const f = withWasmFailover(fakeSession('webgpu', calls), async () => fakeSession('wasm', calls), (w) => notices.push(w));
+    const f = withWasmFailover(
+      fakeSession('webgpu', calls),
+      async () => fakeSession('wasm', calls),
+      (w) => notices.push(w),
+    );
     f.deviceLost('GPU process crashed');
     expect((await f.logits(new Int32Array(2)))[0]).toBe(2);
     expect(notices).toEqual(['WebGPU device lost: GPU process crashed']);
@@ -210,16 +235,24 @@ describe('withWasmFailover', () => {
   });
 
   it('rethrows a WASM failure as it is', async () => {
-    const f = withWasmFailover(fakeSession('wasm', [], () => 'wasm trap'), async () => {
-      throw new Error('must not be called');
-    }, () => undefined);
+    const f = withWasmFailover(
+      fakeSession('wasm', [], () => 'wasm trap'),
+      async () => {
+        throw new Error('must not be called');
+      },
+      () => undefined,
+    );
     await expect(f.logits(new Int32Array(1))).rejects.toThrow('wasm trap');
   });
 
   it('fails with device-lost when the WASM replacement cannot be opened', async () => {
-    const f = withWasmFailover(fakeSession('webgpu', [], () => 'lost'), async () => {
-      throw new Error('out of memory');
-    }, () => undefined);
+    const f = withWasmFailover(
+      fakeSession('webgpu', [], () => 'lost'),
+      async () => {
+        throw new Error('out of memory');
+      },
+      () => undefined,
+    );
     const err = await f.logits(new Int32Array(1)).catch((e: unknown) => e);
     expect((err as RuntimeError).code).toBe('device-lost');
     expect((err as RuntimeError).message).toMatch(/lost.*out of memory/);

@@ -60,7 +60,12 @@ function describe(adapter: AdapterLike): string {
 }
 
 /** Runs `session` on a short all-[MASK] canvas; throws if anything is off. */
-export async function warmUp(session: LogitsSession, maskId: number, context: number, vocabSize: number): Promise<void> {
+export async function warmUp(
+  session: LogitsSession,
+  maskId: number,
+  context: number,
+  vocabSize: number,
+): Promise<void> {
   const n = Math.min(16, context);
   const out = await session.logits(new Int32Array(n).fill(maskId));
   if (out.length !== n * vocabSize) throw new Error(`warm-up gave ${out.length} logits, expected ${n * vocabSize}`);

@@ -4,21 +4,30 @@ import { causeOf, classifyEngineFailure } from './failure';
 
 // Texts as onnxruntime-web and Emscripten give them (chooseBackend wraps them as 'no-backend').
 const wrapped = (engineText: string) =>
-  new RuntimeError('no-backend', `The model cannot run in this browser (x; WASM failed too: ${engineText})`, ACTIONS.noBackend, {
-    cause: new Error(engineText),
-  });
+  new RuntimeError(
+    'no-backend',
+    `The model cannot run in this browser (x; WASM failed too: ${engineText})`,
+    ACTIONS.noBackend,
+    {
+      cause: new Error(engineText),
+    },
+  );
 
 describe('engine failures', () => {
   it('a wasm that did not arrive is a network failure, with the engine text only as detail', () => {
     const err = classifyEngineFailure(
-      wrapped('no available backend found. ERR: [wasm] RuntimeError: Aborted(both async and sync fetching of the wasm failed)'),
+      wrapped(
+        'no available backend found. ERR: [wasm] RuntimeError: Aborted(both async and sync fetching of the wasm failed)',
+      ),
       true,
     );
     expect(err.code).toBe('download-failed');
     expect(err.action).toBe(ACTIONS.retryDownload);
     expect(err.message).not.toMatch(/Aborted|backend found|cannot run/);
     expect(err.detail).toMatch(/both async and sync fetching/);
-    expect(causeOf(new TypeError('Failed to fetch dynamically imported module: /assets/ort.mjs'), true)).toBe('network');
+    expect(causeOf(new TypeError('Failed to fetch dynamically imported module: /assets/ort.mjs'), true)).toBe(
+      'network',
+    );
   });
 
   it('offline, any start failure is a network failure', () => {
@@ -26,7 +35,10 @@ describe('engine failures', () => {
   });
 
   it('a model onnxruntime cannot parse is a corrupt file', () => {
-    const err = classifyEngineFailure(wrapped("Can't create a session. Failed to load model because protobuf parsing failed."), true);
+    const err = classifyEngineFailure(
+      wrapped("Can't create a session. Failed to load model because protobuf parsing failed."),
+      true,
+    );
     expect(err.code).toBe('corrupt-model');
     expect(err.action).toBe(ACTIONS.corrupt);
   });

@@ -6,7 +6,8 @@ import { ACTIONS, RuntimeError, messageOf } from './errors';
 export type FailureCause = 'network' | 'corrupt' | 'unsupported';
 
 // Texts seen from Chromium, Firefox and Emscripten when a file did not arrive.
-const NETWORK = /failed to fetch|fetching of the wasm failed|networkerror|network error|load failed|dynamically imported module|importing a module script failed|err_internet|err_network|status code 40\d|status code 50\d/i;
+const NETWORK =
+  /failed to fetch|fetching of the wasm failed|networkerror|network error|load failed|dynamically imported module|importing a module script failed|err_internet|err_network|status code 40\d|status code 50\d/i;
 // onnxruntime's words for a model it cannot read.
 const CORRUPT = /protobuf|invalid model|model_proto|modelproto|failed to load model|deserializ/i;
 
@@ -47,10 +48,15 @@ export function classifyEngineFailure(err: unknown, online: boolean): RuntimeErr
         { cause: err, detail },
       );
     case 'corrupt':
-      return new RuntimeError('corrupt-model', 'The model file is damaged: the engine cannot read it', ACTIONS.corrupt, {
-        cause: err,
-        detail,
-      });
+      return new RuntimeError(
+        'corrupt-model',
+        'The model file is damaged: the engine cannot read it',
+        ACTIONS.corrupt,
+        {
+          cause: err,
+          detail,
+        },
+      );
     default:
       return new RuntimeError(
         'no-backend',

@@ -7,7 +7,15 @@
 // different canvas, is not compared. Any other difference fails.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildCanvas, normalizeSettings, selectRows, unmask, type SamplerSettings, type Segment, type SpecialIds } from '../engine';
+import {
+  buildCanvas,
+  normalizeSettings,
+  selectRows,
+  unmask,
+  type SamplerSettings,
+  type Segment,
+  type SpecialIds,
+} from '../engine';
 import { nodeWasmSession } from './nodeOrt';
 import { loadTokenizer } from './tokenizer';
 import { MODEL_DIR, readConfig, readFixture } from './testModel';
@@ -51,7 +59,13 @@ function rowFacts(logits: Float32Array, ids: Int32Array, i: number, s: SamplerSe
   const sorted = [...p].sort((a, b) => b - a);
   const inner = s.strategy === 'blocks' ? s.blockStrategy : s.strategy;
   const score = (x: number) =>
-    inner === 'confidence' ? p[x] : inner === 'margin' ? sorted[0] - sorted[1] : inner === 'entropy' ? p.reduce((a, q) => a + (q > 0 ? q * Math.log(q) : 0), 0) : NaN;
+    inner === 'confidence'
+      ? p[x]
+      : inner === 'margin'
+        ? sorted[0] - sorted[1]
+        : inner === 'entropy'
+          ? p.reduce((a, q) => a + (q > 0 ? q * Math.log(q) : 0), 0)
+          : NaN;
   return { l, score };
 }
 
@@ -95,7 +109,10 @@ describe('golden generation through ORT-web', () => {
       }
       // First difference: it must be a near tie on our own logits, or the test fails.
       if (!sameSet) {
-        const differing = [...ours.filter((i) => !want.resolved.includes(i)), ...want.resolved.filter((i) => !ours.includes(i))];
+        const differing = [
+          ...ours.filter((i) => !want.resolved.includes(i)),
+          ...want.resolved.filter((i) => !ours.includes(i)),
+        ];
         const scores = differing.map((i) => {
           const { l, score } = rowFacts(lastOut, lastIn, i, settings, sp);
           return score(l.indexOf(Math.max(...l)));

@@ -17,7 +17,12 @@ import { scriptedFetch } from '../pwa/testCaches';
 import { ortWasmSpec } from './wasmBinary';
 
 const entry = buildRegistry([
-  { folder: 'unmask-small', config: JSON.parse(readFileSync(`${MODEL_DIR}/config.json`, 'utf8')), modelUrl: '/m.onnx', tokenizerUrl: '/t.json' },
+  {
+    folder: 'unmask-small',
+    config: JSON.parse(readFileSync(`${MODEL_DIR}/config.json`, 'utf8')),
+    modelUrl: '/m.onnx',
+    tokenizerUrl: '/t.json',
+  },
 ]).models[0];
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
@@ -26,7 +31,8 @@ function scripted(steps: number, fail?: string) {
   const started: string[] = [];
   const loadFile = async (spec: FileSpec, onProgress: Progress): Promise<LoadedFile> => {
     started.push(spec.url);
-    if (spec.url === fail) throw new RuntimeError('download-failed', `Downloading ${spec.url} failed`, ACTIONS.retryDownload);
+    if (spec.url === fail)
+      throw new RuntimeError('download-failed', `Downloading ${spec.url} failed`, ACTIONS.retryDownload);
     for (let i = 1; i <= steps; i++) {
       await tick();
       onProgress('download', Math.round((spec.bytes * i) / steps), spec.bytes);
@@ -38,8 +44,18 @@ function scripted(steps: number, fail?: string) {
 
 function loader(loadFile: LoaderDeps['loadFile']) {
   const progress: [string, number, number][] = [];
-  const deps: LoaderDeps = { ort: {} as never, models: () => [entry], loadFile, pruneCache: async () => 0, gpu: undefined, threads: 1 };
-  const events = { progress: (p: string, l: number, t: number) => void progress.push([p, l, t]), switchedToWasm: () => undefined };
+  const deps: LoaderDeps = {
+    ort: {} as never,
+    models: () => [entry],
+    loadFile,
+    pruneCache: async () => 0,
+    gpu: undefined,
+    threads: 1,
+  };
+  const events = {
+    progress: (p: string, l: number, t: number) => void progress.push([p, l, t]),
+    switchedToWasm: () => undefined,
+  };
   return { progress, load: () => createModelLoader(deps).load('wasm', null, events) };
 }
 
@@ -70,7 +86,10 @@ describe('model loader, file phase', () => {
 
 describe('model loader, ORT build', () => {
   const subtle = webcrypto.subtle as unknown as SubtleCrypto;
-  const wasmBytes: Record<OrtBuild, Uint8Array> = { webgpu: new Uint8Array(4000).fill(1), wasm: new Uint8Array(2000).fill(2) };
+  const wasmBytes: Record<OrtBuild, Uint8Array> = {
+    webgpu: new Uint8Array(4000).fill(1),
+    wasm: new Uint8Array(2000).fill(2),
+  };
   const adapter: GpuLike = { requestAdapter: async () => ({ info: { vendor: 'acme' } }) };
   const noAdapter: GpuLike = { requestAdapter: async () => null };
   afterEach(() => vi.unstubAllGlobals());
@@ -100,9 +119,18 @@ describe('model loader, ORT build', () => {
     };
     const progress: number[] = [];
     const deps: LoaderDeps = { ort, models: () => [entry], loadFile, pruneCache: async () => 0, gpu, threads: 1 };
-    const events = { progress: (_p: string, _l: number, t: number) => void progress.push(t), switchedToWasm: () => undefined };
+    const events = {
+      progress: (_p: string, _l: number, t: number) => void progress.push(t),
+      switchedToWasm: () => undefined,
+    };
     const loader = createModelLoader(deps);
-    return { urls, fetched, imported, progress, load: (choice: 'auto' | 'wasm' | 'webgpu') => loader.load(choice, null, events) };
+    return {
+      urls,
+      fetched,
+      imported,
+      progress,
+      load: (choice: 'auto' | 'wasm' | 'webgpu') => loader.load(choice, null, events),
+    };
   }
 
   const cases: [string, GpuLike | undefined, 'auto' | 'wasm' | 'webgpu', OrtBuild][] = [
@@ -123,7 +151,7 @@ describe('model loader, ORT build', () => {
     });
   }
 
-  it('keeps its build for the worker\'s life, and imports again after a failed import', async () => {
+  it("keeps its build for the worker's life, and imports again after a failed import", async () => {
     const b = await built(adapter, 1);
     const err = await b.load('auto').catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'download-failed' });
@@ -137,7 +165,8 @@ describe('model loader, ORT build', () => {
   });
 
   it('a WebGPU ask in a worker that started on the WASM build runs on WASM and says why', async () => {
-    const data = (url: string) => new Uint8Array(readFileSync(`${MODEL_DIR}/${url === '/m.onnx' ? 'model.onnx' : 'tokenizer.json'}`));
+    const data = (url: string) =>
+      new Uint8Array(readFileSync(`${MODEL_DIR}/${url === '/m.onnx' ? 'model.onnx' : 'tokenizer.json'}`));
     const imported: OrtBuild[] = [];
     const deps: LoaderDeps = {
       ort: async (build) => (imported.push(build), realOrt as unknown as Ort),
@@ -154,7 +183,9 @@ describe('model loader, ORT build', () => {
     await first.release();
     const second = await loader.load('auto', null, events);
     expect(second.backend).toBe('wasm');
-    expect(second.reason).toMatch(/^WebGPU could not start \(this engine started with onnxruntime-web's WASM build; reload the page to try WebGPU\); using WASM$/);
+    expect(second.reason).toMatch(
+      /^WebGPU could not start \(this engine started with onnxruntime-web's WASM build; reload the page to try WebGPU\); using WASM$/,
+    );
     expect(imported).toEqual(['wasm']);
     await second.release();
   });

@@ -2,7 +2,16 @@
 // device's default), both files (one progress bar), the tokenizer, the backend choice with its
 // warm-up, the failover to WASM, and the watch on a lost GPU device. The worker host only
 // schedules loads; everything about how a model comes to run lives here.
-import { askOnce, chooseBackend, ortBuildFor, warmUp, withWasmFailover, type Failover, type GpuLike, type OrtBuild } from './backend';
+import {
+  askOnce,
+  chooseBackend,
+  ortBuildFor,
+  warmUp,
+  withWasmFailover,
+  type Failover,
+  type GpuLike,
+  type OrtBuild,
+} from './backend';
 import type { ModelConfig } from './config';
 import { ACTIONS, RuntimeError, messageOf } from './errors';
 import { classifyEngineFailure } from './failure';
@@ -65,7 +74,11 @@ function sharedBar(sizes: number[], report: LoadEvents['progress']): Progress[] 
   const total = sizes.reduce((a, b) => a + b, 0);
   return sizes.map((size, i) => (phase, n) => {
     loaded[i] = Math.min(n, size);
-    report(phase, loaded.reduce((a, b) => a + b, 0), total);
+    report(
+      phase,
+      loaded.reduce((a, b) => a + b, 0),
+      total,
+    );
   });
 }
 
@@ -78,7 +91,9 @@ function readTokenizer(data: Uint8Array, vocabSize: number): TextTokenizer {
     markLoad('tokenizer read');
     return tokenizer;
   } catch (err) {
-    throw new RuntimeError('corrupt-model', 'The tokenizer file could not be read: it is damaged', ACTIONS.corrupt, { cause: err });
+    throw new RuntimeError('corrupt-model', 'The tokenizer file could not be read: it is damaged', ACTIONS.corrupt, {
+      cause: err,
+    });
   }
 }
 
@@ -103,9 +118,14 @@ export function createModelLoader(deps: LoaderDeps): {
       build,
       module: module.catch((err: unknown) => {
         if (ortImport === entry) ortImport = null;
-        throw new RuntimeError('download-failed', `The engine (onnxruntime-web's ${build} build) could not be loaded: ${messageOf(err)}`, ACTIONS.retryDownload, {
-          cause: err,
-        });
+        throw new RuntimeError(
+          'download-failed',
+          `The engine (onnxruntime-web's ${build} build) could not be loaded: ${messageOf(err)}`,
+          ACTIONS.retryDownload,
+          {
+            cause: err,
+          },
+        );
       }),
     };
     return entry;
@@ -115,7 +135,8 @@ export function createModelLoader(deps: LoaderDeps): {
   async function load(choice: BackendChoice, model: string | null, events: LoadEvents): Promise<LoadedModel> {
     markLoad('load start');
     const models = deps.models();
-    if (models.length === 0) throw new RuntimeError('internal', 'This version of the app has no usable model', ACTIONS.reload);
+    if (models.length === 0)
+      throw new RuntimeError('internal', 'This version of the app has no usable model', ACTIONS.reload);
     const gpu = askOnce(deps.gpu);
     // The adapter is only asked for when it could change the answer.
     const found = models.some((m) => m.name === model);
@@ -135,11 +156,19 @@ export function createModelLoader(deps: LoaderDeps): {
     const report: LoadEvents['progress'] = (phase, loaded, total) => {
       if (!failed) events.progress(phase, loaded, total);
     };
-    const [tokBar, modelBar, wasmBar] = sharedBar([files.tokenizer.bytes, files.model.bytes, wasmSpec?.bytes ?? 0], report);
+    const [tokBar, modelBar, wasmBar] = sharedBar(
+      [files.tokenizer.bytes, files.model.bytes, wasmSpec?.bytes ?? 0],
+      report,
+    );
     wasmProgress = wasmBar;
     const ortModule = ortImport.module;
     // The wasm is read while ORT's chunk is imported, not after.
-    ortWasm ??= provideOrtWasm(ortModule, (phase, loaded, total) => wasmProgress(phase, loaded, total), undefined, wasmSpec).then(
+    ortWasm ??= provideOrtWasm(
+      ortModule,
+      (phase, loaded, total) => wasmProgress(phase, loaded, total),
+      undefined,
+      wasmSpec,
+    ).then(
       () => {
         ortWasmDone = true;
         markLoad('wasm provided');
@@ -152,7 +181,11 @@ export function createModelLoader(deps: LoaderDeps): {
     let tokFile: LoadedFile;
     let modelFile: LoadedFile;
     try {
-      [tokFile, modelFile] = await Promise.all([deps.loadFile(files.tokenizer, tokBar), deps.loadFile(files.model, modelBar), ortWasm]);
+      [tokFile, modelFile] = await Promise.all([
+        deps.loadFile(files.tokenizer, tokBar),
+        deps.loadFile(files.model, modelBar),
+        ortWasm,
+      ]);
     } catch (err) {
       failed = true;
       throw err;
@@ -187,7 +220,10 @@ export function createModelLoader(deps: LoaderDeps): {
     try {
       tokenizer = readTokenizer(tokFile.data, config.vocab_size);
     } catch (err) {
-      void starting.then((c) => c.session.release(), () => undefined);
+      void starting.then(
+        (c) => c.session.release(),
+        () => undefined,
+      );
       throw err;
     }
     let chosen;
@@ -210,7 +246,9 @@ export function createModelLoader(deps: LoaderDeps): {
     if (session.backend === 'webgpu') {
       // ORT's typings say Promise<GPUDevice>; after the first session 1.30 hands the device itself.
       void (async () => {
-        const device = (await ort.env.webgpu.device) as unknown as { lost: Promise<{ message: string; reason?: string }> };
+        const device = (await ort.env.webgpu.device) as unknown as {
+          lost: Promise<{ message: string; reason?: string }>;
+        };
         const info = await device.lost;
         // A device destroyed on purpose (a reload released the session) is not a failure.
         if (!released && info.reason !== 'destroyed') failover.deviceLost(info.message || 'unknown reason');

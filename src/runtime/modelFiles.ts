@@ -9,11 +9,20 @@ import { buildRegistry, type FoundFolder, type ModelEntry } from './models';
 export type { ModelEntry, ShippedFile } from './models';
 
 const configs = import.meta.glob<unknown>('../../models/*/config.json', { eager: true, import: 'default' });
-const modelUrls = import.meta.glob<string>('../../models/*/model.onnx', { eager: true, query: '?url&no-inline', import: 'default' });
-const tokenizerUrls = import.meta.glob<string>('../../models/*/tokenizer.json', { eager: true, query: '?url&no-inline', import: 'default' });
+const modelUrls = import.meta.glob<string>('../../models/*/model.onnx', {
+  eager: true,
+  query: '?url&no-inline',
+  import: 'default',
+});
+const tokenizerUrls = import.meta.glob<string>('../../models/*/tokenizer.json', {
+  eager: true,
+  query: '?url&no-inline',
+  import: 'default',
+});
 
 const folderOf = (path: string) => path.split('/').slice(-2, -1)[0];
-const byFolder = (urls: Record<string, string>) => Object.fromEntries(Object.entries(urls).map(([p, u]) => [folderOf(p), u]));
+const byFolder = (urls: Record<string, string>) =>
+  Object.fromEntries(Object.entries(urls).map(([p, u]) => [folderOf(p), u]));
 
 let registry: { models: ModelEntry[]; problems: string[] } | null = null;
 

@@ -92,10 +92,15 @@ async function download(spec: FileSpec, deps: StoreDeps, onProgress: Progress): 
     res = await deps.fetch(spec.url, { cache: 'no-cache' });
   } catch (err) {
     // fetch() rejects only when no answer came at all: the network, not the server or the file.
-    throw new RuntimeError('download-failed', `Downloading ${fileName(spec.url)} failed: the network could not be reached (offline, or the connection dropped)`, ACTIONS.retryDownload, {
-      cause: err,
-      detail: messageOf(err),
-    });
+    throw new RuntimeError(
+      'download-failed',
+      `Downloading ${fileName(spec.url)} failed: the network could not be reached (offline, or the connection dropped)`,
+      ACTIONS.retryDownload,
+      {
+        cause: err,
+        detail: messageOf(err),
+      },
+    );
   }
   if (!res.ok) throw failed(`the server answered ${res.status} ${res.statusText}`.trim());
   // config.json knows the exact size; Content-Length may be the compressed size.
@@ -139,7 +144,11 @@ async function download(spec: FileSpec, deps: StoreDeps, onProgress: Progress): 
  * Returns the verified bytes of `spec`. Throws RuntimeError 'download-failed' (network, HTTP
  * status, short read) or 'corrupt-model' (hash mismatch); neither leaves anything in the cache.
  */
-export async function loadFile(spec: FileSpec, onProgress: Progress, deps: StoreDeps = defaultDeps()): Promise<LoadedFile> {
+export async function loadFile(
+  spec: FileSpec,
+  onProgress: Progress,
+  deps: StoreDeps = defaultDeps(),
+): Promise<LoadedFile> {
   const cache = await openCache(deps);
   const key = cacheKey(spec);
 

@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 import type { GpuLike } from './backend';
 import { createModelLoader, type LoaderDeps } from './loadModel';
 import { shippedModels } from './modelFiles';
-import { buildRegistry, defaultModel, describeModel, fallbackDescription, resolveModel, type FoundFolder } from './models';
+import {
+  buildRegistry,
+  defaultModel,
+  describeModel,
+  fallbackDescription,
+  resolveModel,
+  type FoundFolder,
+} from './models';
 import type { FileSpec } from './modelStore';
 import { readConfig } from './testModel';
 
@@ -17,7 +24,10 @@ function configLike(name: string, params: number, modelBytes: number, hash: stri
     name,
     params,
     model: { ...small.model, n_layers: 12 },
-    files: { 'model.onnx': { sha256: sha(hash), bytes: modelBytes }, 'tokenizer.json': { sha256: sha('e'), bytes: 1000 } },
+    files: {
+      'model.onnx': { sha256: sha(hash), bytes: modelBytes },
+      'tokenizer.json': { sha256: sha('e'), bytes: 1000 },
+    },
   };
 }
 const folder = (name: string, config: unknown, extra: Partial<FoundFolder> = {}): FoundFolder => ({
@@ -36,7 +46,12 @@ describe('buildRegistry', () => {
     expect(models.map((m) => m.name)).toEqual(['unmask-small', 'unmask-base']);
     expect(models[0].downloadBytes).toBe(small.files['model.onnx'].bytes + small.files['tokenizer.json'].bytes);
     expect(models[1].downloadBytes).toBe(20_001_000);
-    expect(models[1].files.model).toEqual({ name: 'model.onnx', url: '/assets/unmask-base.onnx', sha256: sha('b'), bytes: 20_000_000 });
+    expect(models[1].files.model).toEqual({
+      name: 'model.onnx',
+      url: '/assets/unmask-base.onnx',
+      sha256: sha('b'),
+      bytes: 20_000_000,
+    });
     expect(models[0].description).toMatch(/fast/i);
     expect(models[1].description).toMatch(/WebGPU/);
   });
@@ -58,14 +73,19 @@ describe('buildRegistry', () => {
   it('describes a model the registry does not know from its config', () => {
     const odd = { ...configLike('odd', 12_300_000, 5, 'd') };
     expect(fallbackDescription(odd as never)).toBe('A 12 M-parameter model, 12 layers, reads 128 tokens.');
-    expect(describeModel({ ...odd, params: 6_819_072 } as never)).toBe('A 6.8 M-parameter model, 12 layers, reads 128 tokens.');
+    expect(describeModel({ ...odd, params: 6_819_072 } as never)).toBe(
+      'A 6.8 M-parameter model, 12 layers, reads 128 tokens.',
+    );
   });
 });
 
 describe('the default model', () => {
   const two = buildRegistry([folder('unmask-small', small), folder('unmask-base', base)]).models;
   const one = buildRegistry([folder('unmask-small', small)]).models;
-  const unknown = buildRegistry([folder('x', configLike('x', 1e6, 10, 'c')), folder('y', configLike('y', 9e6, 20, 'd'))]).models;
+  const unknown = buildRegistry([
+    folder('x', configLike('x', 1e6, 10, 'c')),
+    folder('y', configLike('y', 9e6, 20, 'd')),
+  ]).models;
 
   it('is the small model on WASM and the base model on WebGPU, when both exist', () => {
     expect(defaultModel(two, 'wasm').name).toBe('unmask-small');
@@ -118,15 +138,27 @@ describe('a load fetches only the chosen model', () => {
       threads: 1,
     } satisfies LoaderDeps;
     const loader = createModelLoader(deps);
-    await expect(loader.load(choice, asked, { chose: (n, note) => (chose = [n, note]), progress: () => {}, switchedToWasm: () => {} })).rejects.toThrow('stop here');
+    await expect(
+      loader.load(choice, asked, {
+        chose: (n, note) => (chose = [n, note]),
+        progress: () => {},
+        switchedToWasm: () => {},
+      }),
+    ).rejects.toThrow('stop here');
     return { fetched, chose };
   }
   const realGpu: GpuLike = { requestAdapter: async () => ({ info: { vendor: 'test' } }) };
   const softGpu: GpuLike = { requestAdapter: async () => ({ info: { isFallbackAdapter: true } }) };
 
   it('asked by name, it fetches that model and nothing of the other', async () => {
-    expect(await firstFetch('unmask-base', undefined)).toEqual({ fetched: ['/assets/unmask-base.json', '/assets/unmask-base.onnx'], chose: ['unmask-base', null] });
-    expect(await firstFetch('unmask-small', realGpu)).toEqual({ fetched: ['/assets/unmask-small.json', '/assets/unmask-small.onnx'], chose: ['unmask-small', null] });
+    expect(await firstFetch('unmask-base', undefined)).toEqual({
+      fetched: ['/assets/unmask-base.json', '/assets/unmask-base.onnx'],
+      chose: ['unmask-base', null],
+    });
+    expect(await firstFetch('unmask-small', realGpu)).toEqual({
+      fetched: ['/assets/unmask-small.json', '/assets/unmask-small.onnx'],
+      chose: ['unmask-small', null],
+    });
   });
 
   it('by default, a real GPU adapter gets the base model; none, a software one or WASM chosen get the small one', async () => {
@@ -138,7 +170,10 @@ describe('a load fetches only the chosen model', () => {
 
   it('a saved choice this build lacks loads the default and says so', async () => {
     const r = await firstFetch('unmask-huge', undefined);
-    expect(r.chose).toEqual(['unmask-small', 'The model unmask-huge is not in this version of the app; using unmask-small.']);
+    expect(r.chose).toEqual([
+      'unmask-small',
+      'The model unmask-huge is not in this version of the app; using unmask-small.',
+    ]);
     expect(r.fetched).toEqual(['/assets/unmask-small.json', '/assets/unmask-small.onnx']);
   });
 });

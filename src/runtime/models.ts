@@ -113,9 +113,16 @@ export function defaultModel(models: ModelEntry[], backend: Backend): ModelEntry
  * The model to load: the one asked for if this build has it, else the device's default (`gpu`:
  * whether WebGPU is expected to run). `note` says why the one asked for was not used.
  */
-export function resolveModel(models: ModelEntry[], asked: string | null, gpu: boolean): { entry: ModelEntry; note: string | null } {
+export function resolveModel(
+  models: ModelEntry[],
+  asked: string | null,
+  gpu: boolean,
+): { entry: ModelEntry; note: string | null } {
   const found = asked === null ? undefined : models.find((m) => m.name === asked);
   if (found) return { entry: found, note: null };
   const entry = defaultModel(models, gpu ? 'webgpu' : 'wasm');
-  return { entry, note: asked === null ? null : `The model ${asked} is not in this version of the app; using ${entry.name}.` };
+  return {
+    entry,
+    note: asked === null ? null : `The model ${asked} is not in this version of the app; using ${entry.name}.`,
+  };
 }

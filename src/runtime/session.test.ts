@@ -21,24 +21,29 @@ describe('ORT-web WASM reproduces the golden logits', () => {
     expect(golden.cases.length).toBeGreaterThan(0);
   });
 
-  it.each(golden.cases.map((c, i) => [i, c] as const))('case %i: same top-1, top-5 logits within tolerance', async (_, c) => {
-    const session = await nodeWasmSession();
-    const logits = await session.logits(Int32Array.from(c.ids));
-    const V = config.vocab_size;
-    expect(logits.length).toBe(c.ids.length * V);
-    let maxDiff = 0;
-    for (let pos = 0; pos < c.ids.length; pos++) {
-      const row = logits.subarray(pos * V, (pos + 1) * V);
-      let best = 0;
-      for (let v = 1; v < V; v++) if (row[v] > row[best]) best = v;
-      expect({ pos, top1: best }).toEqual({ pos, top1: c.top_ids[pos][0] });
-      c.top_ids[pos].forEach((id, k) => {
-        maxDiff = Math.max(maxDiff, Math.abs(row[id] - c.top_logits[pos][k]));
-      });
-    }
-    console.log(`golden logits, ${c.ids.length} positions: max |diff| of the top-5 logits = ${maxDiff.toExponential(3)}`);
-    expect(maxDiff).toBeLessThanOrEqual(TOLERANCE);
-  });
+  it.each(golden.cases.map((c, i) => [i, c] as const))(
+    'case %i: same top-1, top-5 logits within tolerance',
+    async (_, c) => {
+      const session = await nodeWasmSession();
+      const logits = await session.logits(Int32Array.from(c.ids));
+      const V = config.vocab_size;
+      expect(logits.length).toBe(c.ids.length * V);
+      let maxDiff = 0;
+      for (let pos = 0; pos < c.ids.length; pos++) {
+        const row = logits.subarray(pos * V, (pos + 1) * V);
+        let best = 0;
+        for (let v = 1; v < V; v++) if (row[v] > row[best]) best = v;
+        expect({ pos, top1: best }).toEqual({ pos, top1: c.top_ids[pos][0] });
+        c.top_ids[pos].forEach((id, k) => {
+          maxDiff = Math.max(maxDiff, Math.abs(row[id] - c.top_logits[pos][k]));
+        });
+      }
+      console.log(
+        `golden logits, ${c.ids.length} positions: max |diff| of the top-5 logits = ${maxDiff.toExponential(3)}`,
+      );
+      expect(maxDiff).toBeLessThanOrEqual(TOLERANCE);
+    },
+  );
 
   it('gives [N, V] logits for a one-token canvas and a full-context canvas', async () => {
     const session = await nodeWasmSession();

@@ -33,7 +33,12 @@ export function configureOrt(ort: Ort, threads: number): void {
   ort.env.logLevel = 'error';
 }
 
-export async function openSession(ort: Ort, model: Uint8Array, backend: Backend, vocabSize: number): Promise<LogitsSession> {
+export async function openSession(
+  ort: Ort,
+  model: Uint8Array,
+  backend: Backend,
+  vocabSize: number,
+): Promise<LogitsSession> {
   const session = await ort.InferenceSession.create(model, {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
@@ -61,7 +66,11 @@ export async function openSession(ort: Ort, model: Uint8Array, backend: Backend,
     const n = ids.length;
     const rows = hasPositions ? (positions?.length ?? n) : n;
     const feeds: Record<string, OrtNs.Tensor> = {
-      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), [1, n]),
+      input_ids: new ort.Tensor(
+        'int64',
+        BigInt64Array.from(ids, (v) => BigInt(v)),
+        [1, n],
+      ),
     };
     if (hasPositions) {
       const at = new BigInt64Array(rows);

@@ -3,7 +3,15 @@
 // frame, as one given the bare logits. Only the normaliser differs, by float32 rounding.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildCanvas, DEFAULT_SETTINGS, unmask, type Logits, type LogitsFn, type SamplerSettings, type StepFrame } from '../engine';
+import {
+  buildCanvas,
+  DEFAULT_SETTINGS,
+  unmask,
+  type Logits,
+  type LogitsFn,
+  type SamplerSettings,
+  type StepFrame,
+} from '../engine';
 import { nodeWasmSession } from './nodeOrt';
 import { loadTokenizer } from './tokenizer';
 import { MODEL_DIR, readConfig } from './testModel';
@@ -11,7 +19,10 @@ import { MODEL_DIR, readConfig } from './testModel';
 const config = readConfig();
 const tok = loadTokenizer(readFileSync(`${MODEL_DIR}/tokenizer.json`, 'utf8'), config.vocab_size);
 const canvas = buildCanvas(
-  [{ kind: 'text', text: 'The old house stood at the end of the lane, and' }, { kind: 'blank', length: 40 }],
+  [
+    { kind: 'text', text: 'The old house stood at the end of the lane, and' },
+    { kind: 'blank', length: 40 },
+  ],
   tok.encode,
   config.special_ids.mask,
   config.context,
@@ -48,7 +59,10 @@ describe('row summary from the graph', () => {
     ['app defaults (margin, T 0.8, top-p 0.95, refinement)', {}],
     ['greedy margin', { temperature: 0, refineRounds: 0 }],
     ['random order, T 1', { strategy: 'random', temperature: 1, topP: 1, refineRounds: 0 }],
-    ['blocks of confidence, greedy', { strategy: 'blocks', blockStrategy: 'confidence', temperature: 0, refineRounds: 0 }],
+    [
+      'blocks of confidence, greedy',
+      { strategy: 'blocks', blockStrategy: 'confidence', temperature: 0, refineRounds: 0 },
+    ],
   ];
   for (const [name, over] of cases) {
     it(`makes the same choices as the bare logits: ${name}`, async () => {

@@ -43,7 +43,9 @@ describe('tokenizer parity with the pipeline', () => {
     const { data, offsets } = tok.bytes();
     expect(offsets).toHaveLength(config.vocab_size + 1);
     const viaBytes = (ids: number[]) =>
-      new TextDecoder().decode(Uint8Array.from(ids.flatMap((id) => Array.from(data.subarray(offsets[id], offsets[id + 1])))));
+      new TextDecoder().decode(
+        Uint8Array.from(ids.flatMap((id) => Array.from(data.subarray(offsets[id], offsets[id + 1])))),
+      );
     const texts = [...cases.map((c) => c.text), 'Le café était très naïve 🙂 日本語, ça va?\nЁлка'];
     for (const text of texts) {
       const ids = tok.encode(text);

@@ -39,7 +39,9 @@ export function loadTokenizer(json: unknown, vocabSize: number): TextTokenizer {
   let cachedPieces: string[] | null = null;
   let cachedBytes: TokenBytes | null = null;
   const special = new Set<number>(
-    ((parsed as { added_tokens?: Array<{ id: number; special?: boolean }> }).added_tokens ?? []).filter((t) => t.special).map((t) => t.id),
+    ((parsed as { added_tokens?: Array<{ id: number; special?: boolean }> }).added_tokens ?? [])
+      .filter((t) => t.special)
+      .map((t) => t.id),
   );
   return {
     encode: (text) => tok.encode(text, { add_special_tokens: false }).ids,

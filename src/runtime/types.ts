@@ -8,13 +8,7 @@ export type Backend = 'webgpu' | 'wasm';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'wasm'];
 
 export type ErrorCode =
-  | 'no-backend'
-  | 'download-failed'
-  | 'corrupt-model'
-  | 'bad-request'
-  | 'busy'
-  | 'device-lost'
-  | 'internal';
+  'no-backend' | 'download-failed' | 'corrupt-model' | 'bad-request' | 'busy' | 'device-lost' | 'internal';
 
 export const ERROR_CODES: readonly ErrorCode[] = [
   'no-backend',

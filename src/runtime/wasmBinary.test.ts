@@ -12,7 +12,11 @@ const subtle = webcrypto.subtle as unknown as SubtleCrypto;
 
 async function setup() {
   const bytes = new Uint8Array(3000).map((_, i) => (i * 7) % 256);
-  const spec: FileSpec = { url: 'http://localhost/assets/ort-wasm-abc.wasm', sha256: await sha256Hex(subtle, bytes), bytes: bytes.length };
+  const spec: FileSpec = {
+    url: 'http://localhost/assets/ort-wasm-abc.wasm',
+    sha256: await sha256Hex(subtle, bytes),
+    bytes: bytes.length,
+  };
   const { storage, stores } = memoryCaches();
   const { fetch, fetched, setOnline } = scriptedFetch({ [spec.url]: bytes });
   const deps: StoreDeps = { caches: storage, subtle, fetch };
@@ -45,7 +49,9 @@ describe('provideOrtWasm', () => {
   it('refuses damaged bytes and stores nothing', async () => {
     const s = await setup();
     const wrong = { ...s.spec, sha256: '0'.repeat(64) };
-    await expect(provideOrtWasm(s.ort as unknown as Ort, () => undefined, s.deps, wrong)).rejects.toMatchObject({ code: 'corrupt-model' });
+    await expect(provideOrtWasm(s.ort as unknown as Ort, () => undefined, s.deps, wrong)).rejects.toMatchObject({
+      code: 'corrupt-model',
+    });
     expect(s.ort.env.wasm.wasmBinary).toBeUndefined();
     expect(s.stores.get(ENGINE_CACHE)?.size ?? 0).toBe(0);
   });
@@ -60,7 +66,7 @@ describe('provideOrtWasm', () => {
   });
 });
 
-describe('the two builds\' wasm', () => {
+describe("the two builds' wasm", () => {
   // What vite.config.ts defines at build time, here for made-up bytes of each build.
   const webgpuBytes = new Uint8Array(4000).fill(1);
   const plainBytes = new Uint8Array(2000).fill(2);
@@ -88,7 +94,7 @@ describe('the two builds\' wasm', () => {
     expect(ortWasmSpecs()).toEqual([b.webgpu, b.wasm]);
   });
 
-  it('the pruning drops an older version\'s wasm but keeps the other build\'s of this one', async () => {
+  it("the pruning drops an older version's wasm but keeps the other build's of this one", async () => {
     const b = await built();
     await provideOrtWasm(b.ort(), () => undefined, b.deps, b.webgpu);
     // An older ORT's wasm, left by a previous version of the app.
@@ -103,7 +109,7 @@ describe('the two builds\' wasm', () => {
     expect(b.fetched).toEqual([b.webgpu.url, b.wasm.url]);
   });
 
-  it('the offline copy is the wasm the engine stored; where none is, the device\'s own build', async () => {
+  it("the offline copy is the wasm the engine stored; where none is, the device's own build", async () => {
     const b = await built();
     const adapter = { requestAdapter: async () => ({ info: { vendor: 'acme' } }) };
     const noAdapter = { requestAdapter: async () => null };

@@ -12,7 +12,16 @@
 import webgpuWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url&no-inline';
 import plainWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url&no-inline';
 import { ortBuildFor, type GpuLike, type OrtBuild } from './backend';
-import { cacheKey, defaultDeps, loadFile, pruneCache, type FileSpec, type LoadedFile, type Progress, type StoreDeps } from './modelStore';
+import {
+  cacheKey,
+  defaultDeps,
+  loadFile,
+  pruneCache,
+  type FileSpec,
+  type LoadedFile,
+  type Progress,
+  type StoreDeps,
+} from './modelStore';
 import type { Ort } from './session';
 
 // Size and sha256 of each build's wasm, measured by vite.config.ts at build time.
@@ -80,7 +89,8 @@ export async function engineWasmSpecs(gpu: GpuLike | undefined, deps: StoreDeps 
   let stored: FileSpec[] = [];
   try {
     const cache = await deps.caches?.open(ENGINE_CACHE);
-    if (cache) stored = (await Promise.all(specs.map(async (s) => ((await cache.match(cacheKey(s))) ? [s] : [])))).flat();
+    if (cache)
+      stored = (await Promise.all(specs.map(async (s) => ((await cache.match(cacheKey(s))) ? [s] : [])))).flat();
   } catch {
     // No readable cache: fall through to the device's own build.
   }

@@ -27,7 +27,8 @@ export interface CompareRun {
 
 /** A new comparison and its first run. The diffusion half needs a diffusion order. */
 export function beginCompare(segments: Segment[], base: SamplerSettings): { compare: CompareView; run: CompareRun } {
-  const settings: SamplerSettings = base.strategy === 'left-to-right' ? { ...base, strategy: DEFAULT_SETTINGS.strategy } : base;
+  const settings: SamplerSettings =
+    base.strategy === 'left-to-right' ? { ...base, strategy: DEFAULT_SETTINGS.strategy } : base;
   return {
     compare: { phase: 'diffusion', segments, settings, diffusion: null, leftToRight: null },
     run: { segments, settings, label: 'diffusion' },

@@ -17,9 +17,27 @@ const frame = (step: number, ids: number[], resolved: number[], extra: Partial<F
 describe('refinement in the run view', () => {
   // Canvas: [given 7, mask, mask]; step 2 re-masks slot 1, step 3 resolves it again as 44.
   const run = () => {
-    let r = startRun(1, Int32Array.from([7, M, M]), Uint8Array.from([1, 0, 0]), 3, { ...DEFAULT_SETTINGS, refineRounds: 1 }, null, 0);
+    let r = startRun(
+      1,
+      Int32Array.from([7, M, M]),
+      Uint8Array.from([1, 0, 0]),
+      3,
+      { ...DEFAULT_SETTINGS, refineRounds: 1 },
+      null,
+      0,
+    );
     r = applyFrame(r, frame(1, [7, 33, 40], [1, 2]), 10);
-    r = applyFrame(r, frame(2, [7, M, 40], [], { phase: 'refine', round: 1, remasked: [1], draftIds: Int32Array.from([-1, 50, -1]), draftProbs: Float32Array.from([0, 0.3, 0]) }), 20);
+    r = applyFrame(
+      r,
+      frame(2, [7, M, 40], [], {
+        phase: 'refine',
+        round: 1,
+        remasked: [1],
+        draftIds: Int32Array.from([-1, 50, -1]),
+        draftProbs: Float32Array.from([0, 0.3, 0]),
+      }),
+      20,
+    );
     r = applyFrame(r, frame(3, [7, 44, 40], [1], { phase: 'refine', round: 1, remasked: [] }), 30);
     return r;
   };
@@ -42,7 +60,15 @@ describe('refinement in the run view', () => {
 
 describe('re-imagine', () => {
   const done = () => {
-    let r = startRun(1, Int32Array.from([7, 8, M, M, M]), Uint8Array.from([1, 1, 0, 0, 0]), 1, DEFAULT_SETTINGS, null, 0);
+    let r = startRun(
+      1,
+      Int32Array.from([7, 8, M, M, M]),
+      Uint8Array.from([1, 1, 0, 0, 0]),
+      1,
+      DEFAULT_SETTINGS,
+      null,
+      0,
+    );
     r = applyFrame(r, { ...frame(1, [7, 8, 30, 31, 32], [2, 3, 4]), confidences: [0.1, 0.2, 0.3] }, 1);
     return { ...r, status: 'done' as const };
   };
@@ -59,7 +85,13 @@ describe('re-imagine', () => {
     const before = done();
     const req = reimagineRequest(before, [3], DEFAULT_SETTINGS, 1)!;
     const r = startRun(2, req.ids, req.fixed, 1, req.settings, null, 0, req.origin);
-    expect([0, 1, 2, 3, 4].map((i) => slotState(r, i, 0))).toEqual(['given', 'given', 'resolved', 'masked', 'resolved']);
+    expect([0, 1, 2, 3, 4].map((i) => slotState(r, i, 0))).toEqual([
+      'given',
+      'given',
+      'resolved',
+      'masked',
+      'resolved',
+    ]);
     expect(r.confidence[2]).toBeCloseTo(0.1);
     expect(liveStats(r).generated).toBe(1);
   });

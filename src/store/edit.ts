@@ -21,7 +21,12 @@ export function selectable(run: RunView, i: number): boolean {
  * Slots still masked (a stopped run) are filled too. Steps are limited to the slots to fill, so
  * the worker has nothing to clamp (and no notice to show).
  */
-export function reimagineRequest(run: RunView, positions: readonly number[], settings: SamplerSettings, seed: number): Reimagine | null {
+export function reimagineRequest(
+  run: RunView,
+  positions: readonly number[],
+  settings: SamplerSettings,
+  seed: number,
+): Reimagine | null {
   const chosen = new Set(positions.filter((i) => selectable(run, i)));
   if (chosen.size === 0) return null;
   const fixed = Uint8Array.from(run.ids, (id, i) => (run.given[i] || (!chosen.has(i) && id !== run.maskId) ? 1 : 0));

@@ -35,7 +35,9 @@ export const DEFAULT_FORM: FormState = {
 
 /** The segments a run sends to the worker. */
 export function segmentsOf(form: FormState): Segment[] {
-  return form.mode === 'fill' ? parseTemplate(form.template, form.blankLength) : promptSegments(form.prompt, form.length);
+  return form.mode === 'fill'
+    ? parseTemplate(form.template, form.blankLength)
+    : promptSegments(form.prompt, form.length);
 }
 
 /** Masked slots the canvas will have, or 0 where the template is not valid yet. */

@@ -10,7 +10,16 @@ import { fakeClient } from './fakeClient';
 import { installMemoryStorage } from './memoryStorage';
 import { useApp } from './store';
 
-const info = (name: string, pieces: string[]) => ({ name, vocabSize: 10, context: 16, params: 1, pieces, maskId: 1, fromCache: false, threads: 1 });
+const info = (name: string, pieces: string[]) => ({
+  name,
+  vocabSize: 10,
+  context: 16,
+  params: 1,
+  pieces,
+  maskId: 1,
+  fromCache: false,
+  threads: 1,
+});
 const PIECES = ['[PAD]', '[MASK]', '[EOS]', 'a', 'b', 'c'];
 const OPTIONS = [
   { name: 'small', downloadBytes: 5e6, description: 'fast' },
@@ -22,7 +31,17 @@ const generates = (sent: WorkerIn[]) => sent.filter((m) => m.type === 'generate'
 let removeStorage = () => {};
 beforeEach(() => {
   removeStorage = installMemoryStorage();
-  useApp.setState({ run: null, pending: null, compare: null, runError: null, view: null, autoRun: false, models: OPTIONS, modelChoice: null, modelNote: null });
+  useApp.setState({
+    run: null,
+    pending: null,
+    compare: null,
+    runError: null,
+    view: null,
+    autoRun: false,
+    models: OPTIONS,
+    modelChoice: null,
+    modelNote: null,
+  });
   useApp.getState().setForm({ mode: 'prompt', prompt: 'hi', length: 2 });
   useApp.getState().setSettings({ steps: 2, temperature: 0 });
 });
@@ -44,7 +63,9 @@ describe('the saved model choice', () => {
       value: null,
       problems: ['The saved model "base" is not in this version of the app; using the default model.'],
     });
-    expect(parseModelChoice(42, ['small']).problems).toEqual(['The saved model choice was not readable; using the default model.']);
+    expect(parseModelChoice(42, ['small']).problems).toEqual([
+      'The saved model choice was not readable; using the default model.',
+    ]);
   });
 
   it('round-trips through storage, and unreadable JSON is reported', () => {
@@ -97,10 +118,18 @@ describe('switching models', () => {
     const f = readyWith('small');
     useApp.getState().generate();
     const gen = f.sent.at(-1)!;
-    f.emit({ type: 'started', id: gen.id, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
+    f.emit({
+      type: 'started',
+      id: gen.id,
+      ids: Int32Array.from([3, 1, 1]),
+      fixed: Uint8Array.from([1, 0, 0]),
+      totalSteps: 2,
+    });
     expect(useApp.getState().run?.status).toBe('running');
     useApp.getState().setModel('base');
-    expect(useApp.getState().modelNote).toBe('The run was stopped to switch to base; press Generate once it has loaded.');
+    expect(useApp.getState().modelNote).toBe(
+      'The run was stopped to switch to base; press Generate once it has loaded.',
+    );
     expect(useApp.getState().announcement).toMatch(/^Run stopped\. Loading base/);
     // The worker stops the run before it loads (host.ts): its 'cancelled' still reaches the run.
     f.emit({ type: 'cancelled', id: gen.id });
@@ -118,11 +147,29 @@ describe('switching models', () => {
     const f = readyWith('small');
     useApp.getState().generate();
     const gen = f.sent.at(-1)!;
-    f.emit({ type: 'started', id: gen.id, ids: Int32Array.from([3, 1]), fixed: Uint8Array.from([1, 0]), totalSteps: 1 });
-    f.emit({ type: 'done', id: gen.id, text: 'a b', ids: Int32Array.from([3, 4]), stats: { steps: 1, forwardPasses: 1, totalMs: 1, msPerStep: 1, tokensPerSecond: 1, generatedTokens: 1 } });
+    f.emit({
+      type: 'started',
+      id: gen.id,
+      ids: Int32Array.from([3, 1]),
+      fixed: Uint8Array.from([1, 0]),
+      totalSteps: 1,
+    });
+    f.emit({
+      type: 'done',
+      id: gen.id,
+      text: 'a b',
+      ids: Int32Array.from([3, 4]),
+      stats: { steps: 1, forwardPasses: 1, totalMs: 1, msPerStep: 1, tokensPerSecond: 1, generatedTokens: 1 },
+    });
     useApp.getState().setModel('base');
     expect(useApp.getState().modelNote).toBeNull();
-    f.emit({ type: 'ready', id: loads(f.sent).at(-1)!.id, backend: 'wasm', reason: 'test', model: info('base', [...PIECES]) });
+    f.emit({
+      type: 'ready',
+      id: loads(f.sent).at(-1)!.id,
+      backend: 'wasm',
+      reason: 'test',
+      model: info('base', [...PIECES]),
+    });
     expect(useApp.getState().run?.status).toBe('done');
   });
 
@@ -171,16 +218,33 @@ describe('a share link that names a model', () => {
     const f = readyWith('small');
     useApp.getState().generate();
     const gen = f.sent.at(-1)!;
-    f.emit({ type: 'started', id: gen.id, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
+    f.emit({
+      type: 'started',
+      id: gen.id,
+      ids: Int32Array.from([3, 1, 1]),
+      fixed: Uint8Array.from([1, 0, 0]),
+      totalSteps: 2,
+    });
     useApp.getState().openLink('#prompt=other&model=base');
-    expect(useApp.getState().modelNote).toBe("The run was stopped to switch to base for the shared link; the link's run starts once it has loaded.");
+    expect(useApp.getState().modelNote).toBe(
+      "The run was stopped to switch to base for the shared link; the link's run starts once it has loaded.",
+    );
     expect(useApp.getState().announcement).toMatch(/^Opened a shared link: .*model base\. Run stopped\. Loading base/);
     f.emit({ type: 'cancelled', id: gen.id });
     expect(useApp.getState().run?.status).toBe('cancelled');
-    f.emit({ type: 'ready', id: loads(f.sent).at(-1)!.id, backend: 'wasm', reason: 'test', model: info('base', PIECES) });
+    f.emit({
+      type: 'ready',
+      id: loads(f.sent).at(-1)!.id,
+      backend: 'wasm',
+      reason: 'test',
+      model: info('base', PIECES),
+    });
     const again = generates(f.sent);
     expect(again).toHaveLength(2);
-    expect(again[1].type === 'generate' && 'segments' in again[1].request && again[1].request.segments[0]).toEqual({ kind: 'text', text: 'other' });
+    expect(again[1].type === 'generate' && 'segments' in again[1].request && again[1].request.segments[0]).toEqual({
+      kind: 'text',
+      text: 'other',
+    });
   });
 
   it('a model this build lacks keeps the current one, says so, and the link still runs', () => {
@@ -217,7 +281,11 @@ describe('a share link that names a model', () => {
   it('the model in use is the running one, else the one loading or chosen, else the only one', () => {
     const ready = { ...IDLE_ENGINE, status: 'ready' as const, model: info('base', PIECES) };
     expect(currentModel({ engine: ready, modelChoice: 'small', models: OPTIONS })).toBe('base');
-    const loading = { ...IDLE_ENGINE, status: 'loading' as const, progress: { phase: 'download' as const, loaded: 0, total: 1, model: 'small' } };
+    const loading = {
+      ...IDLE_ENGINE,
+      status: 'loading' as const,
+      progress: { phase: 'download' as const, loaded: 0, total: 1, model: 'small' },
+    };
     expect(currentModel({ engine: loading, modelChoice: 'base', models: OPTIONS })).toBe('small');
     expect(currentModel({ engine: IDLE_ENGINE, modelChoice: 'base', models: OPTIONS })).toBe('base');
     expect(currentModel({ engine: IDLE_ENGINE, modelChoice: null, models: OPTIONS })).toBeNull();

@@ -21,7 +21,11 @@ export interface ModelSlice {
   setModel(name: string): void;
 }
 
-export const optionOf = ({ name, downloadBytes, description }: ModelEntry): ModelOption => ({ name, downloadBytes, description });
+export const optionOf = ({ name, downloadBytes, description }: ModelEntry): ModelOption => ({
+  name,
+  downloadBytes,
+  description,
+});
 
 function storage(): Storage | null {
   try {
@@ -54,7 +58,11 @@ export function saveModelChoice(name: string): void {
  * The model in use: the one the engine runs, else the one it is loading or was asked for; null
  * while the device's default is not known yet (a build with one model has only that one).
  */
-export function currentModel(s: { engine: Pick<EngineView, 'status' | 'model' | 'progress'>; modelChoice: string | null; models: readonly ModelOption[] }): string | null {
+export function currentModel(s: {
+  engine: Pick<EngineView, 'status' | 'model' | 'progress'>;
+  modelChoice: string | null;
+  models: readonly ModelOption[];
+}): string | null {
   if (s.engine.status === 'ready') return s.engine.model?.name ?? null;
   return s.engine.progress?.model ?? s.modelChoice ?? (s.models.length === 1 ? s.models[0].name : null);
 }

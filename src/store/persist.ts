@@ -41,7 +41,8 @@ function save(key: string, value: unknown): void {
 
 export function loadSavedForm(): Parsed<FormState> {
   const saved = readSaved(FORM_KEY);
-  if (saved === 'unreadable') return { value: cloneForm(DEFAULT_FORM), problems: ['The saved form was not readable; using the defaults.'] };
+  if (saved === 'unreadable')
+    return { value: cloneForm(DEFAULT_FORM), problems: ['The saved form was not readable; using the defaults.'] };
   return parseForm(saved.json);
 }
 
@@ -51,7 +52,11 @@ export function saveForm(form: FormState): void {
 
 export function loadSavedView(): Parsed<ViewPrefs> {
   const saved = readSaved(VIEW_KEY);
-  if (saved === 'unreadable') return { value: { ...DEFAULT_VIEW }, problems: ['The saved view preferences were not readable; using the defaults.'] };
+  if (saved === 'unreadable')
+    return {
+      value: { ...DEFAULT_VIEW },
+      problems: ['The saved view preferences were not readable; using the defaults.'],
+    };
   return parseViewPrefs(saved.json);
 }
 

@@ -10,7 +10,8 @@ const model = { name: 't', vocabSize: 6, context: 16, params: 1, pieces: [], mas
 function state(patch: Partial<SessionState> = {}): SessionState {
   return { ...INITIAL_SESSION, engine: { ...IDLE_ENGINE, status: 'loading', loadId: 1 }, ...patch };
 }
-const ready = (patch: Partial<SessionState> = {}) => state({ engine: { ...IDLE_ENGINE, status: 'ready', loadId: 1, model }, ...patch });
+const ready = (patch: Partial<SessionState> = {}) =>
+  state({ engine: { ...IDLE_ENGINE, status: 'ready', loadId: 1, model }, ...patch });
 const running = (runId: number) =>
   ready({ run: startRun(runId, Int32Array.from([3, 1]), Uint8Array.from([1, 0]), 1, DEFAULT_SETTINGS, null, 0) });
 
@@ -20,8 +21,18 @@ describe('reduce', () => {
     const others: WorkerOut[] = [
       { type: 'progress', id: 9, phase: 'download', loaded: 1, total: 2 },
       { type: 'ready', id: 9, backend: 'wasm', reason: 'r', model },
-      { type: 'frame', id: 9, frame: { step: 1, totalSteps: 1, ids: Int32Array.from([3, 4]), resolved: [1], confidences: [1], forwardMs: 1 } },
-      { type: 'done', id: 9, text: 'x', ids: Int32Array.from([3, 4]), stats: { steps: 1, forwardPasses: 1, totalMs: 1, msPerStep: 1, tokensPerSecond: 1, generatedTokens: 1 } },
+      {
+        type: 'frame',
+        id: 9,
+        frame: { step: 1, totalSteps: 1, ids: Int32Array.from([3, 4]), resolved: [1], confidences: [1], forwardMs: 1 },
+      },
+      {
+        type: 'done',
+        id: 9,
+        text: 'x',
+        ids: Int32Array.from([3, 4]),
+        stats: { steps: 1, forwardPasses: 1, totalMs: 1, msPerStep: 1, tokensPerSecond: 1, generatedTokens: 1 },
+      },
       { type: 'cancelled', id: 9 },
       { type: 'notice', id: 9, message: 'old' },
       { type: 'error', id: 9, code: 'internal', message: 'old engine', action: 'a' },
@@ -39,25 +50,53 @@ describe('reduce', () => {
 
   it('a refusal (busy) of the pending request is a run error and leaves the engine ready', () => {
     const s = ready({ pending: { runId: 4, settings: DEFAULT_SETTINGS, label: null } });
-    const { state: next } = reduce(s, { type: 'error', id: 4, code: 'busy', message: 'Still loading.', action: 'Wait' }, 0);
+    const { state: next } = reduce(
+      s,
+      { type: 'error', id: 4, code: 'busy', message: 'Still loading.', action: 'Wait' },
+      0,
+    );
     expect(next.pending).toBeNull();
     expect(next.runError).toBe('Still loading. Wait.');
     expect(next.engine.status).toBe('ready');
   });
 
   it('a failed load is an engine error carrying the cause, the action and the detail', () => {
-    const m: WorkerOut = { type: 'error', id: 1, code: 'download-failed', message: 'net', action: 'Check', detail: 'Failed to fetch' };
+    const m: WorkerOut = {
+      type: 'error',
+      id: 1,
+      code: 'download-failed',
+      message: 'net',
+      action: 'Check',
+      detail: 'Failed to fetch',
+    };
     const { state: next } = reduce(state(), m, 0);
     expect(next.engine.status).toBe('error');
-    expect(next.engine.error).toEqual({ code: 'download-failed', message: 'net', action: 'Check', detail: 'Failed to fetch' });
+    expect(next.engine.error).toEqual({
+      code: 'download-failed',
+      message: 'net',
+      action: 'Check',
+      detail: 'Failed to fetch',
+    });
   });
 
   it('done of the first half of a comparison asks for the left-to-right half', () => {
-    const s = { ...running(5), compare: { phase: 'diffusion' as const, segments: [], settings: DEFAULT_SETTINGS, diffusion: null, leftToRight: null } };
+    const s = {
+      ...running(5),
+      compare: {
+        phase: 'diffusion' as const,
+        segments: [],
+        settings: DEFAULT_SETTINGS,
+        diffusion: null,
+        leftToRight: null,
+      },
+    };
     const stats = { steps: 1, forwardPasses: 1, totalMs: 1, msPerStep: 1, tokensPerSecond: 1, generatedTokens: 1 };
     const out = reduce(s, { type: 'done', id: 5, text: 'x', ids: Int32Array.from([3, 4]), stats }, 0);
     expect(out.state.compare?.phase).toBe('left-to-right');
-    expect(out.then).toMatchObject({ kind: 'send', run: { label: 'left-to-right', settings: { strategy: 'left-to-right' } } });
+    expect(out.then).toMatchObject({
+      kind: 'send',
+      run: { label: 'left-to-right', settings: { strategy: 'left-to-right' } },
+    });
   });
 
   it('does not change the state it is given', () => {

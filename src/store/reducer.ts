@@ -78,7 +78,8 @@ function concernsUs(s: SessionState, m: WorkerOut): boolean {
   return m.id === s.engine.loadId || m.id === s.pending?.runId || m.id === s.run?.runId;
 }
 
-const errorText = (message: string, action: string) => (action ? `${message} ${action}.`.replace(/\.\.$/, '.') : message);
+const errorText = (message: string, action: string) =>
+  action ? `${message} ${action}.`.replace(/\.\.$/, '.') : message;
 
 export function reduce(s: SessionState, m: WorkerOut, now: number): { state: SessionState; then: FollowUp } {
   const same = { state: s, then: null };
@@ -102,7 +103,15 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
       if (m.id !== s.engine.loadId) return same;
       const state: SessionState = {
         ...s,
-        engine: { ...s.engine, status: 'ready', progress: null, backend: m.backend, reason: m.reason, model: m.model, error: null },
+        engine: {
+          ...s.engine,
+          status: 'ready',
+          progress: null,
+          backend: m.backend,
+          reason: m.reason,
+          model: m.model,
+          error: null,
+        },
         announcement: `Model ready on ${m.backend === 'webgpu' ? 'WebGPU' : 'WASM'}${m.model.fromCache ? ', loaded from cache' : ''}.`,
         autoRun: false,
       };
@@ -114,7 +123,9 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
       const run = startRun(m.id, m.ids, m.fixed, m.totalSteps, settings, label, now, origin);
       // A re-imagine keeps the run it edits for undo; a fresh run starts a fresh history.
       const history = edits ? [...s.history, edits].slice(-20) : [];
-      const what = edits ? `Re-imagining ${maskedCount(m.fixed)} tokens in ${m.totalSteps} steps…` : `Generating ${m.totalSteps} steps…`;
+      const what = edits
+        ? `Re-imagining ${maskedCount(m.fixed)} tokens in ${m.totalSteps} steps…`
+        : `Generating ${m.totalSteps} steps…`;
       return { state: { ...s, run, history, pending: null, view: null, announcement: what }, then: null };
     }
     case 'frame':
@@ -145,7 +156,11 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
       let state: SessionState = { ...s, compare: stopCompare(s.compare) };
       if (s.pending?.runId === m.id) state = { ...state, pending: null };
       if (s.run?.runId === m.id && s.run.status === 'running') {
-        state = { ...state, run: { ...s.run, status: 'cancelled' }, announcement: `Stopped at step ${s.run.frames.length} of ${s.run.totalSteps}.` };
+        state = {
+          ...state,
+          run: { ...s.run, status: 'cancelled' },
+          announcement: `Stopped at step ${s.run.frames.length} of ${s.run.totalSteps}.`,
+        };
       }
       return { state, then: null };
     }

@@ -74,7 +74,10 @@ describe('the form schema', () => {
       problems: ['The saved "Show the draft" value "no" is neither on nor off; using the default (on).'],
     });
     for (const raw of [null, 0, 'off', [false]]) {
-      expect(parseViewPrefs(raw)).toEqual({ value: { showDraft: true }, problems: ['The saved view preferences were not readable; using the defaults.'] });
+      expect(parseViewPrefs(raw)).toEqual({
+        value: { showDraft: true },
+        problems: ['The saved view preferences were not readable; using the defaults.'],
+      });
     }
   });
 });

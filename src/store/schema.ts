@@ -27,17 +27,22 @@ function validChoice(key: keyof SamplerSettings, v: string): boolean {
  */
 function settingProblem(key: keyof SamplerSettings, v: unknown, fallback: unknown): string | null {
   if (typeof fallback === 'number') {
-    return typeof v === 'number' && Number.isFinite(v) ? null : `${key} ${JSON.stringify(v) ?? 'undefined'} is not a number; using ${fallback}.`;
+    return typeof v === 'number' && Number.isFinite(v)
+      ? null
+      : `${key} ${JSON.stringify(v) ?? 'undefined'} is not a number; using ${fallback}.`;
   }
   if (typeof fallback === 'string') {
-    return typeof v === 'string' && validChoice(key, v) ? null : `Unknown ${key} ${JSON.stringify(v)}; using ${fallback}.`;
+    return typeof v === 'string' && validChoice(key, v)
+      ? null
+      : `Unknown ${key} ${JSON.stringify(v)}; using ${fallback}.`;
   }
   return typeof v === typeof fallback ? null : `${key} has the wrong kind of value; using the default.`;
 }
 
 export function parseSettings(raw: unknown, base: SamplerSettings = DEFAULT_SETTINGS): Parsed<SamplerSettings> {
   const src = isObj(raw) ? raw : {};
-  const problems: string[] = raw === undefined || isObj(raw) ? [] : ['The settings were not readable; using the defaults.'];
+  const problems: string[] =
+    raw === undefined || isObj(raw) ? [] : ['The settings were not readable; using the defaults.'];
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof SamplerSettings>) {
     const fallback = base[key] ?? DEFAULT_SETTINGS[key];
@@ -75,7 +80,10 @@ function count(v: unknown, fallback: number, what: string, problems: string[]): 
 /** A whole form from anything (parsed JSON); missing or wrong fields come from `base`. */
 export function parseForm(raw: unknown, base: FormState = DEFAULT_FORM): Parsed<FormState> {
   if (!isObj(raw)) {
-    return { value: cloneForm(base), problems: raw === undefined ? [] : ['The saved form was not readable; using the defaults.'] };
+    return {
+      value: cloneForm(base),
+      problems: raw === undefined ? [] : ['The saved form was not readable; using the defaults.'],
+    };
   }
   const problems: string[] = [];
   let mode: Mode = base.mode;
@@ -107,9 +115,15 @@ export function cloneForm(f: FormState): FormState {
  */
 export function parseModelChoice(raw: unknown, available: readonly string[]): Parsed<string | null> {
   if (raw === undefined || raw === null) return { value: null, problems: [] };
-  if (typeof raw !== 'string') return { value: null, problems: ['The saved model choice was not readable; using the default model.'] };
+  if (typeof raw !== 'string')
+    return { value: null, problems: ['The saved model choice was not readable; using the default model.'] };
   if (!available.includes(raw)) {
-    return { value: null, problems: [`The saved model ${JSON.stringify(raw.slice(0, 80))} is not in this version of the app; using the default model.`] };
+    return {
+      value: null,
+      problems: [
+        `The saved model ${JSON.stringify(raw.slice(0, 80))} is not in this version of the app; using the default model.`,
+      ],
+    };
   }
   return { value: raw, problems: [] };
 }
@@ -127,12 +141,19 @@ export const DEFAULT_VIEW: ViewPrefs = { showDraft: true };
 
 export function parseViewPrefs(raw: unknown): Parsed<ViewPrefs> {
   if (raw === undefined) return { value: { ...DEFAULT_VIEW }, problems: [] };
-  if (!isObj(raw)) return { value: { ...DEFAULT_VIEW }, problems: ['The saved view preferences were not readable; using the defaults.'] };
+  if (!isObj(raw))
+    return {
+      value: { ...DEFAULT_VIEW },
+      problems: ['The saved view preferences were not readable; using the defaults.'],
+    };
   const problems: string[] = [];
   let showDraft = DEFAULT_VIEW.showDraft;
   if (raw.showDraft !== undefined) {
     if (typeof raw.showDraft === 'boolean') showDraft = raw.showDraft;
-    else problems.push(`The saved "Show the draft" value ${JSON.stringify(raw.showDraft) ?? 'undefined'} is neither on nor off; using the default (on).`);
+    else
+      problems.push(
+        `The saved "Show the draft" value ${JSON.stringify(raw.showDraft) ?? 'undefined'} is neither on nor off; using the default (on).`,
+      );
   }
   return { value: { showDraft }, problems };
 }

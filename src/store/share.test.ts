@@ -66,21 +66,32 @@ describe('share links', () => {
     expect(link).toMatchObject({ model: 'unmask-copy', problems: [], changed: ['model unmask-copy'] });
     expect(link?.form).toEqual(f);
     // The same model as the current one is no change.
-    expect(decodeShare(hash, f, { ...models, current: 'unmask-copy' })).toMatchObject({ model: 'unmask-copy', changed: [] });
+    expect(decodeShare(hash, f, { ...models, current: 'unmask-copy' })).toMatchObject({
+      model: 'unmask-copy',
+      changed: [],
+    });
   });
 
   it('a model this build lacks keeps the current one and is reported; the rest of the link still applies', () => {
-    const link = decodeShare('#prompt=hi&steps=3&model=unmask-huge', DEFAULT_FORM, { available: ['unmask-small'], current: 'unmask-small' });
+    const link = decodeShare('#prompt=hi&steps=3&model=unmask-huge', DEFAULT_FORM, {
+      available: ['unmask-small'],
+      current: 'unmask-small',
+    });
     expect(link?.model).toBeNull();
     expect(link?.problems).toEqual(['The model "unmask-huge" is not in this version of the app; kept unmask-small.']);
     expect(link?.form.settings.steps).toBe(3);
     expect(link?.changed).not.toContain('model unmask-huge');
-    expect(decodeShare('#model=x', DEFAULT_FORM)?.problems).toEqual(['The model "x" is not in this version of the app; kept the current model.']);
+    expect(decodeShare('#model=x', DEFAULT_FORM)?.problems).toEqual([
+      'The model "x" is not in this version of the app; kept the current model.',
+    ]);
   });
 
   it('a link without a model (an older link, or one made before the model was known) leaves the model alone', () => {
     expect(encodeShare(DEFAULT_FORM)).not.toContain('model=');
-    const link = decodeShare('#' + encodeShare(DEFAULT_FORM), DEFAULT_FORM, { available: ['unmask-small'], current: 'unmask-small' });
+    const link = decodeShare('#' + encodeShare(DEFAULT_FORM), DEFAULT_FORM, {
+      available: ['unmask-small'],
+      current: 'unmask-small',
+    });
     expect(link).toMatchObject({ model: null, problems: [], changed: [] });
   });
 });

@@ -46,7 +46,11 @@ export function encodeShare(form: FormState, model: string | null = null): strin
 }
 
 /** The full link for the current page. */
-export function shareUrl(form: FormState, location: { origin: string; pathname: string; search: string }, model: string | null = null): string {
+export function shareUrl(
+  form: FormState,
+  location: { origin: string; pathname: string; search: string },
+  model: string | null = null,
+): string {
   return `${location.origin}${location.pathname}${location.search}#${encodeShare(form, model)}`;
 }
 
@@ -71,7 +75,11 @@ export interface SharedLink {
  * (an ordinary #anchor). A link without `mode` is a prompt link, or a fill link when it carries
  * only a template.
  */
-export function decodeShare(hash: string, base: FormState, models: LinkModels = { available: [], current: null }): SharedLink | null {
+export function decodeShare(
+  hash: string,
+  base: FormState,
+  models: LinkModels = { available: [], current: null },
+): SharedLink | null {
   const p = new URLSearchParams(hash.replace(/^#/, ''));
   if (![...p.keys()].some((k) => KNOWN.has(k))) return null;
   const problems: string[] = [];
@@ -120,7 +128,8 @@ function linkedModel(raw: string | null, models: LinkModels, problems: string[])
 }
 
 // The schema speaks of saved values; in a link, the value kept is the current one.
-const linkWording = (s: string) => s.replace(/^The saved /, 'The ').replace(/using the default\.$/, 'kept the current one.');
+const linkWording = (s: string) =>
+  s.replace(/^The saved /, 'The ').replace(/using the default\.$/, 'kept the current one.');
 
 /** What differs between two forms, in words a notice can list. */
 export function describeChanges(before: FormState, after: FormState): string[] {

@@ -5,7 +5,6 @@ import { installMemoryStorage } from './memoryStorage';
 import { FORM_KEY, VIEW_KEY } from './persist';
 import { isBusy, useApp } from './store';
 
-
 const model = {
   name: 'test',
   vocabSize: 10,
@@ -35,7 +34,14 @@ function frame(runId: number, step: number, ids: number[], resolved: number[]): 
   return {
     type: 'frame',
     id: runId,
-    frame: { step, totalSteps: 2, ids: Int32Array.from(ids), resolved, confidences: resolved.map(() => 0.5), forwardMs: 1 },
+    frame: {
+      step,
+      totalSteps: 2,
+      ids: Int32Array.from(ids),
+      resolved,
+      confidences: resolved.map(() => 0.5),
+      forwardMs: 1,
+    },
   };
 }
 
@@ -65,7 +71,10 @@ describe('store', () => {
     const f = ready();
     useApp.getState().generate();
     const req = lastGenerate(f.sent);
-    expect(req.segments).toEqual([{ kind: 'text', text: 'hi' }, { kind: 'blank', length: 2 }]);
+    expect(req.segments).toEqual([
+      { kind: 'text', text: 'hi' },
+      { kind: 'blank', length: 2 },
+    ]);
     expect(req.settings.steps).toBe(2);
     expect(useApp.getState().run).toBeNull();
     expect(isBusy(useApp.getState())).toBe(true);
@@ -73,7 +82,13 @@ describe('store', () => {
     useApp.getState().generate();
     expect(f.sent.filter((m) => m.type === 'generate')).toHaveLength(1);
 
-    f.emit({ type: 'started', id: req.runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
+    f.emit({
+      type: 'started',
+      id: req.runId,
+      ids: Int32Array.from([3, 1, 1]),
+      fixed: Uint8Array.from([1, 0, 0]),
+      totalSteps: 2,
+    });
     f.emit(frame(req.runId + 99, 1, [3, 4, 1], [1])); // another run's frame: ignored
     expect(useApp.getState().run?.frames).toHaveLength(0);
     f.emit(frame(req.runId, 1, [3, 4, 1], [1]));
@@ -89,7 +104,13 @@ describe('store', () => {
     const f = ready();
     useApp.getState().generate();
     const { runId } = lastGenerate(f.sent);
-    f.emit({ type: 'started', id: runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
+    f.emit({
+      type: 'started',
+      id: runId,
+      ids: Int32Array.from([3, 1, 1]),
+      fixed: Uint8Array.from([1, 0, 0]),
+      totalSteps: 2,
+    });
     f.emit(frame(runId, 1, [3, 4, 1], [1]));
     useApp.getState().stop();
     expect(f.sent.at(-1)).toMatchObject({ type: 'cancel', runId });
@@ -113,7 +134,13 @@ describe('store', () => {
     const f = ready();
     useApp.getState().generate();
     const { runId } = lastGenerate(f.sent);
-    f.emit({ type: 'started', id: runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
+    f.emit({
+      type: 'started',
+      id: runId,
+      ids: Int32Array.from([3, 1, 1]),
+      fixed: Uint8Array.from([1, 0, 0]),
+      totalSteps: 2,
+    });
     f.emit({ type: 'error', id: runId + 1, code: 'busy', message: 'The model is still loading.', action: 'Wait' });
     expect(useApp.getState().run?.status).toBe('running');
     expect(useApp.getState().runError).toBeNull();
@@ -140,13 +167,31 @@ describe('store', () => {
     useApp.getState().startCompare();
     const first = lastGenerate(f.sent);
     expect(first.settings.strategy).toBe('margin');
-    f.emit({ type: 'started', id: first.runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 1 });
-    f.emit({ type: 'done', id: first.runId, text: 'x', ids: Int32Array.from([3, 4, 5]), stats: { ...stats, forwardPasses: 1 } });
+    f.emit({
+      type: 'started',
+      id: first.runId,
+      ids: Int32Array.from([3, 1, 1]),
+      fixed: Uint8Array.from([1, 0, 0]),
+      totalSteps: 1,
+    });
+    f.emit({
+      type: 'done',
+      id: first.runId,
+      text: 'x',
+      ids: Int32Array.from([3, 4, 5]),
+      stats: { ...stats, forwardPasses: 1 },
+    });
     const second = lastGenerate(f.sent);
     expect(second.runId).not.toBe(first.runId);
     expect(second.settings).toEqual({ ...first.settings, strategy: 'left-to-right' });
     expect(second.segments).toEqual(first.segments);
-    f.emit({ type: 'started', id: second.runId, ids: Int32Array.from([3, 1, 1]), fixed: Uint8Array.from([1, 0, 0]), totalSteps: 2 });
+    f.emit({
+      type: 'started',
+      id: second.runId,
+      ids: Int32Array.from([3, 1, 1]),
+      fixed: Uint8Array.from([1, 0, 0]),
+      totalSteps: 2,
+    });
     f.emit({ type: 'done', id: second.runId, text: 'y', ids: Int32Array.from([3, 4, 5]), stats });
     const c = useApp.getState().compare!;
     expect(c.phase).toBe('done');
@@ -172,7 +217,10 @@ describe('store', () => {
     expect(s.form.settings.strategy).toBe('margin');
     expect(s.notice).toMatchObject({ kind: 'link', message: expect.stringContaining('the prompt, length 3') });
     expect(s.notice?.problems).toEqual(['Unknown strategy "zigzag"; using margin.']);
-    expect(lastGenerate(f.sent).segments).toEqual([{ kind: 'text', text: 'after' }, { kind: 'blank', length: 3 }]);
+    expect(lastGenerate(f.sent).segments).toEqual([
+      { kind: 'text', text: 'after' },
+      { kind: 'blank', length: 3 },
+    ]);
     expect(useApp.getState().openLink('#top')).toBe(false);
   });
 });
@@ -209,7 +257,9 @@ describe('the saved view preference (Show the draft)', () => {
     });
     localStorage.setItem(VIEW_KEY, '{nope');
     useApp.getState().startApp({ hash: '' });
-    expect(useApp.getState().notice?.problems).toEqual(['The saved view preferences were not readable; using the defaults.']);
+    expect(useApp.getState().notice?.problems).toEqual([
+      'The saved view preferences were not readable; using the defaults.',
+    ]);
     useApp.getState().setShowDraft(false);
     useApp.getState().resetSettings();
     expect(useApp.getState().viewPrefs.showDraft).toBe(true);

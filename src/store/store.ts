@@ -10,7 +10,15 @@ import type { WorkerOut } from '../worker/protocol';
 import { shippedModels } from '../runtime/modelFiles';
 import { beginCompare, stopCompare } from './compare';
 import { DEFAULT_FORM, effectiveSettings, formProblems, segmentsOf, type FormState } from './form';
-import { currentModel, loadModelChoice, optionOf, sameVocabulary, saveModelChoice, switchNote, type ModelSlice } from './model';
+import {
+  currentModel,
+  loadModelChoice,
+  optionOf,
+  sameVocabulary,
+  saveModelChoice,
+  switchNote,
+  type ModelSlice,
+} from './model';
 import { loadSavedForm, loadSavedView, resetKeepingText, saveForm, saveView } from './persist';
 import { IDLE_ENGINE, INITIAL_SESSION, reduce, type SessionState } from './reducer';
 import { reimagineRequest } from './edit';
@@ -77,7 +85,12 @@ export const useApp = create<AppState>()((set, get) => {
   function send(segments: Segment[], settings: SamplerSettings, label: string | null): void {
     if (!client) return;
     const runId = nextId++;
-    set({ pending: { runId, settings, label, origin: { givenText: givenTextOf(segments), kept: null } }, runError: null, view: null, modelNote: null });
+    set({
+      pending: { runId, settings, label, origin: { givenText: givenTextOf(segments), kept: null } },
+      runError: null,
+      view: null,
+      modelNote: null,
+    });
     client.send({ type: 'generate', id: runId, request: { segments, settings } });
   }
 
@@ -168,7 +181,14 @@ export const useApp = create<AppState>()((set, get) => {
         modelNote: choice.problems[0] ?? null,
         form: saved.value,
         viewPrefs: view.value,
-        notice: problems.length > 0 ? { kind: 'saved', message: 'Some saved settings could not be read and were replaced by defaults.', problems } : null,
+        notice:
+          problems.length > 0
+            ? {
+                kind: 'saved',
+                message: 'Some saved settings could not be read and were replaced by defaults.',
+                problems,
+              }
+            : null,
       });
       // Every change to the form is saved at once: nothing typed is lost to a crash or a reload.
       stopSaving?.();
@@ -182,9 +202,13 @@ export const useApp = create<AppState>()((set, get) => {
     openLink(hash) {
       const s = get();
       const current = currentModel(s);
-      const link = hash.length > 1 ? decodeShare(hash, s.form, { available: s.models.map((m) => m.name), current }) : null;
+      const link =
+        hash.length > 1 ? decodeShare(hash, s.form, { available: s.models.map((m) => m.name), current }) : null;
       if (!link) return false;
-      const what = link.changed.length > 0 ? `Opened a shared link: it set ${link.changed.join(', ')}.` : 'Opened a shared link: it matched your current settings.';
+      const what =
+        link.changed.length > 0
+          ? `Opened a shared link: it set ${link.changed.join(', ')}.`
+          : 'Opened a shared link: it matched your current settings.';
       set({ form: link.form, notice: { kind: 'link', message: what, problems: link.problems }, announcement: what });
       // Run what the link describes once the model is ready (at once if it already is).
       if (link.model !== null && link.model !== current) {
@@ -272,14 +296,24 @@ export const useApp = create<AppState>()((set, get) => {
       const req = reimagineRequest(s.run, positions, effectiveSettings(s.form).settings, randomSeed());
       if (!req) return;
       const runId = nextId++;
-      set({ pending: { runId, settings: req.settings, label: null, origin: req.origin, edits: s.run }, runError: null, view: null, compare: null });
+      set({
+        pending: { runId, settings: req.settings, label: null, origin: req.origin, edits: s.run },
+        runError: null,
+        view: null,
+        compare: null,
+      });
       client.send({ type: 'generate', id: runId, request: { ids: req.ids, fixed: req.fixed, settings: req.settings } });
     },
     undo() {
       const s = get();
       const previous: RunView | undefined = s.history.at(-1);
       if (!previous || isBusy(s)) return;
-      set({ run: previous, history: s.history.slice(0, -1), view: null, announcement: 'Undone: the text before the last re-imagine is back.' });
+      set({
+        run: previous,
+        history: s.history.slice(0, -1),
+        view: null,
+        announcement: 'Undone: the text before the last re-imagine is back.',
+      });
     },
   };
 });

@@ -52,7 +52,8 @@ function Page() {
   // then clear it so a reload keeps later edits (replaceState fires no hashchange).
   useEffect(() => {
     const onHash = () => {
-      if (useApp.getState().openLink(location.hash)) history.replaceState(null, '', location.pathname + location.search);
+      if (useApp.getState().openLink(location.hash))
+        history.replaceState(null, '', location.pathname + location.search);
     };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
@@ -64,8 +65,8 @@ function Page() {
         <div className="title">
           <h1>Unmask</h1>
           <p className="tagline">
-            A diffusion language model does not write left to right: it starts from a row of masked blanks and fills
-            in the ones it is surest of first, over a few steps. Watch one do it, in your browser.
+            A diffusion language model does not write left to right: it starts from a row of masked blanks and fills in
+            the ones it is surest of first, over a few steps. Watch one do it, in your browser.
           </p>
         </div>
         <div className="top-side">
@@ -98,8 +99,8 @@ function Page() {
       </main>
       <footer className="foot">
         <p>
-          Runs entirely on this device (WebGPU or WebAssembly). Nothing you type leaves the page. Tiny model: expect
-          odd sentences.
+          Runs entirely on this device (WebGPU or WebAssembly). Nothing you type leaves the page. Tiny model: expect odd
+          sentences.
         </p>
       </footer>
       <LiveRegion />

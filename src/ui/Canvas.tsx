@@ -31,8 +31,9 @@ function Inspector({ run, at, slot }: { run: RunView; at: CanvasAt; slot: Slot |
     const step = at.resolvedAt[slot.index];
     content = (
       <>
-        Token {slot.index + 1}: <q>{slot.text}</q> {step > 0 ? `resolved at step ${step} of ${run.totalSteps}` : 'kept from before'},
-        confidence {percent(at.confidence[slot.index])}
+        Token {slot.index + 1}: <q>{slot.text}</q>{' '}
+        {step > 0 ? `resolved at step ${step} of ${run.totalSteps}` : 'kept from before'}, confidence{' '}
+        {percent(at.confidence[slot.index])}
       </>
     );
   }
@@ -98,7 +99,10 @@ export function Canvas() {
     if (section === null || !el || !matchMedia('(max-width: 899px)').matches) return;
     const top = el.getBoundingClientRect().top;
     if (top < 0 || top > window.innerHeight * 0.4) {
-      el.scrollIntoView({ block: 'start', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+      el.scrollIntoView({
+        block: 'start',
+        behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth',
+      });
     }
   }, [section]);
   useLayoutEffect(() => {

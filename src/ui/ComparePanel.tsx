@@ -9,7 +9,9 @@ function Half({ title, result, active }: { title: string; result: CompareResult 
       {result ? (
         <>
           <p className="big">
-            <span data-testid={`${title === 'Left to right' ? 'ltr' : 'diffusion'}-passes`}>{result.forwardPasses}</span>{' '}
+            <span data-testid={`${title === 'Left to right' ? 'ltr' : 'diffusion'}-passes`}>
+              {result.forwardPasses}
+            </span>{' '}
             forward passes
           </p>
           <p className="hint">
@@ -32,7 +34,11 @@ export function ComparePanel() {
       <h2 id="compare-title">Diffusion order vs left to right</h2>
       {compare.phase === 'stopped' && <p className="note">The comparison was stopped.</p>}
       <div className="compare-grid">
-        <Half title={`Diffusion (${compare.settings.strategy})`} result={compare.diffusion} active={compare.phase === 'diffusion'} />
+        <Half
+          title={`Diffusion (${compare.settings.strategy})`}
+          result={compare.diffusion}
+          active={compare.phase === 'diffusion'}
+        />
         <Half title="Left to right" result={compare.leftToRight} active={compare.phase === 'left-to-right'} />
       </div>
     </section>

@@ -1,6 +1,13 @@
 // The sampler's controls. Every change goes to the form in the store; a run already going on
 // keeps the settings it started with (the worker got a copy), so the panel says so.
-import { MAX_REFINE_ROUNDS, normalizeSettings, plannedSteps, refineShape, type SamplerSettings, type Strategy } from '../engine';
+import {
+  MAX_REFINE_ROUNDS,
+  normalizeSettings,
+  plannedSteps,
+  refineShape,
+  type SamplerSettings,
+  type Strategy,
+} from '../engine';
 import { effectiveSettings, maskedCountOf } from '../store/form';
 import { randomSeed } from '../store/seed';
 import { isBusy, useApp } from '../store/store';
@@ -26,7 +33,7 @@ function clampSetting(field: keyof SamplerSettings, value: number): Clamp {
 export function Controls() {
   const form = useApp((s) => s.form);
   const busy = useApp(isBusy);
-  const runSettings = useApp((s) => (s.pending?.settings ?? (s.run?.status === 'running' ? s.run.settings : null)));
+  const runSettings = useApp((s) => s.pending?.settings ?? (s.run?.status === 'running' ? s.run.settings : null));
   const backendChoice = useApp((s) => s.backendChoice);
   const setSettings = useApp((s) => s.setSettings);
   const setBackendChoice = useApp((s) => s.setBackendChoice);
@@ -38,8 +45,7 @@ export function Controls() {
   const { settings: effective, warnings } = effectiveSettings(form);
   const planned = plannedSteps(masked, effective);
   const refine = refineShape(masked, effective);
-  const changedDuringRun =
-    busy && runSettings !== null && JSON.stringify(effective) !== JSON.stringify(runSettings);
+  const changedDuringRun = busy && runSettings !== null && JSON.stringify(effective) !== JSON.stringify(runSettings);
 
   const field = (key: keyof SamplerSettings) => ({
     value: s[key] as number,
@@ -148,7 +154,12 @@ export function Controls() {
       />
       <div className="field check">
         <label>
-          <input type="checkbox" data-testid="draft-toggle" checked={showDraft} onChange={(e) => setShowDraft(e.target.checked)} />
+          <input
+            type="checkbox"
+            data-testid="draft-toggle"
+            checked={showDraft}
+            onChange={(e) => setShowDraft(e.target.checked)}
+          />
           Show the draft (the model's current guess in masked slots)
         </label>
       </div>
@@ -175,7 +186,13 @@ export function Controls() {
           min={1}
           step={0.05}
         />
-        <NumberField label="Repetition window (tokens)" testId="repetition-window" {...field('repetitionWindow')} min={0} step={1} />
+        <NumberField
+          label="Repetition window (tokens)"
+          testId="repetition-window"
+          {...field('repetitionWindow')}
+          min={0}
+          step={1}
+        />
         <NumberField
           label="Refinement share (of generated tokens per round)"
           testId="refine-fraction"

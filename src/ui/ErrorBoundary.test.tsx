@@ -18,7 +18,13 @@ function Fragile() {
 describe('ErrorBoundary', () => {
   it('shows the error, the kept text and a reset that brings the page back with the text', () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    useApp.setState({ form: { ...cloneForm(DEFAULT_FORM), prompt: 'My words', settings: { ...DEFAULT_FORM.settings, strategy: 'random' } } });
+    useApp.setState({
+      form: {
+        ...cloneForm(DEFAULT_FORM),
+        prompt: 'My words',
+        settings: { ...DEFAULT_FORM.settings, strategy: 'random' },
+      },
+    });
     render(
       <ErrorBoundary>
         <Fragile />

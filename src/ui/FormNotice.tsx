@@ -8,7 +8,11 @@ export function FormNotice() {
   const reset = useApp((s) => s.resetSettings);
   if (!notice) return null;
   return (
-    <div className={`panel notice form-notice ${notice.kind}`} role="status" data-testid={notice.kind === 'link' ? 'link-notice' : 'saved-notice'}>
+    <div
+      className={`panel notice form-notice ${notice.kind}`}
+      role="status"
+      data-testid={notice.kind === 'link' ? 'link-notice' : 'saved-notice'}
+    >
       <p>{notice.message}</p>
       {notice.problems.length > 0 && (
         <ul className="warnings" data-testid="notice-problems">

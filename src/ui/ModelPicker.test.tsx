@@ -11,7 +11,11 @@ const small = { name: 'unmask-small', downloadBytes: 5_398_000, description: 'Fa
 const base = { name: 'unmask-base', downloadBytes: 21_400_000, description: 'Clearer English on WebGPU.' };
 const readyOn = (name: string) =>
   useApp.setState({
-    engine: { ...IDLE_ENGINE, status: 'ready', model: { name, vocabSize: 4, context: 8, params: 1, pieces: [], maskId: 1, fromCache: true, threads: 1 } },
+    engine: {
+      ...IDLE_ENGINE,
+      status: 'ready',
+      model: { name, vocabSize: 4, context: 8, params: 1, pieces: [], maskId: 1, fromCache: true, threads: 1 },
+    },
   });
 const radios = () => screen.queryAllByRole('radio') as HTMLInputElement[];
 
@@ -28,7 +32,9 @@ describe('ModelPicker', () => {
     readyOn('unmask-small');
     render(<ModelPicker />);
     expect(radios()).toHaveLength(0);
-    expect(screen.getByTestId('model-picker').textContent).toBe('Modelunmask-small · 5.40 MB downloadFast on any device.');
+    expect(screen.getByTestId('model-picker').textContent).toBe(
+      'Modelunmask-small · 5.40 MB downloadFast on any device.',
+    );
   });
 
   it('offers two models, marks the one running, and picks the other', () => {
@@ -38,7 +44,9 @@ describe('ModelPicker', () => {
     const [a, b] = radios();
     expect(a.checked).toBe(false);
     expect(b.checked).toBe(true);
-    expect(screen.getAllByTestId('model-option')[1].textContent).toBe('unmask-base · 21.4 MB downloadClearer English on WebGPU.');
+    expect(screen.getAllByTestId('model-option')[1].textContent).toBe(
+      'unmask-base · 21.4 MB downloadClearer English on WebGPU.',
+    );
     fireEvent.click(a);
     expect(picked).toEqual(['unmask-small']);
   });
@@ -48,7 +56,11 @@ describe('ModelPicker', () => {
       models: [small, base],
       modelChoice: 'unmask-small',
       modelNote: 'The run was stopped to switch to unmask-base; press Generate once it has loaded.',
-      engine: { ...IDLE_ENGINE, status: 'loading', progress: { phase: 'download', loaded: 1, total: 2, model: 'unmask-base' } },
+      engine: {
+        ...IDLE_ENGINE,
+        status: 'loading',
+        progress: { phase: 'download', loaded: 1, total: 2, model: 'unmask-base' },
+      },
     });
     render(<ModelPicker />);
     expect(radios().map((r) => [r.checked, r.disabled])).toEqual([

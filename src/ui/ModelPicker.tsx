@@ -39,7 +39,12 @@ export function ModelPicker() {
   }
 
   return (
-    <fieldset className="field" data-testid="model-picker" data-count={models.length} style={{ border: 0, padding: 0, margin: '0 0 0.75rem', minWidth: 0 }}>
+    <fieldset
+      className="field"
+      data-testid="model-picker"
+      data-count={models.length}
+      style={{ border: 0, padding: 0, margin: '0 0 0.75rem', minWidth: 0 }}
+    >
       <legend className="prompt-label" style={{ padding: 0 }}>
         Model
       </legend>
@@ -49,7 +54,13 @@ export function ModelPicker() {
           data-testid="model-option"
           data-model={m.name}
           data-current={m.name === current}
-          style={{ display: 'flex', gap: '0.5rem', alignItems: 'flex-start', marginBottom: '0.4rem', overflowWrap: 'anywhere' }}
+          style={{
+            display: 'flex',
+            gap: '0.5rem',
+            alignItems: 'flex-start',
+            marginBottom: '0.4rem',
+            overflowWrap: 'anywhere',
+          }}
         >
           <input
             type="radio"
@@ -67,7 +78,9 @@ export function ModelPicker() {
           </span>
         </label>
       ))}
-      {status === 'loading' && <p className="hint">Loading {loading ?? 'the model'}; the other can be picked once it is ready.</p>}
+      {status === 'loading' && (
+        <p className="hint">Loading {loading ?? 'the model'}; the other can be picked once it is ready.</p>
+      )}
       {noteLine}
     </fieldset>
   );

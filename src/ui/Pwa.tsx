@@ -91,30 +91,33 @@ function OfflineCheck() {
   const latest = useRef(0);
   // Only the model in use must be stored; a switch checks again.
   const modelName = useApp((s) => s.engine.model?.name ?? null);
-  const check = useCallback((retries = 0) => {
-    const id = ++latest.current;
-    const settle = (s: OfflineStatus) => {
-      if (id !== latest.current) return;
-      // A connection that has just come back often carries nothing for a moment (the 'online'
-      // event can come before the service worker's requests get through): a failed repair right
-      // after it is tried again once before the user is asked to.
-      if (s.state === 'incomplete' && s.online && retries > 0) {
-        setTimeout(() => {
-          if (id === latest.current) check(retries - 1);
-        }, RECONNECT_RETRY_MS);
+  const check = useCallback(
+    (retries = 0) => {
+      const id = ++latest.current;
+      const settle = (s: OfflineStatus) => {
+        if (id !== latest.current) return;
+        // A connection that has just come back often carries nothing for a moment (the 'online'
+        // event can come before the service worker's requests get through): a failed repair right
+        // after it is tried again once before the user is asked to.
+        if (s.state === 'incomplete' && s.online && retries > 0) {
+          setTimeout(() => {
+            if (id === latest.current) check(retries - 1);
+          }, RECONNECT_RETRY_MS);
+          return;
+        }
+        setStatus(s);
+      };
+      const deps = browserOfflineDeps(modelName);
+      if (!deps) {
+        setStatus({ state: 'unavailable', why: 'this browser cannot store the app' });
         return;
       }
-      setStatus(s);
-    };
-    const deps = browserOfflineDeps(modelName);
-    if (!deps) {
-      setStatus({ state: 'unavailable', why: 'this browser cannot store the app' });
-      return;
-    }
-    setStatus({ state: 'checking' });
-    setDismissed(false);
-    checkOffline(deps).then(settle, (err: unknown) => settle({ state: 'unavailable', why: String(err) }));
-  }, [modelName]);
+      setStatus({ state: 'checking' });
+      setDismissed(false);
+      checkOffline(deps).then(settle, (err: unknown) => settle({ state: 'unavailable', why: String(err) }));
+    },
+    [modelName],
+  );
   useEffect(() => {
     const onOnline = () => check(1);
     const onOffline = () => check();

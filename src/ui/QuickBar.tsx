@@ -10,7 +10,14 @@ export function QuickBar() {
   const { setSettings, stop, generate } = useApp.getState();
   return (
     <div className="quick-bar" data-testid="quick-bar" role="group" aria-label="Quick settings">
-      <QuickNumber label="Steps" testId="quick-steps" min={1} step={1} value={steps} onValue={(v) => setSettings({ steps: v })} />
+      <QuickNumber
+        label="Steps"
+        testId="quick-steps"
+        min={1}
+        step={1}
+        value={steps}
+        onValue={(v) => setSettings({ steps: v })}
+      />
       <QuickNumber
         label="Temp"
         testId="quick-temperature"
@@ -33,7 +40,14 @@ export function QuickBar() {
 }
 
 /** A compact number input that passes on only finite values (an empty box while typing changes nothing). */
-function QuickNumber(p: { label: string; testId: string; min: number; step: number; value: number; onValue(v: number): void }) {
+function QuickNumber(p: {
+  label: string;
+  testId: string;
+  min: number;
+  step: number;
+  value: number;
+  onValue(v: number): void;
+}) {
   const num = (v: string) => (v.trim() === '' ? NaN : Number(v));
   return (
     <label>

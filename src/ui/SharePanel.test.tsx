@@ -13,7 +13,16 @@ const models = [
   { name: 'unmask-small', downloadBytes: 1, description: 'a' },
   { name: 'unmask-copy', downloadBytes: 2, description: 'b' },
 ];
-const info = (name: string) => ({ name, vocabSize: 4, context: 8, params: 1, pieces: [], maskId: 1, fromCache: true, threads: 1 });
+const info = (name: string) => ({
+  name,
+  vocabSize: 4,
+  context: 8,
+  params: 1,
+  pieces: [],
+  maskId: 1,
+  fromCache: true,
+  threads: 1,
+});
 
 async function linkParams(): Promise<URLSearchParams> {
   fireEvent.click(screen.getByTestId('share'));
@@ -22,7 +31,12 @@ async function linkParams(): Promise<URLSearchParams> {
 }
 
 beforeEach(() => {
-  useApp.setState({ form: { ...cloneForm(DEFAULT_FORM), prompt: 'hi' }, run: null, models, modelChoice: 'unmask-small' });
+  useApp.setState({
+    form: { ...cloneForm(DEFAULT_FORM), prompt: 'hi' },
+    run: null,
+    models,
+    modelChoice: 'unmask-small',
+  });
 });
 afterEach(cleanup);
 

@@ -19,7 +19,11 @@ export function SharePanel() {
   const form = useApp((s) => s.form);
   const model = useApp(currentModel);
   // The passage exactly as the canvas shows it (the prompt as typed, then the generated text).
-  const text = useApp((s) => (s.run?.status === 'done' && s.engine.model ? runText(s.run, s.engine.model.bytes ?? null, s.engine.model.pieces) : null));
+  const text = useApp((s) =>
+    s.run?.status === 'done' && s.engine.model
+      ? runText(s.run, s.engine.model.bytes ?? null, s.engine.model.pieces)
+      : null,
+  );
   const [link, setLink] = useState<string | null>(null);
   const [message, setMessage] = useState('');
 
@@ -44,7 +48,9 @@ export function SharePanel() {
           type="button"
           data-testid="copy-text"
           disabled={text === null}
-          onClick={async () => setMessage((await copy(text ?? '')) ? 'Text copied.' : 'Could not copy: select the text and copy it.')}
+          onClick={async () =>
+            setMessage((await copy(text ?? '')) ? 'Text copied.' : 'Could not copy: select the text and copy it.')
+          }
         >
           Copy text
         </button>

@@ -12,7 +12,8 @@ export function Timeline() {
   // Which pass the shown step belongs to: unmasking, or a refinement round.
   const frame = run && shown > 0 ? run.frames[shown - 1] : null;
   const rounds = run?.settings.refineRounds ?? 0;
-  const phase = frame?.phase === 'refine' ? `refinement round ${frame.round} of ${rounds}` : rounds > 0 && frame ? 'unmasking' : '';
+  const phase =
+    frame?.phase === 'refine' ? `refinement round ${frame.round} of ${rounds}` : rounds > 0 && frame ? 'unmasking' : '';
   return (
     <div className="timeline">
       <label htmlFor="timeline">

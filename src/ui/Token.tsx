@@ -20,7 +20,16 @@ export interface TokenProps extends Slot {
   tabbable: boolean;
 }
 
-export const Token = memo(function Token({ step, totalSteps, confidence, showDraft, selected, remasked, tabbable, ...slot }: TokenProps) {
+export const Token = memo(function Token({
+  step,
+  totalSteps,
+  confidence,
+  showDraft,
+  selected,
+  remasked,
+  tabbable,
+  ...slot
+}: TokenProps) {
   const i = slot.index;
   if (slot.state === 'given') {
     // The canvas is white-space: pre-wrap, so the given text's own spaces and newlines show as typed.

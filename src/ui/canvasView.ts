@@ -13,6 +13,9 @@ export const useCanvasView = create<CanvasView>()((set, get) => ({
   selection: [],
   anchor: null,
   select: (positions, anchor) =>
-    set({ selection: [...new Set(positions)].sort((a, b) => a - b), anchor: anchor === undefined ? get().anchor : anchor }),
+    set({
+      selection: [...new Set(positions)].sort((a, b) => a - b),
+      anchor: anchor === undefined ? get().anchor : anchor,
+    }),
   clear: () => set({ selection: [], anchor: null }),
 }));

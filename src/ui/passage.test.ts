@@ -22,7 +22,18 @@ function finished(given: string, generated: string) {
   const fixed = Uint8Array.from(ids, (_, i) => (i < g.length ? 1 : 0));
   let run = startRun(1, ids, fixed, 1, DEFAULT_SETTINGS, null, 0, { givenText: [given], kept: null });
   const done = Int32Array.from([...g, ...x]);
-  run = applyFrame(run, { step: 1, totalSteps: 1, ids: done, resolved: x.map((_, k) => g.length + k), confidences: x.map(() => 0.5), forwardMs: 1 }, 1);
+  run = applyFrame(
+    run,
+    {
+      step: 1,
+      totalSteps: 1,
+      ids: done,
+      resolved: x.map((_, k) => g.length + k),
+      confidences: x.map(() => 0.5),
+      forwardMs: 1,
+    },
+    1,
+  );
   return { run, g, x };
 }
 
@@ -60,7 +71,12 @@ describe('the passage', () => {
     const ids = Int32Array.from([...g, ...x.map(() => MASK)]);
     const at = { ...canvasAt(run, 1), ids, draftIds, draftProbs };
     const slots = buildPassage(run, at, bytes, pieces);
-    expect(slots.filter((s) => s.state === 'masked').map((s) => s.draft).join('')).toBe(' naïve fox');
+    expect(
+      slots
+        .filter((s) => s.state === 'masked')
+        .map((s) => s.draft)
+        .join(''),
+    ).toBe(' naïve fox');
     expect(passageText(slots)).toBe('The');
   });
 });

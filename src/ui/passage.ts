@@ -22,7 +22,10 @@ export interface Slot {
 /** Streams bytes of consecutive ids to text; `flush` ends a run (an unfinished character shows as �). */
 class RunDecoder {
   private dec = new TextDecoder('utf-8');
-  constructor(private bytes: TokenBytes | null, private pieces: readonly string[]) {}
+  constructor(
+    private bytes: TokenBytes | null,
+    private pieces: readonly string[],
+  ) {}
   push(id: number): string {
     if (!this.bytes) return this.pieces[id] ?? '';
     const { data, offsets } = this.bytes;
@@ -92,7 +95,8 @@ export function buildPassage(run: RunView, at: CanvasAt, bytes: TokenBytes | nul
   for (let k = 1; k < out.length; k++) {
     const s = out[k];
     const prev = out[k - 1];
-    if (s.state === 'resolved' && prev.state === 'resolved' && !/^\s/.test(s.text) && !prev.text.endsWith('\n')) s.word = prev.word;
+    if (s.state === 'resolved' && prev.state === 'resolved' && !/^\s/.test(s.text) && !prev.text.endsWith('\n'))
+      s.word = prev.word;
   }
   return out;
 }

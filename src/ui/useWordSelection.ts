@@ -5,7 +5,8 @@ import { useEffect, useMemo, useRef, type KeyboardEvent, type MouseEvent } from 
 import type { Slot } from './passage';
 import { useCanvasView } from './canvasView';
 
-const tokenOf = (t: EventTarget | null) => (t instanceof Element ? t.closest<HTMLElement>('[data-testid="token"]') : null);
+const tokenOf = (t: EventTarget | null) =>
+  t instanceof Element ? t.closest<HTMLElement>('[data-testid="token"]') : null;
 
 export function useWordSelection(slots: readonly Slot[], editable: boolean) {
   const { selection, anchor, select } = useCanvasView();

@@ -23,7 +23,8 @@ export function createEngineClient(): EngineClient {
         type: 'error',
         id: loadId,
         code: 'internal',
-        message: 'The engine sent a message this page does not understand (an old and a new version of the app may be mixed)',
+        message:
+          'The engine sent a message this page does not understand (an old and a new version of the app may be mixed)',
         action: ACTIONS.reload,
       },
     );
@@ -52,7 +53,13 @@ export function createEngineClient(): EngineClient {
     );
   };
   worker.onmessageerror = () =>
-    emit({ type: 'error', id: loadId, code: 'internal', message: 'A message from the engine worker could not be read.', action: ACTIONS.reload });
+    emit({
+      type: 'error',
+      id: loadId,
+      code: 'internal',
+      message: 'A message from the engine worker could not be read.',
+      action: ACTIONS.reload,
+    });
   return {
     send(msg: WorkerIn) {
       if (msg.type === 'load') loadId = msg.id;

@@ -20,7 +20,9 @@ const files = {
   model: { name: 'model.onnx' as const, url: '/m.onnx', ...config.files['model.onnx'] },
   tokenizer: { name: 'tokenizer.json' as const, url: '/t.json', ...config.files['tokenizer.json'] },
 };
-const models = () => [{ name: config.name, config, files, downloadBytes: files.model.bytes + files.tokenizer.bytes, description: '' }];
+const models = () => [
+  { name: config.name, config, files, downloadBytes: files.model.bytes + files.tokenizer.bytes, description: '' },
+];
 
 // Counts forward passes: the host must stop before the next one after a cancel.
 let forwardPasses = 0;
@@ -40,7 +42,13 @@ const countingOrt = {
   },
 } as unknown as HostDeps['ort'];
 
-function setup(opts: { gpu?: GpuLike; loadFile?: HostDeps['loadFile']; react?: (m: WorkerOut, host: ReturnType<typeof createHost>) => void } = {}) {
+function setup(
+  opts: {
+    gpu?: GpuLike;
+    loadFile?: HostDeps['loadFile'];
+    react?: (m: WorkerOut, host: ReturnType<typeof createHost>) => void;
+  } = {},
+) {
   const out: WorkerOut[] = [];
   const defaultLoad = async (spec: FileSpec, onProgress: Progress): Promise<LoadedFile> => {
     const data = spec.url === '/m.onnx' ? bytes['model.onnx'] : bytes['tokenizer.json'];
@@ -121,8 +129,17 @@ describe('load', () => {
     let fail = true;
     const t = setup({
       loadFile: async (spec) => {
-        if (fail) throw new RuntimeError('corrupt-model', 'damaged', 'The model file is damaged; press Retry to download it again');
-        return { data: spec.url === '/m.onnx' ? bytes['model.onnx'] : bytes['tokenizer.json'], fromCache: true, stored: true };
+        if (fail)
+          throw new RuntimeError(
+            'corrupt-model',
+            'damaged',
+            'The model file is damaged; press Retry to download it again',
+          );
+        return {
+          data: spec.url === '/m.onnx' ? bytes['model.onnx'] : bytes['tokenizer.json'],
+          fromCache: true,
+          stored: true,
+        };
       },
     });
     t.host.handle({ type: 'load', id: 100, backend: 'wasm' });
@@ -137,7 +154,12 @@ describe('load', () => {
     fail = false;
     t.host.handle({ type: 'load', id: 100, backend: 'wasm' });
     await t.host.idle();
-    expect(t.out.at(-1)).toMatchObject({ type: 'ready', backend: 'wasm', reason: 'WASM chosen in the settings', model: { fromCache: true } });
+    expect(t.out.at(-1)).toMatchObject({
+      type: 'ready',
+      backend: 'wasm',
+      reason: 'WASM chosen in the settings',
+      model: { fromCache: true },
+    });
   });
 
   it('answers generate before any load with bad-request, and during a load with busy', async () => {
@@ -201,7 +223,16 @@ describe('generate', () => {
     t.host.handle(gen(1, prompt('The king', 20), greedy(20)));
     await t.host.idle();
     const seq = t.out.map((m) => `${m.type}:${m.id}`);
-    expect(seq).toEqual(['started:1', 'frame:1', 'frame:1', 'cancelled:1', 'started:2', 'frame:2', 'frame:2', 'done:2']);
+    expect(seq).toEqual([
+      'started:1',
+      'frame:1',
+      'frame:1',
+      'cancelled:1',
+      'started:2',
+      'frame:2',
+      'frame:2',
+      'done:2',
+    ]);
   });
 
   it('rejects a canvas longer than the context with bad-request and the engine message', async () => {
@@ -297,7 +328,8 @@ describe('state and request ids', () => {
   it('a load during a run cancels it (naming the run) and ends ready under the new load', async () => {
     const t = await loaded({
       react: (m, host) => {
-        if (m.type === 'frame' && m.id === 1 && m.frame.step === 1) host.handle({ type: 'load', id: 200, backend: 'wasm' });
+        if (m.type === 'frame' && m.id === 1 && m.frame.step === 1)
+          host.handle({ type: 'load', id: 200, backend: 'wasm' });
       },
     });
     t.host.handle(gen(1, prompt('The king', 12), greedy(12)));
@@ -322,7 +354,12 @@ describe('state and request ids', () => {
     t.host.handle({ type: 'generate', id: 9, request: { segments: 'Once upon a time' } });
     expect(t.out).toEqual([expect.objectContaining({ type: 'error', id: 9, code: 'bad-request' })]);
     t.host.handle({ type: 'reboot', id: 10 });
-    expect(t.out.at(-1)).toMatchObject({ type: 'error', id: 10, code: 'bad-request', message: 'Unknown message type "reboot"' });
+    expect(t.out.at(-1)).toMatchObject({
+      type: 'error',
+      id: 10,
+      code: 'bad-request',
+      message: 'Unknown message type "reboot"',
+    });
     expect(t.host.state()).toBe('ready');
   });
 });

@@ -7,7 +7,15 @@
 // right after. A request is validated when it arrives, so a bad one gets 'bad-request' at once and
 // leaves the current run alone. 'generate' before the model is ready gets 'busy' (loading) or
 // 'bad-request' (no 'load' was sent). Every reply names the request it answers (see protocol.ts).
-import { buildCanvas, maskedCount, normalizeSettings, plannedSteps, unmask, type Canvas, type SamplerSettings } from '../engine';
+import {
+  buildCanvas,
+  maskedCount,
+  normalizeSettings,
+  plannedSteps,
+  unmask,
+  type Canvas,
+  type SamplerSettings,
+} from '../engine';
 import { ACTIONS, RuntimeError, messageOf } from '../runtime/errors';
 import { createModelLoader, type LoadedModel, type LoaderDeps } from '../runtime/loadModel';
 import type { BackendChoice } from '../runtime/types';
@@ -43,7 +51,8 @@ export type HostState =
 function idCanvas(ids: Int32Array, fixed: Uint8Array, model: LoadedModel): Canvas {
   const { config } = model;
   if (ids.length !== fixed.length) throw new Error(`The canvas has ${ids.length} ids but ${fixed.length} fixed flags`);
-  if (ids.length > config.context) throw new Error(`The canvas has ${ids.length} tokens but the model reads at most ${config.context}`);
+  if (ids.length > config.context)
+    throw new Error(`The canvas has ${ids.length} tokens but the model reads at most ${config.context}`);
   const out = Int32Array.from(ids);
   for (let i = 0; i < out.length; i++) {
     if (!fixed[i]) out[i] = config.special_ids.mask;
@@ -58,10 +67,21 @@ function errorOut(err: unknown, id: number): WorkerOut {
   if (err instanceof RuntimeError) {
     return { type: 'error', id, code: err.code, message: err.message, action: err.action, detail: err.detail };
   }
-  return { type: 'error', id, code: 'internal', message: 'The engine stopped with an unexpected error', action: ACTIONS.reload, detail: messageOf(err) };
+  return {
+    type: 'error',
+    id,
+    code: 'internal',
+    message: 'The engine stopped with an unexpected error',
+    action: ACTIONS.reload,
+    detail: messageOf(err),
+  };
 }
 
-export function createHost(deps: HostDeps): { handle(raw: unknown): void; idle(): Promise<void>; state(): HostState['kind'] } {
+export function createHost(deps: HostDeps): {
+  handle(raw: unknown): void;
+  idle(): Promise<void>;
+  state(): HostState['kind'];
+} {
   const loader = createModelLoader(deps);
   let state: HostState = { kind: 'idle' };
   // Every piece of work the host starts, so idle() can wait for all of it.
@@ -149,10 +169,12 @@ export function createHost(deps: HostDeps): { handle(raw: unknown): void; idle()
     const run: Run = { id: p.id, abort: new AbortController(), finished: new Promise((r) => (finish = r)) };
     const { model, loadId } = state;
     state = { kind: 'running', model, loadId, run, queued: null };
-    track(execute(p, run, model).finally(() => {
-      finish();
-      runEnded(run);
-    }));
+    track(
+      execute(p, run, model).finally(() => {
+        finish();
+        runEnded(run);
+      }),
+    );
   }
 
   /** running → ready, or → running the queued request. */
@@ -177,9 +199,13 @@ export function createHost(deps: HostDeps): { handle(raw: unknown): void; idle()
   function prepare(id: number, req: GenerateRequest, model: LoadedModel): Prepared {
     try {
       const { mask } = model.config.special_ids;
-      const canvas = 'ids' in req ? idCanvas(req.ids, req.fixed, model) : buildCanvas(req.segments, model.tokenizer.encode, mask, model.config.context);
+      const canvas =
+        'ids' in req
+          ? idCanvas(req.ids, req.fixed, model)
+          : buildCanvas(req.segments, model.tokenizer.encode, mask, model.config.context);
       const masked = maskedCount(canvas.fixed);
-      if (masked === 0) throw new Error('There is nothing to generate: add a length, or a blank such as [___] to the text');
+      if (masked === 0)
+        throw new Error('There is nothing to generate: add a length, or a blank such as [___] to the text');
       const { settings, warnings } = normalizeSettings(req.settings ?? {}, masked);
       for (const w of warnings) post({ type: 'notice', id, message: w });
       return { id, canvas, settings, masked };
@@ -272,7 +298,13 @@ export function createHost(deps: HostDeps): { handle(raw: unknown): void; idle()
     switch (msg.type) {
       case 'load':
         if (state.kind === 'loading') {
-          post({ type: 'error', id: msg.id, code: 'busy', message: 'The model is already loading.', action: ACTIONS.waitLoad });
+          post({
+            type: 'error',
+            id: msg.id,
+            code: 'busy',
+            message: 'The model is already loading.',
+            action: ACTIONS.waitLoad,
+          });
         } else {
           startLoad(msg.id, msg.backend, msg.model ?? null);
         }

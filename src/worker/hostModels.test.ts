@@ -50,11 +50,16 @@ describe('a host with two models', () => {
     await t.host.idle();
     expect(t.out.at(-1)).toMatchObject({ type: 'ready', id: 1, model: { name: 'unmask-small' } });
     expect(t.fetched).toEqual(['/small.json', '/small.onnx']);
-    expect(t.out.filter((m) => m.type === 'progress').every((m) => m.type === 'progress' && m.model === 'unmask-small')).toBe(true);
+    expect(
+      t.out.filter((m) => m.type === 'progress').every((m) => m.type === 'progress' && m.model === 'unmask-small'),
+    ).toBe(true);
     expect(t.kept[0].sort()).toEqual(['/copy.json', '/copy.onnx', '/small.json', '/small.onnx']);
 
     // A long run, then a switch as soon as its first frame is out.
-    const segments = [{ kind: 'text' as const, text: 'Once upon a time' }, { kind: 'blank' as const, length: 64 }];
+    const segments = [
+      { kind: 'text' as const, text: 'Once upon a time' },
+      { kind: 'blank' as const, length: 64 },
+    ];
     t.host.handle({ type: 'generate', id: 2, request: { segments, settings: { ...DEFAULT_SETTINGS, steps: 64 } } });
     while (!t.out.some((m) => m.type === 'frame')) await new Promise((r) => setTimeout(r, 5));
     t.out.length = 0;
@@ -66,7 +71,11 @@ describe('a host with two models', () => {
     expect(t.out.at(-1)).toMatchObject({ type: 'ready', id: 3, model: { name: 'unmask-copy' } });
     expect(t.fetched.slice(2)).toEqual(['/copy.json', '/copy.onnx']);
 
-    t.host.handle({ type: 'generate', id: 4, request: { segments: [segments[0], { kind: 'blank', length: 4 }], settings: { ...DEFAULT_SETTINGS, steps: 2 } } });
+    t.host.handle({
+      type: 'generate',
+      id: 4,
+      request: { segments: [segments[0], { kind: 'blank', length: 4 }], settings: { ...DEFAULT_SETTINGS, steps: 2 } },
+    });
     await t.host.idle();
     expect(t.out.at(-1)).toMatchObject({ type: 'done', id: 4 });
   });
@@ -75,7 +84,11 @@ describe('a host with two models', () => {
     const t = setup();
     t.host.handle({ type: 'load', id: 1, backend: 'wasm', model: 'unmask-base' });
     await t.host.idle();
-    expect(t.out[0]).toEqual({ type: 'notice', id: 1, message: 'The model unmask-base is not in this version of the app; using unmask-small.' });
+    expect(t.out[0]).toEqual({
+      type: 'notice',
+      id: 1,
+      message: 'The model unmask-base is not in this version of the app; using unmask-small.',
+    });
     expect(t.out.at(-1)).toMatchObject({ type: 'ready', model: { name: 'unmask-small' } });
   });
 });

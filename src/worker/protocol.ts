@@ -56,7 +56,14 @@ export interface RunStats {
 
 export type WorkerOut =
   /** `model`: the name of the model being loaded (absent before the load has chosen one). */
-  | { type: 'progress'; id: number; phase: 'download' | 'cache' | 'session'; loaded: number; total: number; model?: string }
+  | {
+      type: 'progress';
+      id: number;
+      phase: 'download' | 'cache' | 'session';
+      loaded: number;
+      total: number;
+      model?: string;
+    }
   | { type: 'ready'; id: number; backend: Backend; reason: string; model: ModelInfo }
   | { type: 'started'; id: number; ids: Int32Array; fixed: Uint8Array; totalSteps: number }
   | { type: 'frame'; id: number; frame: Frame }

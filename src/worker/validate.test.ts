@@ -3,24 +3,54 @@ import { parseWorkerIn, parseWorkerOut } from './validate';
 
 describe('requests to the worker', () => {
   it('accepts the three request shapes', () => {
-    expect(parseWorkerIn({ type: 'load', id: 1, backend: 'wasm' })).toEqual({ ok: true, msg: { type: 'load', id: 1, backend: 'wasm' } });
-    const gen = { type: 'generate', id: 2, request: { segments: [{ kind: 'text', text: 'a' }, { kind: 'blank', length: 3 }], settings: { steps: 2 } } };
+    expect(parseWorkerIn({ type: 'load', id: 1, backend: 'wasm' })).toEqual({
+      ok: true,
+      msg: { type: 'load', id: 1, backend: 'wasm' },
+    });
+    const gen = {
+      type: 'generate',
+      id: 2,
+      request: {
+        segments: [
+          { kind: 'text', text: 'a' },
+          { kind: 'blank', length: 3 },
+        ],
+        settings: { steps: 2 },
+      },
+    };
     expect(parseWorkerIn(gen)).toEqual({ ok: true, msg: gen });
-    expect(parseWorkerIn({ type: 'cancel', id: 3, runId: 2 })).toEqual({ ok: true, msg: { type: 'cancel', id: 3, runId: 2 } });
+    expect(parseWorkerIn({ type: 'cancel', id: 3, runId: 2 })).toEqual({
+      ok: true,
+      msg: { type: 'cancel', id: 3, runId: 2 },
+    });
   });
 
   it('refuses malformed ones with a reason, naming the id when there is one', () => {
     expect(parseWorkerIn(null)).toMatchObject({ ok: false, id: 0 });
     expect(parseWorkerIn({ type: 'load', backend: 'wasm' })).toMatchObject({ ok: false, problem: /no id/ });
-    expect(parseWorkerIn({ type: 'load', id: 4, backend: 'cuda' })).toMatchObject({ ok: false, id: 4, problem: /backend "cuda"/ });
-    expect(parseWorkerIn({ type: 'generate', id: 5, request: { segments: [{ kind: 'blank', length: 'x' }] } })).toMatchObject({ ok: false, id: 5 });
+    expect(parseWorkerIn({ type: 'load', id: 4, backend: 'cuda' })).toMatchObject({
+      ok: false,
+      id: 4,
+      problem: /backend "cuda"/,
+    });
+    expect(
+      parseWorkerIn({ type: 'generate', id: 5, request: { segments: [{ kind: 'blank', length: 'x' }] } }),
+    ).toMatchObject({ ok: false, id: 5 });
     expect(parseWorkerIn({ type: 'cancel', id: 6 })).toMatchObject({ ok: false, id: 6 });
-    expect(parseWorkerIn({ type: 'load', id: 8, backend: 'wasm', model: 3 })).toMatchObject({ ok: false, id: 8, problem: /model to load/ });
+    expect(parseWorkerIn({ type: 'load', id: 8, backend: 'wasm', model: 3 })).toMatchObject({
+      ok: false,
+      id: 8,
+      problem: /model to load/,
+    });
     expect(parseWorkerIn({ type: 'load', id: 9, backend: 'wasm', model: 'unmask-base' })).toEqual({
       ok: true,
       msg: { type: 'load', id: 9, backend: 'wasm', model: 'unmask-base' },
     });
-    expect(parseWorkerIn({ type: 'explode', id: 7 })).toMatchObject({ ok: false, id: 7, problem: /Unknown message type "explode"/ });
+    expect(parseWorkerIn({ type: 'explode', id: 7 })).toMatchObject({
+      ok: false,
+      id: 7,
+      problem: /Unknown message type "explode"/,
+    });
   });
 
   it('accepts a re-imagine request (ids and fixed flags of one length) and refuses a mismatch', () => {
@@ -28,8 +58,15 @@ describe('requests to the worker', () => {
     const fixed = Uint8Array.from([1, 0, 1]);
     const r = parseWorkerIn({ type: 'generate', id: 9, request: { ids, fixed, settings: { steps: 1 } } });
     expect(r).toEqual({ ok: true, msg: { type: 'generate', id: 9, request: { ids, fixed, settings: { steps: 1 } } } });
-    expect(parseWorkerIn({ type: 'generate', id: 10, request: { ids, fixed: Uint8Array.from([1]) } })).toMatchObject({ ok: false, id: 10, problem: /same length/ });
-    expect(parseWorkerIn({ type: 'generate', id: 11, request: { ids: [5, 6], fixed: [1, 0] } })).toMatchObject({ ok: false, id: 11 });
+    expect(parseWorkerIn({ type: 'generate', id: 10, request: { ids, fixed: Uint8Array.from([1]) } })).toMatchObject({
+      ok: false,
+      id: 10,
+      problem: /same length/,
+    });
+    expect(parseWorkerIn({ type: 'generate', id: 11, request: { ids: [5, 6], fixed: [1, 0] } })).toMatchObject({
+      ok: false,
+      id: 11,
+    });
   });
 
   it('gives missing settings an empty object (the engine fills the defaults)', () => {

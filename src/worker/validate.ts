@@ -31,8 +31,12 @@ export function parseWorkerIn(raw: unknown): ParsedIn {
       if (!isStr(m.backend) || !(BACKEND_CHOICES as readonly string[]).includes(m.backend)) {
         return bad(`Unknown backend ${JSON.stringify(m.backend)}.`);
       }
-      if (m.model !== undefined && m.model !== null && !isStr(m.model)) return bad('The model to load was not named by a string.');
-      return { ok: true, msg: { type: 'load', id, backend: m.backend as BackendChoice, ...(isStr(m.model) ? { model: m.model } : {}) } };
+      if (m.model !== undefined && m.model !== null && !isStr(m.model))
+        return bad('The model to load was not named by a string.');
+      return {
+        ok: true,
+        msg: { type: 'load', id, backend: m.backend as BackendChoice, ...(isStr(m.model) ? { model: m.model } : {}) },
+      };
     case 'generate': {
       const r = m.request;
       // Settings are normalized (defaults, clamps, sentences) by the engine when the run starts.
@@ -44,7 +48,8 @@ export function parseWorkerIn(raw: unknown): ParsedIn {
         }
         return { ok: true, msg: { type: 'generate', id, request: { ids: r.ids, fixed: r.fixed, settings } as never } };
       }
-      if (!isObj(r) || !Array.isArray(r.segments) || !r.segments.every(isSegment)) return bad('The request has no valid segments.');
+      if (!isObj(r) || !Array.isArray(r.segments) || !r.segments.every(isSegment))
+        return bad('The request has no valid segments.');
       return { ok: true, msg: { type: 'generate', id, request: { segments: r.segments, settings } as never } };
     }
     case 'cancel':
@@ -57,7 +62,10 @@ export function parseWorkerIn(raw: unknown): ParsedIn {
 
 const OUT_FIELDS: Record<WorkerOut['type'], (m: Obj) => boolean> = {
   progress: (m) =>
-    ['download', 'cache', 'session'].includes(m.phase as string) && isNum(m.loaded) && isNum(m.total) && (m.model === undefined || isStr(m.model)),
+    ['download', 'cache', 'session'].includes(m.phase as string) &&
+    isNum(m.loaded) &&
+    isNum(m.total) &&
+    (m.model === undefined || isStr(m.model)),
   ready: (m) =>
     (m.backend === 'webgpu' || m.backend === 'wasm') &&
     isStr(m.reason) &&
