@@ -11,12 +11,10 @@ const asked = new URLSearchParams(location.search).get('backend');
 const backend: BackendChoice = asked === 'webgpu' || asked === 'wasm' ? asked : 'auto';
 // The saved form and a share link in the hash; the link is then removed from the address bar so a
 // reload keeps later edits (replaceState does not fire hashchange).
-useApp
-  .getState()
-  .startApp({
-    hash: location.hash,
-    clearHash: () => history.replaceState(null, '', location.pathname + location.search),
-  });
+useApp.getState().startApp({
+  hash: location.hash,
+  clearHash: () => history.replaceState(null, '', location.pathname + location.search),
+});
 useApp.getState().connect(createEngineClient, backend);
 
 createRoot(document.getElementById('root')!).render(

@@ -118,7 +118,8 @@ def render(run: Path, shipped: Path) -> str:
         "",
         f"- Architecture: {m['n_layers']} layers, d_model {m['d_model']}, {m['n_heads']} heads, FFN x{m['ffn_mult']}, "
         f"context {m['context']}, vocabulary {m['vocab_size']}: **{summ['params']:,} parameters**.",
-        f"- Training compute: {hardware(summ)}; {summ['steps']:,} steps of {cfg['batch_size']} x {m['context']} tokens, "
+        f"- Training compute: {hardware(summ)}; {summ['steps']:,} steps of {cfg['batch_size']} x {m['context']} "
+        f"tokens, "
         f"**{summ['tokens_seen'] / 1e6:.1f} M tokens seen** in {summ['elapsed_s'] / 60:.0f} min "
         f"({summ['tokens_seen'] / max(1, summ['elapsed_s']):,.0f} tokens/s); one weighted pass over the training "
         f"books is {shards['train']['tokens'] / 1e6:.1f} M tokens.",
@@ -171,7 +172,8 @@ def render(run: Path, shipped: Path) -> str:
     for s in ev["samples"]:
         text = s["text"].replace("\n", " / ")
         lines.append(
-            f"- **{s['steps']} steps** ({s['settings']}; {s['repeated_3gram_share'] * 100:.0f} % repeated 3-grams): {text}"
+            f"- **{s['steps']} steps** ({s['settings']}; "
+            f"{s['repeated_3gram_share'] * 100:.0f} % repeated 3-grams): {text}"
         )
     return "\n".join(lines) + "\n"
 

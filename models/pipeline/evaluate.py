@@ -20,8 +20,8 @@ import torch
 from .diffusion import diffusion_loss, mask_tokens, sample_t
 from .errors import PipelineError
 from .export import load_model
-from .prepare import read_book, read_docs
 from .generate import generate, onnx_logits, onnx_session, prompt_segments, torch_logits
+from .prepare import read_book, read_docs
 from .quality import (
     invented_share,
     invented_share_error,

@@ -16,8 +16,8 @@ import onnx
 import torch
 
 from .errors import PipelineError
-from .model import Denoiser, ModelConfig
 from .generate import onnx_logits, onnx_session
+from .model import Denoiser, ModelConfig
 from .rowsummary import add_row_summary, check_row_summary
 from .runfolder import run_file
 from .specials import SPECIAL_IDS

@@ -127,7 +127,7 @@ def prepare(
     for folder, path in books:
         by_folder.setdefault(folder, []).append((folder, path))
     with open(run / "docs_train.jsonl", "w") as ftr, open(run / "docs_val.jsonl", "w") as fva:
-        for folder, items in by_folder.items():
+        for items in by_folder.values():
             val_names = {p.name for f, p in items if _is_val(f, p.name, val_fraction, seed)}
             if not val_names and len(items) >= 4:  # every folder with a few books gives one to validation
                 val_names = {min(items, key=lambda fp: hashlib.sha256(fp[1].name.encode()).hexdigest())[1].name}

@@ -12,8 +12,8 @@ import json
 import re
 from pathlib import Path
 
-from .runfolder import run_file
 from .prepare import read_docs
+from .runfolder import run_file
 
 _WORD = re.compile(r"[a-z]+")
 

@@ -22,8 +22,8 @@ import onnx
 
 from .errors import PipelineError
 from .generate import onnx_logits, onnx_session
-from .runfolder import run_file, run_json
 from .rowsummary import check_row_summary
+from .runfolder import run_file, run_json
 from .specials import MASK_ID, SPECIAL_IDS
 
 BLOCK = 32

@@ -1,7 +1,8 @@
 """Stage 3: train the denoiser on packed windows of the token stream.
 
 AdamW, linear warm-up then cosine decay (or warm-up, stable, decay: see `schedule`), gradient
-clipping, a checkpoint every few minutes (written atomically), resume after a stop, and a JSON-lines log of training and validation loss and tokens/s.
+clipping, a checkpoint every few minutes (written atomically), resume after a stop, and a JSON-lines log of
+training and validation loss and tokens/s.
 The schedule's progress is max(step / max_steps, elapsed / max_minutes), so a run bounded by wall time
 still ends its cosine at the floor. Runs unchanged under `torchrun` (DistributedDataParallel).
 """
@@ -20,12 +21,12 @@ import numpy as np
 import torch
 import torch.distributed as dist
 
+from .cpushare import ThreadGovernor
 from .diffusion import diffusion_loss, mask_tokens, sample_t
 from .errors import PipelineError
 from .hardware import describe_cpu
-from .cpushare import ThreadGovernor
-from .runfolder import run_file, run_json
 from .model import Denoiser, ModelConfig
+from .runfolder import run_file, run_json
 from .specials import MASK_ID
 from .warmstart import save_weights
 

@@ -1,6 +1,6 @@
 import random
-import zlib
 import sys
+import zlib
 from pathlib import Path
 
 import pytest

@@ -77,7 +77,7 @@ def test_refinement_remasks_only_generated_tokens_and_counts_every_pass():
             )
             calls = []
             fn = _noise_logits(len(ids0), 16, 1)
-            frames = list(unmask(ids0, fixed, lambda x: calls.append(1) or fn(x), s, (0, 1, 2), 1))
+            frames = list(unmask(ids0, fixed, lambda x, calls=calls, fn=fn: calls.append(1) or fn(x), s, (0, 1, 2), 1))
             assert len(frames) == len(calls) == total_steps(m, s) == planned_steps(m, s) + 3 * refine_shape(m, s)[2]
             assert all(f.total_steps == len(frames) for f in frames)
             for r in (1, 2, 3):

@@ -1,5 +1,7 @@
 """Warm start: the shipped graph dequantizes back to the exact weights it computes with."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -8,8 +10,6 @@ from pipeline.errors import PipelineError
 from pipeline.model import Denoiser, ModelConfig
 from pipeline.runfolder import run_file, run_json
 from pipeline.warmstart import dequantization_gap, dequantized_model, load_warm_start, logits_side_by_side, save_weights
-
-from pathlib import Path
 
 SHIPPED = Path(__file__).resolve().parents[1] / "unmask-small"
 

@@ -27,6 +27,7 @@ const isSha = (v: unknown): boolean => typeof v === 'string' && /^[0-9a-f]{64}$/
 
 /** Checks every field the runtime relies on; throws a RuntimeError listing all that are wrong. */
 export function parseModelConfig(raw: unknown): ModelConfig {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON, read only to check it field by field
   const c = (raw ?? {}) as Record<string, any>;
   const problems: string[] = [];
   const need = (ok: boolean, what: string) => {
