@@ -24,6 +24,8 @@ from .specials import SPECIAL_IDS
 from .train import load_checkpoint
 
 OPSET = 18
+# Largest logit difference allowed between the ONNX graph and PyTorch on the same weights.
+PARITY_TOL = 1e-3
 
 
 def load_model(run: Path) -> Denoiser:
@@ -71,7 +73,7 @@ def export(run: Path) -> dict:
     # Parity on shapes other than the export example (the axes really are dynamic), for every position
     # and for a subset, as the browser asks for the still-masked ones.
     worst = 0.0
-    agree = []
+    agree, clear_rows = [], []
     g = torch.Generator().manual_seed(0)
     for b, l, step in ((1, ctx, 1), (3, 17, 1), (1, 2, 1), (2, ctx, 3), (1, 40, 40)):
         x = torch.randint(3, model.cfg.vocab_size, (b, l), generator=g)
@@ -83,17 +85,23 @@ def export(run: Path) -> dict:
         if got.shape != ref.shape:
             raise PipelineError(f"ONNX output shape {got.shape} != PyTorch {ref.shape}")
         worst = max(worst, float(np.abs(got - ref).max()))
-        agree.append(float((got.argmax(-1) == ref.argmax(-1)).mean()))
+        # Top-1 only where PyTorch's lead over its runner-up exceeds twice the parity bound: closer than that,
+        # either side's CPU-specific rounding may flip the order (a near-flat tiny model has many such rows).
+        top2 = np.sort(ref, axis=-1)[..., -2:]
+        clear = (top2[..., 1] - top2[..., 0]) > 2 * PARITY_TOL
+        clear_rows.append(clear.reshape(-1))
+        agree.append((got.argmax(-1) == ref.argmax(-1))[clear].reshape(-1))
     report = {
         "onnx": str(out),
         "opset": OPSET,
         "bytes": out.stat().st_size,
         "max_abs_logit_diff": worst,
-        "top1_agreement": min(agree),
+        "top1_agreement_where_clear": float(np.concatenate(agree).mean()) if any(a.size for a in agree) else 1.0,
+        "top1_clear_share": float(np.concatenate(clear_rows).mean()),
         "params": model.num_params(),
         "summary_top_prob_rel_diff": check_row_summary(sess, SPECIAL_IDS, model.cfg.vocab_size, ctx),
     }
-    if worst > 1e-3:
-        raise PipelineError(f"ONNX/PyTorch parity failed: max logit difference {worst:.2e} > 1e-3")
+    if worst > PARITY_TOL:
+        raise PipelineError(f"ONNX/PyTorch parity failed: max logit difference {worst:.2e} > {PARITY_TOL}")
     (run / "export.json").write_text(json.dumps(report, indent=1))
     return report

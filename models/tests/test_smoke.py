@@ -51,7 +51,9 @@ def test_pipeline_end_to_end(tiny_corpus, tmp_path):
     )
     assert main(["export", "--run", str(run)]) == 0
     exp = json.loads((run / "export.json").read_text())
-    assert exp["max_abs_logit_diff"] < 1e-3 and exp["top1_agreement"] == 1.0
+    assert exp["max_abs_logit_diff"] < 1e-3
+    # Same top-1 wherever it is clear of the 1e-3 parity bound, and most rows are that clear.
+    assert exp["top1_agreement_where_clear"] == 1.0 and exp["top1_clear_share"] >= 0.8, exp
     assert exp["summary_top_prob_rel_diff"] < 1e-5  # the row summary the app scores with
     assert main(["quantize", "--run", str(run)]) == 0
     q = json.loads((run / "quantize.json").read_text())
@@ -61,8 +63,10 @@ def test_pipeline_end_to_end(tiny_corpus, tmp_path):
     for name in ("q8", "q4", "q4e8", "q4h8"):
         assert q[name]["top1_agreement_masked"] > 0.9, (name, q[name])
         assert q[name]["summary_top_prob_rel_diff"] < 1e-5, (name, q[name])
-    # More bits, less damage: 8-bit everywhere < an 8-bit head < all 4-bit.
-    assert 0 <= q["q8"]["kl_from_fp32_masked"] < q["q4h8"]["kl_from_fp32_masked"] < q["q4e8"]["kl_from_fp32_masked"]
+    # More bits, less damage: 8-bit everywhere < an 8-bit head < all 4-bit, each by a factor of at least 1.5 so
+    # that float rounding (about 1e-12 nats here) cannot decide it; measured on this model: 5.4e-7, 1.5e-6, 1.3e-4.
+    kl = {name: q[name]["kl_from_fp32_masked"] for name in ("q8", "q4h8", "q4e8")}
+    assert 0 <= kl["q8"] * 1.5 < kl["q4h8"] and kl["q4h8"] * 1.5 < kl["q4e8"], kl
     # Every variant dequantizes back to the weights it computes with (the warm start and the ONNX bound use this).
     cfg = ModelConfig(**json.loads((run / "train_config.json").read_text())["model"])
     for name in ("q8", "q4e8", "q4h8"):

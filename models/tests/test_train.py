@@ -68,17 +68,19 @@ def test_missing_inputs_end_with_a_message(tmp_path, capsys):
 def test_sigterm_checkpoints_and_resume_continues(shard_run):
     import os
     import signal
-    import threading
 
-    # Stop a long run from outside, as `kill` would; it must save its step and exit cleanly.
-    timer = threading.Timer(3.0, lambda: os.kill(os.getpid(), signal.SIGTERM))
-    timer.start()
-    try:
-        out = train(
-            shard_run, tiny(max_steps=100_000, max_minutes=5, eval_every=10_000), fresh=True, log=lambda *_: None
-        )
-    finally:
-        timer.cancel()
+    # Stop a long run from outside, as `kill` would; it must save its step and exit cleanly. The signal is sent
+    # from the loop's first progress line, so it cannot arrive before the handler exists (a timer could, on a
+    # slow machine, and then kill the test run itself).
+    sent = []
+
+    def log(msg, *_):
+        if str(msg).startswith("step ") and not sent:
+            sent.append(msg)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    out = train(shard_run, tiny(max_steps=100_000, max_minutes=5, eval_every=10_000), fresh=True, log=log)
+    assert sent, "the loop never logged a step"
     saved = load_checkpoint(shard_run / "ckpt.pt")
     assert 0 < saved["step"] == out["steps"] < 100_000
     again = train(shard_run, tiny(max_steps=saved["step"] + 2), log=lambda *_: None)

@@ -10,6 +10,7 @@ from pipeline.errors import PipelineError
 from pipeline.model import Denoiser, ModelConfig
 from pipeline.runfolder import run_file, run_json
 from pipeline.warmstart import dequantization_gap, dequantized_model, load_warm_start, logits_side_by_side, save_weights
+from tests.tolerance import assert_top1_agrees
 
 SHIPPED = Path(__file__).resolve().parents[1] / "unmask-small"
 
@@ -22,8 +23,8 @@ def shipped_config() -> ModelConfig:
 
 def test_dequantized_onnx_matches_the_shipped_graph():
     ref, got = logits_side_by_side(SHIPPED / "model.onnx", dequantized_model(SHIPPED / "model.onnx", shipped_config()))
-    assert np.abs(ref - got).max() < 1e-3
-    assert (ref.argmax(-1) == got.argmax(-1)).all()
+    # Logits within 1e-3; the same top-1 wherever it leads by more than twice that (near ties set aside).
+    assert_top1_agrees(ref, got, 1e-3)
 
 
 def test_a_wrong_dequantization_is_caught(monkeypatch):

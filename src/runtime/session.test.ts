@@ -1,6 +1,8 @@
 // Runtime parity: onnxruntime-web (WASM) on the shipped model must reproduce the logits that
-// onnxruntime CPU gave the pipeline (golden_logits.json): same top-1 everywhere, the golden top-5
-// logits within a small tolerance (same quantized weights, different kernels).
+// onnxruntime CPU gave the pipeline (golden_logits.json): the golden top-5 logits within a small
+// tolerance (same quantized weights, different kernels, and both CPU-specific), and the same top-1
+// wherever the golden margin between the first two exceeds twice that tolerance (closer than that,
+// either side's rounding may flip the order); at least 80 % of the positions must be that clear.
 import { describe, expect, it } from 'vitest';
 import { nodeWasmSession } from './nodeOrt';
 import { wasmThreads } from './session';
@@ -12,6 +14,7 @@ interface GoldenLogits {
 }
 
 const TOLERANCE = 1e-2;
+const MIN_CLEAR_SHARE = 0.8;
 const config = readConfig();
 const golden = readFixture<GoldenLogits>('golden_logits.json');
 
@@ -22,18 +25,22 @@ describe('ORT-web WASM reproduces the golden logits', () => {
   });
 
   it.each(golden.cases.map((c, i) => [i, c] as const))(
-    'case %i: same top-1, top-5 logits within tolerance',
+    'case %i: top-5 logits within tolerance, same top-1 where it is clear',
     async (_, c) => {
       const session = await nodeWasmSession();
       const logits = await session.logits(Int32Array.from(c.ids));
       const V = config.vocab_size;
       expect(logits.length).toBe(c.ids.length * V);
       let maxDiff = 0;
+      let clear = 0;
       for (let pos = 0; pos < c.ids.length; pos++) {
         const row = logits.subarray(pos * V, (pos + 1) * V);
         let best = 0;
         for (let v = 1; v < V; v++) if (row[v] > row[best]) best = v;
-        expect({ pos, top1: best }).toEqual({ pos, top1: c.top_ids[pos][0] });
+        if (c.top_logits[pos][0] - c.top_logits[pos][1] > 2 * TOLERANCE) {
+          clear++;
+          expect({ pos, top1: best }).toEqual({ pos, top1: c.top_ids[pos][0] });
+        }
         c.top_ids[pos].forEach((id, k) => {
           maxDiff = Math.max(maxDiff, Math.abs(row[id] - c.top_logits[pos][k]));
         });
@@ -42,6 +49,7 @@ describe('ORT-web WASM reproduces the golden logits', () => {
         `golden logits, ${c.ids.length} positions: max |diff| of the top-5 logits = ${maxDiff.toExponential(3)}`,
       );
       expect(maxDiff).toBeLessThanOrEqual(TOLERANCE);
+      expect(clear / c.ids.length, 'share of positions with a clear top-1').toBeGreaterThanOrEqual(MIN_CLEAR_SHARE);
     },
   );
 
