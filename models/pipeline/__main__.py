@@ -89,9 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--name", default="unmask-small")
     p.add_argument(
         "--variant",
-        default="q4h8",
+        default=None,
         choices=["fp32", "q8", "q4", "q4e8", "q4h8"],
-        help="which quantized file to ship (quantize.py says what each is)",
+        help="which quantized file to ship (default: the one evaluate --onnx measured; quantize.py says what each is)",
     )
     p.add_argument("--out", type=Path, default=ROOT / "models")
     p.add_argument("--force", action="store_true", help="ship even if the validation bound did not improve")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from dataclasses import asdict
 from pathlib import Path
@@ -164,7 +165,20 @@ def check_evaluated(run: Path, src: Path) -> None:
         )
 
 
-def ship(run: Path, dest: Path, variant: str = "q4h8", force: bool = False, continues: bool = False) -> dict:
+def evaluated_variant(run: Path) -> str:
+    """The variant whose file evaluate.json measured (`evaluate --onnx RUN/model_q8.onnx` -> "q8")."""
+    sampled = run_json(run, "evaluate.json").get("model", "")
+    m = re.fullmatch(r"onnx model_(\w+)\.onnx", sampled)
+    if not m:
+        raise PipelineError(
+            f"evaluate.json was measured on {sampled or 'nothing named'}, not on a quantized file: "
+            f"run evaluate --onnx {run / 'model_q8.onnx'} (or another variant) first"
+        )
+    return m.group(1)
+
+
+def ship(run: Path, dest: Path, variant: str | None = None, force: bool = False, continues: bool = False) -> dict:
+    variant = variant or evaluated_variant(run)
     src = run_file(run, "model_fp32.onnx" if variant == "fp32" else f"model_{variant}.onnx")
     check_evaluated(run, src)
     if not force:
