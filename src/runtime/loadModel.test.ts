@@ -26,20 +26,32 @@ const entry = buildRegistry([
 ]).models[0];
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
-/** loadFile that reports each file in `steps` chunks, a tick apart; `fail` rejects that url at once. */
+/** loadFile that reports each file in `steps` chunks, a tick apart; `fail` rejects that url at once.
+ * `settled[url]` resolves when that file's load has ended; `reported[url]` counts the progress it sent. */
 function scripted(steps: number, fail?: string) {
   const started: string[] = [];
-  const loadFile = async (spec: FileSpec, onProgress: Progress): Promise<LoadedFile> => {
+  const settled: Record<string, Promise<void>> = {};
+  const reported: Record<string, number> = {};
+  const body = async (spec: FileSpec, onProgress: Progress): Promise<LoadedFile> => {
     started.push(spec.url);
     if (spec.url === fail)
       throw new RuntimeError('download-failed', `Downloading ${spec.url} failed`, ACTIONS.retryDownload);
     for (let i = 1; i <= steps; i++) {
       await tick();
+      reported[spec.url] = (reported[spec.url] ?? 0) + 1;
       onProgress('download', Math.round((spec.bytes * i) / steps), spec.bytes);
     }
     throw new Error('stop after the files');
   };
-  return { started, loadFile };
+  const loadFile = (spec: FileSpec, onProgress: Progress): Promise<LoadedFile> => {
+    const run = body(spec, onProgress);
+    settled[spec.url] = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  };
+  return { started, settled, reported, loadFile };
 }
 
 function loader(loadFile: LoaderDeps['loadFile']) {
@@ -78,8 +90,9 @@ describe('model loader, file phase', () => {
     const s = scripted(4, '/t.json');
     const l = loader(s.loadFile);
     await expect(l.load()).rejects.toMatchObject({ code: 'download-failed' });
-    await new Promise((r) => setTimeout(r, 60));
     expect(s.started).toContain('/m.onnx');
+    await s.settled['/m.onnx']; // the model file went on arriving after the failure, to its end
+    expect(s.reported['/m.onnx']).toBe(4);
     expect(l.progress).toEqual([]);
   });
 });
