@@ -4,15 +4,27 @@ import type { EngineClient } from './store';
 
 export function fakeClient() {
   const sent: WorkerIn[] = [];
-  let listener: ((m: WorkerOut) => void) | null = null;
+  const listeners = new Set<(m: WorkerOut) => void>();
+  const crashes = new Set<(cause: string) => void>();
   let terminated = false;
   const client: EngineClient = {
     send: (m) => sent.push(m),
     subscribe(cb) {
-      listener = cb;
-      return () => (listener = null);
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    onCrash(cb) {
+      crashes.add(cb);
+      return () => crashes.delete(cb);
     },
     terminate: () => (terminated = true),
   };
-  return { client, sent, emit: (m: WorkerOut) => listener?.(m), isTerminated: () => terminated };
+  return {
+    client,
+    sent,
+    emit: (m: WorkerOut) => listeners.forEach((cb) => cb(m)),
+    /** The worker threw or sent what cannot be read, as the real client reports it. */
+    crash: (cause: string) => crashes.forEach((cb) => cb(cause)),
+    isTerminated: () => terminated,
+  };
 }

@@ -3,7 +3,7 @@ import type { WorkerIn, WorkerOut } from '../worker/protocol';
 import { fakeClient } from './fakeClient';
 import { installMemoryStorage } from './memoryStorage';
 import { FORM_KEY, VIEW_KEY } from './persist';
-import { isBusy, useApp } from './store';
+import { isBusy, resetApp, useApp } from './store';
 
 const model = {
   name: 'test',
@@ -48,7 +48,7 @@ function frame(runId: number, step: number, ids: number[], resolved: number[]): 
 const stats = { steps: 2, forwardPasses: 2, totalMs: 10, msPerStep: 5, tokensPerSecond: 200, generatedTokens: 2 };
 
 beforeEach(() => {
-  useApp.setState({ run: null, pending: null, compare: null, runError: null, view: null, autoRun: false });
+  resetApp();
   useApp.getState().setForm({ mode: 'prompt', prompt: 'hi', length: 2 });
   useApp.getState().setSettings({ steps: 2, temperature: 0 });
 });

@@ -6,7 +6,8 @@ import { create } from 'zustand';
 import type { SamplerSettings, Segment } from '../engine';
 import type { BackendChoice } from '../runtime/types';
 import type { EngineClient, EngineFactory } from '../worker/engineClient';
-import type { WorkerOut } from '../worker/protocol';
+import type { GenerateRequest, WorkerOut } from '../worker/protocol';
+import { watchEngine } from '../worker/watchdog';
 import { shippedModels } from '../runtime/modelFiles';
 import { beginCompare, stopCompare } from './compare';
 import { DEFAULT_FORM, effectiveSettings, formProblems, segmentsOf, type FormState } from './form';
@@ -20,7 +21,7 @@ import {
   type ModelSlice,
 } from './model';
 import { loadSavedForm, loadSavedView, resetKeepingText, saveForm, saveView } from './persist';
-import { IDLE_ENGINE, INITIAL_SESSION, reduce, type SessionState } from './reducer';
+import { IDLE_ENGINE, INITIAL_SESSION, reduce, type Pending, type SessionState } from './reducer';
 import { reimagineRequest } from './edit';
 import { givenTextOf, type RunView } from './run';
 import { randomSeed } from './seed';
@@ -39,6 +40,8 @@ export interface FormNotice {
 }
 
 export interface AppState extends SessionState, ModelSlice {
+  /** What happened to the engine when it had to be restarted (shown until the next run starts). */
+  engineNote: string | null;
   form: FormState;
   backendChoice: BackendChoice;
   notice: FormNotice | null;
@@ -71,59 +74,123 @@ export function isBusy(s: Pick<AppState, 'pending' | 'run'>): boolean {
   return s.pending !== null || s.run?.status === 'running';
 }
 
-export const useApp = create<AppState>()((set, get) => {
-  let client: EngineClient | null = null;
-  let unsubscribe: (() => void) | null = null;
-  let factory: EngineFactory | null = null;
-  let stopSaving: (() => void) | null = null;
-  // Request ids, unique for the page's life (also across worker restarts).
-  let nextId = 1;
-  // The vocabulary of the model before a switch: a run shown from it is dropped if the new one differs.
-  let piecesBeforeSwitch: string[] | null = null;
+/** The store's link to the engine, in one place that tests and devtools can see (engineConnection()) and
+ * reset (resetApp()): the worker client, how to make another, and the counters that outlive a worker. */
+interface EngineConnection {
+  client: EngineClient | null;
+  unsubscribe: (() => void) | null;
+  factory: EngineFactory | null;
+  stopSaving: (() => void) | null;
+  /** Request ids, unique for the page's life (also across worker restarts). */
+  nextId: number;
+  /** The vocabulary of the model before a switch: a run shown from it is dropped if the new one differs. */
+  piecesBeforeSwitch: string[] | null;
+  /** Workers started by the page itself after one died; one such restart, then the user decides (Retry). */
+  restarts: number;
+}
 
+const freshConnection = (): EngineConnection => ({
+  client: null,
+  unsubscribe: null,
+  factory: null,
+  stopSaving: null,
+  nextId: 1,
+  piecesBeforeSwitch: null,
+  restarts: 0,
+});
+const conn: EngineConnection = freshConnection();
+
+/** Read-only view of the engine connection, for tests and debugging. */
+export function engineConnection(): Readonly<EngineConnection> {
+  return conn;
+}
+
+export const useApp = create<AppState>()((set, get) => {
   /** Sends one generate request; the run exists for the UI only once 'started' comes back. */
   function send(segments: Segment[], settings: SamplerSettings, label: string | null): void {
-    if (!client) return;
-    const runId = nextId++;
+    sendGenerate({ segments, settings }, { settings, label, origin: { givenText: givenTextOf(segments), kept: null } });
+  }
+
+  /** The one path a generate takes to the worker (runs, comparisons, re-imagines). */
+  function sendGenerate(request: GenerateRequest, pending: Omit<Pending, 'runId'>, extra: Partial<AppState> = {}) {
+    if (!conn.client) return;
+    const runId = conn.nextId++;
+    set({ pending: { runId, ...pending }, runError: null, view: null, modelNote: null, engineNote: null, ...extra });
+    conn.client.send({ type: 'generate', id: runId, request });
+  }
+
+  /** The worker died or hung: end what it was doing, keep everything typed, start a new one once. */
+  function engineDied(cause: string) {
+    const s = get();
+    const running = s.run?.status === 'running' ? s.run : null;
+    const stoppedAt = running ? ` The run stopped at step ${running.frames.length} of ${running.totalSteps}.` : '';
+    const base = {
+      run: running ? { ...running, status: 'cancelled' as const } : s.run,
+      pending: null,
+      compare: stopCompare(s.compare),
+    };
+    if (conn.restarts < 1) {
+      conn.restarts++;
+      const note = `The engine stopped responding (${cause}), so it was restarted.${stoppedAt} Your text and settings are kept.`;
+      set({ ...base, engineNote: note });
+      open(s.backendChoice, note);
+      return;
+    }
+    const message = `The engine stopped responding again (${cause}).${stoppedAt}`;
     set({
-      pending: { runId, settings, label, origin: { givenText: givenTextOf(segments), kept: null } },
-      runError: null,
-      view: null,
-      modelNote: null,
+      ...base,
+      engineNote: null,
+      engine: {
+        ...s.engine,
+        status: 'error',
+        progress: null,
+        error: { code: 'internal', message, action: 'Press Retry to start it again, or reload the page' },
+      },
+      announcement: `Error: ${message}`,
     });
-    client.send({ type: 'generate', id: runId, request: { segments, settings } });
   }
 
   function onMessage(m: WorkerOut) {
     const { state, then } = reduce(get(), m, performance.now());
     if (state !== get()) set(state);
-    if (m.type === 'ready' && m.id === state.engine.loadId && piecesBeforeSwitch) {
+    if (m.type === 'ready' && m.id === state.engine.loadId && conn.piecesBeforeSwitch) {
       // Token ids of the old model's run would read as other words with a new vocabulary.
-      if (!sameVocabulary(piecesBeforeSwitch, m.model.pieces)) set({ run: null, view: null, compare: null });
-      piecesBeforeSwitch = null;
+      if (!sameVocabulary(conn.piecesBeforeSwitch, m.model.pieces)) set({ run: null, view: null, compare: null });
+      conn.piecesBeforeSwitch = null;
     }
+    // A run the restarted worker finished: it works again, and may be restarted again if it dies.
+    if (m.type === 'done') conn.restarts = 0;
     if (then?.kind === 'generate') get().generate();
     else if (then?.kind === 'send') send(then.run.segments, then.run.settings, then.run.label);
   }
 
-  function open(choice: BackendChoice) {
-    if (!factory) return;
-    unsubscribe?.();
-    client?.terminate();
-    client = factory();
-    unsubscribe = client.subscribe(onMessage);
+  /** The one way into loading. `newWorker`: end the old worker and start another (a first start, a
+   * retry, a restart, a backend change); otherwise the worker that is ready loads the model itself
+   * (it stops its run, which ends 'cancelled', and releases the old model). */
+  function enterLoading(choice: BackendChoice, newWorker: boolean, announcement: string) {
+    if (newWorker || !conn.client) {
+      if (!conn.factory) return;
+      conn.unsubscribe?.();
+      conn.client?.terminate();
+      conn.client = watchEngine(conn.factory(), engineDied);
+      conn.unsubscribe = conn.client.subscribe(onMessage);
+    }
     const s = get();
-    const loadId = nextId++;
+    const loadId = conn.nextId++;
     set({
       backendChoice: choice,
       pending: null,
       compare: stopCompare(s.compare),
-      run: s.run && s.run.status === 'running' ? { ...s.run, status: 'failed' } : s.run,
+      run: newWorker && s.run?.status === 'running' ? { ...s.run, status: 'failed' } : s.run,
       engine: { ...IDLE_ENGINE, status: 'loading', loadId },
-      announcement: 'Loading the model…',
+      announcement,
     });
     const model = get().modelChoice;
-    client.send({ type: 'load', id: loadId, backend: choice, ...(model !== null ? { model } : {}) });
+    conn.client.send({ type: 'load', id: loadId, backend: choice, ...(model !== null ? { model } : {}) });
+  }
+
+  function open(choice: BackendChoice, why?: string) {
+    enterLoading(choice, true, why ? `${why} Loading the model…` : 'Loading the model…');
   }
 
   /** The picker's switch; `forLink`: a share link asked for it and will run once it has loaded. */
@@ -136,23 +203,16 @@ export const useApp = create<AppState>()((set, get) => {
       set({ modelChoice: name });
       return;
     }
-    piecesBeforeSwitch = s.engine.model?.pieces ?? null;
+    conn.piecesBeforeSwitch = s.engine.model?.pieces ?? null;
     const stopped = s.pending !== null || s.run?.status === 'running';
     set({ modelChoice: name, modelNote: switchNote(name, stopped, forLink) });
-    if (client && s.engine.status === 'ready') {
-      // The same worker: it stops the run (which ends 'cancelled'), releases the model, loads this one.
-      const loadId = nextId++;
-      set({
-        pending: null,
-        compare: stopCompare(s.compare),
-        engine: { ...IDLE_ENGINE, status: 'loading', loadId },
-        announcement: `${stopped ? 'Run stopped. ' : ''}Loading ${name}…`,
-      });
-      client.send({ type: 'load', id: loadId, backend: s.backendChoice, model: name });
-    } else {
-      // Loading or failed: a fresh worker, so nothing of the other load is left behind.
-      open(s.backendChoice);
-    }
+    // Loading or failed: a fresh worker, so nothing of the other load is left behind.
+    const fresh = s.engine.status !== 'ready';
+    enterLoading(
+      s.backendChoice,
+      fresh,
+      fresh ? 'Loading the model…' : `${stopped ? 'Run stopped. ' : ''}Loading ${name}…`,
+    );
   }
 
   function problemsOf(s: AppState): string[] {
@@ -168,6 +228,7 @@ export const useApp = create<AppState>()((set, get) => {
     models: [],
     modelChoice: null,
     modelNote: null,
+    engineNote: null,
 
     startApp({ hash, clearHash }) {
       const saved = loadSavedForm();
@@ -191,8 +252,8 @@ export const useApp = create<AppState>()((set, get) => {
             : null,
       });
       // Every change to the form is saved at once: nothing typed is lost to a crash or a reload.
-      stopSaving?.();
-      stopSaving = useApp.subscribe((state, prev) => {
+      conn.stopSaving?.();
+      conn.stopSaving = useApp.subscribe((state, prev) => {
         if (state.form !== prev.form) saveForm(state.form);
         if (state.viewPrefs !== prev.viewPrefs) saveView(state.viewPrefs);
       });
@@ -241,10 +302,12 @@ export const useApp = create<AppState>()((set, get) => {
       set({ form: { ...form, settings: { ...form.settings, ...patch } } });
     },
     connect(f, backend = 'auto') {
-      factory = f;
+      conn.factory = f;
+      conn.restarts = 0;
       open(backend);
     },
     retry() {
+      conn.restarts = 0; // the user asked: the page may restart it by itself once more
       open(get().backendChoice);
     },
     setBackendChoice(choice) {
@@ -273,7 +336,7 @@ export const useApp = create<AppState>()((set, get) => {
       set({ compare: stopCompare(get().compare) });
       const s = get();
       const runId = s.pending?.runId ?? (s.run?.status === 'running' ? s.run.runId : null);
-      if (runId !== null && client) client.send({ type: 'cancel', id: nextId++, runId });
+      if (runId !== null && conn.client) conn.client.send({ type: 'cancel', id: conn.nextId++, runId });
     },
     startCompare() {
       const s = get();
@@ -292,17 +355,14 @@ export const useApp = create<AppState>()((set, get) => {
     },
     reimagine(positions) {
       const s = get();
-      if (isBusy(s) || s.engine.status !== 'ready' || !client || !s.run || s.run.status === 'running') return;
+      if (isBusy(s) || s.engine.status !== 'ready' || !s.run || s.run.status === 'running') return;
       const req = reimagineRequest(s.run, positions, effectiveSettings(s.form).settings, randomSeed());
       if (!req) return;
-      const runId = nextId++;
-      set({
-        pending: { runId, settings: req.settings, label: null, origin: req.origin, edits: s.run },
-        runError: null,
-        view: null,
-        compare: null,
-      });
-      client.send({ type: 'generate', id: runId, request: { ids: req.ids, fixed: req.fixed, settings: req.settings } });
+      sendGenerate(
+        { ids: req.ids, fixed: req.fixed, settings: req.settings },
+        { settings: req.settings, label: null, origin: req.origin, edits: s.run },
+        { compare: null },
+      );
     },
     undo() {
       const s = get();
@@ -317,3 +377,12 @@ export const useApp = create<AppState>()((set, get) => {
     },
   };
 });
+
+/** Back to a page that has just loaded: the worker ended, the connection and every field fresh (for tests). */
+export function resetApp(): void {
+  conn.stopSaving?.();
+  conn.unsubscribe?.();
+  conn.client?.terminate();
+  Object.assign(conn, freshConnection());
+  useApp.setState(useApp.getInitialState(), true);
+}

@@ -12,6 +12,13 @@ const PHASES = {
 export function EngineStatus() {
   const engine = useApp((s) => s.engine);
   const retry = useApp((s) => s.retry);
+  const note = useApp((s) => s.engineNote);
+  // Why the engine is starting again, after its worker died: shown while it loads and once it is ready.
+  const restarted = note ? (
+    <p className="notice" role="status" data-testid="engine-note">
+      {note}
+    </p>
+  ) : null;
 
   if (engine.status === 'error' && engine.error) {
     return (
@@ -40,6 +47,7 @@ export function EngineStatus() {
     const known = p && p.total > 0;
     return (
       <div className="engine loading" data-testid="engine-loading">
+        {restarted}
         <label htmlFor="load-progress">
           {label}
           {p?.model ? ` (${p.model})` : ''}
@@ -65,6 +73,7 @@ export function EngineStatus() {
         {m.name} · {(m.params / 1e6).toFixed(2)} M parameters · reads {m.context} tokens ·{' '}
         {m.fromCache ? 'loaded from cache' : `downloaded ${mb(engine.downloadedBytes)} MB`}
       </p>
+      {restarted}
       {engine.notices.map((n, i) => (
         <p key={i} className="notice" role="status">
           {n}

@@ -1,0 +1,140 @@
+// A dead or silent engine worker: the store notices, keeps the form, ends the run as stopped with what it
+// had, starts one new worker by itself, and after a second death offers Retry.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeClient } from './fakeClient';
+import { installMemoryStorage } from './memoryStorage';
+import { engineConnection, isBusy, resetApp, useApp } from './store';
+import { SILENCE_LIMIT_MS } from '../worker/watchdog';
+
+const model = {
+  name: 'test',
+  vocabSize: 10,
+  context: 16,
+  params: 1,
+  pieces: ['[PAD]', '[MASK]', '[EOS]', 'a', 'b', 'c'],
+  maskId: 1,
+  fromCache: false,
+  threads: 1,
+};
+
+/** A factory that makes a new fake worker each time; `workers` lists them in order. */
+function workers() {
+  const made: ReturnType<typeof fakeClient>[] = [];
+  const factory = () => {
+    const f = fakeClient();
+    made.push(f);
+    return f.client;
+  };
+  const readyLast = () => {
+    const f = made.at(-1)!;
+    const load = f.sent.find((m) => m.type === 'load')!;
+    f.emit({ type: 'ready', id: load.id, backend: 'wasm', reason: 'test', model });
+    return f;
+  };
+  return { made, factory, readyLast };
+}
+
+function startRun(f: ReturnType<typeof fakeClient>) {
+  useApp.getState().generate();
+  const g = f.sent.filter((m) => m.type === 'generate').at(-1)!;
+  f.emit({
+    type: 'started',
+    id: g.id,
+    ids: Int32Array.from([3, 1, 1]),
+    fixed: Uint8Array.from([1, 0, 0]),
+    totalSteps: 2,
+  });
+  f.emit({
+    type: 'frame',
+    id: g.id,
+    frame: { step: 1, totalSteps: 2, ids: Int32Array.from([3, 4, 1]), resolved: [1], confidences: [0.5], forwardMs: 1 },
+  });
+  return g.id;
+}
+
+beforeEach(() => {
+  installMemoryStorage();
+  resetApp();
+  vi.useFakeTimers();
+  useApp.getState().setForm({ mode: 'prompt', prompt: 'keep this text', length: 2 });
+  useApp.getState().setSettings({ steps: 2, temperature: 0 });
+});
+afterEach(() => vi.useRealTimers());
+
+describe('a dead engine worker', () => {
+  it('mid-run: the run ends stopped with its frames, the form is kept, and a new worker loads by itself', () => {
+    const w = workers();
+    useApp.getState().connect(w.factory, 'wasm');
+    const first = w.readyLast();
+    startRun(first);
+    first.crash('it stopped with an error (out of memory)');
+    const s = useApp.getState();
+    expect(s.run?.status).toBe('cancelled');
+    expect(s.run?.frames).toHaveLength(1);
+    expect(s.form.prompt).toBe('keep this text');
+    expect(s.engineNote).toMatch(
+      /stopped responding \(it stopped with an error \(out of memory\)\), so it was restarted/,
+    );
+    expect(s.engineNote).toMatch(/The run stopped at step 1 of 2/);
+    expect(first.isTerminated()).toBe(true);
+    expect(w.made).toHaveLength(2);
+    expect(s.engine.status).toBe('loading');
+    expect(isBusy(s)).toBe(false);
+    w.readyLast();
+    expect(useApp.getState().engine.status).toBe('ready');
+    // The restarted engine runs again; the note goes once a run starts.
+    startRun(w.made[1]);
+    expect(useApp.getState().engineNote).toBeNull();
+  });
+
+  it('silent while idle: the next Generate waits the silence limit, then the worker is replaced', () => {
+    const w = workers();
+    useApp.getState().connect(w.factory, 'wasm');
+    w.readyLast();
+    vi.advanceTimersByTime(10 * SILENCE_LIMIT_MS); // idle: nothing owed, nothing to notice
+    expect(w.made).toHaveLength(1);
+    useApp.getState().generate(); // the worker is gone: no reply will come
+    expect(isBusy(useApp.getState())).toBe(true);
+    vi.advanceTimersByTime(SILENCE_LIMIT_MS - 1);
+    expect(w.made).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(w.made).toHaveLength(2);
+    expect(isBusy(useApp.getState())).toBe(false);
+    expect(useApp.getState().engineNote).toMatch(/sent nothing for 30 s/);
+  });
+
+  it('silent while loading: replaced once, and a second death is an error with Retry', () => {
+    const w = workers();
+    useApp.getState().connect(w.factory, 'wasm');
+    vi.advanceTimersByTime(SILENCE_LIMIT_MS);
+    expect(w.made).toHaveLength(2);
+    expect(engineConnection().restarts).toBe(1);
+    vi.advanceTimersByTime(SILENCE_LIMIT_MS);
+    expect(w.made).toHaveLength(2); // not again by itself
+    const s = useApp.getState();
+    expect(s.engine.status).toBe('error');
+    expect(s.engine.error?.message).toMatch(/stopped responding again/);
+    expect(s.engine.error?.action).toMatch(/Retry/);
+    useApp.getState().retry();
+    expect(w.made).toHaveLength(3);
+    expect(useApp.getState().engine.status).toBe('loading');
+  });
+
+  it('a run that completes on the new worker makes one more restart possible', () => {
+    const w = workers();
+    useApp.getState().connect(w.factory, 'wasm');
+    w.readyLast().crash('first');
+    const second = w.readyLast();
+    const runId = startRun(second);
+    second.emit({
+      type: 'done',
+      id: runId,
+      text: 'x',
+      ids: Int32Array.from([3, 4, 5]),
+      stats: { steps: 2, forwardPasses: 2, totalMs: 1, msPerStep: 1, tokensPerSecond: 1, generatedTokens: 2 },
+    });
+    second.crash('second');
+    expect(w.made).toHaveLength(3);
+    expect(useApp.getState().engine.status).toBe('loading');
+  });
+});

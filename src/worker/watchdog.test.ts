@@ -1,0 +1,102 @@
+// The watchdog: silence while a request is owed, and crashes, end in one call of onDead; silence with
+// nothing owed, or replies that keep coming, do not.
+import { describe, expect, it } from 'vitest';
+import { fakeClient } from '../store/fakeClient';
+import { watchEngine, type Timers } from './watchdog';
+
+/** Timers driven by hand: `advance(ms)` fires whatever is due. */
+function manualTimers() {
+  let now = 0;
+  let next = 1;
+  const due = new Map<number, { at: number; cb: () => void }>();
+  const timers: Timers = {
+    set: (cb, ms) => {
+      due.set(next, { at: now + ms, cb });
+      return next++;
+    },
+    clear: (h) => void due.delete(h as number),
+  };
+  const advance = (ms: number) => {
+    now += ms;
+    for (const [h, t] of [...due]) {
+      if (t.at <= now) {
+        due.delete(h);
+        t.cb();
+      }
+    }
+  };
+  return { timers, advance, armed: () => due.size };
+}
+
+function watched(limit = 1000) {
+  const f = fakeClient();
+  const t = manualTimers();
+  const deaths: string[] = [];
+  const client = watchEngine(f.client, (c) => deaths.push(c), limit, t.timers);
+  return { f, t, deaths, client };
+}
+
+describe('engine watchdog', () => {
+  it('says nothing while nothing is owed, however long', () => {
+    const { t, deaths } = watched();
+    t.advance(60_000);
+    expect(deaths).toEqual([]);
+    expect(t.armed()).toBe(0);
+  });
+
+  it('declares the engine dead after the limit of silence with a load owed', () => {
+    const { client, t, deaths } = watched();
+    client.send({ type: 'load', id: 1, backend: 'wasm' });
+    t.advance(999);
+    expect(deaths).toEqual([]);
+    t.advance(1);
+    expect(deaths).toEqual(['it sent nothing for 1 s while working']);
+    t.advance(10_000);
+    expect(deaths.length).toBe(1);
+  });
+
+  it('every message restarts the clock; the answer stops it', () => {
+    const { client, f, t, deaths } = watched();
+    client.send({ type: 'load', id: 1, backend: 'wasm' });
+    for (let i = 0; i < 5; i++) {
+      t.advance(900);
+      f.emit({ type: 'progress', id: 1, phase: 'download', loaded: i, total: 10 });
+    }
+    expect(deaths).toEqual([]);
+    f.emit({ type: 'ready', id: 1, backend: 'wasm', reason: 'test', model: {} as never });
+    t.advance(5000);
+    expect(deaths).toEqual([]);
+    expect(t.armed()).toBe(0);
+  });
+
+  it('a run owes frames until done, cancelled or an error names it', () => {
+    const { client, f, t, deaths } = watched();
+    client.send({ type: 'generate', id: 7, request: {} as never });
+    client.send({ type: 'cancel', id: 8, runId: 7 });
+    f.emit({ type: 'cancelled', id: 7 });
+    t.advance(5000);
+    expect(deaths).toEqual([]);
+    client.send({ type: 'generate', id: 9, request: {} as never });
+    f.emit({ type: 'error', id: 123, code: 'busy', message: 'other request', action: '' });
+    t.advance(1000);
+    expect(deaths.length).toBe(1);
+  });
+
+  it('a crash the client sees is a death at once, and is reported once', () => {
+    const { client, f, t, deaths } = watched();
+    client.send({ type: 'generate', id: 1, request: {} as never });
+    f.crash('it stopped with an error (boom)');
+    t.advance(5000);
+    expect(deaths).toEqual(['it stopped with an error (boom)']);
+  });
+
+  it('a terminated client is not watched any more', () => {
+    const { client, f, t, deaths } = watched();
+    client.send({ type: 'load', id: 1, backend: 'wasm' });
+    client.terminate();
+    expect(f.isTerminated()).toBe(true);
+    f.crash('late');
+    t.advance(5000);
+    expect(deaths).toEqual([]);
+  });
+});

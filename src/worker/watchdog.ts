@@ -1,0 +1,88 @@
+// Notices an engine worker that has died or hung. Browsers do kill workers (out of memory on a phone, a
+// crashed GPU process, a tab put to sleep), and a worker closed that way sends nothing at all: without a
+// clock the page would wait for its reply forever. So while a request is waiting for its answer, the
+// engine must say something at least every SILENCE_LIMIT_MS (frames and progress count; a load posts
+// progress, a run posts a frame per step); a crash the client can see (an error event, a message it
+// cannot read) counts at once.
+import type { EngineClient } from './engineClient';
+import type { WorkerIn, WorkerOut } from './protocol';
+
+export const SILENCE_LIMIT_MS = 30_000;
+
+export interface Timers {
+  set(cb: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const realTimers: Timers = {
+  set: (cb, ms) => setTimeout(cb, ms),
+  clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+/** Requests that owe an answer, and the replies that end each kind. */
+type Waiting = 'load' | 'generate';
+const ENDS: Record<Waiting, ReadonlySet<WorkerOut['type']>> = {
+  load: new Set(['ready', 'error']),
+  generate: new Set(['done', 'cancelled', 'error']),
+};
+
+function waitsForReply(m: WorkerIn): Waiting | null {
+  return m.type === 'load' || m.type === 'generate' ? m.type : null;
+}
+
+/** `client`, watched: `onDead` is called once, with the cause in plain words, when the engine is gone. */
+export function watchEngine(
+  client: EngineClient,
+  onDead: (cause: string) => void,
+  limitMs = SILENCE_LIMIT_MS,
+  timers: Timers = realTimers,
+): EngineClient {
+  const waiting = new Map<number, Waiting>();
+  let timer: unknown = null;
+  let dead = false;
+
+  const die = (cause: string) => {
+    if (dead) return;
+    dead = true;
+    disarm();
+    onDead(cause);
+  };
+  const disarm = () => {
+    if (timer !== null) timers.clear(timer);
+    timer = null;
+  };
+  // Every message restarts the clock while something is owed; nothing owed, no clock.
+  const rearm = () => {
+    disarm();
+    if (waiting.size > 0 && !dead) {
+      timer = timers.set(() => die(`it sent nothing for ${Math.round(limitMs / 1000)} s while working`), limitMs);
+    }
+  };
+
+  const stopListening = client.subscribe((m) => {
+    const kind = waiting.get(m.id);
+    if (kind && ENDS[kind].has(m.type)) waiting.delete(m.id);
+    rearm();
+  });
+  const stopCrashes = client.onCrash?.(die);
+
+  return {
+    send(msg) {
+      const kind = waitsForReply(msg);
+      if (kind) {
+        waiting.set(msg.id, kind);
+        if (timer === null) rearm();
+      }
+      client.send(msg);
+    },
+    subscribe: (cb) => client.subscribe(cb),
+    onCrash: (cb) => client.onCrash?.(cb) ?? (() => undefined),
+    terminate() {
+      dead = true;
+      disarm();
+      stopListening();
+      stopCrashes?.();
+      client.terminate();
+    },
+  };
+}
