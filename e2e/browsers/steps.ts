@@ -1,0 +1,302 @@
+// The scenarios, written once over the Driver interface: the same data-testids and the same
+// meaning as the Playwright specs (e2e/helpers.ts, run, canvas, share and pwa specs).
+import type { Driver } from './driver';
+
+/** Model loads and runs are slow on this machine's WASM, more so under a second browser engine. */
+const LONG = 120_000;
+
+export const byTestId = (id: string) => `[data-testid="${id}"]`;
+
+export class AppPage {
+  constructor(readonly driver: Driver) {}
+
+  /** A JS expression for the first element matching `selector`. */
+  private static el(selector: string) {
+    return `document.querySelector(${JSON.stringify(selector)})`;
+  }
+
+  text(selector: string): Promise<string | null> {
+    return this.driver.evaluate(`return ${AppPage.el(selector)}?.textContent ?? null;`);
+  }
+
+  value(selector: string): Promise<string | null> {
+    return this.driver.evaluate(`return ${AppPage.el(selector)}?.value ?? null;`);
+  }
+
+  attribute(selector: string, name: string): Promise<string | null> {
+    return this.driver.evaluate(`return ${AppPage.el(selector)}?.getAttribute(${JSON.stringify(name)}) ?? null;`);
+  }
+
+  enabled(selector: string): Promise<boolean> {
+    return this.driver.evaluate(`const e = ${AppPage.el(selector)}; return !!e && !e.disabled;`);
+  }
+
+  visible(selector: string): Promise<boolean> {
+    return this.driver.evaluate(`const e = ${AppPage.el(selector)}; return !!e && e.getClientRects().length > 0;`);
+  }
+
+  count(selector: string): Promise<number> {
+    return this.driver.evaluate(`return document.querySelectorAll(${JSON.stringify(selector)}).length;`);
+  }
+
+  /** The generated tokens' texts by slot index. */
+  tokenTexts(): Promise<Record<string, string>> {
+    return this.driver.evaluate(
+      `return Object.fromEntries([...document.querySelectorAll('[data-testid="token"]')]
+         .map((e) => [e.getAttribute('data-index'), e.textContent ?? '']));`,
+    );
+  }
+
+  /**
+   * Polls `read` until `ok` holds for what it returns; a read that throws (a page mid-navigation)
+   * counts as not yet. The error names what was awaited and the last value seen.
+   */
+  async waitFor<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeout = LONG): Promise<T> {
+    const deadline = Date.now() + timeout;
+    let last: unknown;
+    for (;;) {
+      try {
+        const v = await read();
+        if (ok(v)) return v;
+        last = v;
+      } catch (err) {
+        last = err instanceof Error ? err.message : err;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`timed out after ${timeout} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  waitForText(selector: string, pattern: RegExp, timeout = LONG) {
+    return this.waitFor(
+      `${selector} to match ${pattern}`,
+      () => this.text(selector),
+      (t) => t !== null && pattern.test(t),
+      timeout,
+    );
+  }
+
+  waitForAttribute(selector: string, name: string, want: string, timeout = LONG) {
+    return this.waitFor(
+      `${selector} ${name}="${want}"`,
+      () => this.attribute(selector, name),
+      (v) => v === want,
+      timeout,
+    );
+  }
+
+  waitForEnabled(selector: string, want = true, timeout = LONG) {
+    return this.waitFor(
+      `${selector} ${want ? 'enabled' : 'disabled'}`,
+      () => this.enabled(selector),
+      (v) => v === want,
+      timeout,
+    );
+  }
+
+  /** Types a value and checks the field then holds exactly it. */
+  async fill(testid: string, value: string) {
+    await this.driver.fill(byTestId(testid), value);
+    const got = await this.value(byTestId(testid));
+    expectEqual(got, value, `value of ${testid} after typing`);
+  }
+}
+
+export function expectEqual<T>(actual: T, expected: T, what: string) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
+}
+
+export function expectTrue(cond: boolean, what: string) {
+  if (!cond) throw new Error(what);
+}
+
+export interface RunOptions {
+  prompt?: string;
+  length?: number;
+  steps?: number;
+  temperature?: number;
+  seed?: number;
+  refine?: number;
+}
+
+/** The run every scenario makes: short, greedy (repeatable) and without refinement. */
+const SMALL: RunOptions = { prompt: 'Once upon a time', length: 12, steps: 4, temperature: 0, seed: 7, refine: 0 };
+
+/** Opens the app and waits until the model is loaded and a backend chosen. */
+export async function openApp(page: AppPage, url: string) {
+  await page.driver.goto(url);
+  await page.waitFor('the backend to be chosen', () => page.visible(byTestId('backend')), Boolean);
+}
+
+export async function setControls(page: AppPage, o: RunOptions) {
+  if (o.prompt !== undefined) await page.fill('prompt', o.prompt);
+  if (o.length !== undefined) await page.fill('length', String(o.length));
+  if (o.steps !== undefined) await page.fill('steps', String(o.steps));
+  if (o.temperature !== undefined) await page.fill('temperature', String(o.temperature));
+  if (o.seed !== undefined) await page.fill('seed', String(o.seed));
+  if (o.refine !== undefined) await page.fill('refine', String(o.refine));
+}
+
+/** Presses `button` and waits for a new run (a new run id, so an idle "Done" cannot pass) to finish. */
+export async function runToEnd(page: AppPage, button = 'generate') {
+  await page.waitForEnabled(byTestId(button));
+  const before = await page.attribute(byTestId('canvas'), 'data-run-id');
+  await page.driver.click(byTestId(button));
+  await page.waitFor(
+    'a new run id',
+    () => page.attribute(byTestId('canvas'), 'data-run-id'),
+    (id) => id !== null && id !== before,
+  );
+  await page.waitForText(byTestId('run-status'), /^Done/);
+}
+
+/** Every generated slot resolved, none masked. */
+async function expectAllResolved(page: AppPage, length: number) {
+  expectEqual(await page.count(byTestId('token')), length, 'generated tokens');
+  expectEqual(await page.count('[data-testid="token"][data-state="masked"]'), 0, 'masked tokens at the end');
+  expectEqual(await page.count('[data-testid="token"][data-state="resolved"]'), length, 'resolved tokens');
+}
+
+export interface Context {
+  page: AppPage;
+  /** The app's origin, e.g. http://localhost:4181. */
+  base: string;
+  stopServer(): Promise<void>;
+  startServer(): Promise<void>;
+}
+
+export interface Scenario {
+  name: string;
+  run(ctx: Context): Promise<void>;
+}
+
+export const scenarios: Scenario[] = [
+  {
+    name: 'load: a backend is chosen, the page is cross-origin isolated, the backend is WASM',
+    async run({ page, base }) {
+      await openApp(page, `${base}/`);
+      expectEqual(await page.driver.evaluate<boolean>('return crossOriginIsolated;'), true, 'crossOriginIsolated');
+      // Neither Firefox ESR headless nor WebKitGTK gives a WebGPU adapter here: WASM is the expected engine.
+      expectEqual(await page.text(`${byTestId('backend')} .badge`), 'wasm', 'backend badge');
+    },
+  },
+  {
+    name: 'a run to the end: 12 tokens in 4 steps, and temperature 0 repeats it',
+    async run({ page, base }) {
+      await openApp(page, `${base}/`);
+      await setControls(page, SMALL);
+      await runToEnd(page);
+      await expectAllResolved(page, 12);
+      expectEqual(await page.text(byTestId('step-counter')), 'step 4 / 4', 'step counter');
+      expectEqual(await page.text(byTestId('forward-passes')), '4', 'forward passes');
+      const first = await page.tokenTexts();
+      await runToEnd(page);
+      expectEqual(await page.tokenTexts(), first, 'the second greedy run');
+    },
+  },
+  {
+    name: 're-imagine a word, then undo brings the original text back',
+    async run({ page, base }) {
+      await openApp(page, `${base}/`);
+      await setControls(page, SMALL);
+      await runToEnd(page);
+      const before = await page.tokenTexts();
+      const original = await page.text(byTestId('output'));
+      // A click on the fourth generated token selects the whole word it belongs to.
+      const index = Object.keys(before)[3];
+      const token = `[data-testid="token"][data-index="${index}"]`;
+      await page.driver.click(token);
+      await page.waitForAttribute(token, 'data-selected', 'true');
+      const chosen: string[] = await page.driver.evaluate(
+        `return [...document.querySelectorAll('[data-testid="token"][data-selected="true"]')].map((e) => e.getAttribute('data-index'));`,
+      );
+      expectTrue(chosen.length >= 1 && chosen.length < 12, `selected slots ${JSON.stringify(chosen)}`);
+      await runToEnd(page, 'reimagine');
+      await page.waitForEnabled(byTestId('undo'));
+      const after = await page.tokenTexts();
+      for (const [i, t] of Object.entries(before)) if (!chosen.includes(i)) expectEqual(after[i], t, `token ${i} kept`);
+      await expectAllResolved(page, 12);
+
+      await page.driver.click(byTestId('undo'));
+      await page.waitFor(
+        'the original text back',
+        () => page.text(byTestId('output')),
+        (t) => t === original,
+      );
+      expectEqual(await page.tokenTexts(), before, 'tokens after undo');
+      await page.waitForEnabled(byTestId('undo'), false);
+    },
+  },
+  {
+    name: 'a share link restores the prompt and the settings, and runs',
+    async run({ page, base }) {
+      // A fresh document, not a hash change in the open one: someone opening the link.
+      await page.driver.goto('about:blank');
+      const prompt = 'The girl & the "wolf" #2';
+      // Values unlike the other scenarios' (the form is saved on the device), so only the link can set them.
+      const hash = new URLSearchParams({
+        mode: 'prompt',
+        prompt,
+        length: '10',
+        steps: '5',
+        temp: '0.5',
+        seed: '5',
+        refine: '0',
+      });
+      await openApp(page, `${base}/#${hash}`);
+      expectEqual(await page.value(byTestId('prompt')), prompt, 'prompt');
+      expectEqual(await page.value(byTestId('length')), '10', 'length');
+      expectEqual(await page.value(byTestId('steps')), '5', 'steps');
+      expectEqual(await page.value(byTestId('temperature')), '0.5', 'temperature');
+      expectEqual(await page.value(byTestId('seed')), '5', 'seed');
+      await page.waitFor('the link notice', () => page.visible(byTestId('link-notice')), Boolean);
+      // It runs by itself once the model is ready, with the link's settings.
+      await page.waitForText(byTestId('run-status'), /^Done/);
+      await expectAllResolved(page, 10);
+      expectEqual(await page.text(byTestId('step-counter')), 'step 5 / 5', 'step counter');
+    },
+  },
+  {
+    name: 'offline: with the server stopped, a reload comes from the service worker and a run completes',
+    async run({ page, base, stopServer, startServer }) {
+      await openApp(page, `${base}/`);
+      expectEqual(
+        await page.driver.evaluate<boolean>('await navigator.serviceWorker.ready; return true;'),
+        true,
+        'service worker ready',
+      );
+      await page.waitForAttribute(byTestId('offline-status'), 'data-state', 'ready');
+      await page.waitForText(byTestId('offline-status'), /^Works offline/);
+      await stopServer();
+      try {
+        // Make sure nothing answers any more, so the reload below can only come from the device.
+        const reachable = await fetch(`${base}/`).then(
+          () => true,
+          () => false,
+        );
+        expectEqual(reachable, false, 'server reachable after stopping it');
+        await page.driver.reload();
+        await page.waitFor('the backend to be chosen offline', () => page.visible(byTestId('backend')), Boolean);
+        expectEqual(
+          await page.driver.evaluate<boolean>('return navigator.serviceWorker.controller !== null;'),
+          true,
+          'page controlled by the service worker',
+        );
+        expectEqual(
+          await page.driver.evaluate<boolean>('return crossOriginIsolated;'),
+          true,
+          'crossOriginIsolated offline',
+        );
+        await page.waitForText(byTestId('load-status'), /loaded from cache/);
+        await setControls(page, SMALL);
+        await runToEnd(page);
+        await expectAllResolved(page, 12);
+      } finally {
+        await startServer();
+      }
+    },
+  },
+];
