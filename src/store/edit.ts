@@ -39,3 +39,41 @@ export function reimagineRequest(
     origin: { given: run.given, givenText: run.givenText, kept: run.confidence },
   };
 }
+
+/** Edits kept whole (every frame, for the timeline); older ones keep only their text (compactRun). */
+export const FULL_HISTORY = 20;
+
+/**
+ * The run as a one-step run: its final canvas and confidences, with the frames dropped. Undo far back
+ * must reach the first text however many edits there were, and 64 frames a run are too many to keep
+ * for every edit; what is lost is only the replay of that old edit's steps.
+ */
+export function compactRun(run: RunView): RunView {
+  if (run.frames.length <= 1) return run;
+  const open = (i: number) => !run.given[i];
+  const resolved = [...run.ids.keys()].filter((i) => open(i) && run.ids[i] !== run.maskId);
+  return {
+    ...run,
+    totalSteps: 1,
+    initialIds: Int32Array.from(run.ids, (id, i) => (open(i) ? run.maskId : id)),
+    fixed: run.given,
+    frames: [
+      {
+        step: 1,
+        totalSteps: 1,
+        ids: run.ids,
+        resolved,
+        confidences: resolved.map((i) => run.confidence[i]),
+        forwardMs: 0,
+      },
+    ],
+    resolvedAt: Int32Array.from(run.ids, (_, i) => (resolved.includes(i) ? 1 : 0)),
+  };
+}
+
+/** History after `edited` was replaced by a re-imagine: every edit kept, the oldest compacted. */
+export function pushHistory(history: readonly RunView[], edited: RunView): RunView[] {
+  const next = [...history, edited];
+  const old = next.length - FULL_HISTORY;
+  return old > 0 ? next.map((r, i) => (i < old ? compactRun(r) : r)) : next;
+}

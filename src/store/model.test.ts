@@ -200,7 +200,11 @@ describe('a share link that names a model', () => {
     const f = readyWith('small');
     expect(useApp.getState().openLink('#prompt=other&length=2&model=base')).toBe(true);
     const s = useApp.getState();
-    expect(s.notice).toMatchObject({ kind: 'link', message: expect.stringContaining('model base'), problems: [] });
+    expect(s.notices.find((n) => n.kind === 'link')).toMatchObject({
+      kind: 'link',
+      message: expect.stringContaining('model base'),
+      problems: [],
+    });
     expect(f.isTerminated()).toBe(false);
     const load = loads(f.sent).at(-1)!;
     expect(load).toMatchObject({ backend: 'wasm', model: 'base' });
@@ -251,7 +255,9 @@ describe('a share link that names a model', () => {
     const f = readyWith('small');
     useApp.getState().openLink('#prompt=other&model=unmask-huge');
     const s = useApp.getState();
-    expect(s.notice?.problems).toEqual(['The model "unmask-huge" is not in this version of the app; kept small.']);
+    expect(s.notices.find((n) => n.kind === 'link')?.problems).toEqual([
+      'The model "unmask-huge" is not in this version of the app; kept small.',
+    ]);
     expect(s.modelChoice).toBeNull();
     expect(localStorage.getItem(MODEL_KEY)).toBeNull();
     expect(loads(f.sent)).toHaveLength(1);
@@ -263,7 +269,7 @@ describe('a share link that names a model', () => {
     useApp.getState().openLink('#prompt=other&length=2');
     useApp.getState().openLink('#prompt=third&length=2&model=small');
     expect(loads(f.sent)).toHaveLength(1);
-    expect(useApp.getState().notice?.message).not.toMatch(/model/);
+    expect(useApp.getState().notices.find((n) => n.kind === 'link')?.message).not.toMatch(/model/);
     expect(generates(f.sent)).toHaveLength(1); // the second link found the first one's run going on
   });
 

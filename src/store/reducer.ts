@@ -5,6 +5,7 @@ import { maskedCount, type SamplerSettings } from '../engine';
 import type { Backend, ErrorCode } from '../runtime/types';
 import type { ModelInfo, WorkerOut } from '../worker/protocol';
 import { compareRunDone, stopCompare, type CompareRun, type CompareView } from './compare';
+import { pushHistory } from './edit';
 import { applyFrame, startRun, type RunOrigin, type RunView } from './run';
 
 export interface EngineView {
@@ -122,7 +123,7 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
       const { settings, label, origin, edits } = s.pending;
       const run = startRun(m.id, m.ids, m.fixed, m.totalSteps, settings, label, now, origin);
       // A re-imagine keeps the run it edits for undo; a fresh run starts a fresh history.
-      const history = edits ? [...s.history, edits].slice(-20) : [];
+      const history = edits ? pushHistory(s.history, edits) : [];
       const what = edits
         ? `Re-imagining ${maskedCount(m.fixed)} tokens in ${m.totalSteps} steps…`
         : `Generating ${m.totalSteps} steps…`;
@@ -144,12 +145,14 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
         state: {
           ...s,
           run: { ...s.run, status: 'done', ids: m.ids, stats: m.stats, text: m.text },
+          autoRun: next.run ? s.autoRun : false,
           compare: next.compare,
           announcement:
             next.announcement ??
             `Done: ${m.stats.generatedTokens} tokens in ${m.stats.steps} steps, ${m.stats.forwardPasses} forward passes.`,
         },
-        then: next.run ? { kind: 'send', run: next.run } : null,
+        // A comparison's second half first; then a share link opened during the run.
+        then: next.run ? { kind: 'send', run: next.run } : s.autoRun ? { kind: 'generate' } : null,
       };
     }
     case 'cancelled': {
@@ -162,6 +165,9 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
           announcement: `Stopped at step ${s.run.frames.length} of ${s.run.totalSteps}.`,
         };
       }
+      // A share link opened during the run runs now that it has stopped.
+      if (s.autoRun && s.engine.status === 'ready')
+        return { state: { ...state, autoRun: false }, then: { kind: 'generate' } };
       return { state, then: null };
     }
     case 'notice':

@@ -3,7 +3,9 @@ import type { WorkerIn, WorkerOut } from '../worker/protocol';
 import { fakeClient } from './fakeClient';
 import { installMemoryStorage } from './memoryStorage';
 import { FORM_KEY, VIEW_KEY } from './persist';
-import { isBusy, resetApp, useApp } from './store';
+import { isBusy, resetApp, useApp, type AppState } from './store';
+
+const noticeOf = (s: AppState, kind: 'link' | 'saved') => s.notices.find((n) => n.kind === kind);
 
 const model = {
   name: 'test',
@@ -215,13 +217,56 @@ describe('store', () => {
     const s = useApp.getState();
     expect(s.form.prompt).toBe('after');
     expect(s.form.settings.strategy).toBe('margin');
-    expect(s.notice).toMatchObject({ kind: 'link', message: expect.stringContaining('the prompt, length 3') });
-    expect(s.notice?.problems).toEqual(['Unknown strategy "zigzag"; using margin.']);
+    expect(noticeOf(s, 'link')).toMatchObject({
+      kind: 'link',
+      message: expect.stringContaining('the prompt, length 3'),
+    });
+    expect(noticeOf(s, 'link')?.problems).toEqual(['Unknown strategy "zigzag"; using margin.']);
     expect(lastGenerate(f.sent).segments).toEqual([
       { kind: 'text', text: 'after' },
       { kind: 'blank', length: 3 },
     ]);
     expect(useApp.getState().openLink('#top')).toBe(false);
+  });
+
+  it('a link opened during a run runs once that run has stopped', () => {
+    const f = ready();
+    useApp.getState().generate();
+    const first = lastGenerate(f.sent).runId;
+    f.emit({
+      type: 'started',
+      id: first,
+      ids: Int32Array.from([3, 1, 1]),
+      fixed: Uint8Array.from([1, 0, 0]),
+      totalSteps: 2,
+    });
+    expect(useApp.getState().openLink('#prompt=Second%20link&length=2&steps=2&refine=0')).toBe(true);
+    expect(lastGenerate(f.sent).runId).toBe(first); // nothing sent while the first runs
+    expect(noticeOf(useApp.getState(), 'link')?.message).toMatch(/runs when the current run ends/);
+    f.emit({ type: 'done', id: first, text: 'x', ids: Int32Array.from([3, 4, 5]), stats });
+    const second = lastGenerate(f.sent);
+    expect(second.runId).not.toBe(first);
+    expect(second.segments).toEqual([
+      { kind: 'text', text: 'Second link' },
+      { kind: 'blank', length: 2 },
+    ]);
+  });
+
+  it('a link opened during a run that is then stopped runs after the stop', () => {
+    const f = ready();
+    useApp.getState().generate();
+    const first = lastGenerate(f.sent).runId;
+    f.emit({
+      type: 'started',
+      id: first,
+      ids: Int32Array.from([3, 1, 1]),
+      fixed: Uint8Array.from([1, 0, 0]),
+      totalSteps: 2,
+    });
+    useApp.getState().openLink('#prompt=Later&length=2');
+    useApp.getState().stop();
+    f.emit({ type: 'cancelled', id: first });
+    expect(lastGenerate(f.sent).segments[0]).toEqual({ kind: 'text', text: 'Later' });
   });
 });
 
@@ -229,7 +274,7 @@ describe('the saved view preference (Show the draft)', () => {
   let removeStorage = () => {};
   beforeEach(() => {
     removeStorage = installMemoryStorage();
-    useApp.setState({ viewPrefs: { showDraft: true }, notice: null });
+    useApp.setState({ viewPrefs: { showDraft: true }, notices: [] });
   });
   afterEach(() => removeStorage());
 
@@ -244,20 +289,20 @@ describe('the saved view preference (Show the draft)', () => {
     localStorage.setItem(VIEW_KEY, JSON.stringify({ showDraft: false }));
     useApp.getState().startApp({ hash: '' });
     expect(useApp.getState().viewPrefs.showDraft).toBe(false);
-    expect(useApp.getState().notice).toBeNull();
+    expect(useApp.getState().notices).toEqual([]);
   });
 
   it('a bad saved value falls back to drafts on, with the saved-settings notice; Reset restores the default', () => {
     localStorage.setItem(VIEW_KEY, JSON.stringify({ showDraft: 'sometimes' }));
     useApp.getState().startApp({ hash: '' });
     expect(useApp.getState().viewPrefs.showDraft).toBe(true);
-    expect(useApp.getState().notice).toMatchObject({
+    expect(noticeOf(useApp.getState(), 'saved')).toMatchObject({
       kind: 'saved',
       problems: ['The saved "Show the draft" value "sometimes" is neither on nor off; using the default (on).'],
     });
     localStorage.setItem(VIEW_KEY, '{nope');
     useApp.getState().startApp({ hash: '' });
-    expect(useApp.getState().notice?.problems).toEqual([
+    expect(noticeOf(useApp.getState(), 'saved')?.problems).toEqual([
       'The saved view preferences were not readable; using the defaults.',
     ]);
     useApp.getState().setShowDraft(false);

@@ -44,13 +44,15 @@ export interface AppState extends SessionState, ModelSlice {
   engineNote: string | null;
   form: FormState;
   backendChoice: BackendChoice;
-  notice: FormNotice | null;
+  /** Every notice that applies, at most one of each kind: a link's and the saved settings' show together. */
+  notices: FormNotice[];
   /** How runs are shown (saved, never part of a run or a link). */
   viewPrefs: ViewPrefs;
 
   startApp(opts: { hash: string; clearHash?: () => void }): void;
   openLink(hash: string): boolean;
-  dismissNotice(): void;
+  /** Dismisses the notice of that kind (all of them without one). */
+  dismissNotice(kind?: FormNotice['kind']): void;
   resetSettings(): void;
   setShowDraft(on: boolean): void;
   setForm(patch: Partial<FormState>): void;
@@ -223,7 +225,7 @@ export const useApp = create<AppState>()((set, get) => {
     form: cloneForm(DEFAULT_FORM),
     backendChoice: 'auto',
     ...INITIAL_SESSION,
-    notice: null,
+    notices: [],
     viewPrefs: { ...DEFAULT_VIEW },
     models: [],
     modelChoice: null,
@@ -242,14 +244,16 @@ export const useApp = create<AppState>()((set, get) => {
         modelNote: choice.problems[0] ?? null,
         form: saved.value,
         viewPrefs: view.value,
-        notice:
+        notices:
           problems.length > 0
-            ? {
-                kind: 'saved',
-                message: 'Some saved settings could not be read and were replaced by defaults.',
-                problems,
-              }
-            : null,
+            ? [
+                {
+                  kind: 'saved',
+                  message: 'Some saved settings could not be read and were replaced by defaults.',
+                  problems,
+                },
+              ]
+            : [],
       });
       // Every change to the form is saved at once: nothing typed is lost to a crash or a reload.
       conn.stopSaving?.();
@@ -270,7 +274,11 @@ export const useApp = create<AppState>()((set, get) => {
         link.changed.length > 0
           ? `Opened a shared link: it set ${link.changed.join(', ')}.`
           : 'Opened a shared link: it matched your current settings.';
-      set({ form: link.form, notice: { kind: 'link', message: what, problems: link.problems }, announcement: what });
+      // During a run the link's run waits for it to end (or be stopped), and says so.
+      const waits = link.model === null || link.model === current ? isBusy(s) : false;
+      const message = waits ? `${what} It runs when the current run ends.` : what;
+      const notice: FormNotice = { kind: 'link', message, problems: link.problems };
+      set({ form: link.form, notices: [...s.notices.filter((n) => n.kind !== 'link'), notice], announcement: message });
       // Run what the link describes once the model is ready (at once if it already is).
       if (link.model !== null && link.model !== current) {
         // Another model: the picker's path (a run going on is stopped), and the run once it has loaded.
@@ -281,15 +289,15 @@ export const useApp = create<AppState>()((set, get) => {
       } else if (s.engine.status === 'ready' && !isBusy(s)) {
         get().generate();
       } else {
-        set({ autoRun: s.engine.status !== 'ready' });
+        set({ autoRun: true }); // once the model is ready, or once the run going on has ended
       }
       return true;
     },
-    dismissNotice() {
-      set({ notice: null });
+    dismissNotice(kind) {
+      set({ notices: kind ? get().notices.filter((n) => n.kind !== kind) : [] });
     },
     resetSettings() {
-      set({ form: resetKeepingText(get().form), viewPrefs: { ...DEFAULT_VIEW }, notice: null, runError: null });
+      set({ form: resetKeepingText(get().form), viewPrefs: { ...DEFAULT_VIEW }, notices: [], runError: null });
     },
     setShowDraft(on) {
       set({ viewPrefs: { ...get().viewPrefs, showDraft: on } });

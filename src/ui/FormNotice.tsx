@@ -1,12 +1,21 @@
 // What happened to the form without the user doing it: a share link set some values, or saved
 // settings could not be read. It names every change and value replaced, and offers the way back.
-import { useApp } from '../store/store';
+import { useApp, type FormNotice as FormNoticeState } from '../store/store';
 
 export function FormNotice() {
-  const notice = useApp((s) => s.notice);
+  const notices = useApp((s) => s.notices);
+  return (
+    <>
+      {notices.map((n) => (
+        <OneNotice key={n.kind} notice={n} />
+      ))}
+    </>
+  );
+}
+
+function OneNotice({ notice }: { notice: FormNoticeState }) {
   const dismiss = useApp((s) => s.dismissNotice);
   const reset = useApp((s) => s.resetSettings);
-  if (!notice) return null;
   return (
     <div
       className={`panel notice form-notice ${notice.kind}`}
@@ -27,7 +36,7 @@ export function FormNotice() {
             Reset saved settings (keeps your text)
           </button>
         )}{' '}
-        <button type="button" data-testid="dismiss-notice" onClick={dismiss}>
+        <button type="button" data-testid="dismiss-notice" onClick={() => dismiss(notice.kind)}>
           OK
         </button>
       </p>
