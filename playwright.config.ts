@@ -4,6 +4,10 @@ import { defineConfig } from '@playwright/test';
 // offline and same-origin checks could not see them (playwright.dev/docs/service-workers-experimental).
 process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
 
+// Where the build under test is served: E2E_PORT and E2E_DIST let two suites run side by side.
+const port = Number(process.env.E2E_PORT ?? 4173);
+const dist = process.env.E2E_DIST ?? 'dist';
+
 // Debian's Chromium: `npx playwright install` cannot download browsers here.
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const args = [
@@ -26,7 +30,7 @@ export default defineConfig({
   expect: { timeout: 30_000 },
   reporter: [['list']],
   use: {
-    baseURL: 'http://localhost:4173',
+    baseURL: `http://localhost:${port}`,
     launchOptions: { executablePath, args },
     // Most tests start fresh and need no service worker; the PWA tests turn it on.
     serviceWorkers: 'block',
@@ -43,8 +47,8 @@ export default defineConfig({
   ],
   webServer: {
     // Serves the build that `npm run test:e2e` just made, with the production headers.
-    command: 'npx vite preview --port 4173 --strictPort',
-    url: 'http://localhost:4173',
+    command: `npx vite preview --port ${port} --strictPort --outDir ${dist}`,
+    url: `http://localhost:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
     stdout: 'ignore',
