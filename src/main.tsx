@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { useApp } from './store/store';
 import { App } from './ui/App';
 import { createEngineClient } from './worker/client';
+import { withPace } from './worker/paceControl';
 import type { BackendChoice } from './runtime/types';
 import './ui/app.css';
 
@@ -15,7 +16,8 @@ useApp.getState().startApp({
   hash: location.hash,
   clearHash: () => history.replaceState(null, '', location.pathname + location.search),
 });
-useApp.getState().connect(createEngineClient, backend);
+// `?pace=manual` (end-to-end tests only) holds each step until the test lets it go.
+useApp.getState().connect(withPace(createEngineClient, location.search, window), backend);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

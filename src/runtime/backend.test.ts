@@ -201,6 +201,8 @@ describe('withWasmFailover', () => {
     expect(f.current().backend).toBe('wasm');
     expect(notices).toEqual(['WebGPU forward pass failed: device hung']);
     expect(calls).toEqual(['webgpu:3', 'release:webgpu', 'wasm:3', 'wasm:3']);
+    // Three calls, four passes: the failed one on the GPU counts.
+    expect(f.passes()).toBe(4);
   });
 
   it('treats NaN logits from WebGPU as a failed pass and retries it on WASM', async () => {

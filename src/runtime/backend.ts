@@ -137,6 +137,8 @@ export interface Failover {
   /** The LogitsFn to hand to the engine: survives the loss of the GPU device. */
   logits: LogitsFn;
   current(): LogitsSession;
+  /** Forward passes run so far, each try counted: a failed WebGPU pass retried on WASM is two. */
+  passes(): number;
   /** Call when the GPU device reports it was lost: the next forward pass runs on WASM. */
   deviceLost(reason: string): void;
   release(): Promise<void>;
@@ -154,6 +156,7 @@ export function withWasmFailover(
   let session = initial;
   let lostReason: string | null = null;
   let switching: Promise<void> | null = null;
+  let passes = 0;
 
   const switchToWasm = (reason: string): Promise<void> => {
     switching ??= (async () => {
@@ -180,6 +183,7 @@ export function withWasmFailover(
   const logits: LogitsFn = async (ids, positions) => {
     if (session.backend === 'webgpu' && lostReason !== null) await switchToWasm(lostReason);
     try {
+      passes++;
       const out = await session.logits(ids, positions);
       // A GPU that returns NaN/Inf (driver bug, lost precision) is as broken as one that throws:
       // retry the pass on WASM instead of failing the run in the sampler.
@@ -188,6 +192,7 @@ export function withWasmFailover(
     } catch (err) {
       if (session.backend !== 'webgpu') throw err;
       await switchToWasm(`WebGPU forward pass failed: ${messageOf(err)}`);
+      passes++;
       return session.logits(ids, positions);
     }
   };
@@ -195,6 +200,7 @@ export function withWasmFailover(
   return {
     logits,
     current: () => session,
+    passes: () => passes,
     deviceLost(reason) {
       if (session.backend === 'webgpu') lostReason = `WebGPU device lost: ${reason}`;
     },

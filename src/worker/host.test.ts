@@ -42,9 +42,34 @@ const countingOrt = {
   },
 } as unknown as HostDeps['ort'];
 
+/** An ORT whose 'webgpu' sessions run on WASM (Node has no WebGPU) and whose run number `failAt`
+ * on such a session throws, as a GPU pass that fails mid-run would (the warm-up is run 1). */
+function webgpuOnWasm(failAt: number): HostDeps['ort'] {
+  return {
+    ...ort,
+    InferenceSession: {
+      create: async (model: Uint8Array, options: ort.InferenceSession.SessionOptions) => {
+        const onGpu = options.executionProviders?.[0] === 'webgpu';
+        const s = await ort.InferenceSession.create(model, { ...options, executionProviders: ['wasm'] });
+        const run = s.run.bind(s);
+        let runs = 0;
+        return Object.assign(s, {
+          run: (...a: Parameters<typeof s.run>) => {
+            if (onGpu && ++runs === failAt) return Promise.reject(new Error('GPU pass failed'));
+            return run(...a);
+          },
+        });
+      },
+    },
+  } as unknown as HostDeps['ort'];
+}
+const gpuAdapter: GpuLike = { requestAdapter: async () => ({ info: { vendor: 'test', isFallbackAdapter: false } }) };
+
 function setup(
   opts: {
     gpu?: GpuLike;
+    ort?: HostDeps['ort'];
+    now?: () => number;
     loadFile?: HostDeps['loadFile'];
     react?: (m: WorkerOut, host: ReturnType<typeof createHost>) => void;
   } = {},
@@ -57,7 +82,7 @@ function setup(
     return { data, fromCache: false, stored: true };
   };
   const host: ReturnType<typeof createHost> = createHost({
-    ort: countingOrt,
+    ort: opts.ort ?? countingOrt,
     post: (m) => {
       out.push(m);
       opts.react?.(m, host);
@@ -67,7 +92,7 @@ function setup(
     pruneCache: async () => 0,
     gpu: opts.gpu,
     threads: 1,
-    now: () => performance.now(),
+    now: opts.now ?? (() => performance.now()),
   });
   return { host, out, types: () => out.map((m) => m.type) };
 }
@@ -80,6 +105,14 @@ const prompt = (text: string, blank: number): Segment[] => [
 const greedy = (steps: number): SamplerSettings => ({ ...DEFAULT_SETTINGS, steps, temperature: 0, refineRounds: 0 });
 const gen = (runId: number, segments: Segment[], settings: SamplerSettings) =>
   ({ type: 'generate', id: runId, request: { segments, settings } }) as const;
+/** Turns of the event loop: enough for a host that is not held back to start its next pass. */
+const turns = async (n: number) => {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+};
+/** Resolves once `out` holds a message that passes `test`. */
+async function until(out: WorkerOut[], test: (m: WorkerOut) => boolean) {
+  while (!out.some(test)) await turns(1);
+}
 
 async function loaded(opts: Parameters<typeof setup>[0] = {}) {
   const t = setup(opts);
@@ -178,7 +211,15 @@ describe('load', () => {
 
 describe('generate', () => {
   it('sends started, one frame per step resolving every mask once, and done with text and stats', async () => {
-    const t = await loaded();
+    // A clock that moves 250 ms per frame: 4 steps take 1 s, so 12 tokens make 12 tokens/s.
+    let clock = 5000;
+    const t = await loaded({
+      now: () => clock,
+      react: (m) => {
+        if (m.type === 'frame') clock += 250;
+      },
+    });
+    forwardPasses = 0;
     t.host.handle(gen(7, prompt('Once upon a time', 12), greedy(4)));
     await t.host.idle();
     expect(t.types()).toEqual(['started', 'frame', 'frame', 'frame', 'frame', 'done']);
@@ -192,8 +233,42 @@ describe('generate', () => {
     expect(done.id).toBe(7);
     expect([...done.ids].includes(config.special_ids.mask)).toBe(false);
     expect(done.text.startsWith('Once upon a time')).toBe(true);
-    expect(done.stats).toMatchObject({ steps: 4, forwardPasses: 4, generatedTokens: 12 });
-    expect(done.stats.tokensPerSecond).toBeCloseTo((12 / done.stats.totalMs) * 1000, 6);
+    expect(done.stats).toEqual({
+      steps: 4,
+      forwardPasses: 4,
+      generatedTokens: 12,
+      totalMs: 1000,
+      msPerStep: 250,
+      tokensPerSecond: 12,
+    });
+    // The count is of passes the session ran, not a copy of the steps.
+    expect(forwardPasses).toBe(4);
+  });
+
+  it('counts the forward passes of the refinement rounds', async () => {
+    const t = await loaded();
+    forwardPasses = 0;
+    t.host.handle(gen(8, prompt('Once upon a time', 12), { ...greedy(4), refineRounds: 2 }));
+    await t.host.idle();
+    const done = t.out.at(-1) as Extract<WorkerOut, { type: 'done' }>;
+    expect(done.type).toBe('done');
+    expect(done.stats.steps).toBeGreaterThan(4);
+    expect(done.stats.forwardPasses).toBe(forwardPasses);
+    expect(done.stats.forwardPasses).toBe(done.stats.steps);
+  });
+
+  it('counts a WebGPU pass that failed and was run again on WASM as two forward passes', async () => {
+    // Run 1 of the GPU session is its warm-up, so run 3 is the second pass of the run.
+    const t = await loaded({ gpu: gpuAdapter, ort: webgpuOnWasm(3) });
+    t.host.handle(gen(9, prompt('Once upon a time', 12), greedy(4)));
+    await t.host.idle();
+    expect(t.out.find((m) => m.type === 'notice')).toMatchObject({
+      id: 9,
+      backend: 'wasm',
+      message: 'WebGPU forward pass failed: GPU pass failed. The model now runs on WASM (slower); the run goes on.',
+    });
+    expect(t.out.filter((m) => m.type === 'frame')).toHaveLength(4);
+    expect(t.out.at(-1)).toMatchObject({ type: 'done', stats: { steps: 4, forwardPasses: 5 } });
   });
 
   it('a cancel stops the run before the next forward pass, and the next generate works', async () => {
@@ -299,6 +374,73 @@ describe('generate', () => {
     expect(t.out).toHaveLength(1);
     expect(t.out[0]).toMatchObject({ type: 'error', id: 5, code: 'bad-request' });
     expect((t.out[0] as { message: string }).message).toMatch(/\[___\]/);
+  });
+});
+
+describe('pace (for end-to-end tests)', () => {
+  const isFrame = (step: number) => (m: WorkerOut) => m.type === 'frame' && m.frame.step === step;
+
+  it('under manual pace a run waits before each step until a step is granted; free pace lets it finish', async () => {
+    const t = await loaded();
+    forwardPasses = 0;
+    t.host.handle({ type: 'pace', id: -1, mode: 'manual' });
+    t.host.handle(gen(1, prompt('The sea', 8), greedy(4)));
+    await turns(20);
+    // Started, and waiting before its first forward pass.
+    expect(t.types()).toEqual(['started']);
+    expect(forwardPasses).toBe(0);
+    t.host.handle({ type: 'step', id: -2, count: 2 });
+    await until(t.out, isFrame(2));
+    await turns(20);
+    expect(t.types()).toEqual(['started', 'frame', 'frame']);
+    expect(forwardPasses).toBe(2);
+    t.host.handle({ type: 'step', id: -3, count: 1 });
+    await until(t.out, isFrame(3));
+    await turns(20);
+    expect(forwardPasses).toBe(3);
+    expect(t.host.state()).toBe('running');
+    t.host.handle({ type: 'pace', id: -4, mode: 'free' });
+    await t.host.idle();
+    expect(t.types()).toEqual(['started', 'frame', 'frame', 'frame', 'frame', 'done']);
+    expect(t.out.at(-1)).toMatchObject({ stats: { forwardPasses: 4 } });
+  });
+
+  it('the last step is not held: a run granted all its steps ends done', async () => {
+    const t = await loaded();
+    t.host.handle({ type: 'pace', id: -1, mode: 'manual' });
+    t.host.handle({ type: 'step', id: -2, count: 3 });
+    t.host.handle(gen(1, prompt('The sea', 6), greedy(3)));
+    await t.host.idle();
+    expect(t.types()).toEqual(['started', 'frame', 'frame', 'frame', 'done']);
+  });
+
+  it('a cancel or a new generate ends a held run at once; the new run is held too', async () => {
+    const t = await loaded();
+    forwardPasses = 0;
+    t.host.handle({ type: 'pace', id: -1, mode: 'manual' });
+    t.host.handle({ type: 'step', id: -2, count: 1 });
+    t.host.handle(gen(1, prompt('The king', 8), greedy(4)));
+    await until(t.out, isFrame(1));
+    t.host.handle(gen(2, prompt('Alice', 4), greedy(2)));
+    await until(t.out, (m) => m.type === 'started' && m.id === 2);
+    await turns(20);
+    expect(t.out.map((m) => `${m.type}:${m.id}`)).toEqual(['started:1', 'frame:1', 'cancelled:1', 'started:2']);
+    expect(forwardPasses).toBe(1);
+    t.host.handle({ type: 'cancel', id: 3, runId: 2 });
+    await t.host.idle();
+    expect(t.out.at(-1)).toEqual({ type: 'cancelled', id: 2 });
+    expect(forwardPasses).toBe(1);
+    expect(t.host.state()).toBe('ready');
+  });
+
+  it('without a pace message runs are not held, and a bad one is refused', async () => {
+    const t = await loaded();
+    t.host.handle({ type: 'step', id: -1, count: 0 });
+    expect(t.out.at(-1)).toMatchObject({ type: 'error', id: -1, code: 'bad-request' });
+    t.out.length = 0;
+    t.host.handle(gen(1, prompt('The sea', 6), greedy(3)));
+    await t.host.idle();
+    expect(t.types()).toEqual(['started', 'frame', 'frame', 'frame', 'done']);
   });
 });
 

@@ -7,6 +7,7 @@
 // right after. A request is validated when it arrives, so a bad one gets 'bad-request' at once and
 // leaves the current run alone. 'generate' before the model is ready gets 'busy' (loading) or
 // 'bad-request' (no 'load' was sent). Every reply names the request it answers (see protocol.ts).
+// 'pace' and 'step' (tests only) set how runs wait before each step, in any state (pace.ts).
 import {
   buildCanvas,
   maskedCount,
@@ -19,6 +20,7 @@ import {
 import { ACTIONS, RuntimeError, messageOf } from '../runtime/errors';
 import { createModelLoader, type LoadedModel, type LoaderDeps } from '../runtime/loadModel';
 import type { BackendChoice } from '../runtime/types';
+import { createPacer } from './pace';
 import type { GenerateRequest, WorkerIn, WorkerOut } from './protocol';
 import { parseWorkerIn } from './validate';
 
@@ -90,6 +92,7 @@ export function createHost(deps: HostDeps): {
     chain = chain.then(() => p);
   };
   const post = deps.post;
+  const pacer = createPacer();
 
   // --- transitions -------------------------------------------------------------------------
 
@@ -218,19 +221,24 @@ export function createHost(deps: HostDeps): {
     const totalSteps = plannedSteps(p.masked, p.settings);
     post({ type: 'started', id: p.id, ids: p.canvas.ids.slice(), fixed: p.canvas.fixed.slice(), totalSteps });
     const t0 = deps.now();
+    // Counted where the passes run: a failed WebGPU pass retried on WASM is two.
+    const passesBefore = model.failover.passes();
+    const { signal } = run.abort;
     let steps = 0;
     let ids = p.canvas.ids;
     try {
       const special = model.config.special_ids;
-      for await (const frame of unmask(p.canvas, model.failover.logits, p.settings, special, run.abort.signal)) {
+      await pacer.wait(signal);
+      for await (const frame of unmask(p.canvas, model.failover.logits, p.settings, special, signal)) {
         steps++;
         ids = frame.ids;
         post({ type: 'frame', id: p.id, frame });
         // ORT's run() settles with microtasks only, so without a macrotask turn a queued `cancel`
         // (or replacing `generate`) message would not be read until the whole run had ended.
         await macrotask();
+        if (frame.step < frame.totalSteps) await pacer.wait(signal);
       }
-      if (run.abort.signal.aborted) {
+      if (signal.aborted) {
         post({ type: 'cancelled', id: p.id });
         return;
       }
@@ -242,7 +250,7 @@ export function createHost(deps: HostDeps): {
         ids: ids.slice(),
         stats: {
           steps,
-          forwardPasses: steps,
+          forwardPasses: model.failover.passes() - passesBefore,
           totalMs,
           msPerStep: steps > 0 ? totalMs / steps : 0,
           tokensPerSecond: totalMs > 0 ? (p.masked / totalMs) * 1000 : 0,
@@ -250,7 +258,8 @@ export function createHost(deps: HostDeps): {
         },
       });
     } catch (err) {
-      post(errorOut(err, p.id));
+      // A stopped run ends 'cancelled' however it ended (a wait for the pace rejects on abort).
+      post(signal.aborted ? { type: 'cancelled', id: p.id } : errorOut(err, p.id));
     }
   }
 
@@ -314,6 +323,12 @@ export function createHost(deps: HostDeps): {
         return;
       case 'cancel':
         onCancel(msg.runId);
+        return;
+      case 'pace':
+        pacer.setMode(msg.mode);
+        return;
+      case 'step':
+        pacer.grant(msg.count);
         return;
     }
   }

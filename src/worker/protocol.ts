@@ -4,10 +4,12 @@
 // Every request carries an `id` (unique per client) and every reply names the request it answers
 // in `id`: progress and ready answer a load; started, frame, done and cancelled answer a generate
 // (its id is the run's id); busy and bad-request errors answer the request they refuse. A reader
-// can therefore never match a reply to the wrong request.
+// can therefore never match a reply to the wrong request. 'pace' and 'step' get no reply but an
+// error when malformed; the page sends them only when opened with ?pace=manual (see pace.ts).
 import type { Frame, SamplerSettings, Segment } from '../engine/types';
 import type { TokenBytes } from '../runtime/tokenizer';
 import type { Backend, BackendChoice, ErrorCode } from '../runtime/types';
+import type { PaceMode } from './pace';
 
 export type GenerateRequest =
   | {
@@ -28,7 +30,11 @@ export type WorkerIn =
   | { type: 'load'; id: number; backend: BackendChoice; model?: string | null }
   | { type: 'generate'; id: number; request: GenerateRequest }
   /** Stops the run started by the generate whose id is `runId`. */
-  | { type: 'cancel'; id: number; runId: number };
+  | { type: 'cancel'; id: number; runId: number }
+  /** For tests: 'manual' makes every run wait before each step until a 'step' lets it go. */
+  | { type: 'pace'; id: number; mode: PaceMode }
+  /** Under manual pace: `count` more steps may run. */
+  | { type: 'step'; id: number; count: number };
 
 export interface ModelInfo {
   name: string;

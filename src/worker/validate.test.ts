@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseWorkerIn, parseWorkerOut } from './validate';
 
 describe('requests to the worker', () => {
-  it('accepts the three request shapes', () => {
+  it('accepts the request shapes', () => {
     expect(parseWorkerIn({ type: 'load', id: 1, backend: 'wasm' })).toEqual({
       ok: true,
       msg: { type: 'load', id: 1, backend: 'wasm' },
@@ -23,6 +23,20 @@ describe('requests to the worker', () => {
       ok: true,
       msg: { type: 'cancel', id: 3, runId: 2 },
     });
+    expect(parseWorkerIn({ type: 'pace', id: -1, mode: 'manual' })).toEqual({
+      ok: true,
+      msg: { type: 'pace', id: -1, mode: 'manual' },
+    });
+    expect(parseWorkerIn({ type: 'step', id: -2, count: 3 })).toEqual({
+      ok: true,
+      msg: { type: 'step', id: -2, count: 3 },
+    });
+  });
+
+  it('refuses a pace it does not know and a step count below one', () => {
+    expect(parseWorkerIn({ type: 'pace', id: -1, mode: 'slow' })).toMatchObject({ ok: false, problem: /"slow"/ });
+    for (const count of [0, -1, 1.5, '2', undefined])
+      expect(parseWorkerIn({ type: 'step', id: -2, count })).toMatchObject({ ok: false, id: -2, problem: /count/ });
   });
 
   it('refuses malformed ones with a reason, naming the id when there is one', () => {

@@ -55,6 +55,12 @@ export function parseWorkerIn(raw: unknown): ParsedIn {
     case 'cancel':
       if (!isId(m.runId)) return bad('A cancel request named no run.');
       return { ok: true, msg: { type: 'cancel', id, runId: m.runId } };
+    case 'pace':
+      if (m.mode !== 'manual' && m.mode !== 'free') return bad(`Unknown pace ${JSON.stringify(m.mode)}.`);
+      return { ok: true, msg: { type: 'pace', id, mode: m.mode } };
+    case 'step':
+      if (!isId(m.count) || m.count < 1) return bad('A step request needs a count of 1 or more.');
+      return { ok: true, msg: { type: 'step', id, count: m.count } };
     default:
       return bad(`Unknown message type ${JSON.stringify(m.type)}`);
   }
