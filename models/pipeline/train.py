@@ -3,8 +3,11 @@
 AdamW, linear warm-up then cosine decay (or warm-up, stable, decay: see `schedule`), gradient
 clipping, a checkpoint every few minutes (written atomically), resume after a stop, and a JSON-lines log of
 training and validation loss and tokens/s.
-The schedule's progress is max(step / max_steps, elapsed / max_minutes), so a run bounded by wall time
-still ends its cosine at the floor. Runs unchanged under `torchrun` (DistributedDataParallel).
+The schedule's progress is max(step / max_steps, elapsed / max_minutes), so a run bounded by time still
+ends its decay at the floor; `elapsed` counts training steps only (the clock stops while the run evaluates
+and checkpoints), and the loop reads as nanoGPT's does: set up, resume, then per step the rate, the step,
+and the log, evaluation and checkpoint on their own schedules, with no host synchronisation but the log
+line's. Runs unchanged under `torchrun` (DistributedDataParallel).
 """
 
 from __future__ import annotations
@@ -413,7 +416,109 @@ class StopFlag:
             signal.signal(sig, handler)
 
 
+class Meter:
+    """What the log line reports, summed as tensors on the device: read, with one host synchronisation, only
+    when a line is written. Times count training steps only (the clock stops for evaluation and checkpoints)."""
+
+    def __init__(self, device: torch.device):
+        self.device = device
+        self.reset()
+
+    def reset(self) -> None:
+        z = lambda *shape: torch.zeros(shape, device=self.device)  # noqa: E731
+        self.loss, self.gnorm, self.ce_sum, self.ce_n = z(), z(), z(5), z(5)
+        self.steps, self.tokens, self.seconds = 0, 0, 0.0
+
+    def add(self, out: "StepOut", tokens: int, seconds: float) -> None:
+        self.loss += out.loss.detach()
+        self.gnorm += out.gnorm.detach()
+        # Mean CE per masked token in five t-buckets: shows whether the model uses context (low t).
+        bucket = (out.t * 5).long().clamp(max=4)
+        self.ce_sum.index_add_(0, bucket, out.ce_per_token)
+        self.ce_n.index_add_(0, bucket, torch.ones_like(out.ce_per_token))
+        self.steps, self.tokens, self.seconds = self.steps + 1, self.tokens + tokens, self.seconds + seconds
+
+    def read(self) -> dict:
+        ce_sum, ce_n = self.ce_sum.tolist(), self.ce_n.tolist()
+        out = {
+            "loss": round(self.loss.item() / max(1, self.steps), 4),
+            "grad_norm": round(self.gnorm.item() / max(1, self.steps), 3),
+            "tokens_per_s": round(self.tokens / max(1e-9, self.seconds)),
+            "ce_by_t_bucket": [round(a / n, 3) if n else None for a, n in zip(ce_sum, ce_n)],
+        }
+        self.reset()
+        return out
+
+
+@dataclass
+class StepOut:
+    loss: torch.Tensor
+    gnorm: torch.Tensor
+    t: torch.Tensor
+    ce_per_token: torch.Tensor  # per sequence: mean CE over its masked tokens (unweighted)
+
+
+def set_lr(s: Session, marks: dict, log=print) -> float:
+    """The step's learning rate. Where this run's decay begins the weights are saved as the stable point: at
+    the first step into it, again if a resume with a larger budget moved the decay later, and on resuming
+    inside the decay if no point was kept."""
+    cfg, progress = s.cfg, s.progress()
+    lr = lr_at(cfg, s.step, progress)
+    decaying = in_decay(cfg, s.step, progress)
+    if decaying and s.rank == 0 and (not marks["decaying"] or not marks["stable_kept"]):
+        save_stable(s)
+        marks["stable_kept"] = True
+        log(f"step {s.step}: learning-rate decay begins; weights saved as stable.pt")
+    marks["decaying"] = decaying
+    for g in s.opt.param_groups:
+        g["lr"] = lr
+    return lr
+
+
+def train_step(s: Session, windows: Windows, gen: torch.Generator) -> StepOut:
+    """One optimizer step on a fresh batch: mask at a stratified t, the weighted masked CE, clip, AdamW, EMA."""
+    cfg, device = s.cfg, s.device
+    x = windows.batch(cfg.batch_size).to(device, non_blocking=True)
+    t = sample_t(x.shape[0], gen, device=device)
+    noisy, masked = mask_tokens(x, t, MASK_ID, gen)
+    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
+        logits = s.fwd(noisy, masked)
+    per_seq = diffusion_loss(logits, x, masked, t, cfg.weight_cap)
+    loss = per_seq.mean()
+    s.opt.zero_grad(set_to_none=True)
+    loss.backward()
+    gnorm = torch.nn.utils.clip_grad_norm_(s.model.parameters(), cfg.grad_clip)
+    s.opt.step()
+    if s.ema is not None:
+        s.ema.update_parameters(s.model)
+    with torch.no_grad():
+        w = (1.0 / t).clamp(max=cfg.weight_cap) if cfg.weight_cap else 1.0 / t
+        ce_per_token = per_seq.detach() * x.shape[1] / w / masked.sum(1).clamp(min=1)
+    s.step += 1
+    s.tokens_seen += x.numel() * s.world
+    return StepOut(loss, gnorm, t, ce_per_token)
+
+
+def log_progress(s: Session, meter: Meter, lr: float, governor: ThreadGovernor, record, log=print) -> None:
+    rec = {"step": s.step, "lr": lr, **meter.read(), "tokens_seen": s.tokens_seen, "elapsed_s": round(s.elapsed, 1)}
+    rec |= {"threads": torch.get_num_threads(), "other_cores": round(governor.others, 2)}
+    record(rec)
+    log(
+        f"step {s.step} loss {rec['loss']:.3f} lr {lr:.2e} {rec['tokens_per_s']:,} tok/s ({rec['threads']} threads)  "
+        f"CE per t-bucket {rec['ce_by_t_bucket']}"
+    )
+
+
+def evaluate_now(s: Session, record, log=print) -> None:
+    vb = validation_bound(s.eval_model(), s.val_batches, s.device)
+    s.best_val = min(s.best_val, vb)
+    record({"step": s.step, "val_bound": round(vb, 4), "elapsed_s": round(s.elapsed, 1)})
+    log(f"step {s.step} validation bound {vb:.3f} nats/token")
+
+
 def loop(s: Session, stop: StopFlag, log=print) -> None:
+    """Step until the budget (steps, or minutes of training: evaluation and checkpoints do not count) or a
+    signal; then log, evaluate and checkpoint on their own schedules."""
     cfg, device = s.cfg, s.device
     windows = Windows(s.train_tokens, cfg.model.context, cfg.seed * 1000 + s.rank + s.step)
     gen = torch.Generator(device=device).manual_seed(cfg.seed * 7919 + s.rank + s.step)
@@ -432,88 +537,51 @@ def loop(s: Session, stop: StopFlag, log=print) -> None:
             go = flag.item() == 0
         return go
 
-    t_start = time.time() - s.elapsed
-    last_ckpt = time.time()
-    win_t0, win_tokens = time.time(), 0
-    bucket_sum, bucket_n = np.zeros(5), np.zeros(5)
+    meter = Meter(device)
     governor = ThreadGovernor(
         cfg.threads if cfg.adaptive_threads and device.type == "cpu" else 1, torch.set_num_threads
     )
     if s.precision.get("measured"):
         record({"step": s.step, "precision": s.precision})
+    marks = {"decaying": in_decay(cfg, s.step, s.progress()), "stable_kept": (s.run / "stable.json").exists()}
+    last_ckpt = time.monotonic()
     s.model.train()
-    decaying = in_decay(cfg, s.step, s.progress())
-    stable_kept = (s.run / "stable.json").exists()
     while keep_going():
-        progress = s.progress()
-        lr = lr_at(cfg, s.step, progress)
-        now_decaying = in_decay(cfg, s.step, progress)
-        # Saved where this run's decay begins: at the first step into it, again if a resume with a larger
-        # budget moved the decay later, and on resuming inside the decay if no point was kept.
-        if now_decaying and s.rank == 0 and (not decaying or not stable_kept):
-            save_stable(s)
-            stable_kept = True
-            log(f"step {s.step}: learning-rate decay begins; weights saved as stable.pt")
-        decaying = now_decaying
-        for g in s.opt.param_groups:
-            g["lr"] = lr
-        x = windows.batch(cfg.batch_size).to(device, non_blocking=True)
-        t = sample_t(x.shape[0], gen, device=device)
-        noisy, masked = mask_tokens(x, t, MASK_ID, gen)
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
-            logits = s.fwd(noisy, masked)
-        per_seq = diffusion_loss(logits, x, masked, t, cfg.weight_cap)
-        loss = per_seq.mean()
-        s.opt.zero_grad(set_to_none=True)
-        loss.backward()
-        gnorm = torch.nn.utils.clip_grad_norm_(s.model.parameters(), cfg.grad_clip)
-        s.opt.step()
-        if s.ema is not None:
-            s.ema.update_parameters(s.model)
-        s.step += 1
-        s.tokens_seen += x.numel() * s.world
-        win_tokens += x.numel() * s.world
-        s.elapsed = time.time() - t_start
+        lr = set_lr(s, marks, log)
+        t0 = time.perf_counter()
+        out = train_step(s, windows, gen)
+        seconds = time.perf_counter() - t0
+        s.elapsed += seconds
+        meter.add(out, cfg.batch_size * cfg.model.context * s.world, seconds)
         governor.update()
-        # Mean CE per masked token in five t-buckets: shows whether the model uses context (low t).
-        with torch.no_grad():
-            w = (1.0 / t).clamp(max=cfg.weight_cap) if cfg.weight_cap else 1.0 / t
-            ce_tok = (per_seq * x.shape[1] / w / masked.sum(1).clamp(min=1)).cpu().numpy()
-            for bi, c in zip((t * 5).long().clamp(max=4).cpu().numpy(), ce_tok):
-                bucket_sum[bi] += c
-                bucket_n[bi] += 1
         if s.step % cfg.log_every == 0 and s.rank == 0:
-            tps = win_tokens / max(1e-9, time.time() - win_t0)
-            buckets = [round(float(a / n), 3) if n else None for a, n in zip(bucket_sum, bucket_n)]
-            rec = {
-                "step": s.step,
-                "loss": round(loss.item(), 4),
-                "lr": lr,
-                "grad_norm": round(float(gnorm), 3),
-                "tokens_per_s": round(tps),
-                "tokens_seen": s.tokens_seen,
-                "elapsed_s": round(s.elapsed, 1),
-                "ce_by_t_bucket": buckets,
-                "threads": torch.get_num_threads(),
-                "other_cores": round(governor.others, 2),
-            }
-            record(rec)
-            log(
-                f"step {s.step} loss {rec['loss']:.3f} lr {lr:.2e} {tps:,.0f} tok/s ({rec['threads']} threads)  "
-                f"CE per t-bucket {buckets}"
-            )
-            win_t0, win_tokens = time.time(), 0
-            bucket_sum[:], bucket_n[:] = 0, 0
+            log_progress(s, meter, lr, governor, record, log)
         if s.step % cfg.eval_every == 0 and s.rank == 0:
-            vb = validation_bound(s.eval_model(), s.val_batches, device)
-            s.best_val = min(s.best_val, vb)
-            record({"step": s.step, "val_bound": round(vb, 4), "elapsed_s": round(s.elapsed, 1)})
-            log(f"step {s.step} validation bound {vb:.3f} nats/token")
-        if time.time() - last_ckpt > cfg.ckpt_minutes * 60:
+            evaluate_now(s, record, log)
+        if time.monotonic() - last_ckpt > cfg.ckpt_minutes * 60:
             s.checkpoint()
-            last_ckpt = time.time()
+            last_ckpt = time.monotonic()
     if log_f:
         log_f.close()
+
+
+def summarize(s: Session) -> dict:
+    """The run's final facts (train_summary.json and the last log line), after a last evaluation."""
+    vb = validation_bound(s.eval_model(), s.val_batches, s.device) if s.rank == 0 else float("nan")
+    on_cpu = s.device.type == "cpu"
+    return {
+        "steps": s.step,
+        "tokens_seen": s.tokens_seen,
+        "elapsed_s": round(s.elapsed, 1),
+        "val_bound": vb,
+        "params": s.model.num_params(),
+        "ema_decay": s.cfg.ema_decay,
+        "precision": s.precision,
+        "cpu": describe_cpu() if on_cpu else None,
+        "device": f"CPU ({s.cfg.threads} threads, torch {torch.__version__}, {describe_cpu()})"
+        if on_cpu
+        else torch.cuda.get_device_name(s.device),
+    }
 
 
 def train(run: Path, cfg: TrainConfig, fresh: bool = False, init: Path | None = None, log=print) -> dict:
@@ -525,21 +593,8 @@ def train(run: Path, cfg: TrainConfig, fresh: bool = False, init: Path | None = 
         loop(s, stop, log)
     if stop.signal is not None:
         log(f"stopped by signal {stop.signal} at step {s.step}; checkpoint saved, run again to resume")
-    vb = validation_bound(s.eval_model(), s.val_batches, s.device) if s.rank == 0 else float("nan")
+    summary = summarize(s)
     s.checkpoint()
-    summary = {
-        "steps": s.step,
-        "tokens_seen": s.tokens_seen,
-        "elapsed_s": round(s.elapsed, 1),
-        "val_bound": vb,
-        "params": s.model.num_params(),
-        "ema_decay": cfg.ema_decay,
-        "precision": s.precision,
-        "cpu": describe_cpu() if s.device.type == "cpu" else None,
-        "device": torch.cuda.get_device_name(s.device)
-        if s.device.type == "cuda"
-        else f"CPU ({cfg.threads} threads, torch {torch.__version__}, {describe_cpu()})",
-    }
     if s.rank == 0:
         with open(run / "train_log.jsonl", "a") as f:
             f.write(json.dumps({"final": summary}) + "\n")

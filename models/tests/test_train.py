@@ -147,3 +147,22 @@ def test_a_new_run_forgets_an_earlier_stable_point_and_a_longer_budget_moves_it(
 def test_settings_of_the_wrong_type_are_refused(shard_run, capsys):
     assert main(["train", "--run", str(shard_run), "--preset", "tiny", "--set", "bf16=False"]) == 2
     assert "bf16 must be bool" in capsys.readouterr().err
+
+
+def test_the_schedule_clock_stops_during_evaluation(shard_run, monkeypatch):
+    import time as _time
+
+    import pipeline.train as tr
+
+    real = tr.validation_bound
+
+    def slow_bound(*a, **k):
+        _time.sleep(0.5)  # an evaluation that takes far longer than the tiny steps
+        return real(*a, **k)
+
+    monkeypatch.setattr(tr, "validation_bound", slow_bound)
+    t0 = _time.monotonic()
+    out = train(shard_run, tiny(max_steps=4, eval_every=1), fresh=True, log=lambda *_: None)
+    wall = _time.monotonic() - t0
+    assert out["steps"] == 4 and wall > 2.0  # four evaluations and the final one really ran
+    assert out["elapsed_s"] < wall - 2.0  # ... and none of them counted as training time
