@@ -2,7 +2,18 @@
 // refinement that masks tokens again, editing by re-masking with undo, and the phone layout.
 import { mkdirSync } from 'node:fs';
 import { test, expect } from './fixtures';
-import { countState, openApp, runToEnd, setControls, stepCounter } from './helpers';
+import {
+  advance,
+  animationsSettled,
+  countState,
+  hold,
+  openApp,
+  resume,
+  runToEnd,
+  setControls,
+  startHeld,
+  stepCounter,
+} from './helpers';
 import type { Page } from '@playwright/test';
 
 const output = (page: Page) => page.getByTestId('output');
@@ -74,31 +85,24 @@ test('prose: the prompt exactly as typed, pieces of a word touch, and the output
 test('the draft: masked slots show the current guess, the toggle hides it, the timeline replays it', async ({
   page,
 }) => {
-  await page.addInitScript(() => {
-    const w = window as unknown as { __drafted: number; __bare: number };
-    w.__drafted = 0;
-    w.__bare = 0;
-    new MutationObserver(() => {
-      const step = /step (\d+)/.exec(document.querySelector('[data-testid="step-counter"]')?.textContent ?? '');
-      if (!step || Number(step[1]) < 1) return;
-      for (const el of document.querySelectorAll('[data-testid="token"][data-state="masked"]')) {
-        if (el.hasAttribute('data-draft')) w.__drafted++;
-        else w.__bare++;
-      }
-    }).observe(document, { subtree: true, childList: true, attributes: true });
-  });
-  await openApp(page);
+  await openApp(page, '/?pace=manual');
   await expect(page.getByTestId('draft-toggle')).toBeChecked();
   await setControls(page, { prompt: 'The little fox', length: 48, steps: 16, temperature: 0.8, seed: 5 });
   await page.evaluate(() => (window.__canvasMs = []));
-  await runToEnd(page);
+  await startHeld(page);
+  // Live, one step at a time: from step 1 on every masked slot shows a guess.
+  let drafted = 0;
+  for (let k = 1; k < 16; k++) {
+    await advance(page);
+    const masked = await countState(page, 'masked');
+    const withDraft = await page.locator('[data-testid="token"][data-state="masked"][data-draft]').count();
+    expect(withDraft, `masked slots with a guess at step ${k}`).toBe(masked);
+    drafted += withDraft;
+  }
+  expect(drafted).toBeGreaterThan(0);
+  await resume(page);
+  await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
   const onMs = await page.evaluate(() => window.__canvasMs!.splice(0));
-  const live = await page.evaluate(() => {
-    const w = window as unknown as { __drafted: number; __bare: number };
-    return { drafted: w.__drafted, bare: w.__bare };
-  });
-  expect(live.drafted).toBeGreaterThan(0);
-  expect(live.bare).toBe(0); // every masked slot after step 1 showed a guess
 
   // Replay: step 0 has no guess yet; from step 1 every masked slot has one, drawn through the noise.
   await timelineTo(page, 0);
@@ -116,7 +120,7 @@ test('the draft: masked slots show the current guess, the toggle hides it, the t
   expect(drawn.before).toBe(JSON.stringify(drawn.draft));
   expect(drawn.bg).toContain('data:image/svg+xml');
   mkdirSync('test-results', { recursive: true });
-  await page.waitForTimeout(600); // let the resolve animation finish before the picture
+  await animationsSettled(page); // the picture shows the canvas, not a token half-way through resolving
   await page.screenshot({ path: 'test-results/canvas-drafts.png' });
   await page.locator('section.output').screenshot({ path: 'test-results/canvas-drafts-panel.png' });
 
@@ -139,30 +143,31 @@ test('the draft: masked slots show the current guess, the toggle hides it, the t
 test('refinement: re-masked tokens blur back and resolve again, and every count includes the rounds', async ({
   page,
 }) => {
-  // Live, from inside the page: each slot's states in the order they were shown.
-  await page.addInitScript(() => {
-    const w = window as unknown as { __states: Record<string, string[]> };
-    w.__states = {};
-    new MutationObserver(() => {
-      for (const el of document.querySelectorAll('[data-testid="token"]')) {
-        const seq = (w.__states[el.getAttribute('data-index')!] ??= []);
-        const st = el.getAttribute('data-state')!;
-        if (seq.at(-1) !== st) seq.push(st);
-      }
-    }).observe(document, { subtree: true, childList: true, attributes: true });
-  });
-  await openApp(page);
+  await openApp(page, '/?pace=manual');
   await setControls(page, { prompt: 'Once upon a time', length: 32, steps: 8, temperature: 0.8, seed: 4 });
   await page.getByTestId('refine').fill('2');
   // K = round(0.2 · 32) = 6 tokens per round over ceil(8 · 6 / 32) = 2 steps: 8 + 2 · 2 steps.
-  await runToEnd(page);
+  await startHeld(page);
+  expect(await stepCounter(page)).toEqual([0, 12]);
+  // Live, step by step: each slot's states in the order they were shown.
+  const states: Record<string, string[]> = {};
+  for (let k = 0; k <= 12; k++) {
+    if (k > 0) await advance(page);
+    const now = await page
+      .getByTestId('token')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-index')!, e.getAttribute('data-state')!] as const));
+    for (const [i, st] of now) {
+      const seq = (states[i] ??= []);
+      if (seq.at(-1) !== st) seq.push(st);
+    }
+  }
+  await expect(page.getByTestId('run-status')).toHaveText(/^Done/);
   expect(await stepCounter(page)).toEqual([12, 12]);
   await expect(page.getByTestId('forward-passes')).toHaveText('12');
   expect(await countState(page, 'masked')).toBe(0);
-  const seqs = await page.evaluate(() =>
-    Object.values((window as unknown as { __states: Record<string, string[]> }).__states),
+  expect(Object.values(states).filter((q) => q.join(' ').includes('resolved masked resolved')).length).toBeGreaterThan(
+    0,
   );
-  expect(seqs.filter((q) => q.join(' ').includes('resolved masked resolved')).length).toBeGreaterThan(0);
 
   // Through the timeline: slots resolved by step 8 are masked again at 9, resolved again by 10.
   await timelineTo(page, 8);
@@ -261,17 +266,20 @@ test('phone: the running canvas comes into view, steps and temperature stay at h
 }) => {
   await page.setViewportSize({ width: 375, height: 740 });
   // A share link shows a notice at the top of the page.
-  await openApp(page, '/#prompt=It%20was%20a%20dark%20night&length=56&steps=56&temp=0.8&seed=8');
+  await openApp(page, '/?pace=manual#prompt=It%20was%20a%20dark%20night&length=56&steps=56&temp=0.8&seed=8');
   await expect(page.getByTestId('link-notice')).toBeVisible();
+  // The link's own run goes at its speed; the one started below is held until the checks are done.
+  await resume(page);
   await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
+  await hold(page);
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.getByTestId('generate').click();
-  await expect(page.getByTestId('run-status')).toHaveText(/^Running/);
+  await startHeld(page);
   await expect(page.getByTestId('canvas')).toBeInViewport();
   await expect(page.getByTestId('quick-steps')).toBeInViewport();
   await page.getByTestId('quick-steps').fill('20');
   await page.getByTestId('quick-temperature').fill('0.5');
   await expect(page.getByTestId('quick-stop')).toBeInViewport();
+  await resume(page);
   await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
   await expect(page.getByTestId('steps')).toHaveValue('20');
   await expect(page.getByTestId('temperature')).toHaveValue('0.5');
@@ -299,15 +307,18 @@ test('phone: the running canvas comes into view, steps and temperature stay at h
 
 test('reduced motion: nothing animates, the canvas still resolves', async ({ page }) => {
   await page.emulateMedia({ reducedMotion: 'reduce' });
-  await openApp(page);
+  await openApp(page, '/?pace=manual');
   await setControls(page, { prompt: 'A cat', length: 24, steps: 24, temperature: 0.8, seed: 2 });
-  await page.getByTestId('generate').click();
-  await expect(page.locator('[data-testid="token"][data-state="masked"]').first()).toBeVisible();
-  // In one go inside the page: frames replace elements between two calls from outside.
+  // Held mid-way, so both masked and just-resolved tokens are on the canvas.
+  await startHeld(page);
+  await advance(page, 6);
+  expect(await countState(page, 'masked')).toBeGreaterThan(0);
+  expect(await countState(page, 'resolved')).toBeGreaterThan(0);
   const names = await page.evaluate(() => [
     ...new Set([...document.querySelectorAll('[data-testid="token"]')].map((e) => getComputedStyle(e).animationName)),
   ]);
   expect(names).toEqual(['none']);
+  await resume(page);
   await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
   expect(await countState(page, 'resolved')).toBe(24);
 });

@@ -62,3 +62,43 @@ export async function stepCounter(page: Page): Promise<[number, number]> {
   if (!m) throw new Error(`unexpected step counter "${text}"`);
   return [Number(m[1]), Number(m[2])];
 }
+
+// The engine's pace control (src/worker/paceControl.ts): with `?pace=manual` in the address every run
+// waits before each step until the test lets it go, so a test sees a run at an exact step.
+type Paced = Window & { __unmaskPace?: { step(n?: number): void; resume(): void; hold(): void } };
+
+/** Under manual pace: clicks Generate and waits until the new run is on screen, held at step 0. */
+export async function startHeld(page: Page) {
+  await expect(page.getByTestId('generate')).toBeEnabled();
+  const before = await page.getByTestId('canvas').getAttribute('data-run-id');
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('canvas')).not.toHaveAttribute('data-run-id', before ?? '');
+  await expect(page.getByTestId('run-status')).toHaveText(/^Running/);
+  await expect(page.getByTestId('step-counter')).toHaveText(/^step 0 \/ \d+$/);
+}
+
+/** Lets the held run take `n` more steps and waits until the last of them is on screen. */
+export async function advance(page: Page, n = 1) {
+  const [k, total] = await stepCounter(page);
+  await page.evaluate((m) => (window as Paced).__unmaskPace!.step(m), n);
+  await expect(page.getByTestId('step-counter')).toHaveText(`step ${k + n} / ${total}`);
+}
+
+/** Lets every run go at its own speed from now on. */
+export async function resume(page: Page) {
+  await page.evaluate(() => (window as Paced).__unmaskPace!.resume());
+}
+
+/** Holds every later run again before each step. */
+export async function hold(page: Page) {
+  await page.evaluate(() => (window as Paced).__unmaskPace!.hold());
+}
+
+/** Waits until every animation that ends has ended (the noise of masked slots never does). */
+export async function animationsSettled(page: Page) {
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((a) => a.playState === 'finished' || a.effect?.getComputedTiming().endTime === Infinity),
+  );
+}

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { openApp, runToEnd, setControls } from './helpers';
+import { advance, openApp, resume, runToEnd, setControls, startHeld, stepCounter } from './helpers';
 import { COPY, startTwoModelBuild, type TwoModelBuild } from './twoModelBuild';
 
 const SMALL = 'models/unmask-small';
@@ -96,17 +96,20 @@ test.describe('a build with two models', () => {
   });
 
   test('a switch mid-run stops the run, says so, loads the other model, and the next run works', async ({ page }) => {
-    await openApp(page);
+    await openApp(page, '/?pace=manual');
     await expect(page.getByTestId('load-status')).toContainText('unmask-small');
     await setControls(page, { length: 100, steps: 100, prompt: 'Once upon a time' });
-    await page.getByTestId('generate').click();
-    await expect(page.getByTestId('run-status')).toHaveText(/^Running/);
+    await startHeld(page);
+    await advance(page, 2);
     await page.getByRole('radio', { name: /unmask-copy/ }).check();
     await expect(page.getByTestId('model-note')).toHaveText(
       `The run was stopped to switch to ${COPY}; press Generate once it has loaded.`,
     );
     await expect(page.getByTestId('load-status')).toContainText(`${COPY} ·`, { timeout: 90_000 });
     await expect(page.getByTestId('run-status')).toHaveText(/^Stopped/);
+    // Stopped where it was held: after step 2.
+    expect((await stepCounter(page))[0]).toBe(2);
+    await resume(page);
     await setControls(page, { length: 8, steps: 4 });
     await runToEnd(page);
     await expect(page.getByTestId('model-note')).toHaveCount(0);

@@ -2,23 +2,32 @@
 // the step count, determinism, Stop, and fill-in-the-blanks.
 import { mkdirSync } from 'node:fs';
 import { test, expect } from './fixtures';
-import { countState, generatedText, maxDataStep, openApp, runToEnd, setControls, stepCounter } from './helpers';
+import {
+  advance,
+  animationsSettled,
+  countState,
+  generatedText,
+  maxDataStep,
+  openApp,
+  resume,
+  runToEnd,
+  setControls,
+  startHeld,
+  stepCounter,
+} from './helpers';
 
 test('first visit: download progress, backend, and a run that only ever adds tokens', async ({ page }) => {
-  // Record, from the first paint on, the download label and the resolved count after each
-  // DOM change: the run is too fast to sample from outside the page.
+  // Record, from the first paint on, the download label after each DOM change: the download is
+  // too fast to sample from outside the page.
   await page.addInitScript(() => {
-    const w = window as unknown as { __download: string[]; __resolved: number[] };
+    const w = window as unknown as { __download: string[] };
     w.__download = [];
-    w.__resolved = [];
     new MutationObserver(() => {
       const label = document.querySelector('label[for="load-progress"]')?.textContent;
       if (label && document.querySelector('[data-testid="download-progress"]')) w.__download.push(label);
-      const n = document.querySelectorAll('[data-testid="token"][data-state="resolved"]').length;
-      if (document.querySelector('[data-testid="token"]') && w.__resolved.at(-1) !== n) w.__resolved.push(n);
     }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
   });
-  await openApp(page);
+  await openApp(page, '/?pace=manual');
   await expect(page.getByTestId('backend')).toContainText(/webgpu|wasm/);
   await expect(page.getByTestId('load-status')).toContainText(/downloaded \d+\.\d+ MB/);
   const download = await page.evaluate(() => (window as unknown as { __download: string[] }).__download);
@@ -26,24 +35,29 @@ test('first visit: download progress, backend, and a run that only ever adds tok
 
   const length = 48;
   await setControls(page, { prompt: 'Once upon a time', length, steps: 24, temperature: 0.8, seed: 7, refine: 0 });
-  await page.getByTestId('generate').click();
-  // A screenshot of the run in progress (for the README), once a few steps are in.
-  await expect(page.getByTestId('step-counter'))
-    .toHaveText(/step ([4-9]|\d\d+) \/ 24/, { timeout: 60_000 })
-    .catch(() => {});
+  await startHeld(page);
+  expect(await countState(page, 'resolved')).toBe(0);
+  // Live, one step at a time: every step resolves more tokens and none goes back.
   mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: 'test-results/run-in-progress.png' });
-  await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
+  let resolved = 0;
+  for (let k = 1; k <= 24; k++) {
+    await advance(page);
+    const n = await countState(page, 'resolved');
+    expect(n, `resolved after step ${k}`).toBeGreaterThan(resolved);
+    resolved = n;
+    // The run in progress (for the README): held at step 6 of 24, the resolve animations over.
+    if (k === 6) {
+      await expect(page.getByTestId('run-status')).toHaveText(/^Running/);
+      await animationsSettled(page);
+      await page.screenshot({ path: 'test-results/run-in-progress.png' });
+    }
+  }
+  await expect(page.getByTestId('run-status')).toHaveText(/^Done/);
 
   // The end: every generated slot resolved, no mask left.
   await expect(page.getByTestId('token')).toHaveCount(length);
   expect(await countState(page, 'masked')).toBe(0);
   expect(await countState(page, 'resolved')).toBe(length);
-
-  // Live frames: the resolved count never went down and passed through values in between.
-  const seen = await page.evaluate(() => (window as unknown as { __resolved: number[] }).__resolved);
-  for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
-  expect(seen.filter((n) => n > 0 && n < length).length).toBeGreaterThan(0);
 
   // The timeline: step by step from 0, the resolved count strictly grows and no token shows a
   // step later than the one displayed.
@@ -67,6 +81,8 @@ test('first visit: download progress, backend, and a run that only ever adds tok
   await timeline.focus();
   await page.keyboard.press('Home');
   for (let k = 0; k < 12; k++) await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('timeline-step')).toHaveText('12');
+  await animationsSettled(page);
   await page.screenshot({ path: 'test-results/run-half-way.png' });
 });
 
@@ -102,28 +118,16 @@ test('temperature 0 with the same seed repeats; different seeds at temperature 1
 });
 
 test('Stop in the middle stops the run, and a new run then works', async ({ page }) => {
-  await openApp(page);
+  await openApp(page, '/?pace=manual');
   await setControls(page, { prompt: 'It was', length: 56, steps: 56, temperature: 0.8, seed: 5, refine: 0 });
-  // Press Stop from inside the page as soon as step 2 is on screen: the run may be fast.
-  await page.evaluate(() => {
-    const obs = new MutationObserver(() => {
-      const text = document.querySelector('[data-testid="step-counter"]')?.textContent ?? '';
-      const m = /step (\d+) \//.exec(text);
-      if (m && Number(m[1]) >= 2) {
-        obs.disconnect();
-        document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
-      }
-    });
-    obs.observe(document.body, { subtree: true, childList: true, characterData: true });
-  });
-  await page.getByTestId('generate').click();
-  await expect(page.getByTestId('run-status')).toHaveText(/^Stopped/, { timeout: 30_000 });
-  const [k, total] = await stepCounter(page);
-  expect(total).toBe(56);
-  expect(k).toBeGreaterThanOrEqual(2);
-  expect(k).toBeLessThan(56);
+  await startHeld(page);
+  await advance(page, 2);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('run-status')).toHaveText(/^Stopped/);
+  expect(await stepCounter(page)).toEqual([2, 56]);
   expect(await countState(page, 'masked')).toBeGreaterThan(0);
   await expect(page.getByTestId('stop')).toBeDisabled();
+  await resume(page);
 
   // A new run starts from scratch and finishes.
   await setControls(page, { length: 32, steps: 8 });
