@@ -1,81 +1,199 @@
-// The worker's message protocol: one typed union in, one out. The worker owns the ORT session and
-// the unmasking loop and is the single source of truth for whether a run is going on.
+// The worker's message protocol, declared once as valibot schemas: the TypeScript types are derived from
+// them, and validate.ts parses every message that crosses the boundary with them, so types and checks
+// cannot drift apart. The worker owns the ORT session and the unmasking loop and is the single source of
+// truth for whether a run is going on.
 //
 // Every request carries an `id` (unique per client) and every reply names the request it answers
 // in `id`: progress and ready answer a load; started, frame, done and cancelled answer a generate
 // (its id is the run's id); busy and bad-request errors answer the request they refuse. A reader
 // can therefore never match a reply to the wrong request. 'pace' and 'step' get no reply but an
 // error when malformed; the page sends them only when opened with ?pace=manual (see pace.ts).
+//
+// valibot (1.5, MIT): its functions are tree-shaken, so the schemas below cost a few kB of the bundle,
+// where zod's full build is ~50 kB; picked for that and its message functions (clear refusals).
+import * as v from 'valibot';
 import type { Frame, SamplerSettings, Segment } from '../engine/types';
 import type { TokenBytes } from '../runtime/tokenizer';
-import type { Backend, BackendChoice, ErrorCode } from '../runtime/types';
-import type { PaceMode } from './pace';
+import { BACKEND_CHOICES, ERROR_CODES } from '../runtime/types';
 
-export type GenerateRequest =
-  | {
+const json = (x: unknown) => JSON.stringify(x);
+const id = v.pipe(v.number(), v.safeInteger());
+const num = v.number(); // valibot's number() refuses NaN
+// Typed arrays over any buffer (v.instance would narrow them to a plain ArrayBuffer's).
+const int32 = v.custom<Int32Array>((x) => x instanceof Int32Array, 'must be an Int32Array');
+const uint8 = v.custom<Uint8Array>((x) => x instanceof Uint8Array, 'must be a Uint8Array');
+const float32 = v.custom<Float32Array>((x) => x instanceof Float32Array, 'must be a Float32Array');
+const uint32 = v.custom<Uint32Array>((x) => x instanceof Uint32Array, 'must be a Uint32Array');
+const BACKENDS = ['webgpu', 'wasm'] as const;
+
+const segment = v.variant('kind', [
+  v.object({ kind: v.literal('text'), text: v.string() }),
+  v.object({ kind: v.literal('blank'), length: num }),
+]);
+
+// Every setting is optional on the wire: the engine fills defaults and clamps ranges when a run starts
+// (normalizeSettings, which says what it changed); here only the kinds are checked.
+const settings = v.partial(
+  v.object({
+    steps: num,
+    temperature: num,
+    topK: num,
+    topP: num,
+    seed: num,
+    schedule: v.picklist(['linear', 'cosine']),
+    strategy: v.picklist(['confidence', 'margin', 'entropy', 'random', 'blocks', 'left-to-right']),
+    blockLength: num,
+    blockStrategy: v.picklist(['confidence', 'margin', 'entropy', 'random']),
+    repetitionPenalty: num,
+    repetitionWindow: num,
+    refineRounds: num,
+    refineFraction: num,
+  }),
+);
+const requestSettings = v.optional(settings, {});
+
+const generateRequest = v.union(
+  [
+    v.object({
       /** Prompt mode is [text(prompt), blank(length)]; fill-in mode is any mix. */
-      segments: Segment[];
-      settings: SamplerSettings;
-    }
-  | {
-      /** Re-imagine: a fill-in template at the id level. Fixed positions keep their id; every
-       * other position starts masked (its id here is ignored). */
-      ids: Int32Array;
-      fixed: Uint8Array;
-      settings: SamplerSettings;
-    };
+      segments: v.array(segment),
+      settings: requestSettings,
+    }),
+    v.pipe(
+      v.object({
+        /** Re-imagine: a fill-in template at the id level. Fixed positions keep their id; every
+         * other position starts masked (its id here is ignored). */
+        ids: int32,
+        fixed: uint8,
+        settings: requestSettings,
+      }),
+      v.check(
+        (r) => r.ids.length === r.fixed.length,
+        'The re-imagine request needs ids and fixed flags of the same length.',
+      ),
+    ),
+  ],
+  'The request has no valid segments, nor ids and fixed flags of the same length.',
+);
 
-export type WorkerIn =
-  /** `model`: a name the build ships; absent or null = the device's default (see runtime/models.ts). */
-  | { type: 'load'; id: number; backend: BackendChoice; model?: string | null }
-  | { type: 'generate'; id: number; request: GenerateRequest }
-  /** Stops the run started by the generate whose id is `runId`. */
-  | { type: 'cancel'; id: number; runId: number }
-  /** For tests: 'manual' makes every run wait before each step until a 'step' lets it go. */
-  | { type: 'pace'; id: number; mode: PaceMode }
-  /** Under manual pace: `count` more steps may run. */
-  | { type: 'step'; id: number; count: number };
+export const workerInSchema = v.variant(
+  'type',
+  [
+    /** `model`: a name the build ships; absent or null = the device's default (see runtime/models.ts). */
+    v.object({
+      type: v.literal('load'),
+      id,
+      backend: v.picklist(BACKEND_CHOICES, (i) => `Unknown backend ${json(i.input)}.`),
+      model: v.nullish(v.string('The model to load was not named by a string.')),
+    }),
+    v.object({ type: v.literal('generate'), id, request: generateRequest }),
+    /** Stops the run started by the generate whose id is `runId`. */
+    v.object({
+      type: v.literal('cancel'),
+      id,
+      runId: v.pipe(v.number(), v.safeInteger('A cancel request named no run.')),
+    }),
+    /** For tests: 'manual' makes every run wait before each step until a 'step' lets it go. */
+    v.object({
+      type: v.literal('pace'),
+      id,
+      mode: v.picklist(['free', 'manual'], (i) => `Unknown pace ${json(i.input)}.`),
+    }),
+    /** Under manual pace: `count` more steps may run. */
+    v.object({
+      type: v.literal('step'),
+      id,
+      count: v.pipe(v.number(), v.safeInteger(), v.minValue(1, 'A step request needs a count of 1 or more.')),
+    }),
+  ],
+  (i) => `Unknown message type ${json(i.input)}`, // the input here is the `type` itself
+);
 
-export interface ModelInfo {
-  name: string;
-  vocabSize: number;
-  context: number;
-  params: number;
+const tokenBytes = v.object({ data: uint8, offsets: uint32 });
+
+const modelInfo = v.object({
+  name: v.string(),
+  vocabSize: num,
+  context: num,
+  params: num,
   /** Display string of every token id (decoded on its own), so frames can carry ids only. */
-  pieces: string[];
+  pieces: v.array(v.string()),
   /** UTF-8 bytes of every id, so the page decodes runs of ids as the tokenizer does. */
-  bytes?: TokenBytes;
-  maskId: number;
-  fromCache: boolean;
+  bytes: v.optional(tokenBytes),
+  maskId: num,
+  fromCache: v.boolean(),
   /** WASM threads the runtime was configured with (the bench reads it instead of re-deriving it). */
-  threads: number;
-}
+  threads: num,
+});
 
-export interface RunStats {
-  steps: number;
-  forwardPasses: number;
-  totalMs: number;
-  msPerStep: number;
-  tokensPerSecond: number;
-  generatedTokens: number;
-}
+const frame = v.object({
+  step: num,
+  totalSteps: num,
+  ids: int32,
+  resolved: v.array(num),
+  confidences: v.array(num),
+  forwardMs: num,
+  phase: v.optional(v.picklist(['unmask', 'refine'])),
+  round: v.optional(num),
+  remasked: v.optional(v.array(num)),
+  draftIds: v.optional(int32),
+  draftProbs: v.optional(float32),
+});
 
-export type WorkerOut =
+const runStats = v.object({
+  steps: num,
+  forwardPasses: num,
+  totalMs: num,
+  msPerStep: num,
+  tokensPerSecond: num,
+  generatedTokens: num,
+});
+
+export const workerOutSchema = v.variant('type', [
   /** `model`: the name of the model being loaded (absent before the load has chosen one). */
-  | {
-      type: 'progress';
-      id: number;
-      phase: 'download' | 'cache' | 'session';
-      loaded: number;
-      total: number;
-      model?: string;
-    }
-  | { type: 'ready'; id: number; backend: Backend; reason: string; model: ModelInfo }
-  | { type: 'started'; id: number; ids: Int32Array; fixed: Uint8Array; totalSteps: number }
-  | { type: 'frame'; id: number; frame: Frame }
-  | { type: 'done'; id: number; text: string; ids: Int32Array; stats: RunStats }
-  | { type: 'cancelled'; id: number }
+  v.object({
+    type: v.literal('progress'),
+    id,
+    phase: v.picklist(['download', 'cache', 'session']),
+    loaded: num,
+    total: num,
+    model: v.optional(v.string()),
+  }),
+  v.object({ type: v.literal('ready'), id, backend: v.picklist(BACKENDS), reason: v.string(), model: modelInfo }),
+  v.object({ type: v.literal('started'), id, ids: int32, fixed: uint8, totalSteps: num }),
+  v.object({ type: v.literal('frame'), id, frame }),
+  v.object({ type: v.literal('done'), id, text: v.string(), ids: int32, stats: runStats }),
+  v.object({ type: v.literal('cancelled'), id }),
   /** A notice that does not stop anything, e.g. "WebGPU device lost, continuing on WASM". */
-  | { type: 'notice'; id: number; message: string; backend?: Backend; reason?: string }
+  v.object({
+    type: v.literal('notice'),
+    id,
+    message: v.string(),
+    backend: v.optional(v.picklist(BACKENDS)),
+    reason: v.optional(v.string()),
+  }),
   /** `message` names the cause in plain words; `detail` is the engine's own text, for a report. */
-  | { type: 'error'; id: number; code: ErrorCode; message: string; action: string; detail?: string };
+  v.object({
+    type: v.literal('error'),
+    id,
+    code: v.picklist(ERROR_CODES),
+    message: v.string(),
+    action: v.string(),
+    detail: v.optional(v.string()),
+  }),
+]);
+
+export type WorkerIn = v.InferOutput<typeof workerInSchema>;
+export type WorkerOut = v.InferOutput<typeof workerOutSchema>;
+export type GenerateRequest = v.InferOutput<typeof generateRequest>;
+export type ModelInfo = v.InferOutput<typeof modelInfo>;
+export type RunStats = v.InferOutput<typeof runStats>;
+
+// The schemas restate types the engine and the runtime own; these fail to compile if the two drift.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const protocolMatchesEngine: [
+  Same<v.InferOutput<typeof frame>, Frame>,
+  Same<v.InferOutput<typeof segment>, Segment>,
+  Same<v.InferOutput<typeof settings>, Partial<SamplerSettings>>,
+  Same<v.InferOutput<typeof tokenBytes>, TokenBytes>,
+] = [true, true, true, true];

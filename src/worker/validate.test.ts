@@ -101,4 +101,61 @@ describe('replies from the worker', () => {
     expect(parseWorkerOut({ type: 'toString', id: 1 })).toBeNull();
     expect(parseWorkerOut('ready')).toBeNull();
   });
+
+  // Every field is checked now, including those the hand-written checks used to skip.
+  const frame = {
+    step: 1,
+    totalSteps: 2,
+    ids: Int32Array.from([3, 1]),
+    resolved: [0],
+    confidences: [0.5],
+    forwardMs: 1,
+    phase: 'unmask',
+    round: 0,
+    remasked: [],
+    draftIds: Int32Array.from([-1, 4]),
+    draftProbs: Float32Array.from([0, 0.3]),
+  };
+  const model = {
+    name: 'm',
+    vocabSize: 8,
+    context: 4,
+    params: 1,
+    pieces: ['a'],
+    maskId: 1,
+    fromCache: false,
+    threads: 1,
+  };
+
+  it('checks every field of a frame', () => {
+    expect(parseWorkerOut({ type: 'frame', id: 1, frame })).toEqual({ type: 'frame', id: 1, frame });
+    for (const bad of [
+      { draftIds: [-1, 4] },
+      { draftProbs: new Float64Array(2) },
+      { remasked: 'none' },
+      { phase: 'polish' },
+      { confidences: [NaN] },
+    ]) {
+      expect(parseWorkerOut({ type: 'frame', id: 1, frame: { ...frame, ...bad } }), JSON.stringify(bad)).toBeNull();
+    }
+  });
+
+  it('checks every field of ready, including the vocabulary size, the mask id and the bytes', () => {
+    const bytes = { data: new Uint8Array(1), offsets: new Uint32Array(2) };
+    expect(
+      parseWorkerOut({ type: 'ready', id: 1, backend: 'wasm', reason: 'r', model: { ...model, bytes } }),
+    ).not.toBeNull();
+    for (const bad of [{ vocabSize: undefined }, { maskId: '1' }, { bytes: { data: [1], offsets: [0, 1] } }]) {
+      expect(
+        parseWorkerOut({ type: 'ready', id: 1, backend: 'wasm', reason: 'r', model: { ...model, ...bad } }),
+      ).toBeNull();
+    }
+  });
+
+  it("checks the settings of a request by kind (ranges are the engine's to clamp)", () => {
+    const req = (settings: unknown) => ({ type: 'generate', id: 3, request: { segments: [], settings } });
+    expect(parseWorkerIn(req({ steps: 1e6, strategy: 'margin' })).ok).toBe(true);
+    expect(parseWorkerIn(req({ strategy: 'zigzag' }))).toMatchObject({ ok: false, id: 3 });
+    expect(parseWorkerIn(req({ temperature: '0.5' }))).toMatchObject({ ok: false, id: 3 });
+  });
 });
