@@ -123,6 +123,7 @@ export const useApp = create<AppState>()((set, get) => {
 
   /** The worker died or hung: end what it was doing, keep everything typed, start a new one once. */
   function engineDied(cause: string) {
+    applyWaitingFrames(); // the stopped run keeps every frame that arrived
     const s = get();
     const running = s.run?.status === 'running' ? s.run : null;
     const stoppedAt = running ? ` The run stopped at step ${running.frames.length} of ${running.totalSteps}.` : '';
@@ -152,7 +153,34 @@ export const useApp = create<AppState>()((set, get) => {
     });
   }
 
+  // Frames that arrived since the page last painted: a page that falls behind renders only the latest
+  // (one store update per animation frame), while the run keeps every frame for the timeline. Without
+  // requestAnimationFrame (Node tests) each frame is applied at once.
+  const waitingFrames: { m: WorkerOut; at: number }[] = [];
+  let paintScheduled = false;
+
+  function applyWaitingFrames() {
+    paintScheduled = false;
+    if (waitingFrames.length === 0) return;
+    let state: SessionState = get();
+    for (const f of waitingFrames.splice(0)) state = reduce(state, f.m, f.at).state;
+    if (state !== get()) set(state);
+  }
+
   function onMessage(m: WorkerOut) {
+    if (m.type === 'frame' && typeof requestAnimationFrame === 'function') {
+      waitingFrames.push({ m, at: performance.now() });
+      if (!paintScheduled) {
+        paintScheduled = true;
+        requestAnimationFrame(applyWaitingFrames);
+      }
+      return;
+    }
+    applyWaitingFrames(); // anything else comes after the frames before it
+    handleMessage(m);
+  }
+
+  function handleMessage(m: WorkerOut) {
     const { state, then } = reduce(get(), m, performance.now());
     if (state !== get()) set(state);
     if (m.type === 'ready' && m.id === state.engine.loadId && conn.piecesBeforeSwitch) {

@@ -10,6 +10,7 @@ import type { FileSpec, LoadedFile, Progress } from '../runtime/modelStore';
 import { MODEL_DIR, readConfig } from '../runtime/testModel';
 import { createHost, type HostDeps } from './host';
 import type { WorkerOut } from './protocol';
+import { transferables } from './transfer';
 
 const config = readConfig();
 const bytes = {
@@ -72,6 +73,8 @@ function setup(
     now?: () => number;
     loadFile?: HostDeps['loadFile'];
     react?: (m: WorkerOut, host: ReturnType<typeof createHost>) => void;
+    /** Post as the worker does: the message's buffers transferred (structuredClone moves them). */
+    transfer?: boolean;
   } = {},
 ) {
   const out: WorkerOut[] = [];
@@ -84,8 +87,9 @@ function setup(
   const host: ReturnType<typeof createHost> = createHost({
     ort: opts.ort ?? countingOrt,
     post: (m) => {
-      out.push(m);
-      opts.react?.(m, host);
+      const sent = opts.transfer ? structuredClone(m, { transfer: transferables(m) }) : m;
+      out.push(sent);
+      opts.react?.(sent, host);
     },
     models,
     loadFile: opts.loadFile ?? defaultLoad,
@@ -503,5 +507,47 @@ describe('state and request ids', () => {
       message: 'Unknown message type "reboot"',
     });
     expect(t.host.state()).toBe('ready');
+  });
+});
+
+describe('frames cross with their buffers transferred, not copied', () => {
+  it('a run posted so gives the same frames and text, and the host never reads a moved buffer', async () => {
+    const runs = [];
+    for (const transfer of [false, true]) {
+      const t = await loaded({ transfer });
+      t.host.handle(gen(1, prompt('Once upon a time', 12), greedy(4)));
+      await t.host.idle();
+      runs.push(t.out);
+    }
+    const [copied, moved] = runs;
+    expect(moved.map((m) => m.type)).toEqual(copied.map((m) => m.type));
+    const frames = (out: WorkerOut[]) => out.flatMap((m) => (m.type === 'frame' ? [Array.from(m.frame.ids)] : []));
+    expect(frames(moved)).toEqual(frames(copied));
+    const done = (out: WorkerOut[]) => out.find((m) => m.type === 'done');
+    const [a, b] = [done(copied), done(moved)];
+    expect(a?.type === 'done' && b?.type === 'done' && [b.text, Array.from(b.ids)]).toEqual(
+      a?.type === 'done' && [a.text, Array.from(a.ids)],
+    );
+  });
+
+  it("names the frame's own arrays, and nothing shared or empty", () => {
+    const frame = {
+      step: 1,
+      totalSteps: 1,
+      ids: Int32Array.from([1, 2]),
+      resolved: [],
+      confidences: [],
+      forwardMs: 0,
+      draftIds: new Int32Array(2),
+      draftProbs: new Float32Array(2),
+    };
+    expect(transferables({ type: 'frame', id: 1, frame })).toEqual([
+      frame.ids.buffer,
+      frame.draftIds.buffer,
+      frame.draftProbs.buffer,
+    ]);
+    expect(transferables({ type: 'cancelled', id: 1 })).toEqual([]);
+    const shared = new Int32Array(new SharedArrayBuffer(8));
+    expect(transferables({ type: 'done', id: 1, text: '', ids: shared, stats: {} as never })).toEqual([]);
   });
 });

@@ -231,7 +231,7 @@ export function createHost(deps: HostDeps): {
       await pacer.wait(signal);
       for await (const frame of unmask(p.canvas, model.failover.logits, p.settings, special, signal)) {
         steps++;
-        ids = frame.ids;
+        ids = frame.ids.slice(); // the frame's own buffers go to the page (transfer.ts)
         post({ type: 'frame', id: p.id, frame });
         // ORT's run() settles with microtasks only, so without a macrotask turn a queued `cancel`
         // (or replacing `generate`) message would not be read until the whole run had ended.

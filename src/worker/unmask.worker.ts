@@ -11,6 +11,7 @@ import { wasmThreads } from '../runtime/session';
 import { markLoad } from '../runtime/loadMarks';
 import { createHost } from './host';
 import type { WorkerOut } from './protocol';
+import { transferables } from './transfer';
 
 /** Each build is its own chunk; its wasm is fetched by runtime/wasmBinary.ts, not by ORT. */
 function importOrt(build: OrtBuild): Promise<Ort> {
@@ -25,7 +26,7 @@ if (!scope.name.startsWith('em-pthread')) {
   markLoad('worker start');
   const host = createHost({
     ort: importOrt,
-    post: (msg: WorkerOut) => scope.postMessage(msg),
+    post: (msg: WorkerOut) => scope.postMessage(msg, transferables(msg)),
     models: () => shippedModels().models,
     loadFile: (spec, onProgress) => loadFile(spec, onProgress),
     pruneCache: (keep) => pruneCache(keep),
