@@ -41,6 +41,17 @@ describe('Controls', () => {
     expect(byTestId('settings-warnings').textContent).toMatch('500 steps for 16 masked tokens');
   });
 
+  it('counts steps and tokens in the singular where there is one', () => {
+    render(<Controls />);
+    act(() => useApp.getState().setSettings({ steps: 1, refineRounds: 2, refineFraction: 0.05 }));
+    expect(document.getElementById(byTestId('steps').id + '-hint')?.textContent).toBe(
+      '1 step for 16 masked tokens + 2 × 1 refinement step = 3.',
+    );
+    act(() => useApp.getState().setSettings({ refineRounds: 0 }));
+    act(() => useApp.getState().setForm({ length: 1 }));
+    expect(document.getElementById(byTestId('steps').id + '-hint')?.textContent).toBe('1 step for 1 masked token.');
+  });
+
   it('shows the block controls only for the blocks strategy', () => {
     render(<Controls />);
     expect(screen.queryByTestId('block-length')).toBeNull();

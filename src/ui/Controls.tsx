@@ -24,6 +24,9 @@ const STRATEGIES: Array<{ value: Strategy; label: string }> = [
   { value: 'left-to-right', label: 'Left to right (like a normal LM)' },
 ];
 
+/** "1 step", "2 steps". */
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** Clamps one field the way the engine would, keeping the engine's own sentence. */
 function clampSetting(field: keyof SamplerSettings, value: number): Clamp {
   const { settings, warnings } = normalizeSettings({ [field]: value } as Partial<SamplerSettings>);
@@ -73,8 +76,8 @@ export function Controls() {
           effective.strategy === 'left-to-right'
             ? `Left to right takes one step per token: ${planned} steps.`
             : refine.rounds > 0
-              ? `${planned - refine.rounds * refine.steps} steps for ${masked} masked tokens + ${refine.rounds} × ${refine.steps} refinement steps = ${planned}.`
-              : `${planned} step${planned === 1 ? '' : 's'} for ${masked} masked tokens.`
+              ? `${count(planned - refine.rounds * refine.steps, 'step')} for ${count(masked, 'masked token')} + ${refine.rounds} × ${count(refine.steps, 'refinement step')} = ${planned}.`
+              : `${count(planned, 'step')} for ${count(masked, 'masked token')}.`
         }
       />
       <NumberField
@@ -216,13 +219,17 @@ export function Controls() {
           </select>
         </div>
       </details>
-      {warnings.length > 0 && (
-        <ul className="warnings" data-testid="settings-warnings" role="status">
-          {warnings.map((w) => (
-            <li key={w}>{w}</li>
-          ))}
-        </ul>
-      )}
+      {/* The live region is always there (one that appears with its text is often not read out); a
+          list keeps its own role, so the region is a wrapper around it. */}
+      <div role="status">
+        {warnings.length > 0 && (
+          <ul className="warnings" data-testid="settings-warnings">
+            {warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        )}
+      </div>
     </section>
   );
 }
