@@ -73,7 +73,12 @@ export function Canvas() {
   const run = useApp((s) => s.run);
   const view = useApp((s) => s.view);
   const busy = useApp(isBusy);
-  const model = useApp((s) => s.engine.model);
+  const loaded = useApp((s) => s.engine.model);
+  // While the engine (re)loads it has no model, but the run on screen still reads with the vocabulary
+  // that wrote it (the store drops the run if the next model's differs): keep the last one.
+  const [lastModel, setLastModel] = useState(loaded);
+  if (loaded && loaded !== lastModel) setLastModel(loaded);
+  const model = loaded ?? lastModel;
   const showDraft = useApp((s) => s.viewPrefs.showDraft);
   const clearSelection = useCanvasView((s) => s.clear);
   const [inspect, setInspect] = useState<number | null>(null);

@@ -1,0 +1,119 @@
+// The engine worker killed under the page: idle, while loading, and in the middle of a run. A worker
+// closed with self.close() sends no error event and no message, the silent death the store's
+// watchdog (src/worker/watchdog.ts) must notice within its 30 s limit while a load or run is owed;
+// the page then says so, restarts the engine by itself once, and keeps everything typed.
+import type { Page, Worker } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { openApp, runToEnd, setControls } from './helpers';
+
+// The watchdog's 30 s of silence, then a fresh worker's load.
+const RESTART_MS = 45_000;
+
+type Paced = Window & { __unmaskPace?: { step(n?: number): void; resume(): void } };
+
+/** The engine's own worker: its script is unmask.worker-*.js; ORT's thread workers are others. */
+async function engineWorker(page: Page): Promise<Worker> {
+  await expect.poll(() => page.workers().filter(isEngine).length).toBe(1);
+  return page.workers().find(isEngine)!;
+}
+const isEngine = (w: Worker) => /unmask\.worker/.test(w.url());
+
+/** Ends the worker from inside: no error event, no last message. */
+async function kill(worker: Worker) {
+  const closed = worker.waitForEvent('close');
+  // The evaluation itself may never answer: the worker is gone before it can.
+  void worker.evaluate(() => self.close()).catch(() => undefined);
+  await closed;
+}
+
+async function expectRestarted(page: Page) {
+  await expect(page.getByTestId('engine-note')).toContainText('so it was restarted', { timeout: RESTART_MS });
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: RESTART_MS });
+}
+
+/** Under ?pace=manual: Generate, then the run held at step 0. */
+async function startHeld(page: Page) {
+  const before = await page.getByTestId('canvas').getAttribute('data-run-id');
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('canvas')).not.toHaveAttribute('data-run-id', before ?? '');
+  await expect(page.getByTestId('step-counter')).toHaveText(/^step 0 \/ \d+$/);
+  await expect(page.getByTestId('run-status')).toHaveText(/^Running/);
+}
+
+test('an engine killed while idle is noticed at the next Generate and restarted; the prompt is kept', async ({
+  page,
+}) => {
+  await openApp(page, '/?backend=wasm');
+  await setControls(page, { prompt: 'The fox and the crow', length: 8, steps: 4, refine: 0 });
+  await kill(await engineWorker(page));
+  // Nothing is owed yet, so nothing can tell: the Generate is what goes unanswered.
+  await page.getByTestId('generate').click();
+  await expectRestarted(page);
+  await expect(page.getByTestId('engine-note')).toContainText('Your text and settings are kept');
+  await expect(page.getByTestId('prompt')).toHaveValue('The fox and the crow');
+  await expect(page.getByTestId('length')).toHaveValue('8');
+  await runToEnd(page);
+  await expect(page.getByTestId('step-counter')).toHaveText('step 4 / 4');
+  // The note was about the dead engine; a run that works ends it.
+  await expect(page.getByTestId('engine-note')).toHaveCount(0);
+});
+
+test('an engine killed while it loads the model is restarted and loads', async ({ page, context }) => {
+  // The model download waits until the first worker is dead, so it dies before any backend shows.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let first = true;
+  await context.route('**/*.onnx', async (route) => {
+    if (first) {
+      first = false;
+      await held;
+    }
+    // The request of the killed worker may be gone by now.
+    await route.continue().catch(() => undefined);
+  });
+  const appeared = page.waitForEvent('worker', { predicate: isEngine });
+  await page.goto('/?backend=wasm');
+  await page.getByTestId('prompt').fill('Kept through the restart');
+  await kill(await appeared);
+  await expect(page.getByTestId('engine-loading')).toBeVisible();
+  release();
+  await expectRestarted(page);
+  await expect(page.getByTestId('prompt')).toHaveValue('Kept through the restart');
+  await setControls(page, { length: 6, steps: 3, refine: 0 });
+  await runToEnd(page);
+});
+
+test('an engine killed mid-run: the run shows as stopped with its tokens, the note names the step, and Generate, Stop and Escape work after the restart', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await openApp(page, '/?backend=wasm&pace=manual');
+  await setControls(page, { prompt: 'Once upon a time', length: 12, steps: 6, refine: 0 });
+  await startHeld(page);
+  await page.evaluate(() => (window as Paced).__unmaskPace!.step(2));
+  await expect(page.getByTestId('step-counter')).toHaveText('step 2 / 6');
+  const resolved = page.locator('[data-testid="token"][data-state="resolved"]');
+  const before = await resolved.allTextContents();
+  expect(before.length).toBeGreaterThan(0);
+
+  await kill(await engineWorker(page));
+  await expect(page.getByTestId('run-status')).toHaveText(/^Stopped/, { timeout: RESTART_MS });
+  await expect(page.getByTestId('engine-note')).toContainText('The run stopped at step 2 of 6.');
+  // What the run had resolved stays on screen.
+  await expect(page.getByTestId('step-counter')).toHaveText('step 2 / 6');
+  expect(await resolved.allTextContents()).toEqual(before);
+  await expectRestarted(page);
+  await expect(page.getByTestId('prompt')).toHaveValue('Once upon a time');
+  expect(await resolved.allTextContents()).toEqual(before);
+
+  // The new worker is paced too: Stop, then Escape, end a held run; then one runs to the end.
+  await startHeld(page);
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/^Stopped/);
+  await startHeld(page);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('run-status')).toHaveText(/^Stopped/);
+  await page.evaluate(() => (window as Paced).__unmaskPace!.resume());
+  await runToEnd(page);
+  await expect(page.getByTestId('step-counter')).toHaveText('step 6 / 6');
+});
