@@ -1,5 +1,5 @@
 // The prompt box (or the fill-in-the-blanks template) and the run buttons.
-import { useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import { isBusy, useApp } from '../store/store';
 import type { Mode } from '../store/form';
 import { NumberField } from './NumberField';
@@ -22,6 +22,24 @@ export function PromptPanel() {
   const running = useApp((s) => s.run?.status === 'running' || s.pending !== null);
   const { generate, stop, regenerate, startCompare } = useApp.getState();
   const area = useRef<HTMLTextAreaElement>(null);
+  const buttons = useRef<HTMLDivElement>(null);
+  const generateButton = useRef<HTMLButtonElement>(null);
+  const stopButton = useRef<HTMLButtonElement>(null);
+  const wasRunning = useRef(running);
+  // The button a keyboard user pressed is disabled as the run starts, which drops focus to the page:
+  // hand it to Stop, and back to Generate once the run ends. Only focus that was lost moves; a user
+  // who went on to a field keeps it.
+  useLayoutEffect(() => {
+    if (running === wasRunning.current) return;
+    wasRunning.current = running;
+    const active = document.activeElement;
+    const lost = active === null || active === document.body;
+    if (running && (lost || (active instanceof HTMLButtonElement && buttons.current?.contains(active)))) {
+      stopButton.current?.focus();
+    } else if (!running && (lost || active === stopButton.current)) {
+      generateButton.current?.focus();
+    }
+  }, [running]);
 
   const text = form.mode === 'fill' ? form.template : form.prompt;
   const setText = (t: string) => setForm(form.mode === 'fill' ? { template: t } : { prompt: t });
@@ -125,11 +143,18 @@ export function PromptPanel() {
           />
         </div>
       )}
-      <div className="buttons">
-        <button type="button" className="primary" data-testid="generate" disabled={!ready || busy} onClick={generate}>
+      <div className="buttons" ref={buttons}>
+        <button
+          type="button"
+          className="primary"
+          data-testid="generate"
+          ref={generateButton}
+          disabled={!ready || busy}
+          onClick={generate}
+        >
           Generate
         </button>
-        <button type="button" data-testid="stop" disabled={!running} onClick={stop}>
+        <button type="button" data-testid="stop" ref={stopButton} disabled={!running} onClick={stop}>
           Stop
         </button>
         <button

@@ -1,0 +1,136 @@
+// Accessibility: axe-core on every screen the app has (loading, ready, running, done, an engine
+// error, settings warnings, the model picker), and keyboard focus through a run: a run started from
+// the keyboard hands focus to Stop, and its end hands it back to Generate.
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { openApp, setControls } from './helpers';
+import { startTwoModelBuild, type TwoModelBuild } from './twoModelBuild';
+
+type Paced = Window & { __unmaskPace?: { step(n?: number): void; resume(): void } };
+
+/** Serious and critical axe violations on the page as it is now, as "rule: selectors" lines. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  // A token fading in (opacity 0 to 1 over 420 ms) has no contrast yet: check the settled page.
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((a) => a.playState === 'finished' || a.effect?.getComputedTiming().endTime === Infinity),
+  );
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+async function expectNoSerious(page: Page, screen: string) {
+  expect(await seriousViolations(page), `axe on the ${screen} screen`).toEqual([]);
+}
+
+/** Under ?pace=manual: Generate, then the run held at step 0. */
+async function startHeld(page: Page) {
+  const before = await page.getByTestId('canvas').getAttribute('data-run-id');
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('canvas')).not.toHaveAttribute('data-run-id', before ?? '');
+  await expect(page.getByTestId('step-counter')).toHaveText(/^step 0 \/ \d+$/);
+}
+
+const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
+
+test('axe finds nothing serious while loading, ready, running, done, and with settings warnings', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(180_000);
+  // The model download waits until the loading screen has been checked.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await context.route('**/*.onnx', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/?backend=wasm&pace=manual');
+  await expect(page.getByTestId('engine-loading')).toBeVisible();
+  await expectNoSerious(page, 'loading');
+  release();
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+  await expectNoSerious(page, 'ready');
+
+  // Held mid-run (a held run is silent: the watchdog allows 30 s), resolved and masked slots both shown.
+  await setControls(page, { prompt: 'Once upon a time', length: 16, steps: 8, refine: 0 });
+  await startHeld(page);
+  await page.evaluate(() => (window as Paced).__unmaskPace!.step(3));
+  await expect(page.getByTestId('step-counter')).toHaveText('step 3 / 8');
+  await expectNoSerious(page, 'running');
+  await page.evaluate(() => (window as Paced).__unmaskPace!.resume());
+  await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
+  await expectNoSerious(page, 'done');
+
+  // An impossible value: more steps than masked tokens.
+  await page.getByTestId('steps').fill('500');
+  await expect(page.getByTestId('settings-warnings')).toContainText('500 steps for 16 masked tokens');
+  await expectNoSerious(page, 'settings warnings');
+});
+
+test('axe finds nothing serious on an engine error', async ({ page, context }) => {
+  await context.route('**/*.onnx', (route) => route.fulfill({ status: 404, body: 'not here' }));
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('engine-error')).toBeVisible({ timeout: 60_000 });
+  await expectNoSerious(page, 'engine error');
+});
+
+test.describe('with two models', () => {
+  const PORT = 4192;
+  let build: TwoModelBuild | null = null;
+  test.use({ baseURL: `http://localhost:${PORT}` });
+  test.beforeAll(async () => {
+    test.setTimeout(240_000);
+    build = await startTwoModelBuild(PORT);
+  });
+  test.afterAll(() => build?.stop());
+
+  test('axe finds nothing serious on the model picker', async ({ page }) => {
+    await openApp(page, '/?backend=wasm');
+    await expect(page.getByTestId('model-picker').getByRole('radio')).toHaveCount(2);
+    await expectNoSerious(page, 'model picker');
+  });
+});
+
+test('a run started from the keyboard moves focus to Stop, and its end brings it back to Generate', async ({
+  page,
+}) => {
+  await openApp(page, '/?backend=wasm&pace=manual');
+  await setControls(page, { prompt: 'The owl', length: 8, steps: 4, refine: 0 });
+  const generate = page.getByTestId('generate');
+
+  // Enter on Generate, then Enter on Stop.
+  await generate.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('step-counter')).toHaveText('step 0 / 4');
+  await expect(page.getByTestId('stop')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('run-status')).toHaveText(/^Stopped/);
+  await expect(generate).toBeFocused();
+
+  // Space on Generate, then the run ends by itself.
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('stop')).toBeFocused();
+  await page.evaluate(() => (window as Paced).__unmaskPace!.step(4));
+  await expect(page.getByTestId('run-status')).toHaveText(/^Done/);
+  await expect(generate).toBeFocused();
+
+  // A user who moved on to a field keeps it when the run ends.
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('stop')).toBeFocused();
+  await page.getByTestId('prompt').focus();
+  await page.evaluate(() => (window as Paced).__unmaskPace!.resume());
+  await expect(page.getByTestId('run-status')).toHaveText(/^Done/);
+  expect(await focused(page)).toBe('prompt');
+
+  // Ctrl+Enter in the prompt runs without taking focus from it.
+  const before = await page.getByTestId('canvas').getAttribute('data-run-id');
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByTestId('canvas')).not.toHaveAttribute('data-run-id', before ?? '');
+  await expect(page.getByTestId('run-status')).toHaveText(/^Done/);
+  await expect(page.getByTestId('prompt')).toBeFocused();
+});
