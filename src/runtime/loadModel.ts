@@ -29,7 +29,7 @@ export interface LoaderDeps {
   ort: Ort | ((build: OrtBuild) => Promise<Ort>);
   /** The models this build ships (see models.ts); a load picks one of them. */
   models(): ModelEntry[];
-  loadFile(spec: FileSpec, onProgress: Progress): Promise<LoadedFile>;
+  loadFile(spec: FileSpec, onProgress: Progress, signal?: AbortSignal): Promise<LoadedFile>;
   pruneCache(keep: FileSpec[]): Promise<unknown>;
   gpu: GpuLike | undefined;
   threads: number;
@@ -97,43 +97,58 @@ function readTokenizer(data: Uint8Array, vocabSize: number): TextTokenizer {
   }
 }
 
-export function createModelLoader(deps: LoaderDeps): {
-  load(choice: BackendChoice, model: string | null, events: LoadEvents): Promise<LoadedModel>;
-} {
-  // ORT's build: imported by the worker's first load, the one the device needs then; it stays for
-  // the worker's life (a backend switch in the settings starts a new worker). Null again after a
-  // failure, so that Retry can try once more.
-  let ortImport: { build: OrtBuild; module: Promise<Ort> } | null = null;
-  // ORT's wasm, handed over once per worker (ORT reads it at its first session): null until asked
-  // for, and again after a failure so that Retry can try once more. Its progress goes to the bar of
-  // the load now under way (a Retry can find it still downloading).
-  let ortWasm: Promise<void> | null = null;
-  let ortWasmDone = false;
-  let wasmProgress: Progress = () => undefined;
-  let ortConfigured = false;
+/** What a worker loads once and keeps for its life: ORT's build and its wasm. Each part is null until asked
+ * for and null again after a failure or a cancel, so that Retry tries once more (`forget`). */
+interface EngineState {
+  /** ORT's build, imported by the worker's first load (the one the device needs then); a backend switch
+   * in the settings starts a new worker. */
+  ort: { build: OrtBuild; module: Promise<Ort> } | null;
+  /** ORT's wasm, handed over once (ORT reads it at its first session). */
+  wasm: Promise<void> | null;
+  wasmDone: boolean;
+  /** The wasm's progress goes to the bar of the load now under way (a Retry can find it downloading). */
+  wasmProgress: Progress;
+  configured: boolean;
+}
 
-  function importOrt(build: OrtBuild): { build: OrtBuild; module: Promise<Ort> } {
+const freshEngine = (): EngineState => ({
+  ort: null,
+  wasm: null,
+  wasmDone: false,
+  wasmProgress: () => undefined,
+  configured: false,
+});
+
+/** A load's three files as they arrived, or the first failure. */
+interface Fetched {
+  tokenizer: LoadedFile;
+  model: LoadedFile;
+}
+
+export function createModelLoader(deps: LoaderDeps): {
+  load(choice: BackendChoice, model: string | null, events: LoadEvents, signal?: AbortSignal): Promise<LoadedModel>;
+} {
+  const engine = freshEngine();
+
+  function importOrt(build: OrtBuild): NonNullable<EngineState['ort']> {
     const module = typeof deps.ort === 'function' ? deps.ort(build) : Promise.resolve(deps.ort);
     const entry = {
       build,
       module: module.catch((err: unknown) => {
-        if (ortImport === entry) ortImport = null;
+        if (engine.ort === entry) engine.ort = null;
         throw new RuntimeError(
           'download-failed',
           `The engine (onnxruntime-web's ${build} build) could not be loaded: ${messageOf(err)}`,
           ACTIONS.retryDownload,
-          {
-            cause: err,
-          },
+          { cause: err },
         );
       }),
     };
     return entry;
   }
 
-  /** `model`: a name from models(), or null for the device's default. */
-  async function load(choice: BackendChoice, model: string | null, events: LoadEvents): Promise<LoadedModel> {
-    markLoad('load start');
+  /** Phase 1, resolve: which model (the one asked for, else the device's default) and which ORT build. */
+  async function resolve(choice: BackendChoice, model: string | null, events: LoadEvents) {
     const models = deps.models();
     if (models.length === 0)
       throw new RuntimeError('internal', 'This version of the app has no usable model', ACTIONS.reload);
@@ -143,14 +158,21 @@ export function createModelLoader(deps: LoaderDeps): {
     const bigModel = !found && models.length > 1 && choice !== 'wasm' && (await gpuLooksUsable(gpu));
     const { entry, note } = resolveModel(models, model, bigModel);
     events.chose?.(entry.name, note);
-    const { config, files } = entry;
-    ortImport ??= importOrt(await ortBuildFor(choice, gpu));
-    const { build } = ortImport;
-    markLoad(`ort ${build} build`);
+    engine.ort ??= importOrt(await ortBuildFor(choice, gpu));
+    markLoad(`ort ${engine.ort.build} build`);
+    return { models, entry, gpu, ort: engine.ort };
+  }
 
-    // The tokenizer, the model and ORT's wasm load at the same time (cache reads and hashing run
-    // off this thread), under one progress bar: the sum of their bytes.
-    const wasmSpec = ortWasmDone ? null : ortWasmSpec(build);
+  /** Phase 2, fetch: the tokenizer, the model and ORT's wasm at the same time (cache reads and hashing
+   * run off this thread), under one progress bar over the sum of their bytes; `signal` stops them all. */
+  async function fetchFiles(
+    entry: ModelEntry,
+    ort: NonNullable<EngineState['ort']>,
+    events: LoadEvents,
+    signal?: AbortSignal,
+  ): Promise<Fetched> {
+    const { files } = entry;
+    const wasmSpec = engine.wasmDone ? null : ortWasmSpec(ort.build);
     // After a failure nothing more is reported: the other files may still be arriving.
     let failed = false;
     const report: LoadEvents['progress'] = (phase, loaded, total) => {
@@ -160,42 +182,57 @@ export function createModelLoader(deps: LoaderDeps): {
       [files.tokenizer.bytes, files.model.bytes, wasmSpec?.bytes ?? 0],
       report,
     );
-    wasmProgress = wasmBar;
-    const ortModule = ortImport.module;
+    engine.wasmProgress = wasmBar;
     // The wasm is read while ORT's chunk is imported, not after.
-    ortWasm ??= provideOrtWasm(
-      ortModule,
-      (phase, loaded, total) => wasmProgress(phase, loaded, total),
+    engine.wasm ??= provideOrtWasm(
+      ort.module,
+      (phase, loaded, total) => engine.wasmProgress(phase, loaded, total),
       undefined,
       wasmSpec,
+      signal,
     ).then(
       () => {
-        ortWasmDone = true;
+        engine.wasmDone = true;
         markLoad('wasm provided');
       },
       (err: unknown) => {
-        ortWasm = null;
+        engine.wasm = null;
         throw err;
       },
     );
-    let tokFile: LoadedFile;
-    let modelFile: LoadedFile;
+    // A cancelled wasm download must not be what the next load waits for.
+    const wasm = engine.wasm;
+    signal?.addEventListener('abort', () => {
+      if (engine.wasm === wasm && !engine.wasmDone) engine.wasm = null;
+    });
     try {
-      [tokFile, modelFile] = await Promise.all([
-        deps.loadFile(files.tokenizer, tokBar),
-        deps.loadFile(files.model, modelBar),
-        ortWasm,
+      const [tokenizer, model] = await Promise.all([
+        deps.loadFile(files.tokenizer, tokBar, signal),
+        deps.loadFile(files.model, modelBar, signal),
+        engine.wasm,
       ]);
+      return { tokenizer, model };
     } catch (err) {
       failed = true;
       throw err;
     }
-    const ort = await ortModule;
-    if (!ortConfigured) {
-      configureOrt(ort, deps.threads);
-      ortConfigured = true;
-    }
+  }
 
+  /** Phase 3, open the backend: the session on the chosen backend with its warm-up, and the tokenizer
+   * read meanwhile. */
+  async function openBackend(
+    choice: BackendChoice,
+    config: ModelConfig,
+    build: OrtBuild,
+    ort: Ort,
+    gpu: GpuLike | undefined,
+    files: Fetched,
+    events: LoadEvents,
+  ) {
+    if (!engine.configured) {
+      configureOrt(ort, deps.threads);
+      engine.configured = true;
+    }
     events.progress('session', 0, 1);
     const V = config.vocab_size;
     const open = async (b: Backend) => {
@@ -204,7 +241,7 @@ export function createModelLoader(deps: LoaderDeps): {
         throw new Error("this engine started with onnxruntime-web's WASM build; reload the page to try WebGPU");
       }
       markLoad(`${b} session create`);
-      const s = await openSession(ort, modelFile.data, b, V);
+      const s = await openSession(ort, files.model.data, b, V);
       markLoad(`${b} session created`);
       return s;
     };
@@ -218,7 +255,7 @@ export function createModelLoader(deps: LoaderDeps): {
     await new Promise((r) => setTimeout(r, 0));
     let tokenizer: TextTokenizer;
     try {
-      tokenizer = readTokenizer(tokFile.data, config.vocab_size);
+      tokenizer = readTokenizer(files.tokenizer.data, config.vocab_size);
     } catch (err) {
       void starting.then(
         (c) => c.session.release(),
@@ -226,23 +263,23 @@ export function createModelLoader(deps: LoaderDeps): {
       );
       throw err;
     }
-    let chosen;
     try {
-      chosen = await starting;
+      const chosen = await starting;
+      return { ...chosen, tokenizer, open, check };
     } catch (err) {
       throw classifyEngineFailure(err, deps.online?.() ?? true);
     }
-    const { session, reason } = chosen;
+  }
+
+  /** Phase 4, watch the device: WASM takes over a failing GPU pass, and a lost GPU device. */
+  function watchDevice(
+    ort: Ort,
+    session: LogitsSession,
+    reopen: () => Promise<LogitsSession>,
+    events: LoadEvents,
+  ): { failover: Failover; release(): Promise<void> } {
     let released = false;
-    const failover = withWasmFailover(
-      session,
-      async () => {
-        const s = await open('wasm');
-        await check(s);
-        return s;
-      },
-      (why) => events.switchedToWasm(why),
-    );
+    const failover = withWasmFailover(session, reopen, (why) => events.switchedToWasm(why));
     if (session.backend === 'webgpu') {
       // ORT's typings say Promise<GPUDevice>; after the first session 1.30 hands the device itself.
       void (async () => {
@@ -254,25 +291,55 @@ export function createModelLoader(deps: LoaderDeps): {
         if (!released && info.reason !== 'destroyed') failover.deviceLost(info.message || 'unknown reason');
       })().catch(() => undefined);
     }
-    events.progress('session', 1, 1);
-    markLoad('loaded');
-
-    const notStored = [tokFile, modelFile].find((f) => !f.stored);
-    // Files of every model in this build stay (each works offline once used); older ones go.
-    void deps.pruneCache(models.flatMap((m) => [m.files.tokenizer, m.files.model])).catch(() => undefined);
     return {
-      config,
-      tokenizer,
       failover,
-      backend: session.backend,
-      reason,
-      fromCache: tokFile.fromCache && modelFile.fromCache,
-      notStored: notStored ? (notStored.storeError ?? 'unknown reason') : null,
-      threads: deps.threads,
       async release() {
         released = true;
         await failover.release();
       },
+    };
+  }
+
+  /** `model`: a name from models(), or null for the device's default. `signal` cancels the download; what
+   * was already verified and stored stays in the cache, and a later load starts again. */
+  async function load(
+    choice: BackendChoice,
+    model: string | null,
+    events: LoadEvents,
+    signal?: AbortSignal,
+  ): Promise<LoadedModel> {
+    markLoad('load start');
+    const { models, entry, gpu, ort: ortImport } = await resolve(choice, model, events);
+    const files = await fetchFiles(entry, ortImport, events, signal);
+    const ort = await ortImport.module;
+    const opened = await openBackend(choice, entry.config, ortImport.build, ort, gpu, files, events);
+    const { session, reason, tokenizer } = opened;
+    const watched = watchDevice(
+      ort,
+      session,
+      async () => {
+        const s = await opened.open('wasm');
+        await opened.check(s);
+        return s;
+      },
+      events,
+    );
+    events.progress('session', 1, 1);
+    markLoad('loaded');
+
+    const notStored = [files.tokenizer, files.model].find((f) => !f.stored);
+    // Files of every model in this build stay (each works offline once used); older ones go.
+    void deps.pruneCache(models.flatMap((m) => [m.files.tokenizer, m.files.model])).catch(() => undefined);
+    return {
+      config: entry.config,
+      tokenizer,
+      failover: watched.failover,
+      backend: session.backend,
+      reason,
+      fromCache: files.tokenizer.fromCache && files.model.fromCache,
+      notStored: notStored ? (notStored.storeError ?? 'unknown reason') : null,
+      threads: deps.threads,
+      release: watched.release,
     };
   }
 

@@ -3,7 +3,16 @@
 import { webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { RuntimeError } from './errors';
-import { cacheKey, loadFile, MODEL_CACHE, pruneCache, sha256Hex, type FileSpec, type StoreDeps } from './modelStore';
+import {
+  cacheKey,
+  DownloadCancelled,
+  loadFile,
+  MODEL_CACHE,
+  pruneCache,
+  sha256Hex,
+  type FileSpec,
+  type StoreDeps,
+} from './modelStore';
 
 const subtle = webcrypto.subtle as unknown as SubtleCrypto;
 
@@ -166,6 +175,27 @@ describe('loadFile', () => {
     const err = await expectCode(loadFile(spec, t.onProgress, t.deps), 'download-failed');
     expect(err.action).toMatch(/connection/);
     expect(await ourEntries(t.storage)).toEqual([]);
+  });
+
+  it('stops a download when its signal is aborted, stores nothing, and downloads again afterwards', async () => {
+    const spec = await specFor(content);
+    const t = setup(() => new Response(body(split(content, 4))));
+    const abort = new AbortController();
+    // Abort as the second chunk arrives, as a Cancel pressed mid-download would.
+    const onProgress = (phase: string, loaded: number, total: number) => {
+      t.onProgress(phase, loaded, total);
+      if (loaded > 0 && loaded < content.byteLength) abort.abort();
+    };
+    const err = await loadFile(spec, onProgress, t.deps, abort.signal).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DownloadCancelled);
+    expect(t.progress.at(-1)![1]).toBeLessThan(content.byteLength);
+    expect(await ourEntries(t.storage)).toEqual([]);
+    const again = await loadFile(spec, t.onProgress, t.deps);
+    expect(again).toMatchObject({ fromCache: false, stored: true });
+    expect(await ourEntries(t.storage)).toHaveLength(1);
   });
 
   it('treats a body that ends early as a failed download', async () => {

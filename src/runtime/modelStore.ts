@@ -77,20 +77,34 @@ async function readCached(res: Response, deps: StoreDeps, spec: FileSpec): Promi
   }
 }
 
+/** The error a cancelled download ends with: nothing of it was kept (only verified files are stored). */
+export class DownloadCancelled extends Error {
+  constructor(readonly url: string) {
+    super(`The download of ${url} was cancelled`);
+  }
+}
+const cancelled = (spec: FileSpec) => new DownloadCancelled(fileName(spec.url));
+
 /** The file's name for messages, without the build hash or query. */
 function fileName(url: string): string {
   const last = url.split(/[?#]/)[0].split('/').pop() ?? url;
   return last.replace(/-[A-Za-z0-9_-]{8}(?=\.[^.]+$)/, '') || url;
 }
 
-async function download(spec: FileSpec, deps: StoreDeps, onProgress: Progress): Promise<Uint8Array> {
+async function download(
+  spec: FileSpec,
+  deps: StoreDeps,
+  onProgress: Progress,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
   const failed = (why: string, cause?: unknown) =>
     new RuntimeError('download-failed', `Downloading the model failed: ${why}`, ACTIONS.retryDownload, { cause });
   let res: Response;
   try {
     // 'no-cache' revalidates with the server instead of trusting a possibly stale HTTP cache entry.
-    res = await deps.fetch(spec.url, { cache: 'no-cache' });
+    res = await deps.fetch(spec.url, { cache: 'no-cache', signal });
   } catch (err) {
+    if (signal?.aborted) throw cancelled(spec);
     // fetch() rejects only when no answer came at all: the network, not the server or the file.
     throw new RuntimeError(
       'download-failed',
@@ -115,6 +129,7 @@ async function download(spec: FileSpec, deps: StoreDeps, onProgress: Progress): 
       const reader = res.body.getReader();
       for (;;) {
         const { done, value } = await reader.read();
+        if (signal?.aborted) throw cancelled(spec); // a body that does not end itself on abort
         if (done) break;
         chunks.push(value);
         loaded += value.byteLength;
@@ -127,6 +142,7 @@ async function download(spec: FileSpec, deps: StoreDeps, onProgress: Progress): 
       onProgress('download', loaded, Math.max(total, loaded));
     }
   } catch (err) {
+    if (signal?.aborted) throw cancelled(spec);
     throw failed(`the connection broke after ${loaded} of ${total} bytes (${messageOf(err)})`, err);
   }
   if (loaded < spec.bytes) throw failed(`the download stopped after ${loaded} of ${spec.bytes} bytes`);
@@ -148,6 +164,7 @@ export async function loadFile(
   spec: FileSpec,
   onProgress: Progress,
   deps: StoreDeps = defaultDeps(),
+  signal?: AbortSignal,
 ): Promise<LoadedFile> {
   const cache = await openCache(deps);
   const key = cacheKey(spec);
@@ -171,7 +188,7 @@ export async function loadFile(
     }
   }
 
-  const data = await download(spec, deps, onProgress);
+  const data = await download(spec, deps, onProgress, signal);
   markLoad(`${fileName(spec.url)} downloaded`);
   const actual = await sha256Hex(deps.subtle, data);
   if (actual !== spec.sha256) {

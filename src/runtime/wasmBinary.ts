@@ -63,6 +63,7 @@ export async function provideOrtWasm(
   onProgress: Progress,
   deps: StoreDeps = defaultDeps(),
   spec: FileSpec | null,
+  signal?: AbortSignal,
 ): Promise<LoadedFile | null> {
   if (!spec) {
     await ort;
@@ -70,7 +71,7 @@ export async function provideOrtWasm(
   }
   const store: StoreDeps = { ...deps, caches: deps.caches && engineCaches(deps.caches) };
   // ORT may still be on its way (the worker imports it): the file loads meanwhile.
-  const [module, file] = await Promise.all([ort, loadFile(spec, onProgress, store)]);
+  const [module, file] = await Promise.all([ort, loadFile(spec, onProgress, store, signal)]);
   module.env.wasm.wasmBinary = file.data;
   // An older ORT version's wasm is dead weight. Both builds' wasm of this version stay: a device
   // that has run both (the backend switched in the settings) keeps working offline with either.

@@ -138,3 +138,23 @@ describe('a dead engine worker', () => {
     expect(useApp.getState().engine.status).toBe('loading');
   });
 });
+
+describe('a cancelled download', () => {
+  it('asks the worker to stop the load, then offers to download again in a new worker', () => {
+    const w = workers();
+    useApp.getState().connect(w.factory, 'wasm');
+    const first = w.made[0];
+    const load = first.sent.find((m) => m.type === 'load')!;
+    first.emit({ type: 'progress', id: load.id, phase: 'download', loaded: 1, total: 10 });
+    useApp.getState().cancelLoad();
+    expect(first.sent.at(-1)).toMatchObject({ type: 'cancel', runId: load.id });
+    first.emit({ type: 'cancelled', id: load.id });
+    expect(useApp.getState().engine.status).toBe('cancelled');
+    expect(useApp.getState().form.prompt).toBe('keep this text');
+    vi.advanceTimersByTime(10 * SILENCE_LIMIT_MS); // nothing owed: no restart behind the user's back
+    expect(w.made).toHaveLength(1);
+    useApp.getState().retry();
+    expect(w.made).toHaveLength(2);
+    expect(useApp.getState().engine.status).toBe('loading');
+  });
+});

@@ -9,7 +9,8 @@ import { pushHistory } from './edit';
 import { applyFrame, startRun, type RunOrigin, type RunView } from './run';
 
 export interface EngineView {
-  status: 'idle' | 'loading' | 'ready' | 'error';
+  /** 'cancelled': the user stopped the download; nothing loads until they start it again. */
+  status: 'idle' | 'loading' | 'ready' | 'error' | 'cancelled';
   /** The id of the load request this view follows. */
   loadId: number;
   /** `model`: the model being loaded, once the worker has named it. */
@@ -156,6 +157,13 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
       };
     }
     case 'cancelled': {
+      if (m.id === s.engine.loadId && s.engine.status === 'loading') {
+        const text = 'Download cancelled. Files already downloaded and checked stay on this device.';
+        return {
+          state: { ...s, engine: { ...IDLE_ENGINE, status: 'cancelled', loadId: m.id }, announcement: text },
+          then: null,
+        };
+      }
       let state: SessionState = { ...s, compare: stopCompare(s.compare) };
       if (s.pending?.runId === m.id) state = { ...state, pending: null };
       if (s.run?.runId === m.id && s.run.status === 'running') {

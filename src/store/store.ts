@@ -59,6 +59,8 @@ export interface AppState extends SessionState, ModelSlice {
   setSettings(patch: Partial<SamplerSettings>): void;
   connect(factory: EngineFactory, backend?: BackendChoice): void;
   retry(): void;
+  /** Stops the model's download (the load under way); what was verified stays cached. */
+  cancelLoad(): void;
   setBackendChoice(choice: BackendChoice): void;
   generate(): void;
   regenerate(): void;
@@ -345,6 +347,11 @@ export const useApp = create<AppState>()((set, get) => {
     retry() {
       conn.restarts = 0; // the user asked: the page may restart it by itself once more
       open(get().backendChoice);
+    },
+    cancelLoad() {
+      const { engine } = get();
+      if (engine.status !== 'loading' || !conn.client) return;
+      conn.client.send({ type: 'cancel', id: conn.nextId++, runId: engine.loadId });
     },
     setBackendChoice(choice) {
       open(choice);

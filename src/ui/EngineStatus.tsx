@@ -13,6 +13,10 @@ export function EngineStatus() {
   const engine = useApp((s) => s.engine);
   const retry = useApp((s) => s.retry);
   const note = useApp((s) => s.engineNote);
+  const cancel = useApp((s) => s.cancelLoad);
+  // The model this load fetches (the saved choice, else the first the build ships) and its size.
+  const choice = useApp((s) => s.engine.progress?.model ?? s.modelChoice ?? s.models[0]?.name ?? '');
+  const size = useApp((s) => s.models.find((m) => m.name === choice)?.downloadBytes ?? 0);
   // Why the engine is starting again, after its worker died: shown while it loads and once it is ready.
   const restarted = note ? (
     <p className="notice" role="status" data-testid="engine-note">
@@ -41,6 +45,17 @@ export function EngineStatus() {
     );
   }
 
+  if (engine.status === 'cancelled') {
+    return (
+      <div className="engine cancelled" role="status" data-testid="engine-cancelled">
+        <p>Download cancelled. Files already downloaded and checked stay on this device.</p>
+        <button type="button" className="primary" data-testid="download-again" onClick={retry}>
+          {size ? `Download the model (${mb(size)} MB)` : 'Download the model'}
+        </button>
+      </div>
+    );
+  }
+
   if (engine.status !== 'ready') {
     const p = engine.progress;
     const label = p ? PHASES[p.phase] : 'Starting';
@@ -53,6 +68,16 @@ export function EngineStatus() {
           {p?.model ? ` (${p.model})` : ''}
           {p && p.phase === 'download' && known ? ` — ${mb(p.loaded)} of ${mb(p.total)} MB` : '…'}
         </label>
+        {!p && size > 0 && (
+          <p className="hint" data-testid="download-size">
+            {choice}: {mb(size)} MB to download, unless this device already has it.
+          </p>
+        )}
+        {p?.phase === 'download' && (
+          <button type="button" data-testid="cancel-download" onClick={cancel}>
+            Cancel download
+          </button>
+        )}
         <progress
           id="load-progress"
           data-testid={p?.phase === 'download' ? 'download-progress' : 'load-progress'}

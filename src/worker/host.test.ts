@@ -551,3 +551,38 @@ describe('frames cross with their buffers transferred, not copied', () => {
     expect(transferables({ type: 'done', id: 1, text: '', ids: shared, stats: {} as never })).toEqual([]);
   });
 });
+
+describe('a cancelled load', () => {
+  it('stops the download, answers cancelled with the load id, and a new load then works', async () => {
+    let aborted = 0;
+    let holding = true;
+    const t = setup({
+      loadFile: async (spec, onProgress, signal) => {
+        const data = spec.url === '/m.onnx' ? bytes['model.onnx'] : bytes['tokenizer.json'];
+        onProgress('download', 1, data.byteLength);
+        // The model "downloads" until the signal stops it, as a slow network would.
+        while (holding && spec.url === '/m.onnx') {
+          if (signal?.aborted) {
+            aborted++;
+            throw new Error('aborted');
+          }
+          await turns(1);
+        }
+        onProgress('download', data.byteLength, data.byteLength);
+        return { data, fromCache: false, stored: true };
+      },
+    });
+    t.host.handle({ type: 'load', id: 100, backend: 'wasm' });
+    await until(t.out, (m) => m.type === 'progress');
+    t.host.handle({ type: 'cancel', id: 101, runId: 100 });
+    await t.host.idle();
+    expect(aborted).toBe(1);
+    expect(t.out.at(-1)).toEqual({ type: 'cancelled', id: 100 });
+    expect(t.out.some((m) => m.type === 'ready' || m.type === 'error')).toBe(false);
+    expect(t.host.state()).toBe('idle');
+    holding = false;
+    t.host.handle({ type: 'load', id: 102, backend: 'wasm' });
+    await t.host.idle();
+    expect(t.out.at(-1)).toMatchObject({ type: 'ready', id: 102 });
+  });
+});

@@ -44,7 +44,7 @@ interface Run {
 
 export type HostState =
   | { kind: 'idle' }
-  | { kind: 'loading'; id: number }
+  | { kind: 'loading'; id: number; abort: AbortController }
   | { kind: 'ready'; model: LoadedModel; loadId: number }
   | { kind: 'running'; model: LoadedModel; loadId: number; run: Run; queued: Prepared | null };
 
@@ -99,7 +99,8 @@ export function createHost(deps: HostDeps): {
   /** any but loading → loading: stops what runs, releases the old model, loads the new one. */
   function startLoad(id: number, choice: BackendChoice, modelName: string | null): void {
     const prev = state;
-    state = { kind: 'loading', id };
+    const abort = new AbortController();
+    state = { kind: 'loading', id, abort };
     track(
       (async () => {
         if (prev.kind === 'running') {
@@ -109,24 +110,40 @@ export function createHost(deps: HostDeps): {
         }
         if (prev.kind === 'ready' || prev.kind === 'running') await prev.model.release();
         let chosen: string | undefined;
-        const model = await loader.load(choice, modelName, {
-          chose: (name, note) => {
-            chosen = name;
-            if (note) post({ type: 'notice', id, message: note });
+        const model = await loader.load(
+          choice,
+          modelName,
+          {
+            chose: (name, note) => {
+              chosen = name;
+              if (note) post({ type: 'notice', id, message: note });
+            },
+            progress: (phase, loaded, total) => post({ type: 'progress', id, phase, loaded, total, model: chosen }),
+            switchedToWasm: (why) =>
+              post({
+                type: 'notice',
+                id: state.kind === 'running' ? state.run.id : id,
+                message: `${why}. The model now runs on WASM (slower); the run goes on.`,
+                backend: 'wasm',
+                reason: `${why}; switched to WASM`,
+              }),
           },
-          progress: (phase, loaded, total) => post({ type: 'progress', id, phase, loaded, total, model: chosen }),
-          switchedToWasm: (why) =>
-            post({
-              type: 'notice',
-              id: state.kind === 'running' ? state.run.id : id,
-              message: `${why}. The model now runs on WASM (slower); the run goes on.`,
-              backend: 'wasm',
-              reason: `${why}; switched to WASM`,
-            }),
-        });
+          abort.signal,
+        );
+        // Cancelled once the files were in: the session opened all the same (ORT cannot stop that).
+        if (abort.signal.aborted) {
+          await model.release();
+          throw new Error('cancelled');
+        }
         loaded(id, model);
-      })().catch((err) => loadFailed(id, err)),
+      })().catch((err) => (abort.signal.aborted ? loadCancelled(id) : loadFailed(id, err))),
     );
+  }
+
+  /** loading → idle, by the page's cancel: what was downloaded and verified stays in the cache. */
+  function loadCancelled(id: number): void {
+    if (state.kind === 'loading' && state.id === id) state = { kind: 'idle' };
+    post({ type: 'cancelled', id });
   }
 
   /** loading → ready. */
@@ -288,6 +305,10 @@ export function createHost(deps: HostDeps): {
   }
 
   function onCancel(runId: number): void {
+    if (state.kind === 'loading' && state.id === runId) {
+      state.abort.abort(); // the load ends 'cancelled' (loadCancelled) once its downloads have stopped
+      return;
+    }
     if (state.kind !== 'running') return;
     if (state.queued?.id === runId) {
       state.queued = null;

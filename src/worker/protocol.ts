@@ -5,7 +5,8 @@
 //
 // Every request carries an `id` (unique per client) and every reply names the request it answers
 // in `id`: progress and ready answer a load; started, frame, done and cancelled answer a generate
-// (its id is the run's id); busy and bad-request errors answer the request they refuse. A reader
+// (its id is the run's id), and cancelled a load that a cancel stopped; busy and bad-request errors
+// answer the request they refuse. A reader
 // can therefore never match a reply to the wrong request. 'pace' and 'step' get no reply but an
 // error when malformed; the page sends them only when opened with ?pace=manual (see pace.ts).
 //
@@ -87,7 +88,7 @@ export const workerInSchema = v.variant(
       model: v.nullish(v.string('The model to load was not named by a string.')),
     }),
     v.object({ type: v.literal('generate'), id, request: generateRequest }),
-    /** Stops the run started by the generate whose id is `runId`. */
+    /** Stops the run started by the generate whose id is `runId`, or the load whose id it is (its download). */
     v.object({
       type: v.literal('cancel'),
       id,

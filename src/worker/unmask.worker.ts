@@ -28,7 +28,7 @@ if (!scope.name.startsWith('em-pthread')) {
     ort: importOrt,
     post: (msg: WorkerOut) => scope.postMessage(msg, transferables(msg)),
     models: () => shippedModels().models,
-    loadFile: (spec, onProgress) => loadFile(spec, onProgress),
+    loadFile: (spec, onProgress, signal) => loadFile(spec, onProgress, undefined, signal),
     pruneCache: (keep) => pruneCache(keep),
     gpu: (navigator as unknown as { gpu?: GpuLike }).gpu,
     threads: wasmThreads(scope.crossOriginIsolated, navigator.hardwareConcurrency),

@@ -22,7 +22,7 @@ const realTimers: Timers = {
 /** Requests that owe an answer, and the replies that end each kind. */
 type Waiting = 'load' | 'generate';
 const ENDS: Record<Waiting, ReadonlySet<WorkerOut['type']>> = {
-  load: new Set(['ready', 'error']),
+  load: new Set(['ready', 'error', 'cancelled']),
   generate: new Set(['done', 'cancelled', 'error']),
 };
 
