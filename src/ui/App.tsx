@@ -77,7 +77,6 @@ function Page() {
       <main className="layout">
         <div className="main-col">
           {/* Notices sit in the page's flow, above the prompt: they never cover a control. */}
-          {registerSw && <UpdatePrompt />}
           <FormNotice />
           <PromptPanel />
           <section className="panel output" aria-labelledby="output-title">
@@ -98,6 +97,9 @@ function Page() {
         </aside>
       </main>
       <footer className="foot">
+        {/* The offline copy's line and toasts arrive after the model is ready: down here they push
+            nothing the visitor is reading (above the prompt they shifted the page by 0.11 on a phone). */}
+        {registerSw && <UpdatePrompt />}
         <p>
           Runs entirely on this device (WebGPU or WebAssembly). Nothing you type leaves the page. Tiny model: expect odd
           sentences.
