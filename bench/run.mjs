@@ -9,7 +9,7 @@
 // position order, each pass over the whole canvas: there is no KV cache (the model is not causal),
 // so it is not what an autoregressive model of this size would do. Speeds are given as ratios to
 // it within this one run, beside the forward passes each run took, so a loaded machine compares fairly.
-// Flags: --no-node, --no-browser, --no-wasm, --no-webgpu skip parts; --ready-only runs in the browser
+// Flags: --no-node, --no-browser, --no-wasm, --no-webgpu, --no-lighthouse skip parts; --ready-only runs in the browser
 // only "page opened to ready" (writes bench/results/ready.json). The machine's load average
 // is recorded with the results: on a busy machine the figures are not comparable.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { runnerImport } from 'vite';
 import { benchEngine, timeMatmul } from './driver.mjs';
 import { matmulShapeFor } from './matmulOnnx.mjs';
 import { startServer } from './server.mjs';
+import { audit } from './lighthouse.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const modelDir = resolve(root, 'models/unmask-small');
@@ -261,6 +262,38 @@ if (!args.has('--no-browser')) {
     }
   } finally {
     server.close();
+  }
+}
+
+// Lighthouse against the production server (headers as `npm start` serves them), mobile then desktop.
+if (!args.has('--no-lighthouse') && !READY_ONLY) {
+  console.log('(c) Lighthouse (Debian Chromium)');
+  const { spawn } = await import('node:child_process');
+  const port = 4189;
+  const serve = spawn(process.execPath, [resolve(root, 'serve/static.mjs'), resolve(root, 'dist'), String(port)], {
+    stdio: 'ignore',
+  });
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    results.results.lighthouse = [];
+    for (const formFactor of ['mobile', 'desktop']) {
+      const r = await audit(`http://localhost:${port}/`, formFactor);
+      results.results.lighthouse.push(r);
+      const scores = Object.entries(r.scores)
+        .map(([k, v]) => `${k} ${v?.toFixed(2)}`)
+        .join(', ');
+      rows.push({
+        setup: `Lighthouse ${formFactor}`,
+        measure: 'scores; cumulative layout shift',
+        value: `CLS ${r.cls?.toFixed(3)}`,
+        note: `${scores}; FCP ${Math.round(r.fcpMs)} ms, LCP ${Math.round(r.lcpMs)} ms, TBT ${Math.round(r.tbtMs)} ms`,
+      });
+    }
+  } catch (err) {
+    console.log(`  Lighthouse failed: ${err.message}`);
+    results.results.lighthouse = { error: err.message };
+  } finally {
+    serve.kill();
   }
 }
 
