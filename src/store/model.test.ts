@@ -1,9 +1,22 @@
 // The model choice in the store: saved and read back (checked by the schema), a switch on a ready
 // engine reloads in the same worker, a switch mid-run stops the run and says so, and a run from a
-// model with another vocabulary is not shown with the new one's words.
+// model with another vocabulary is not shown with the new one's words. What the device stores:
+// checked against the Cache API, removed on request (the model in use after a yes), and the browser
+// asked once to keep it.
+import { webcrypto } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memoryCaches, scriptedFetch } from '../pwa/testCaches';
+import type { StorageLike, StoredModelSpec } from '../runtime/deviceStorage';
+import { loadFile, sha256Hex } from '../runtime/modelStore';
 import type { WorkerIn } from '../worker/protocol';
-import { currentModel, loadModelChoice, MODEL_KEY, sameVocabulary, saveModelChoice } from './model';
+import {
+  createDeviceStorage,
+  currentModel,
+  loadModelChoice,
+  MODEL_KEY,
+  sameVocabulary,
+  saveModelChoice,
+} from './model';
 import { IDLE_ENGINE } from './reducer';
 import { parseModelChoice } from './schema';
 import { fakeClient } from './fakeClient';
@@ -296,5 +309,130 @@ describe('a share link that names a model', () => {
     expect(currentModel({ engine: IDLE_ENGINE, modelChoice: 'base', models: OPTIONS })).toBe('base');
     expect(currentModel({ engine: IDLE_ENGINE, modelChoice: null, models: OPTIONS })).toBeNull();
     expect(currentModel({ engine: IDLE_ENGINE, modelChoice: null, models: OPTIONS.slice(0, 1) })).toBe('small');
+  });
+});
+
+describe('what the device stores', () => {
+  const subtle = webcrypto.subtle as unknown as SubtleCrypto;
+
+  /** Two models the way the worker stores them, and a navigator.storage that grants persist(). */
+  async function device(opts: { caches?: boolean; storage?: boolean } = {}) {
+    const files: Record<string, Uint8Array> = {};
+    const models: StoredModelSpec[] = [];
+    for (const [i, name] of ['small', 'base'].entries()) {
+      const spec = async (url: string, n: number) => {
+        files[url] = Uint8Array.from({ length: n }, (_, j) => (j * (i + 3)) % 251);
+        return { url, sha256: await sha256Hex(subtle, files[url]), bytes: n };
+      };
+      models.push({
+        name,
+        files: {
+          model: await spec(`http://localhost/assets/${name}.onnx`, 1000 + i),
+          tokenizer: await spec(`http://localhost/assets/${name}.json`, 100 + i),
+        },
+      });
+    }
+    const { storage: caches } = memoryCaches();
+    const net = scriptedFetch(files);
+    let persisted = false;
+    const asked: string[] = [];
+    const storage: StorageLike = {
+      estimate: async () => ({ usage: 12_300_000 }),
+      persisted: async () => persisted,
+      persist: async () => {
+        asked.push('persist');
+        return (persisted = true);
+      },
+    };
+    const use = createDeviceStorage({
+      device: () => ({
+        caches: opts.caches === false ? null : caches,
+        storage: opts.storage === false ? null : storage,
+      }),
+      models: () => models,
+    });
+    /** The worker's load: both files verified and stored. */
+    const load = async (name: string) => {
+      const m = models.find((x) => x.name === name)!;
+      for (const f of [m.files.tokenizer, m.files.model])
+        await loadFile(f, () => {}, { fetch: net.fetch, caches, subtle });
+    };
+    return { use, load, asked };
+  }
+
+  it('after a download that was stored, asks once to keep it, and says how much is used and that it is kept', async () => {
+    const d = await device();
+    await d.use.getState().checkStorage();
+    expect(d.use.getState()).toMatchObject({
+      stored: { small: false, base: false },
+      facts: { usage: 12_300_000, persisted: false },
+    });
+    await d.load('small');
+    await d.use.getState().modelReady('small', false);
+    expect(d.asked).toEqual(['persist']);
+    expect(d.use.getState()).toMatchObject({
+      stored: { small: true, base: false },
+      facts: { usage: 12_300_000, persisted: true },
+      persistAsked: true,
+    });
+    // The next download on this page does not ask again.
+    await d.load('base');
+    await d.use.getState().modelReady('base', false);
+    expect(d.asked).toEqual(['persist']);
+    expect(d.use.getState().stored).toEqual({ small: true, base: true });
+  });
+
+  it('does not ask after a load from the cache, nor when the download could not be stored', async () => {
+    const d = await device();
+    await d.use.getState().modelReady('small', false); // nothing in the cache: storing failed
+    await d.load('base');
+    await d.use.getState().modelReady('base', true);
+    expect(d.asked).toEqual([]);
+    expect(d.use.getState().persistAsked).toBe(false);
+    expect(d.use.getState().facts?.persisted).toBe(false);
+  });
+
+  it('removes a model not in use at once, and the list follows', async () => {
+    const d = await device();
+    await d.load('small');
+    await d.load('base');
+    await d.use.getState().checkStorage();
+    d.use.getState().askRemove('base', false);
+    expect(d.use.getState().removing).toBe('base');
+    await expect.poll(() => d.use.getState().removing).toBeNull();
+    expect(d.use.getState()).toMatchObject({
+      stored: { small: true, base: false },
+      removal: { name: 'base', inUse: false, freed: 1001 + 101 },
+      confirming: null,
+    });
+  });
+
+  it('the model in use waits for a yes: Keep keeps it, Remove removes it', async () => {
+    const d = await device();
+    await d.load('small');
+    await d.use.getState().checkStorage();
+    d.use.getState().askRemove('small', true);
+    expect(d.use.getState()).toMatchObject({ confirming: 'small', removing: null, stored: { small: true } });
+    d.use.getState().keepModel();
+    expect(d.use.getState().confirming).toBeNull();
+    await d.use.getState().checkStorage();
+    expect(d.use.getState().stored?.small).toBe(true);
+
+    d.use.getState().askRemove('small', true);
+    await d.use.getState().removeModel('small', true);
+    expect(d.use.getState()).toMatchObject({
+      confirming: null,
+      removing: null,
+      stored: { small: false, base: false },
+      removal: { name: 'small', inUse: true, freed: 1100 },
+    });
+  });
+
+  it('without the Cache API or navigator.storage it knows nothing and asks nothing', async () => {
+    const d = await device({ caches: false, storage: false });
+    await d.use.getState().modelReady('small', false);
+    await d.use.getState().removeModel('small', false);
+    expect(d.use.getState()).toMatchObject({ stored: null, facts: null, persistAsked: false });
+    expect(d.asked).toEqual([]);
   });
 });

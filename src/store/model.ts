@@ -2,7 +2,21 @@
 // the form, so "reset settings" leaves it alone; a share link that names a model switches to it
 // the way the picker does), and what a switch told the user.
 // The worker decides which model actually loads (the choice, or the device's default); the store
-// only asks and mirrors its answer.
+// only asks and mirrors its answer. What the device keeps of each model (and removing it) is a
+// store of its own below, useDeviceStorage: it follows the Cache API, not the worker.
+import { create } from 'zustand';
+import {
+  askPersistence,
+  browserDeviceDeps,
+  removeModelFiles,
+  storageFacts,
+  storedModels,
+  type DeviceDeps,
+  type StorageFacts,
+  type StoredModelSpec,
+} from '../runtime/deviceStorage';
+import { shippedModels } from '../runtime/modelFiles';
+import { messageOf } from '../runtime/errors';
 import type { ModelEntry } from '../runtime/models';
 import type { EngineView } from './reducer';
 import { parseModelChoice, type Parsed } from './schema';
@@ -81,3 +95,90 @@ export function sameVocabulary(a: readonly string[] | undefined, b: readonly str
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/** What the last removal did: the bytes it freed, or why it failed. */
+export type Removal = { name: string; inUse: boolean; freed: number } | { name: string; error: string };
+
+export interface DeviceStorageState {
+  /** Per model, whether all its files are on this device; null until checked, or where the Cache API is missing. */
+  stored: Record<string, boolean> | null;
+  /** Space the app uses and whether the browser keeps it; null where the browser does not say. */
+  facts: StorageFacts | null;
+  /** The model in use whose removal waits for the user's answer. */
+  confirming: string | null;
+  /** A removal under way (its buttons are off). */
+  removing: string | null;
+  removal: Removal | null;
+  /** persist() is asked once per page, after a model came over the network and was stored. */
+  persistAsked: boolean;
+  checkStorage(): Promise<void>;
+  /** The engine said ready: the files it downloaded are stored now, and the browser is asked to keep them. */
+  modelReady(name: string, fromCache: boolean): Promise<void>;
+  /** Remove pressed: the model in use asks first (it keeps running, but the next visit downloads it). */
+  askRemove(name: string, inUse: boolean): void;
+  keepModel(): void;
+  removeModel(name: string, inUse: boolean): Promise<void>;
+}
+
+export interface DeviceStorageDeps {
+  device(): DeviceDeps;
+  models(): readonly StoredModelSpec[];
+}
+
+export const BROWSER_DEVICE_STORAGE: DeviceStorageDeps = {
+  device: browserDeviceDeps,
+  models: () => shippedModels().models,
+};
+
+export function createDeviceStorage(deps: DeviceStorageDeps = BROWSER_DEVICE_STORAGE) {
+  // Checks can overlap (a load ends while a removal re-checks): only the latest one's answer is kept.
+  let latest = 0;
+  return create<DeviceStorageState>()((set, get) => {
+    async function refresh(): Promise<void> {
+      const id = ++latest;
+      const device = deps.device();
+      const [stored, facts] = await Promise.all([storedModels(deps.models(), device), storageFacts(device)]);
+      if (id === latest) set({ stored, facts });
+    }
+    return {
+      stored: null,
+      facts: null,
+      confirming: null,
+      removing: null,
+      removal: null,
+      persistAsked: false,
+      checkStorage: refresh,
+      async modelReady(name, fromCache) {
+        await refresh();
+        // A cached load was asked about on the visit that downloaded it; asking each visit would
+        // only repeat Firefox's prompt.
+        if (fromCache || get().persistAsked || get().stored?.[name] !== true) return;
+        set({ persistAsked: true });
+        if ((await askPersistence(deps.device())) !== null) await refresh();
+      },
+      askRemove(name, inUse) {
+        if (inUse) set({ confirming: name, removal: null });
+        else void get().removeModel(name, false);
+      },
+      keepModel() {
+        set({ confirming: null });
+      },
+      async removeModel(name, inUse) {
+        const model = deps.models().find((m) => m.name === name);
+        if (!model || get().removing !== null) return;
+        set({ confirming: null, removing: name, removal: null });
+        let removal: Removal;
+        try {
+          removal = { name, inUse, freed: await removeModelFiles(model, deps.device()) };
+        } catch (err) {
+          removal = { name, error: messageOf(err) };
+        }
+        await refresh();
+        set({ removing: null, removal });
+      },
+    };
+  });
+}
+
+/** The page's view of what this device stores (see createDeviceStorage). */
+export const useDeviceStorage = createDeviceStorage();
