@@ -76,7 +76,9 @@ export function normalizeSettings(
   let steps = int('steps', d.steps, 1, 'every run takes at least one step');
   const m = maskedCount === undefined ? undefined : Math.max(0, Math.floor(maskedCount));
   if (m !== undefined && m > 0 && steps > m) {
-    warnings.push(`${steps} steps for ${m} masked tokens: a step resolves at least one token; using ${m}.`);
+    warnings.push(
+      `${steps} steps for ${m} masked token${m === 1 ? '' : 's'}: a step resolves at least one token; using ${m}.`,
+    );
     steps = m;
   }
 

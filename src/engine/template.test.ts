@@ -76,7 +76,17 @@ describe('buildCanvas', () => {
         128,
       );
     expect(tooLong).toThrow(TemplateError);
-    expect(tooLong).toThrow(/129 tokens.*at most 128/);
+    expect(tooLong).toThrow(/The template needs 129 tokens.*at most 128\. Shorten the text or the blanks/);
+  });
+
+  it('speaks of the prompt and the length in prompt mode', () => {
+    const segs = [
+      { kind: 'text' as const, text: 'x' },
+      { kind: 'blank' as const, length: 128 },
+    ];
+    expect(() => buildCanvas(segs, encode, MASK, 128, 'prompt')).toThrow(
+      /The prompt and length need 129 tokens but the model reads at most 128\. Shorten the prompt or lower the length\./,
+    );
   });
 
   it('refuses a huge blank without filling memory', () => {

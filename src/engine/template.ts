@@ -67,6 +67,8 @@ export function buildCanvas(
   encode: (text: string) => number[],
   maskId: number,
   context: number,
+  /** 'prompt': the segments are a prompt and a length, and the messages speak of those. */
+  mode: 'prompt' | 'fill' = 'fill',
 ): Canvas {
   // Measure first, fill second: a blank of a billion tokens fails here instead of filling memory.
   const parts: number[][] = [];
@@ -91,7 +93,9 @@ export function buildCanvas(
   }
   if (total > context) {
     throw new TemplateError(
-      `The template needs ${total} tokens but the model reads at most ${context}. Shorten the text or the blanks.`,
+      mode === 'prompt'
+        ? `The prompt and length need ${total} tokens but the model reads at most ${context}. Shorten the prompt or lower the length.`
+        : `The template needs ${total} tokens but the model reads at most ${context}. Shorten the text or the blanks.`,
     );
   }
   if (total === 0) {

@@ -112,7 +112,11 @@ export function engineConnection(): Readonly<EngineConnection> {
 export const useApp = create<AppState>()((set, get) => {
   /** Sends one generate request; the run exists for the UI only once 'started' comes back. */
   function send(segments: Segment[], settings: SamplerSettings, label: string | null): void {
-    sendGenerate({ segments, settings }, { settings, label, origin: { givenText: givenTextOf(segments), kept: null } });
+    const mode = get().form.mode === 'prompt' ? 'prompt' : 'fill';
+    sendGenerate(
+      { segments, mode, settings },
+      { settings, label, origin: { givenText: givenTextOf(segments), kept: null } },
+    );
   }
 
   /** The one path a generate takes to the worker (runs, comparisons, re-imagines). */

@@ -222,7 +222,7 @@ export function createHost(deps: HostDeps): {
       const canvas =
         'ids' in req
           ? idCanvas(req.ids, req.fixed, model)
-          : buildCanvas(req.segments, model.tokenizer.encode, mask, model.config.context);
+          : buildCanvas(req.segments, model.tokenizer.encode, mask, model.config.context, req.mode);
       const masked = maskedCount(canvas.fixed);
       if (masked === 0)
         throw new Error('There is nothing to generate: add a length, or a blank such as [___] to the text');

@@ -58,6 +58,8 @@ const generateRequest = v.union(
     v.object({
       /** Prompt mode is [text(prompt), blank(length)]; fill-in mode is any mix. */
       segments: v.array(segment),
+      /** Which form the segments came from: messages speak of a prompt and a length, or of a template. */
+      mode: v.optional(v.picklist(['prompt', 'fill'])),
       settings: requestSettings,
     }),
     v.pipe(
