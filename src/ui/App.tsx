@@ -14,6 +14,7 @@ import { QuickBar } from './QuickBar';
 import { RunStats } from './RunStats';
 import { SharePanel } from './SharePanel';
 import { Timeline } from './Timeline';
+import { OrderMapPanel } from './explain/OrderMapPanel';
 
 function LiveRegion() {
   const announcement = useApp((s) => s.announcement);
@@ -88,6 +89,7 @@ function Page() {
             <Canvas />
             <Timeline />
             <Legend />
+            <OrderMapPanel />
           </section>
           <ComparePanel />
           <SharePanel />

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useRegisterSW } from 'virtual:pwa-register/react';
 import { browserOfflineDeps, checkOffline, type OfflineStatus } from '../pwa/offline';
 import { useApp } from '../store/store';
+import { useDeviceStorage } from '../store/model';
 
 interface InstallPromptEvent extends Event {
   prompt(): Promise<void>;
@@ -90,7 +91,10 @@ function OfflineCheck() {
   // Only the latest check may set the status (the connection can flip while one runs).
   const latest = useRef(0);
   // Only the model in use must be stored; a switch checks again.
-  const modelName = useApp((s) => s.engine.model?.name ?? null);
+  const inUse = useApp((s) => s.engine.model?.name ?? null);
+  // A model the visitor removed from the device (the picker) is not put back by a repair behind their back.
+  const removed = useDeviceStorage((s) => s.removal !== null && 'freed' in s.removal && s.removal.name === inUse);
+  const modelName = removed ? null : inUse;
   const check = useCallback(
     (retries = 0) => {
       const id = ++latest.current;
@@ -139,7 +143,9 @@ function OfflineCheck() {
     case 'checking':
       return line('Checking the offline copy…');
     case 'ready':
-      return line('Works offline: the app, the model and the engine are stored on this device.');
+      return removed
+        ? line('The model was removed from this device: the app works offline, the model downloads again next visit.')
+        : line('Works offline: the app, the model and the engine are stored on this device.');
     case 'unavailable':
       return line(`Offline use is not available (${status.why}).`);
     case 'repaired':
