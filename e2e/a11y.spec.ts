@@ -134,3 +134,16 @@ test('a run started from the keyboard moves focus to Stop, and its end brings it
   await expect(page.getByTestId('run-status')).toHaveText(/^Done/);
   await expect(page.getByTestId('prompt')).toBeFocused();
 });
+
+test('axe finds nothing serious with the order map and the replay controls open', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+  await page.getByTestId('prompt').fill('The old woman');
+  await page.getByTestId('length').fill('12');
+  await page.getByTestId('steps').fill('4');
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
+  await page.getByTestId('order-map-open').click();
+  await expect(page.getByTestId('order-cell').first()).toBeVisible();
+  await expectNoSerious(page, 'order map');
+});

@@ -34,3 +34,25 @@ test('the order map shows every generated token at its step, and a click moves t
     .click();
   await expect(page.getByTestId('timeline-step')).toHaveText(String(firstStep));
 });
+
+test('Play watches a finished run again, step by step, and stops at its end', async ({ page }) => {
+  await openApp(page);
+  await setControls(page, { prompt: 'Once upon a time', length: 8, steps: 4, temperature: 0, refine: 0 });
+  await runToEnd(page);
+  const step = page.getByTestId('timeline-step');
+  await expect(step).toHaveText('4');
+  await page.getByTestId('timeline-speed').selectOption('1');
+  await page.getByTestId('timeline-play').click();
+  await expect(step).toHaveText('0'); // from the start
+  await expect(page.getByTestId('timeline-play')).toHaveText('Pause');
+  await expect(step).toHaveText('1', { timeout: 5_000 });
+  await expect(step).toHaveText('2', { timeout: 5_000 });
+  await page.getByTestId('timeline-play').click(); // pause
+  await expect(page.getByTestId('timeline-play')).toHaveText('Play');
+  const paused = await step.textContent();
+  await page.getByTestId('timeline-speed').selectOption('8');
+  await page.getByTestId('timeline-play').click(); // resume from where it was paused
+  await expect(step).toHaveText('4', { timeout: 5_000 });
+  await expect(page.getByTestId('timeline-play')).toHaveText('Play');
+  expect(Number(paused)).toBeGreaterThanOrEqual(2);
+});

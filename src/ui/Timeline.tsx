@@ -1,6 +1,10 @@
 // Scrubs through every step of the last run, also while it goes on. At the right end it follows
-// the live run; anywhere else it stays where it was put.
+// the live run; anywhere else it stays where it was put. Play watches a finished run again, a step
+// at a time at the chosen speed, from the start (or from where it was paused).
+import { useEffect, useState } from 'react';
 import { useApp } from '../store/store';
+
+const SPEEDS = [1, 2, 4, 8]; // steps per second
 
 export function Timeline() {
   const run = useApp((s) => s.run);
@@ -14,6 +18,22 @@ export function Timeline() {
   const rounds = run?.settings.refineRounds ?? 0;
   const phase =
     frame?.phase === 'refine' ? `refinement round ${frame.round} of ${rounds}` : rounds > 0 && frame ? 'unmasking' : '';
+  const [playing, setPlaying] = useState(false);
+  const [speed, setSpeed] = useState(2);
+  const finished = !!run && run.status !== 'running' && steps > 0;
+  useEffect(() => {
+    if (!playing) return;
+    if (!finished || shown >= steps) {
+      setPlaying(false);
+      return;
+    }
+    const t = setTimeout(() => setView(shown + 1 >= steps ? null : shown + 1), 1000 / speed);
+    return () => clearTimeout(t);
+  }, [playing, finished, shown, steps, speed, setView]);
+  const play = () => {
+    if (shown >= steps) setView(0); // from the start when at the end
+    setPlaying(true);
+  };
   return (
     <div className="timeline">
       <label htmlFor="timeline">
@@ -43,6 +63,25 @@ export function Timeline() {
             setView(run?.status === 'running' && v >= steps && v > 0 ? null : v);
           }}
         />
+        <button
+          type="button"
+          disabled={!finished}
+          onClick={() => (playing ? setPlaying(false) : play())}
+          data-testid="timeline-play"
+          aria-pressed={playing}
+        >
+          {playing ? 'Pause' : 'Play'}
+        </button>
+        <label className="speed">
+          <span className="sr-only">Playback speed</span>
+          <select value={speed} onChange={(e) => setSpeed(Number(e.target.value))} data-testid="timeline-speed">
+            {SPEEDS.map((v) => (
+              <option key={v} value={v}>
+                {v} steps/s
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="button" disabled={live} onClick={() => setView(null)} data-testid="timeline-live">
           {run?.status === 'running' ? 'Follow live' : 'Show last'}
         </button>
