@@ -202,4 +202,27 @@ describe('model loader, ORT build', () => {
     expect(imported).toEqual(['wasm']);
     await second.release();
   });
+
+  it('says which file could not be kept for offline use, and why', async () => {
+    const data = (url: string) =>
+      new Uint8Array(readFileSync(`${MODEL_DIR}/${url === '/m.onnx' ? 'model.onnx' : 'tokenizer.json'}`));
+    const deps: LoaderDeps = {
+      ort: async () => realOrt as unknown as Ort,
+      models: () => [entry],
+      // The tokenizer was stored; the model's put was refused.
+      loadFile: async (spec) =>
+        spec.url === '/m.onnx'
+          ? { data: data(spec.url), fromCache: false, stored: false, storeError: 'QuotaExceededError' }
+          : { data: data(spec.url), fromCache: false, stored: true },
+      pruneCache: async () => 0,
+      gpu: undefined,
+      threads: 1,
+    };
+    const loaded = await createModelLoader(deps).load('wasm', null, {
+      progress: () => undefined,
+      switchedToWasm: () => undefined,
+    });
+    expect(loaded.notStored).toEqual({ what: 'The model', why: 'QuotaExceededError' });
+    await loaded.release();
+  });
 });

@@ -52,8 +52,8 @@ export interface LoadedModel {
   backend: Backend;
   reason: string;
   fromCache: boolean;
-  /** Why a verified file could not be saved for offline use, when one could not. */
-  notStored: string | null;
+  /** Which verified file could not be saved for offline use, and why, when one could not. */
+  notStored: { what: string; why: string } | null;
   threads: number;
   release(): Promise<void>;
 }
@@ -106,6 +106,8 @@ interface EngineState {
   /** ORT's wasm, handed over once (ORT reads it at its first session). */
   wasm: Promise<void> | null;
   wasmDone: boolean;
+  /** Why the wasm could not be kept in the cache (quota, private mode); null when it was, or is not ours. */
+  wasmNotStored: string | null;
   /** The wasm's progress goes to the bar of the load now under way (a Retry can find it downloading). */
   wasmProgress: Progress;
   configured: boolean;
@@ -115,6 +117,7 @@ const freshEngine = (): EngineState => ({
   ort: null,
   wasm: null,
   wasmDone: false,
+  wasmNotStored: null,
   wasmProgress: () => undefined,
   configured: false,
 });
@@ -191,8 +194,9 @@ export function createModelLoader(deps: LoaderDeps): {
       wasmSpec,
       signal,
     ).then(
-      () => {
+      (file) => {
         engine.wasmDone = true;
+        engine.wasmNotStored = file && !file.stored ? (file.storeError ?? 'unknown reason') : null;
         markLoad('wasm provided');
       },
       (err: unknown) => {
@@ -327,7 +331,14 @@ export function createModelLoader(deps: LoaderDeps): {
     events.progress('session', 1, 1);
     markLoad('loaded');
 
-    const notStored = [files.tokenizer, files.model].find((f) => !f.stored);
+    // The engine's wasm counts too: without it the app cannot start offline.
+    const unsaved = (what: string, f: LoadedFile) =>
+      f.stored ? [] : [{ what, why: f.storeError ?? 'unknown reason' }];
+    const notStored = [
+      ...unsaved('The model', files.model),
+      ...unsaved("The model's tokenizer", files.tokenizer),
+      ...(engine.wasmNotStored === null ? [] : [{ what: 'The engine', why: engine.wasmNotStored }]),
+    ];
     // Files of every model in this build stay (each works offline once used); older ones go.
     void deps.pruneCache(models.flatMap((m) => [m.files.tokenizer, m.files.model])).catch(() => undefined);
     return {
@@ -337,7 +348,7 @@ export function createModelLoader(deps: LoaderDeps): {
       backend: session.backend,
       reason,
       fromCache: files.tokenizer.fromCache && files.model.fromCache,
-      notStored: notStored ? (notStored.storeError ?? 'unknown reason') : null,
+      notStored: notStored[0] ?? null,
       threads: deps.threads,
       release: watched.release,
     };

@@ -215,7 +215,42 @@ describe('loadFile', () => {
     // The cause in words, the browser's own text only as detail.
     expect(net.message).toMatch(/network could not be reached/);
     expect(net.message).not.toMatch(/Failed to fetch/);
-    expect(net.detail).toBe('Failed to fetch');
+    // The browser's text, then what the cache said: nothing was there to fall back on.
+    expect(net.detail).toBe('Failed to fetch; model-abc123.onnx: no copy was stored on this device');
+  });
+
+  it('reads an entry again when its body could not be read once, and serves it', async () => {
+    const spec = await specFor(content);
+    const t = setup(() => Promise.reject(new TypeError('Load failed')));
+    const cache = await t.storage.open(MODEL_CACHE);
+    cache.entries.set(cacheKey(spec), { body: content.slice(), headers: [] });
+    const match = cache.match.bind(cache);
+    let reads = 0;
+    cache.match = async (req, opts) => {
+      const hit = await match(req, opts);
+      if (hit && reads++ === 0) return new Response(body([content.slice(0, 10)], 1));
+      return hit;
+    };
+    const got = await loadFile(spec, t.onProgress, t.deps);
+    expect(got.fromCache).toBe(true);
+    expect(got.data).toEqual(content);
+    expect(t.calls()).toBe(0);
+  });
+
+  it('keeps an entry it cannot read, and says so when the network cannot serve the file either', async () => {
+    const spec = await specFor(content);
+    const t = setup(() => Promise.reject(new TypeError('Load failed')));
+    const cache = await t.storage.open(MODEL_CACHE);
+    cache.entries.set(cacheKey(spec), { body: content.slice(), headers: [] });
+    const match = cache.match.bind(cache);
+    cache.match = async (req, opts) => ((await match(req, opts)) ? new Response(body([], 0)) : undefined);
+    const err = await expectCode(loadFile(spec, t.onProgress, t.deps), 'download-failed');
+    expect(err.detail).toMatch(
+      /^Load failed; model-abc123\.onnx: its stored copy could not be read \(.*network error.*\)$/,
+    );
+    // Unreadable is not damaged: the only offline copy stays for the next try.
+    expect(cache.entries.has(cacheKey(spec))).toBe(true);
+    expect(t.calls()).toBe(1);
   });
 
   it('deletes a cached entry whose bytes no longer match and downloads again', async () => {

@@ -65,16 +65,39 @@ async function openCache(deps: StoreDeps): Promise<Cache | null> {
   }
 }
 
-async function readCached(res: Response, deps: StoreDeps, spec: FileSpec): Promise<Uint8Array | null> {
-  try {
-    const data = new Uint8Array(await res.arrayBuffer());
-    markLoad(`${fileName(spec.url)} read`);
-    const ok = (await sha256Hex(deps.subtle, data)) === spec.sha256;
-    markLoad(`${fileName(spec.url)} hashed`);
-    return ok ? data : null;
-  } catch {
-    return null;
+/** The stored bytes if their hash matches, 'mismatch' if it does not; throws when the entry cannot be read. */
+async function readCached(res: Response, deps: StoreDeps, spec: FileSpec): Promise<Uint8Array | 'mismatch'> {
+  const data = new Uint8Array(await res.arrayBuffer());
+  markLoad(`${fileName(spec.url)} read`);
+  const ok = (await sha256Hex(deps.subtle, data)) === spec.sha256;
+  markLoad(`${fileName(spec.url)} hashed`);
+  return ok ? data : 'mismatch';
+}
+
+/**
+ * The cached copy of `spec`: its verified bytes, or why there are none. A damaged entry is deleted;
+ * one that could not be read is kept and read once more (WebKit has failed to read a 14 MB entry
+ * that was whole: deleting it would have lost the only offline copy).
+ */
+async function fromCache(cache: Cache, key: string, deps: StoreDeps, spec: FileSpec): Promise<Uint8Array | string> {
+  let why = '';
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const hit = await cache.match(key);
+      if (!hit) return attempt === 0 ? 'no copy was stored on this device' : `its stored copy vanished (${why})`;
+      markLoad(`${fileName(spec.url)} found`);
+      const data = await readCached(hit, deps, spec);
+      if (data !== 'mismatch') return data;
+      // Damaged on disk (or written by a broken build): drop it and fetch again.
+      await cache.delete(key).catch(() => false);
+      return 'its stored copy was damaged and has been removed';
+    } catch (err) {
+      // The cache is an optimisation: a broken Cache API (private mode, damaged storage) must not
+      // stop the model from loading over the network.
+      why = messageOf(err);
+    }
   }
+  return `its stored copy could not be read (${why})`;
 }
 
 /** The error a cancelled download ends with: nothing of it was kept (only verified files are stored). */
@@ -96,6 +119,8 @@ async function download(
   deps: StoreDeps,
   onProgress: Progress,
   signal?: AbortSignal,
+  /** Why the cache did not serve it, for the message when the network cannot either. */
+  cached = '',
 ): Promise<Uint8Array> {
   const failed = (why: string, cause?: unknown) =>
     new RuntimeError('download-failed', `Downloading the model failed: ${why}`, ACTIONS.retryDownload, { cause });
@@ -110,10 +135,7 @@ async function download(
       'download-failed',
       `Downloading ${fileName(spec.url)} failed: the network could not be reached (offline, or the connection dropped)`,
       ACTIONS.retryDownload,
-      {
-        cause: err,
-        detail: messageOf(err),
-      },
+      { cause: err, detail: cached ? `${messageOf(err)}; ${fileName(spec.url)}: ${cached}` : messageOf(err) },
     );
   }
   if (!res.ok) throw failed(`the server answered ${res.status} ${res.statusText}`.trim());
@@ -169,26 +191,17 @@ export async function loadFile(
   const cache = await openCache(deps);
   const key = cacheKey(spec);
 
+  let cached = 'the Cache API is not available';
   if (cache) {
-    try {
-      const hit = await cache.match(key);
-      if (hit) {
-        markLoad(`${fileName(spec.url)} found`);
-        const data = await readCached(hit, deps, spec);
-        if (data) {
-          onProgress('cache', data.byteLength, data.byteLength);
-          return { data, fromCache: true, stored: true };
-        }
-        // Damaged on disk (or written by a broken build): drop it and fetch again.
-        await cache.delete(key);
-      }
-    } catch {
-      // The cache is an optimisation: a broken Cache API (private mode, damaged storage) must not
-      // stop the model from loading over the network.
+    const got = await fromCache(cache, key, deps, spec);
+    if (typeof got !== 'string') {
+      onProgress('cache', got.byteLength, got.byteLength);
+      return { data: got, fromCache: true, stored: true };
     }
+    cached = got;
   }
 
-  const data = await download(spec, deps, onProgress, signal);
+  const data = await download(spec, deps, onProgress, signal, cached);
   markLoad(`${fileName(spec.url)} downloaded`);
   const actual = await sha256Hex(deps.subtle, data);
   if (actual !== spec.sha256) {

@@ -171,7 +171,7 @@ export function createHost(deps: HostDeps): {
       post({
         type: 'notice',
         id,
-        message: `The model could not be saved for offline use (${model.notStored}); it will be downloaded again next time.`,
+        message: `${model.notStored.what} could not be saved for offline use (${model.notStored.why}); it will be downloaded again next time.`,
       });
     }
   }
