@@ -20,7 +20,8 @@ class Settings:
     topK: int = 0
     topP: float = 0.95
     seed: int = 1
-    schedule: str = "linear"
+    schedule: str = "linear"  # or "cosine", or "adaptive" (SAMPLING.md, "Adaptive unmasking")
+    threshold: float = 0.9  # adaptive: a slot whose top probability reaches this commits at once
     strategy: str = "margin"  # the app's default too: far fewer repeated 3-grams than confidence (model card)
     blockLength: int = 32
     blockStrategy: str = "confidence"
@@ -66,12 +67,26 @@ def refine_shape(m: int, s: Settings) -> tuple[int, int, int]:
     return rounds, k, steps
 
 
-def step_plan(m: int, s: Settings) -> list[tuple[int, int, int]]:
-    """(round, tokens resolved, tokens re-masked before the pass) for every step of the run."""
-    plan = [(0, c, 0) for c in schedule_counts(m, planned_steps(m, s), s.schedule)] if m else []
+def is_adaptive(s: Settings) -> bool:
+    """Steps commit by the threshold; left-to-right resolves one token per step under any schedule."""
+    return s.schedule == "adaptive" and s.strategy != "left-to-right"
+
+
+def step_plan(m: int, s: Settings) -> list[tuple[int, int, int, int]]:
+    """(round, tokens resolved, tokens re-masked before the pass, steps left in the phase) for every
+    step of the run; adaptive: count 0 (the step decides) and the most steps the run may take."""
+
+    def counts(tokens: int, steps: int) -> list[int]:
+        if is_adaptive(s):
+            return [0] * steps
+        return schedule_counts(tokens, steps, "linear" if s.schedule == "adaptive" else s.schedule)
+
+    first = counts(m, planned_steps(m, s)) if m else []
+    plan = [(0, c, 0, len(first) - j) for j, c in enumerate(first)]
     rounds, k, steps = refine_shape(m, s)
+    again = counts(k, steps)
     for r in range(1, rounds + 1):
-        plan += [(r, c, k if j == 0 else 0) for j, c in enumerate(schedule_counts(k, steps, s.schedule))]
+        plan += [(r, c, k if j == 0 else 0, len(again) - j) for j, c in enumerate(again)]
     return plan
 
 
@@ -151,14 +166,18 @@ def unmask(
     log_r = math.log(s.repetitionPenalty) if s.repetitionPenalty != 1 else 0.0
     rank_of = np.zeros(len(ids), dtype=np.int64)
     rank_of[masked0] = np.arange(m)
-    for k, (round_, count, remask) in enumerate(plan):
+    adaptive = is_adaptive(s)
+    step = 0
+    for k, (round_, count, remask, left) in enumerate(plan):
         remasked = []
         if remask:
             # Least trusted first, lower position on a tie; only generated positions.
             remasked = sorted(sorted(masked0, key=lambda i: (trust[i], i))[:remask])
             ids[remasked] = mask_id
-        logits = np.asarray(logits_fn(ids), dtype=np.float64)
         masked = np.array([i for i in range(len(ids)) if ids[i] == mask_id and not fixed[i]], dtype=np.int64)
+        if len(masked) == 0:
+            continue  # only after an adaptive phase ended early: no pass, no frame
+        logits = np.asarray(logits_fn(ids), dtype=np.float64)
         # All masked rows at once; only the random draws walk the rows one by one, in position order.
         L = logits[masked]
         L[:, special] = -np.inf
@@ -207,8 +226,17 @@ def unmask(
         elif inner == "left-to-right":
             scores = -masked.astype(np.float64)
         block = rank_of[masked] // s.blockLength if s.strategy == "blocks" else np.zeros(len(masked), np.int64)
-        pick = np.lexsort((masked, -scores, block))[:count]  # block asc, score desc, position asc
-        pick = np.sort(pick)
+        order = np.lexsort((masked, -scores, block))  # block asc, score desc, position asc
+        if adaptive:
+            # Every sure slot of the current block, then the best of the rest up to the even pace that
+            # finishes the phase within its steps.
+            top = P.max(axis=1)
+            sure = (block == block.min()) & (top >= s.threshold)
+            need = max(1, len(masked) // left) - int(sure.sum())
+            pick = np.concatenate([np.flatnonzero(sure), [j for j in order if not sure[j]][: max(0, need)]])
+            pick = np.sort(pick.astype(np.int64))
+        else:
+            pick = np.sort(order[:count])
         ids[masked[pick]] = X[pick]
         trust[masked[pick]] = conf[pick]
         draft_ids = np.full(len(ids), -1, dtype=np.int32)
@@ -216,9 +244,13 @@ def unmask(
         rest = np.setdiff1d(np.arange(len(masked)), pick)
         draft_ids[masked[rest]] = draft[rest]
         draft_probs[masked[rest]] = P[rest, draft[rest]]
+        step += 1
+        # Adaptive: the most steps the run can still take (the rest of this phase, then the later ones).
+        rest = len(masked) - len(pick)
+        total = step + min(rest, left - 1) + (len(plan) - k - left) if adaptive else len(plan)
         yield Frame(
-            k + 1,
-            len(plan),
+            step,
+            total,
             ids.copy(),
             masked[pick].tolist(),
             conf[pick].tolist(),

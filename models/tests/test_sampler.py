@@ -116,3 +116,27 @@ def test_drafts_are_the_argmax_and_its_probability_for_every_still_masked_slot()
             p = np.exp(l - l.max()) / np.exp(l - l.max()).sum()
             assert f.draft_ids[i] == int(np.argmax(l)) and 0 < f.draft_probs[i] <= 1
             assert abs(f.draft_probs[i] - p.max()) < 1e-6
+
+
+def test_adaptive_commits_every_sure_slot_at_once_and_keeps_the_budget():
+    # Slot p's best token has probability sure[p]: with threshold 0.9, slots 1, 3 and 6 commit in step 1,
+    # then one per step (the budget of 8 steps allows it); with 2 steps, the even pace (3 per step) rules.
+    sure = [0.0, 0.95, 0.5, 0.92, 0.6, 0.4, 0.99]
+    n, v = len(sure), 8
+
+    def logits(ids):
+        out = np.full((n, v), -np.inf)
+        for p in range(n):
+            q = sure[p] or 1.0
+            out[p, 3], out[p, 4], out[p, 5] = np.log(q), np.log((1 - q) / 2 + 1e-12), np.log((1 - q) / 2 + 1e-12)
+        return out
+
+    ids = np.array([7] + [1] * (n - 1))
+    fixed = np.array([1] + [0] * (n - 1), dtype=np.uint8)
+    s = Settings(steps=8, temperature=0, schedule="adaptive", threshold=0.9, refineRounds=0)
+    frames = list(unmask(ids, fixed, logits, s, (0, 1, 2), 1))
+    assert [f.resolved for f in frames] == [[1, 3, 6], [4], [2], [5]]
+    assert [f.total_steps for f in frames] == [4, 4, 4, 4]
+    s.steps = 2
+    frames = list(unmask(ids, fixed, logits, s, (0, 1, 2), 1))
+    assert [len(f.resolved) for f in frames] == [3, 3]

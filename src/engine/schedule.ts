@@ -34,30 +34,43 @@ export function plannedSteps(maskedCount: number, s: SamplerSettings): number {
 export interface PlannedStep {
   /** 0 while unmasking, 1..R in refinement. */
   round: number;
-  /** Tokens this step resolves. */
+  /** Tokens this step resolves; 0 with the adaptive schedule, where the step decides (at least one). */
   count: number;
   /** Tokens re-masked just before this step's forward pass (K on a round's first step, else 0). */
   remask: number;
+  /** Steps left in this step's phase (the unmasking, or one round), this one included. */
+  left: number;
 }
 
-/** The whole run, step by step. */
+/** Whether steps commit by the threshold. Left-to-right resolves one token per step under any schedule. */
+export function isAdaptive(s: SamplerSettings): boolean {
+  return s.schedule === 'adaptive' && s.strategy !== 'left-to-right';
+}
+
+/** The whole run, step by step. With the adaptive schedule: the most steps it may take (a phase ends
+ * early once its slots are all resolved). */
 export function stepPlan(maskedCount: number, s: SamplerSettings): PlannedStep[] {
   const m = Math.max(0, Math.floor(maskedCount));
-  const plan: PlannedStep[] = stepCounts(m, unmaskSteps(m, s), s.schedule).map((count) => ({
+  const counts = (tokens: number, steps: number) =>
+    isAdaptive(s)
+      ? new Array<number>(steps).fill(0)
+      : stepCounts(tokens, steps, s.schedule === 'adaptive' ? 'linear' : s.schedule);
+  const plan: PlannedStep[] = counts(m, unmaskSteps(m, s)).map((count, j, all) => ({
     round: 0,
     count,
     remask: 0,
+    left: all.length - j,
   }));
   const r = refineShape(m, s);
-  const counts = stepCounts(r.k, r.steps, s.schedule);
-  for (let round = 1; round <= r.rounds; round++) {
-    counts.forEach((count, j) => plan.push({ round, count, remask: j === 0 ? r.k : 0 }));
+  const round = counts(r.k, r.steps);
+  for (let k = 1; k <= r.rounds; k++) {
+    round.forEach((count, j) => plan.push({ round: k, count, remask: j === 0 ? r.k : 0, left: round.length - j }));
   }
   return plan;
 }
 
 /** n(k) for k = 0 … S-1: at least one per step, summing to M. */
-export function stepCounts(maskedCount: number, steps: number, schedule: Schedule): number[] {
+export function stepCounts(maskedCount: number, steps: number, schedule: Exclude<Schedule, 'adaptive'>): number[] {
   const m = maskedCount;
   const counts: number[] = [];
   let prev = 0;

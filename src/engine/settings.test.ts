@@ -49,6 +49,9 @@ describe('normalizeSettings', () => {
     [{ refineFraction: 0 }, 'refineFraction', 0.01],
     [{ refineFraction: 1.5 }, 'refineFraction', 1],
     [{ refineFraction: Number.NaN }, 'refineFraction', DEFAULT_SETTINGS.refineFraction],
+    [{ threshold: 1.2 }, 'threshold', 1],
+    [{ threshold: -0.1 }, 'threshold', 0],
+    [{ threshold: Number.NaN }, 'threshold', DEFAULT_SETTINGS.threshold],
   ] as const)('clamps %o and says so', (input, key, expected) => {
     const { settings, warnings } = normalizeSettings(input as never);
     expect(settings[key]).toBe(expected);

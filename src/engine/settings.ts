@@ -11,6 +11,8 @@ export const DEFAULT_SETTINGS: SamplerSettings = Object.freeze({
   topP: 0.95,
   seed: 1,
   schedule: 'linear',
+  // Fast-dLLM's default; the adaptive schedule is off by default (see models/README.md's frontier).
+  threshold: 0.9,
   // Margin, not confidence: with the shipped model, confidence order repeats 14–18 % of 3-grams
   // ("and the top of the water, and the top…"), margin 0–1.6 %, real text 1.5 % (models/README.md).
   strategy: 'margin',
@@ -32,7 +34,7 @@ export const MIN_REFINE_FRACTION = 0.01;
 
 const STRATEGIES: readonly Strategy[] = ['confidence', 'margin', 'entropy', 'random', 'blocks', 'left-to-right'];
 const INNER: readonly InnerStrategy[] = ['confidence', 'margin', 'entropy', 'random'];
-const SCHEDULES: readonly Schedule[] = ['linear', 'cosine'];
+const SCHEDULES: readonly Schedule[] = ['linear', 'cosine', 'adaptive'];
 
 /**
  * Fills missing fields from DEFAULT_SETTINGS and clamps values the rulebook cannot run.
@@ -128,6 +130,15 @@ export function normalizeSettings(
     refineFraction = MIN_REFINE_FRACTION;
   }
 
+  let threshold = num('threshold', d.threshold);
+  if (threshold > 1) {
+    warnings.push(`threshold ${threshold} is above 1; using 1 (only certain slots commit early).`);
+    threshold = 1;
+  } else if (threshold < 0) {
+    warnings.push(`threshold ${threshold} is negative; using 0 (every slot commits at the first step).`);
+    threshold = 0;
+  }
+
   return {
     settings: {
       steps,
@@ -136,6 +147,7 @@ export function normalizeSettings(
       topP,
       seed,
       schedule: choice('schedule', SCHEDULES, d.schedule),
+      threshold,
       strategy: choice('strategy', STRATEGIES, d.strategy),
       blockLength: int('blockLength', d.blockLength, 1, 'a block holds at least one token'),
       blockStrategy: choice('blockStrategy', INNER, d.blockStrategy),

@@ -35,3 +35,39 @@ export function choosePositions(masked: Int32Array, score: Float64Array, block: 
     .map((j) => masked[j])
     .sort((a, b) => a - b);
 }
+
+/**
+ * The adaptive schedule's choice (SAMPLING.md, "Adaptive unmasking"): every masked slot of the
+ * current block (the lowest block holding one; all slots are block 0 outside the blocks strategy)
+ * whose top probability `top[j]` reaches `threshold`, then, if that is fewer than `minimum`, the best
+ * of the rest in the usual order until there are `minimum`. Ascending positions.
+ */
+export function chooseAdaptive(
+  masked: Int32Array,
+  score: Float64Array,
+  block: Int32Array,
+  top: Float64Array,
+  threshold: number,
+  minimum: number,
+): number[] {
+  let current = Infinity;
+  for (const b of block) current = Math.min(current, b);
+  const sure: number[] = [];
+  const restIdx: number[] = [];
+  for (let j = 0; j < masked.length; j++) {
+    if (block[j] === current && top[j] >= threshold) sure.push(j);
+    else restIdx.push(j);
+  }
+  const need = Math.max(0, minimum - sure.length);
+  const rest = Int32Array.from(restIdx);
+  const more =
+    need > 0
+      ? choosePositions(
+          rest.map((j) => masked[j]),
+          Float64Array.from(restIdx, (j) => score[j]),
+          Int32Array.from(restIdx, (j) => block[j]),
+          need,
+        )
+      : [];
+  return [...sure.map((j) => masked[j]), ...more].sort((a, b) => a - b);
+}

@@ -32,6 +32,15 @@ describe('the Python twin', () => {
     expect(cases.cases.some((c) => c.frames.some((f) => f.remasked.length > 0))).toBe(true);
   });
 
+  it('includes adaptive cases whose steps commit varying counts and that end before their budget', () => {
+    const adaptive = cases.cases.filter(
+      (c) => c.settings.schedule === 'adaptive' && c.settings.strategy !== 'left-to-right',
+    );
+    expect(adaptive.length).toBeGreaterThanOrEqual(10);
+    expect(adaptive.some((c) => new Set(c.frames.map((f) => f.resolved.length)).size > 1)).toBe(true);
+    expect(adaptive.some((c) => c.frames[0].total_steps > c.frames.length)).toBe(true);
+  });
+
   it.each(
     cases.cases.map(
       (c, k) => [`${k} ${c.settings.strategy} T=${c.settings.temperature} R=${c.settings.refineRounds}`, c] as const,

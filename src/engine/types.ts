@@ -2,10 +2,13 @@
 
 export type Strategy = 'confidence' | 'margin' | 'entropy' | 'random' | 'blocks' | 'left-to-right';
 export type InnerStrategy = 'confidence' | 'margin' | 'entropy' | 'random';
-export type Schedule = 'linear' | 'cosine';
+/** How many slots a step commits: a fixed count per step (linear, cosine), or every slot the model is
+ * sure enough of (adaptive: SAMPLING.md, "Adaptive unmasking"). */
+export type Schedule = 'linear' | 'cosine' | 'adaptive';
 
 export interface SamplerSettings {
-  /** Requested number of denoising steps; clamped to 1..M (left-to-right uses M). */
+  /** Requested number of denoising steps; clamped to 1..M (left-to-right uses M). With the adaptive
+   * schedule, the most steps the run may take. */
   steps: number;
   /** 0 = greedy (argmax). */
   temperature: number;
@@ -15,6 +18,8 @@ export interface SamplerSettings {
   topP: number;
   seed: number;
   schedule: Schedule;
+  /** Adaptive schedule: a slot whose top probability reaches this commits at once (0..1). */
+  threshold: number;
   strategy: Strategy;
   /** Masked slots per block for the blocks strategy. */
   blockLength: number;

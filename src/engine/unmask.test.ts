@@ -466,3 +466,70 @@ describe('unmask, invariants over random logits', () => {
     }
   });
 });
+
+describe('unmask, adaptive schedule', () => {
+  // Rows whose top probability is known: position i's best token has probability sure[i].
+  const sureRows = (sure: number[]) => crafted((i) => row({ 3: sure[i], 4: (1 - sure[i]) / 2, 5: (1 - sure[i]) / 2 }));
+  const adaptive = (over: Partial<SamplerSettings> = {}): SamplerSettings => ({
+    ...greedy(),
+    schedule: 'adaptive',
+    threshold: 0.9,
+    steps: 6,
+    refineRounds: 0,
+    ...over,
+  });
+
+  it('commits every slot that clears the threshold in one step, and the best one when none does', async () => {
+    const sure = [0.95, 0.5, 0.92, 0.6, 0.4, 0.99];
+    const fn = sureRows(sure);
+    const frames = await run(canvas([M, M, M, M, M, M]), fn, adaptive());
+    // Step 1: the three sure slots; then one per step, most certain first (p1 - p2 under margin).
+    expect(frames.map((f) => f.resolved)).toEqual([[0, 2, 5], [3], [1], [4]]);
+    expect(fn.calls).toBe(4);
+    // Announced: the most steps left at each point, exact at the end.
+    expect(frames.map((f) => [f.step, f.totalSteps])).toEqual([
+      [1, 4],
+      [2, 4],
+      [3, 4],
+      [4, 4],
+    ]);
+  });
+
+  it('keeps to the steps budget: it commits enough to finish within it', async () => {
+    const frames = await run(
+      canvas([M, M, M, M, M, M]),
+      sureRows([0.5, 0.5, 0.5, 0.5, 0.5, 0.5]),
+      adaptive({ steps: 2 }),
+    );
+    // Nothing is sure: the even pace, 6 slots over 2 steps.
+    expect(frames.map((f) => f.resolved.length)).toEqual([3, 3]);
+    expect(frames.map((f) => f.totalSteps)).toEqual([2, 2]);
+  });
+
+  it('threshold 0 commits everything in one pass; left-to-right ignores the threshold', async () => {
+    const sure = [0.95, 0.5, 0.92, 0.6];
+    expect((await run(canvas([M, M, M, M]), sureRows(sure), adaptive({ threshold: 0 }))).length).toBe(1);
+    const ltr = await run(canvas([M, M, M, M]), sureRows(sure), adaptive({ strategy: 'left-to-right' }));
+    expect(ltr.map((f) => f.resolved)).toEqual([[0], [1], [2], [3]]);
+  });
+
+  it('under blocks, only the current block commits early', async () => {
+    const sure = [0.5, 0.95, 0.97, 0.99];
+    const frames = await run(canvas([M, M, M, M]), sureRows(sure), adaptive({ strategy: 'blocks', blockLength: 2 }));
+    // Slot 1 is sure and in block 0; slots 2-3 are sure but wait for block 1.
+    expect(frames.map((f) => f.resolved)).toEqual([[1], [0], [2, 3]]);
+  });
+
+  it('refinement rounds commit by the threshold too, and a round that ends early takes no extra pass', async () => {
+    const sure = [0.95, 0.5, 0.92, 0.6, 0.4, 0.99];
+    const fn = sureRows(sure);
+    const frames = await run(canvas([M, M, M, M, M, M]), fn, adaptive({ refineRounds: 1, refineFraction: 0.5 }));
+    const refine = frames.filter((f) => f.phase === 'refine');
+    // K = 3 least trusted (0.4, 0.5, 0.6: slots 4, 1, 3) over up to S_r = 3 steps: none clears 0.9.
+    expect(refine[0].remasked).toEqual([1, 3, 4]);
+    expect(refine.map((f) => f.resolved)).toEqual([[3], [1], [4]]);
+    expect(fn.calls).toBe(frames.length);
+    expect(frames.map((f) => f.step)).toEqual(frames.map((_, k) => k + 1));
+    expect(frames[frames.length - 1].totalSteps).toBe(frames.length);
+  });
+});

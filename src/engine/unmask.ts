@@ -2,9 +2,9 @@
 // first, then the refinement rounds.
 import { createRng } from './rng';
 import { analyse, drawToken, drawWeights, prepareLogits, probability, RowScratch, summaryRow } from './sampling';
-import { stepPlan } from './schedule';
+import { isAdaptive, stepPlan } from './schedule';
 import { normalizeSettings } from './settings';
-import { choosePositions, distributionScore, scoringStrategy } from './strategy';
+import { chooseAdaptive, choosePositions, distributionScore, scoringStrategy } from './strategy';
 import type { Canvas, LogitsFn, SamplerSettings, SpecialIds, StepFrame } from './types';
 
 /**
@@ -44,15 +44,19 @@ export async function* unmask(
   // The confidence each generated token had when it was last resolved: what refinement re-masks by.
   const trust = new Float64Array(n);
   let scratch: RowScratch | undefined;
+  // The adaptive schedule decides each step's count, so a phase can end before its last planned step.
+  const adaptive = isAdaptive(s);
+  let step = 0;
 
   for (let k = 0; k < plan.length; k++) {
-    const { round, count, remask } = plan[k];
+    const { round, count, remask, left } = plan[k];
     if (signal?.aborted) return;
     const remasked = remask > 0 ? leastTrusted(canvas.fixed, trust, remask) : [];
     for (const i of remasked) ids[i] = special.mask;
     // The step reads logits at the still-masked slots only: the forward pass computes just those rows.
     let m = 0;
     for (let i = 0; i < n; i++) if (!canvas.fixed[i] && ids[i] === special.mask) m++;
+    if (m === 0) continue; // only after an adaptive phase ended early: no pass, no frame
     const masked = new Int32Array(m);
     for (let i = 0, j = 0; i < n; i++) if (!canvas.fixed[i] && ids[i] === special.mask) masked[j++] = i;
     const t0 = performance.now();
@@ -89,6 +93,7 @@ export async function* unmask(
     const zp = drawLater ? new Float64Array(m) : null;
     const draftIds = new Int32Array(n).fill(-1);
     const draftProbs = new Float32Array(n);
+    const top = adaptive ? new Float64Array(m) : null;
     const row = (j: number) => out.subarray(j * vocab, (j + 1) * vocab);
     // Ascending positions: the order in which random numbers are drawn is part of the rules.
     for (let j = 0; j < m; j++) {
@@ -100,6 +105,7 @@ export async function* unmask(
       }
       draftIds[i] = scratch.best;
       draftProbs[i] = 1 / scratch.zp; // p[best] = exp(0) / zp
+      if (top) top[j] = 1 / scratch.zp;
       if (u && zp) {
         u[j] = rng();
         zp[j] = scratch.zp;
@@ -116,7 +122,10 @@ export async function* unmask(
       else score[j] = distributionScore(strategy, scratch, confidence[j]);
     }
 
-    const resolved = choosePositions(masked, score, blockOf(masked), count);
+    // Adaptive: the sure slots, and at least the even pace that finishes the phase within its steps.
+    const resolved = top
+      ? chooseAdaptive(masked, score, blockOf(masked), top, s.threshold, Math.max(1, Math.floor(m / left)))
+      : choosePositions(masked, score, blockOf(masked), count);
     const confidences: number[] = [];
     for (const i of resolved) {
       const j = slot(masked, i);
@@ -138,9 +147,13 @@ export async function* unmask(
       draftIds[i] = -1;
       draftProbs[i] = 0;
     }
+    step++;
+    // Adaptive: the most steps the run can still take (the rest of this phase, then the later ones).
+    const rest = m - resolved.length;
+    const totalSteps = adaptive ? step + Math.min(rest, left - 1) + (plan.length - k - left) : plan.length;
     yield {
-      step: k + 1,
-      totalSteps: plan.length,
+      step,
+      totalSteps,
       ids: ids.slice(),
       resolved,
       confidences,

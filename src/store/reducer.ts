@@ -125,9 +125,11 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
       const run = startRun(m.id, m.ids, m.fixed, m.totalSteps, settings, label, now, origin);
       // A re-imagine keeps the run it edits for undo; a fresh run starts a fresh history.
       const history = edits ? pushHistory(s.history, edits) : [];
+      // An adaptive run announces its budget: it may well end sooner.
+      const upTo = settings.schedule === 'adaptive' && settings.strategy !== 'left-to-right' ? 'up to ' : '';
       const what = edits
-        ? `Re-imagining ${maskedCount(m.fixed)} tokens in ${m.totalSteps} steps…`
-        : `Generating ${m.totalSteps} steps…`;
+        ? `Re-imagining ${maskedCount(m.fixed)} tokens in ${upTo}${m.totalSteps} steps…`
+        : `Generating ${upTo}${m.totalSteps} steps…`;
       return { state: { ...s, run, history, pending: null, view: null, announcement: what }, then: null };
     }
     case 'frame':

@@ -34,6 +34,22 @@ describe('share links', () => {
     expect(decodeShare('#' + encodeShare(f), DEFAULT_FORM)?.form).toEqual(f);
   });
 
+  it('carries the adaptive schedule and its threshold', () => {
+    const f = form({ settings: { ...DEFAULT_FORM.settings, schedule: 'adaptive', threshold: 0.75 } });
+    expect(encodeShare(f)).toContain('schedule=adaptive');
+    expect(encodeShare(f)).toContain('tau=0.75');
+    expect(decodeShare('#' + encodeShare(f), DEFAULT_FORM)?.form.settings).toMatchObject({
+      schedule: 'adaptive',
+      threshold: 0.75,
+    });
+    // A link from before the threshold existed keeps the form's own.
+    const old = decodeShare(
+      '#mode=prompt&prompt=hi&schedule=adaptive',
+      form({ settings: { ...DEFAULT_FORM.settings, threshold: 0.6 } }),
+    );
+    expect(old?.form.settings.threshold).toBe(0.6);
+  });
+
   it('round-trips a fill-mode template and keeps the base prompt', () => {
     const base = form({ prompt: 'kept' });
     const f = form({ mode: 'fill', template: 'A [___] and a [12].', blankLength: 5, prompt: 'kept' });

@@ -19,6 +19,7 @@ const NUMERIC: Array<[string, keyof SamplerSettings]> = [
   ['repw', 'repetitionWindow'],
   ['refine', 'refineRounds'],
   ['refinef', 'refineFraction'],
+  ['tau', 'threshold'],
 ];
 const CHOICE: Array<[string, keyof SamplerSettings]> = [
   ['strategy', 'strategy'],

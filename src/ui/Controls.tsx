@@ -75,11 +75,42 @@ export function Controls() {
         hint={
           effective.strategy === 'left-to-right'
             ? `Left to right takes one step per token: ${planned} steps.`
-            : refine.rounds > 0
-              ? `${count(planned - refine.rounds * refine.steps, 'step')} for ${count(masked, 'masked token')} + ${refine.rounds} × ${count(refine.steps, 'refinement step')} = ${planned}.`
-              : `${count(planned, 'step')} for ${count(masked, 'masked token')}.`
+            : effective.schedule === 'adaptive'
+              ? `At most ${count(planned, 'step')} for ${count(masked, 'masked token')}${refine.rounds > 0 ? ', refinement included' : ''}: sure slots commit early, so a run often takes fewer.`
+              : refine.rounds > 0
+                ? `${count(planned - refine.rounds * refine.steps, 'step')} for ${count(masked, 'masked token')} + ${refine.rounds} × ${count(refine.steps, 'refinement step')} = ${planned}.`
+                : `${count(planned, 'step')} for ${count(masked, 'masked token')}.`
         }
       />
+      <div className="field">
+        <label htmlFor="schedule">Schedule</label>
+        <select
+          id="schedule"
+          data-testid="schedule"
+          value={s.schedule}
+          onChange={(e) => setSettings({ schedule: e.target.value as SamplerSettings['schedule'] })}
+        >
+          <option value="linear">Linear (same count every step)</option>
+          <option value="cosine">Cosine (few first, many at the end)</option>
+          <option value="adaptive">Adaptive (every slot the model is sure of)</option>
+        </select>
+      </div>
+      {s.schedule === 'adaptive' && (
+        <NumberField
+          label="Sure at (top probability)"
+          testId="threshold"
+          {...field('threshold')}
+          min={0}
+          max={1}
+          step={0.05}
+          slider={{ min: 0.5, max: 1, step: 0.01 }}
+          hint={
+            effective.strategy === 'left-to-right'
+              ? 'Left to right resolves one token per step: the threshold does not apply.'
+              : `A step commits every masked slot whose most likely token has probability ≥ ${effective.threshold}, and never fewer than the even pace that ends within the steps.`
+          }
+        />
+      )}
       <NumberField
         label="Temperature"
         testId="temperature"
@@ -170,18 +201,6 @@ export function Controls() {
         <summary>Advanced</summary>
         <NumberField label="Top-k (0 = off)" testId="top-k" {...field('topK')} min={0} step={1} />
         <NumberField label="Top-p (1 = off)" testId="top-p" {...field('topP')} min={0} max={1} step={0.01} />
-        <div className="field">
-          <label htmlFor="schedule">Schedule</label>
-          <select
-            id="schedule"
-            data-testid="schedule"
-            value={s.schedule}
-            onChange={(e) => setSettings({ schedule: e.target.value as SamplerSettings['schedule'] })}
-          >
-            <option value="linear">Linear (same count every step)</option>
-            <option value="cosine">Cosine (few first, many at the end)</option>
-          </select>
-        </div>
         <NumberField
           label="Repetition penalty (1 = off)"
           testId="repetition-penalty"

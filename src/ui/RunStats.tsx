@@ -54,6 +54,32 @@ export function RunStats() {
           </dd>
         </div>
       </dl>
+      {run.settings.schedule === 'adaptive' && run.settings.strategy !== 'left-to-right' && (
+        <CommitCounts counts={run.frames.map((f) => f.resolved.length)} threshold={run.settings.threshold} />
+      )}
     </div>
+  );
+}
+
+/** An adaptive run's steps as bars: how many slots each one committed (the threshold decides). */
+function CommitCounts({ counts, threshold }: { counts: number[]; threshold: number }) {
+  const most = Math.max(1, ...counts);
+  const label = `Slots committed per step (adaptive, sure at ${threshold}): ${counts.join(', ') || 'none yet'}`;
+  return (
+    <figure className="commit-counts" data-testid="commit-counts" data-counts={counts.join(',')}>
+      <figcaption>
+        Slots per step (sure at {threshold}): {counts.length} steps, at most {most} in one
+      </figcaption>
+      <svg
+        viewBox={`0 0 ${Math.max(counts.length, 1) * 4} 20`}
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={label}
+      >
+        {counts.map((c, k) => (
+          <rect key={k} x={k * 4 + 0.5} y={20 - (20 * c) / most} width={3} height={(20 * c) / most} />
+        ))}
+      </svg>
+    </figure>
   );
 }

@@ -16,8 +16,12 @@ export function Timeline() {
   // Which pass the shown step belongs to: unmasking, or a refinement round.
   const frame = run && shown > 0 ? run.frames[shown - 1] : null;
   const rounds = run?.settings.refineRounds ?? 0;
-  const phase =
+  const phase0 =
     frame?.phase === 'refine' ? `refinement round ${frame.round} of ${rounds}` : rounds > 0 && frame ? 'unmasking' : '';
+  // An adaptive run's steps differ in size: say how many slots the shown one committed.
+  const adaptive = run?.settings.schedule === 'adaptive' && run.settings.strategy !== 'left-to-right';
+  const committed = adaptive && frame ? `committed ${frame.resolved.length}` : '';
+  const phase = [phase0, committed].filter(Boolean).join(' · ');
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(2);
   const finished = !!run && run.status !== 'running' && steps > 0;
