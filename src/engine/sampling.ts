@@ -42,6 +42,11 @@ export class RowScratch {
   /** The bucket whose ids `order` holds, -1 for none. */
   sorted = -1;
   sortedLength = 0;
+  // Set by cutKept:
+  /** How many ids the cut keeps, their summed e, and the last kept id when a cut fell (else -1). */
+  kept = 0;
+  keptMass = 1;
+  lastKept = -1;
 
   constructor(readonly vocab: number) {
     this.l = new Float64Array(vocab);
@@ -261,17 +266,18 @@ function sortBucket(scratch: RowScratch, b: number): number {
 }
 
 /**
- * 2d for T > 0, after fillWeights: ids ordered by q descending then id ascending, cut by top-k
- * (k > 0) and top-p (p < 1, shortest prefix whose q sums to ≥ p), then the first id whose running
- * sum exceeds u · (kept sum); the last kept id if none does. Whole buckets are skipped by their
- * summed weight; only a bucket where a cut falls is sorted. Sums are of e, compared with p · z
- * (q = e / z): the same sums in another order, which the rulebook allows ("Floating point").
+ * 2d's cut for T > 0, after the weights (analyse or drawWeights): ids ordered by q descending then
+ * id ascending, cut by top-k (k > 0) and top-p (p < 1, shortest prefix whose q sums to ≥ p). Sets
+ * scratch.kept (how many ids are kept), scratch.keptMass (their summed e: q over the kept ids is
+ * e / keptMass, the distribution the draw walks) and scratch.lastKept (the last kept id when a cut
+ * fell, else -1). Whole buckets are skipped by their summed weight; only a bucket where a cut falls
+ * is sorted. Sums are of e, compared with p · z (q = e / z): the same sums in another order, which
+ * the rulebook allows ("Floating point").
  */
-export function drawToken(scratch: RowScratch, topK: number, topP: number, u: number): number {
+export function cutKept(scratch: RowScratch, topK: number, topP: number): void {
   const { e, mass, size, count, z } = scratch;
   const order = scratch.order;
   const maxKept = topK > 0 ? Math.min(count, topK) : count;
-  // The cut: how many ids are kept, and their summed weight.
   let kept = maxKept;
   let keptMass = z;
   let lastKept = -1;
@@ -299,6 +305,19 @@ export function drawToken(scratch: RowScratch, topK: number, topP: number, u: nu
     kept = c;
     keptMass = acc;
   }
+  scratch.kept = kept;
+  scratch.keptMass = keptMass;
+  scratch.lastKept = lastKept;
+}
+
+/**
+ * 2d for T > 0, after the weights: the cut (cutKept), then the first kept id whose running sum
+ * exceeds u · (kept sum); the last kept id if none does.
+ */
+export function drawToken(scratch: RowScratch, topK: number, topP: number, u: number): number {
+  cutKept(scratch, topK, topP);
+  const { e, mass, size, kept, keptMass, lastKept } = scratch;
+  const order = scratch.order;
   // The walk: the first kept id whose running sum exceeds u · keptMass.
   const target = u * keptMass;
   let acc = 0;

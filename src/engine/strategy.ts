@@ -23,14 +23,22 @@ export function scoringStrategy(strategy: Strategy, blockStrategy: InnerStrategy
 }
 
 /**
- * The n positions to resolve among `masked` (ascending): by block ascending, score descending,
- * position ascending; returned in ascending position order. `score[j]` and `block[j]` belong to
- * masked[j] (block all 0 outside the blocks strategy).
+ * The order in which the masked slots of a step resolve: indexes j into `masked` (whose score[j]
+ * and block[j] they are) by block ascending, score descending, position ascending (SAMPLING.md 3).
+ */
+export function resolutionOrder(score: Float64Array, block: Int32Array): number[] {
+  const order = Array.from(score.keys());
+  order.sort((a, b) => block[a] - block[b] || (score[a] !== score[b] ? (score[a] > score[b] ? -1 : 1) : a - b));
+  return order;
+}
+
+/**
+ * The n positions to resolve among `masked` (ascending): the first n of resolutionOrder, returned
+ * in ascending position order. `score[j]` and `block[j]` belong to masked[j] (block all 0 outside
+ * the blocks strategy).
  */
 export function choosePositions(masked: Int32Array, score: Float64Array, block: Int32Array, n: number): number[] {
-  const order = Array.from(masked.keys());
-  order.sort((a, b) => block[a] - block[b] || (score[a] !== score[b] ? (score[a] > score[b] ? -1 : 1) : a - b));
-  return order
+  return resolutionOrder(score, block)
     .slice(0, n)
     .map((j) => masked[j])
     .sort((a, b) => a - b);

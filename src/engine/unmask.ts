@@ -1,10 +1,11 @@
 // The unmasking loop (SAMPLING.md): one forward pass per step, one frame per step; unmasking
 // first, then the refinement rounds.
 import { createRng } from './rng';
-import { analyse, drawToken, drawWeights, prepareLogits, probability, RowScratch, summaryRow } from './sampling';
+import { RowScratch } from './sampling';
 import { isAdaptive, stepPlan } from './schedule';
 import { normalizeSettings } from './settings';
-import { chooseAdaptive, choosePositions, distributionScore, scoringStrategy } from './strategy';
+import { drawDeferred, scoreRows } from './step';
+import { chooseAdaptive, choosePositions } from './strategy';
 import type { Canvas, LogitsFn, SamplerSettings, SpecialIds, StepFrame } from './types';
 
 /**
@@ -37,7 +38,6 @@ export async function* unmask(
   }
   const plan = stepPlan(total, s);
   if (plan.length === 0) return;
-  const strategy = scoringStrategy(s.strategy, s.blockStrategy);
   const blockOf = (masked: Int32Array) =>
     s.strategy === 'blocks' ? masked.map((i) => Math.floor(rank[i] / s.blockLength)) : new Int32Array(masked.length);
   const rng = createRng(s.seed);
@@ -64,78 +64,23 @@ export async function* unmask(
     const out = await logits(ids.slice(), masked.slice());
     const forwardMs = performance.now() - t0;
     if (signal?.aborted) return;
-    // The graph's row summary stands in for the pass of exponentials over every row (2a–2c) when
-    // the row is scored as the model gave it: no repetition penalty, no entropy (which needs every
-    // p), and no per-row draw (confidence at T > 0 scores by the drawn token).
-    // A summary of another length than the rows asked for is ignored, not trusted.
-    const summary =
-      s.repetitionPenalty === 1 &&
-      strategy !== 'entropy' &&
-      !(s.temperature > 0 && strategy === 'confidence') &&
-      out.summary?.topProb.length === m &&
-      out.summary.top2Ids.length === 2 * m
-        ? out.summary
-        : undefined;
-    if (out.length === 0 || out.length % m !== 0) {
-      throw new Error(`logits of length ${out.length} do not fit the ${m} masked positions asked for`);
-    }
-    const vocab = out.length / m;
-    if (!scratch || scratch.vocab !== vocab) scratch = new RowScratch(vocab);
-
-    const token = new Int32Array(m);
-    const confidence = new Float64Array(m);
-    const score = new Float64Array(m);
-    // Only the confidence strategy scores by the drawn token. For the others, each row's u is drawn
-    // in its turn (the order of random numbers is part of the rules) but the draw itself, a second
-    // pass over the vocabulary, is made only for the rows this step resolves.
-    const drawLater = s.temperature > 0 && strategy !== 'confidence';
-    const u = drawLater ? new Float64Array(m) : null;
-    const zp = drawLater ? new Float64Array(m) : null;
     const draftIds = new Int32Array(n).fill(-1);
     const draftProbs = new Float32Array(n);
-    const top = adaptive ? new Float64Array(m) : null;
-    const row = (j: number) => out.subarray(j * vocab, (j + 1) * vocab);
-    // Ascending positions: the order in which random numbers are drawn is part of the rules.
-    for (let j = 0; j < m; j++) {
-      const i = masked[j];
-      const summarized = summary !== undefined && summaryRow(summary, j, special, scratch);
-      if (!summarized) {
-        prepareLogits(row(j), ids, i, special, s.repetitionPenalty, s.repetitionWindow, scratch);
-        analyse(scratch, drawLater ? 0 : s.temperature, strategy === 'entropy');
-      }
-      draftIds[i] = scratch.best;
-      draftProbs[i] = 1 / scratch.zp; // p[best] = exp(0) / zp
-      if (top) top[j] = 1 / scratch.zp;
-      if (u && zp) {
-        u[j] = rng();
-        zp[j] = scratch.zp;
-      } else if (summarized) {
-        // Only reached at temperature 0 (see `summary`): x is the argmax, p[x] = 1 / zp.
-        token[j] = scratch.best;
-        confidence[j] = 1 / scratch.zp;
-      } else {
-        token[j] = s.temperature > 0 ? drawToken(scratch, s.topK, s.topP, rng()) : scratch.best;
-        confidence[j] = probability(scratch, token[j]);
-      }
-      if (strategy === 'random') score[j] = rng();
-      else if (strategy === 'left-to-right') score[j] = -i;
-      else score[j] = distributionScore(strategy, scratch, confidence[j]);
-    }
+    const scratchFor = (vocab: number) => {
+      if (!scratch || scratch.vocab !== vocab) scratch = new RowScratch(vocab);
+      return scratch;
+    };
+    const rows = scoreRows(out, ids, masked, s, special, rng, scratchFor, draftIds, draftProbs);
+    const { token, confidence } = rows;
 
     // Adaptive: the sure slots, and at least the even pace that finishes the phase within its steps.
-    const resolved = top
-      ? chooseAdaptive(masked, score, blockOf(masked), top, s.threshold, Math.max(1, Math.floor(m / left)))
-      : choosePositions(masked, score, blockOf(masked), count);
+    const resolved = adaptive
+      ? chooseAdaptive(masked, rows.score, blockOf(masked), rows.top, s.threshold, Math.max(1, Math.floor(m / left)))
+      : choosePositions(masked, rows.score, blockOf(masked), count);
     const confidences: number[] = [];
     for (const i of resolved) {
       const j = slot(masked, i);
-      if (u && zp) {
-        prepareLogits(row(j), ids, i, special, s.repetitionPenalty, s.repetitionWindow, scratch);
-        drawWeights(scratch, s.temperature);
-        token[j] = drawToken(scratch, s.topK, s.topP, u[j]);
-        scratch.zp = zp[j];
-        confidence[j] = probability(scratch, token[j]);
-      }
+      drawDeferred(out, rows, j, i, ids, s, special, scratchFor(rows.vocab));
       confidences.push(confidence[j]);
     }
     // Set after every draw: the penalty of a later draw reads the canvas this step started from.

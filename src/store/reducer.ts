@@ -180,6 +180,8 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
         return { state: { ...state, autoRun: false }, then: { kind: 'generate' } };
       return { state, then: null };
     }
+    case 'inspected':
+      return same; // the inspector's own reply (src/ui/explain): no session state changes
     case 'notice':
       return {
         state: {

@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import type { SamplerSettings, Segment } from '../engine';
 import type { BackendChoice } from '../runtime/types';
 import type { EngineClient, EngineFactory } from '../worker/engineClient';
-import type { GenerateRequest, WorkerOut } from '../worker/protocol';
+import type { GenerateRequest, InspectRequest, Inspected, WorkerOut } from '../worker/protocol';
 import { watchEngine } from '../worker/watchdog';
 import { shippedModels } from '../runtime/modelFiles';
 import { beginCompare, stopCompare } from './compare';
@@ -71,7 +71,12 @@ export interface AppState extends SessionState, ModelSlice {
   reimagine(positions: number[]): void;
   /** Brings back the text the last re-imagine replaced. */
   undo(): void;
+  /** The inspector's pass (src/ui/explain): sent to the engine, answered to `onReply` alone (the run
+   * is not touched; the engine refuses it during a run). Returns a function that stops waiting. */
+  inspect(request: Omit<InspectRequest, 'type' | 'id'>, onReply: (m: Inspected | InspectRefusal) => void): () => void;
 }
+
+export type InspectRefusal = Extract<WorkerOut, { type: 'error' }>;
 
 /** True while the worker has a run going, or one was sent and not yet answered. */
 export function isBusy(s: Pick<AppState, 'pending' | 'run'>): boolean {
@@ -410,6 +415,18 @@ export const useApp = create<AppState>()((set, get) => {
         { settings: req.settings, label: null, origin: req.origin, edits: s.run },
         { compare: null },
       );
+    },
+    inspect(request, onReply) {
+      const client = conn.client;
+      if (!client) return () => undefined;
+      const id = conn.nextId++;
+      const stop = client.subscribe((m) => {
+        if (m.id !== id || (m.type !== 'inspected' && m.type !== 'error')) return;
+        stop();
+        onReply(m);
+      });
+      client.send({ type: 'inspect', id, ...request });
+      return stop;
     },
     undo() {
       const s = get();

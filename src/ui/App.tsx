@@ -14,6 +14,8 @@ import { QuickBar } from './QuickBar';
 import { RunStats } from './RunStats';
 import { SharePanel } from './SharePanel';
 import { Timeline } from './Timeline';
+import { InspectorPanel } from './explain/InspectorPanel';
+import { useInspector } from './explain/inspectorState';
 import { OrderMapPanel } from './explain/OrderMapPanel';
 
 function LiveRegion() {
@@ -41,10 +43,12 @@ function Page() {
   useEffect(() => {
     if (status === 'ready' || status === 'error') setRegisterSw(true);
   }, [status]);
-  // Escape stops a run from anywhere on the page.
+  // Escape stops a run from anywhere on the page; with the inspector open it closes the inspector first.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') useApp.getState().stop();
+      if (e.key !== 'Escape') return;
+      if (useInspector.getState().open) useInspector.getState().setOpen(false);
+      else useApp.getState().stop();
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
@@ -89,6 +93,7 @@ function Page() {
             <Canvas />
             <Timeline />
             <Legend />
+            <InspectorPanel />
             <OrderMapPanel />
           </section>
           <ComparePanel />

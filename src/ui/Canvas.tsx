@@ -7,6 +7,7 @@ import { isBusy, useApp } from '../store/store';
 import { useCanvasView } from './canvasView';
 import { CONFIDENCE_STEPS, percent } from './confidence';
 import { EditBar } from './EditBar';
+import { useInspector } from './explain/inspectorState';
 import { buildPassage, type Slot } from './passage';
 import { Token } from './Token';
 import { useWordSelection } from './useWordSelection';
@@ -81,6 +82,10 @@ export function Canvas() {
   const model = loaded ?? lastModel;
   const showDraft = useApp((s) => s.viewPrefs.showDraft);
   const clearSelection = useCanvasView((s) => s.clear);
+  // While the inspector is open, choosing a token looks inside it instead of selecting it.
+  const inspecting = useInspector((s) => s.open);
+  const inspected = useInspector((s) => (s.open ? s.slot : null));
+  const inspectSlot = useInspector((s) => s.inspect);
   const [inspect, setInspect] = useState<number | null>(null);
   const [focusIndex, setFocusIndex] = useState(0);
   const box = useRef<HTMLDivElement>(null);
@@ -125,6 +130,11 @@ export function Canvas() {
     else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') next = Math.max(0, current - 1);
     else if (e.key === 'Home') next = 0;
     else if (e.key === 'End') next = all.length - 1;
+    if (inspecting && (e.key === 'Enter' || e.key === ' ') && all[current]) {
+      e.preventDefault();
+      inspectSlot(Number(all[current].dataset.index));
+      return;
+    }
     if (onKey(e, all[current] ?? null, next !== current ? all[next] : null)) return;
     if (next === current) return;
     e.preventDefault();
@@ -152,9 +162,17 @@ export function Canvas() {
         data-run-id={run.runId}
         ref={box}
         role="group"
-        aria-label={`Canvas at step ${shown} of ${run.totalSteps}. Arrow keys move between tokens${editable ? '; Space selects a word, Shift+arrows extend' : ''}.`}
+        aria-label={`Canvas at step ${shown} of ${run.totalSteps}. Arrow keys move between tokens${inspecting ? '; Enter looks inside a token' : editable ? '; Space selects a word, Shift+arrows extend' : ''}.`}
         onKeyDown={onKeyDown}
-        onMouseDown={onMouseDown}
+        onMouseDown={(e) => {
+          const el = (e.target as Element).closest<HTMLElement>('[data-testid="token"]');
+          if (!inspecting) onMouseDown(e);
+          else if (el && e.button === 0) {
+            e.preventDefault();
+            el.focus();
+            inspectSlot(Number(el.dataset.index));
+          }
+        }}
         onMouseOver={(e) => {
           onMouseOver(e);
           const el = (e.target as Element).closest<HTMLElement>('[data-index]');
@@ -181,6 +199,7 @@ export function Canvas() {
                 showDraft={showDraft}
                 selected={slot.state === 'resolved' && selected.has(slot.index)}
                 remasked={at.remasked.has(slot.index)}
+                inspected={inspected === slot.index}
                 tabbable={slot.state !== 'given' && g === tabStop}
               />
             );

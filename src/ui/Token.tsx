@@ -17,6 +17,8 @@ export interface TokenProps extends Slot {
   showDraft: boolean;
   selected: boolean;
   remasked: boolean;
+  /** The slot the inspector looks inside. */
+  inspected: boolean;
   tabbable: boolean;
 }
 
@@ -27,6 +29,7 @@ export const Token = memo(function Token({
   showDraft,
   selected,
   remasked,
+  inspected,
   tabbable,
   ...slot
 }: TokenProps) {
@@ -48,7 +51,8 @@ export const Token = memo(function Token({
         data-state="masked"
         data-index={i}
         data-draft={draft ?? undefined}
-        className={`tok masked ${draft !== null ? 'drafted' : 'noise'}${remasked ? ' remasked' : ''}`}
+        data-inspected={inspected ? 'true' : undefined}
+        className={`tok masked ${draft !== null ? 'drafted' : 'noise'}${remasked ? ' remasked' : ''}${inspected ? ' inspected' : ''}`}
         style={{ '--p': slot.draftP.toFixed(3) } as CSSProperties}
         role="img"
         aria-label={`Token ${i + 1}: ${remasked ? 'masked again to be revised' : 'still masked'}${guess}`}
@@ -71,7 +75,8 @@ export const Token = memo(function Token({
         data-index={i}
         data-word={slot.word}
         data-selected={selected ? 'true' : undefined}
-        className={`tok resolved${selected ? ' selected' : ''}${newline ? ' newline' : ''}`}
+        data-inspected={inspected ? 'true' : undefined}
+        className={`tok resolved${selected ? ' selected' : ''}${newline ? ' newline' : ''}${inspected ? ' inspected' : ''}`}
         style={{ '--c': c.background } as CSSProperties}
         role="img"
         title={`“${slot.text}” — ${info}`}

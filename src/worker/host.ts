@@ -8,6 +8,9 @@
 // leaves the current run alone. 'generate' before the model is ready gets 'busy' (loading) or
 // 'bad-request' (no 'load' was sent). Every reply names the request it answers (see protocol.ts).
 // 'pace' and 'step' (tests only) set how runs wait before each step, in any state (pace.ts).
+// 'inspect' (the inspector) runs one pass on a canvas it is given while the model is ready, never
+// during a run ('busy'); a run or a load that arrives meanwhile waits for that pass to end.
+import { inspectPass } from '../engine/inspect';
 import {
   buildCanvas,
   maskedCount,
@@ -21,7 +24,7 @@ import { ACTIONS, RuntimeError, messageOf } from '../runtime/errors';
 import { createModelLoader, type LoadedModel, type LoaderDeps } from '../runtime/loadModel';
 import type { BackendChoice } from '../runtime/types';
 import { createPacer } from './pace';
-import type { GenerateRequest, WorkerIn, WorkerOut } from './protocol';
+import type { GenerateRequest, InspectRequest, WorkerIn, WorkerOut } from './protocol';
 import { parseWorkerIn } from './validate';
 
 export interface HostDeps extends LoaderDeps {
@@ -93,6 +96,8 @@ export function createHost(deps: HostDeps): {
   };
   const post = deps.post;
   const pacer = createPacer();
+  // The inspector's passes, one after another: a run or a load starts once the last has ended.
+  let inspection: Promise<void> = Promise.resolve();
 
   // --- transitions -------------------------------------------------------------------------
 
@@ -108,6 +113,7 @@ export function createHost(deps: HostDeps): {
           if (prev.queued) post({ type: 'cancelled', id: prev.queued.id });
           await prev.run.finished;
         }
+        await inspection;
         if (prev.kind === 'ready' || prev.kind === 'running') await prev.model.release();
         let chosen: string | undefined;
         const model = await loader.load(
@@ -235,6 +241,7 @@ export function createHost(deps: HostDeps): {
   }
 
   async function execute(p: Prepared, run: Run, model: LoadedModel): Promise<void> {
+    await inspection;
     const totalSteps = plannedSteps(p.masked, p.settings);
     post({ type: 'started', id: p.id, ids: p.canvas.ids.slice(), fixed: p.canvas.fixed.slice(), totalSteps });
     const t0 = deps.now();
@@ -318,6 +325,45 @@ export function createHost(deps: HostDeps): {
     }
   }
 
+  /** ready → ready: one forward pass on the canvas the inspector names, and the step's report on it. */
+  function onInspect(msg: InspectRequest): void {
+    if (state.kind !== 'ready') {
+      const why =
+        state.kind === 'running'
+          ? { code: 'busy' as const, message: 'A run is going on: the inspector waits for it to end.', action: '' }
+          : state.kind === 'loading'
+            ? { code: 'busy' as const, message: 'The model is still loading.', action: ACTIONS.waitLoading }
+            : { code: 'bad-request' as const, message: 'No model is loaded.', action: ACTIONS.reload };
+      post({ type: 'error', id: msg.id, ...why });
+      return;
+    }
+    const { model } = state;
+    const work = inspection.then(async () => {
+      try {
+        const { config } = model;
+        const { ids, fixed, slot } = msg;
+        const mask = config.special_ids.mask;
+        if (ids.length > config.context || ids.some((x) => x < 0 || x >= config.vocab_size))
+          throw new RuntimeError('bad-request', 'The canvas to inspect does not fit this model.', ACTIONS.reload);
+        if (fixed[slot] || ids[slot] !== mask)
+          throw new RuntimeError('bad-request', `Slot ${slot} is not masked on that canvas.`, ACTIONS.reload);
+        const masked: number[] = [];
+        for (let i = 0; i < ids.length; i++) if (!fixed[i] && ids[i] === mask) masked.push(i);
+        const at = Int32Array.from(masked);
+        const out = await model.failover.logits(ids.slice(), at.slice());
+        const report = inspectPass(out, ids, fixed, at, msg.settings ?? {}, config.special_ids, msg.rngDraws);
+        const j = masked.indexOf(slot);
+        const vocab = out.length / masked.length;
+        const row = out.slice(j * vocab, (j + 1) * vocab);
+        post({ type: 'inspected', id: msg.id, slot, row, report, special: { ...config.special_ids } });
+      } catch (err) {
+        post(errorOut(err, msg.id));
+      }
+    });
+    inspection = work;
+    track(work);
+  }
+
   function handle(raw: unknown): void {
     const parsed = parseWorkerIn(raw);
     if (!parsed.ok) {
@@ -350,6 +396,9 @@ export function createHost(deps: HostDeps): {
         return;
       case 'step':
         pacer.grant(msg.count);
+        return;
+      case 'inspect':
+        onInspect(msg);
         return;
     }
   }

@@ -13,6 +13,7 @@
 // valibot (1.5, MIT): its functions are tree-shaken, so the schemas below cost a few kB of the bundle,
 // where zod's full build is ~50 kB; picked for that and its message functions (clear refusals).
 import * as v from 'valibot';
+import type { PassReport } from '../engine/inspect';
 import type { Frame, SamplerSettings, Segment } from '../engine/types';
 import type { TokenBytes } from '../runtime/tokenizer';
 import { BACKEND_CHOICES, ERROR_CODES } from '../runtime/types';
@@ -25,6 +26,7 @@ const int32 = v.custom<Int32Array>((x) => x instanceof Int32Array, 'must be an I
 const uint8 = v.custom<Uint8Array>((x) => x instanceof Uint8Array, 'must be a Uint8Array');
 const float32 = v.custom<Float32Array>((x) => x instanceof Float32Array, 'must be a Float32Array');
 const uint32 = v.custom<Uint32Array>((x) => x instanceof Uint32Array, 'must be a Uint32Array');
+const float64 = v.custom<Float64Array>((x) => x instanceof Float64Array, 'must be a Float64Array');
 const BACKENDS = ['webgpu', 'wasm'] as const;
 
 const segment = v.variant('kind', [
@@ -103,6 +105,25 @@ export const workerInSchema = v.variant(
       id,
       mode: v.picklist(['free', 'manual'], (i) => `Unknown pace ${json(i.input)}.`),
     }),
+    /** The inspector: one step's forward pass again, on the canvas that pass saw (`ids`, with the run's
+     * `fixed` flags), and that step's sampling on it with the run's settings and the `rngDraws` random
+     * numbers the run had drawn before it (engine/inspect.ts). Answered 'inspected'; never during a
+     * run ('busy'), and it never changes one. */
+    v.pipe(
+      v.object({
+        type: v.literal('inspect'),
+        id,
+        ids: int32,
+        fixed: uint8,
+        slot: v.pipe(v.number(), v.safeInteger('The slot to inspect must be a whole number.')),
+        settings: requestSettings,
+        rngDraws: v.pipe(v.number(), v.safeInteger(), v.minValue(0, 'rngDraws must be 0 or more.')),
+      }),
+      v.check(
+        (r) => r.ids.length === r.fixed.length && r.slot >= 0 && r.slot < r.ids.length,
+        'The inspect request needs ids and fixed flags of the same length and a slot inside them.',
+      ),
+    ),
     /** Under manual pace: `count` more steps may run. */
     v.object({
       type: v.literal('step'),
@@ -144,6 +165,17 @@ const frame = v.object({
   draftProbs: v.optional(float32),
 });
 
+const passReport = v.object({
+  masked: int32,
+  token: int32,
+  confidence: float64,
+  score: float64,
+  top: float64,
+  order: int32,
+  draftIds: int32,
+  draftProbs: float32,
+});
+
 const runStats = v.object({
   steps: num,
   forwardPasses: num,
@@ -168,6 +200,18 @@ export const workerOutSchema = v.variant('type', [
   v.object({ type: v.literal('frame'), id, frame }),
   v.object({ type: v.literal('done'), id, text: v.string(), ids: int32, stats: runStats }),
   v.object({ type: v.literal('cancelled'), id }),
+  /** The answer to 'inspect': the slot's row of logits (V floats) and the step's report on every masked
+   * row j of the pass (position masked[j]): drawn token, p of it, score, the resolution order (row
+   * indexes, first the committed ones), and the drafts by position. */
+  v.object({
+    type: v.literal('inspected'),
+    id,
+    slot: num,
+    row: float32,
+    report: passReport,
+    /** The model's special ids, which p and q leave out (2a). */
+    special: v.object({ pad: num, mask: num, eos: num }),
+  }),
   /** A notice that does not stop anything, e.g. "WebGPU device lost, continuing on WASM". */
   v.object({
     type: v.literal('notice'),
@@ -192,6 +236,8 @@ export type WorkerOut = v.InferOutput<typeof workerOutSchema>;
 export type GenerateRequest = v.InferOutput<typeof generateRequest>;
 export type ModelInfo = v.InferOutput<typeof modelInfo>;
 export type RunStats = v.InferOutput<typeof runStats>;
+export type InspectRequest = Extract<WorkerIn, { type: 'inspect' }>;
+export type Inspected = Extract<WorkerOut, { type: 'inspected' }>;
 
 // The schemas restate types the engine and the runtime own; these fail to compile if the two drift.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -200,4 +246,5 @@ export const protocolMatchesEngine: [
   Same<v.InferOutput<typeof segment>, Segment>,
   Same<v.InferOutput<typeof settings>, Partial<SamplerSettings>>,
   Same<v.InferOutput<typeof tokenBytes>, TokenBytes>,
-] = [true, true, true, true];
+  Same<v.InferOutput<typeof passReport>, PassReport>,
+] = [true, true, true, true, true];

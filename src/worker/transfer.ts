@@ -11,7 +11,9 @@ export function transferables(m: WorkerOut): ArrayBuffer[] {
         ? [m.ids, m.fixed]
         : m.type === 'done'
           ? [m.ids]
-          : [];
+          : m.type === 'inspected'
+            ? [m.row, ...Object.values(m.report)]
+            : [];
   const buffers = new Set<ArrayBuffer>();
   for (const a of arrays) if (a && a.buffer instanceof ArrayBuffer && a.byteLength > 0) buffers.add(a.buffer);
   return [...buffers];

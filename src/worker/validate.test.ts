@@ -33,6 +33,36 @@ describe('requests to the worker', () => {
     });
   });
 
+  it('accepts an inspect request and refuses one whose slot or flags do not fit its canvas', () => {
+    const inspect = {
+      type: 'inspect',
+      id: 7,
+      ids: Int32Array.of(5, 1, 1),
+      fixed: Uint8Array.of(1, 0, 0),
+      slot: 2,
+      settings: { temperature: 0 },
+      rngDraws: 0,
+    };
+    expect(parseWorkerIn(inspect)).toEqual({ ok: true, msg: inspect });
+    expect(parseWorkerIn({ ...inspect, slot: 3 })).toMatchObject({ ok: false, id: 7, problem: /slot inside/ });
+    expect(parseWorkerIn({ ...inspect, fixed: Uint8Array.of(1) })).toMatchObject({ ok: false, id: 7 });
+    expect(parseWorkerIn({ ...inspect, rngDraws: -1 })).toMatchObject({ ok: false, problem: /rngDraws/ });
+    const report = {
+      masked: Int32Array.of(1),
+      token: Int32Array.of(4),
+      confidence: Float64Array.of(0.5),
+      score: Float64Array.of(0.5),
+      top: Float64Array.of(0.5),
+      order: Int32Array.of(0),
+      draftIds: Int32Array.of(-1, -1, -1),
+      draftProbs: new Float32Array(3),
+    };
+    const special = { pad: 0, mask: 1, eos: 2 };
+    const reply = { type: 'inspected', id: 7, slot: 1, row: new Float32Array(8), report, special };
+    expect(parseWorkerOut(reply)).toEqual(reply);
+    expect(parseWorkerOut({ ...reply, report: { ...report, score: Float32Array.of(0.5) } })).toBeNull();
+  });
+
   it('refuses a pace it does not know and a step count below one', () => {
     expect(parseWorkerIn({ type: 'pace', id: -1, mode: 'slow' })).toMatchObject({ ok: false, problem: /"slow"/ });
     for (const count of [0, -1, 1.5, '2', undefined])

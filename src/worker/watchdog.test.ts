@@ -37,6 +37,18 @@ function watched(limit = 1000) {
 }
 
 describe('engine watchdog', () => {
+  it("waits for an inspect's answer like any other, and stops once it has come", () => {
+    const { client, f, t, deaths } = watched();
+    const ids = Int32Array.of(1);
+    client.send({ type: 'inspect', id: 3, ids, fixed: Uint8Array.of(0), slot: 0, settings: {}, rngDraws: 0 });
+    expect(t.armed()).toBe(1);
+    f.emit({ type: 'error', id: 3, code: 'busy', message: 'A run is going on.', action: '' });
+    expect(t.armed()).toBe(0);
+    client.send({ type: 'inspect', id: 4, ids, fixed: Uint8Array.of(0), slot: 0, settings: {}, rngDraws: 0 });
+    t.advance(1000);
+    expect(deaths).toHaveLength(1);
+  });
+
   it('says nothing while nothing is owed, however long', () => {
     const { t, deaths } = watched();
     t.advance(60_000);

@@ -20,14 +20,15 @@ const realTimers: Timers = {
 };
 
 /** Requests that owe an answer, and the replies that end each kind. */
-type Waiting = 'load' | 'generate';
+type Waiting = 'load' | 'generate' | 'inspect';
 const ENDS: Record<Waiting, ReadonlySet<WorkerOut['type']>> = {
   load: new Set(['ready', 'error', 'cancelled']),
   generate: new Set(['done', 'cancelled', 'error']),
+  inspect: new Set(['inspected', 'error']),
 };
 
 function waitsForReply(m: WorkerIn): Waiting | null {
-  return m.type === 'load' || m.type === 'generate' ? m.type : null;
+  return m.type === 'load' || m.type === 'generate' || m.type === 'inspect' ? m.type : null;
 }
 
 /** `client`, watched: `onDead` is called once, with the cause in plain words, when the engine is gone. */

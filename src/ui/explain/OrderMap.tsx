@@ -3,10 +3,11 @@
 // confidence); a cross marks a resolution that refinement undid. Beside it the same slots in reading
 // order against the left-to-right diagonal, and two small charts: masked slots left after each step
 // (the schedule) and the mean confidence of what each step committed. Clicking a cell moves the
-// timeline to that step. Plain SVG: a few hundred rectangles need no chart library.
+// timeline to that step and opens the inspector on that token. Plain SVG: a few hundred rectangles need no chart library.
 import { useMemo, useState } from 'react';
 import { useApp } from '../../store/store';
 import { CONFIDENCE_STEPS, confidenceStep, percent } from '../confidence';
+import { useInspector } from './inspectorState';
 import { orderMapOf } from './orderMap';
 
 const CELL = 8;
@@ -21,6 +22,7 @@ export default function OrderMap() {
   const run = useApp((s) => s.run);
   const view = useApp((s) => s.view);
   const setView = useApp((s) => s.setView);
+  const inspect = useInspector((s) => s.inspect);
   const [byConfidence, setByConfidence] = useState(false);
   const map = useMemo(() => (run ? orderMapOf(run) : null), [run]);
   if (!run || !map) return <p className="hint">Generate a passage to see the order in which it was written.</p>;
@@ -35,7 +37,8 @@ export default function OrderMap() {
     <div className="order-map" data-testid="order-map">
       <p className="hint">
         Positions across, steps down: each cell is a token at the step it was written. A left-to-right model would fill
-        the diagonal; a diffusion model writes wherever it is surest first. Click a cell to see that step.
+        the diagonal; a diffusion model writes wherever it is surest first. Click a cell to see that step and look
+        inside that token.
       </p>
       <label>
         <input type="checkbox" checked={byConfidence} onChange={(e) => setByConfidence(e.target.checked)} /> Colour by
@@ -77,7 +80,10 @@ export default function OrderMap() {
                   fill={
                     byConfidence ? CONFIDENCE_STEPS[confidenceStep(c.confidence)].background : stepColour(c.step, rows)
                   }
-                  onClick={() => setView(c.step)}
+                  onClick={() => {
+                    setView(c.step);
+                    inspect(c.position);
+                  }}
                 >
                   <title>{`Position ${c.position}: step ${c.step}, ${percent(c.confidence)} sure`}</title>
                 </rect>

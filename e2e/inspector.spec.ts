@@ -1,0 +1,161 @@
+// The inspector (issue 18, section 1): look inside any token at any step, from the logits of that
+// step's forward pass, recomputed in the worker once the run has ended. The real model on WASM.
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { advance, animationsSettled, generatedText, openApp, resume, setControls, startHeld } from './helpers';
+
+async function timelineTo(page: Page, k: number) {
+  await page.getByTestId('timeline').focus();
+  await page.keyboard.press('Home');
+  for (let i = 0; i < k; i++) await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('timeline-step')).toHaveText(String(k));
+}
+
+interface Row {
+  token: number;
+  p: number;
+  q: number;
+  drawn: boolean;
+}
+async function candidates(page: Page): Promise<Row[]> {
+  return page.getByTestId('inspector-candidate').evaluateAll((els) =>
+    els.map((e) => ({
+      token: Number(e.getAttribute('data-token')),
+      p: Number(e.getAttribute('data-p')),
+      q: Number(e.getAttribute('data-q')),
+      drawn: e.getAttribute('data-drawn') === 'true',
+    })),
+  );
+}
+
+/** At temperature 0 the drawn token is the top candidate, with all of q. */
+function expectGreedy(rows: Row[]) {
+  expect(rows.length).toBeGreaterThanOrEqual(8);
+  const drawn = rows.filter((r) => r.drawn);
+  expect(drawn).toHaveLength(1);
+  expect(drawn[0].q).toBe(1);
+  expect(Math.max(...rows.map((r) => r.q))).toBe(drawn[0].q);
+  expect(Math.max(...rows.map((r) => r.p))).toBe(drawn[0].p);
+}
+
+test('looks inside a resolved and a masked token at a mid step, with a what-if that leaves the run alone', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const chunks: string[] = [];
+  page.on('request', (r) => {
+    if (/SlotInspector-[\w-]+\.js$/.test(r.url())) chunks.push(r.url());
+  });
+  await openApp(page, '/?pace=manual');
+  await setControls(page, { prompt: 'The king said', length: 12, steps: 4, temperature: 0, refine: 0 });
+  await startHeld(page);
+  await advance(page, 2);
+  // During the run: what the frames kept, and Escape closes the inspector without stopping the run.
+  expect(chunks, 'the inspector loads only when opened').toEqual([]);
+  await page.getByTestId('inspector-open').click();
+  const masked = page.locator('[data-testid="token"][data-state="masked"]').first();
+  const maskedSlot = Number(await masked.getAttribute('data-index'));
+  await masked.click();
+  const panel = page.getByTestId('slot-inspector');
+  await expect(panel).toHaveAttribute('data-slot', String(maskedSlot));
+  await expect(page.getByTestId('inspector-waiting')).toBeVisible();
+  await expect(page.getByTestId('inspector-state')).toHaveAttribute('data-how', 'masked');
+  await page.keyboard.press('Escape');
+  await expect(panel).toBeHidden();
+  await expect(page.getByTestId('run-status')).toHaveText(/^Running/);
+  await resume(page);
+  await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
+  const text = await generatedText(page);
+  const runId = await page.getByTestId('canvas').getAttribute('data-run-id');
+
+  // Step 2 of 4: a token resolved at that step.
+  await timelineTo(page, 2);
+  await page.getByTestId('inspector-open').click();
+  const resolved = page.locator('[data-testid="token"][data-state="resolved"][data-step="2"]').first();
+  const resolvedSlot = Number(await resolved.getAttribute('data-index'));
+  await resolved.click();
+  await expect(panel).toHaveAttribute('data-slot', String(resolvedSlot));
+  await expect(page.getByTestId('inspector-state')).toHaveAttribute('data-how', 'here');
+  await expect(page.getByTestId('inspector-candidate').first()).toBeVisible({ timeout: 30_000 });
+  const rows = await candidates(page);
+  expectGreedy(rows);
+  // The drawn token's p is the confidence the canvas shows for it.
+  const label = (await resolved.getAttribute('aria-label')) ?? '';
+  const shownConfidence = Number(/confidence (\d+)%/.exec(label)?.[1]);
+  expect(Math.abs(rows.find((r) => r.drawn)!.p * 100 - shownConfidence)).toBeLessThanOrEqual(0.5);
+
+  // A token resolved at step 1, seen at step 2: the numbers are step 1's, and the panel says so.
+  const earlier = page.locator('[data-testid="token"][data-state="resolved"][data-step="1"]').first();
+  await earlier.click();
+  await expect(page.getByTestId('inspector-state')).toHaveAttribute('data-how', 'earlier');
+  await expect(page.getByTestId('inspector-state')).toHaveAttribute('data-pass', '1');
+  await expect(page.getByTestId('inspector-state')).toContainText('step 1');
+
+  // A token still masked at step 2, by keyboard: its rank says why it waits.
+  const waiting = page.locator('[data-testid="token"][data-state="masked"]').first();
+  await waiting.focus();
+  await page.keyboard.press('Enter');
+  await expect(panel).toHaveAttribute('data-slot', (await waiting.getAttribute('data-index')) ?? '');
+  const rank = page.getByTestId('inspector-rank');
+  await expect(rank).toBeVisible({ timeout: 30_000 });
+  expect(Number(await rank.getAttribute('data-rank'))).toBeGreaterThan(
+    Number(await rank.getAttribute('data-committed')),
+  );
+  await expect(page.getByTestId('inspector-candidate').first()).toBeVisible();
+  expectGreedy(await candidates(page));
+  await expect(page.getByTestId('inspector-why')).toContainText('temperature 0');
+
+  // What-if: a higher temperature redraws the q bars at once, labelled, and the run stays as it was.
+  const before = await candidates(page);
+  await page.getByTestId('inspector-whatif-temperature').fill('1.5');
+  await expect(page.getByTestId('inspector-candidates')).toHaveAttribute('data-whatif', 'true');
+  await expect(page.getByTestId('inspector-whatif-label')).toContainText('What-if: q at temperature 1.5');
+  const after = await candidates(page);
+  expect(after.map((r) => r.p)).toEqual(before.map((r) => r.p));
+  const drawnAfter = after.find((r) => r.drawn)!;
+  expect(drawnAfter.q).toBeLessThan(1);
+  expect(drawnAfter.q).toBeGreaterThan(after[1].q); // still the most likely, no longer certain
+  await page.getByTestId('inspector-whatif-topp').fill('0.5');
+  await expect(page.getByTestId('inspector-whatif-label')).toContainText('top-p 0.5');
+  // Top-p cuts the tail: what is kept shares all of q, so the drawn token's share grows.
+  expect((await candidates(page)).find((r) => r.drawn)!.q).toBeGreaterThan(drawnAfter.q);
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-run-id', runId ?? '');
+  await page.getByTestId('timeline-live').click();
+  expect(await generatedText(page)).toBe(text);
+
+  // axe finds nothing serious with the inspector open.
+  await timelineTo(page, 2);
+  await animationsSettled(page);
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+
+  // Escape closes it; a second Escape would stop a run (there is none) and changes nothing here.
+  await page.keyboard.press('Escape');
+  await expect(panel).toBeHidden();
+  await expect(page.getByTestId('run-status')).toHaveText(/^Done/);
+});
+
+test('an order map cell moves the timeline to its step and opens the inspector on that token', async ({ page }) => {
+  await openApp(page);
+  await setControls(page, { prompt: 'Once upon a time', length: 8, steps: 4, temperature: 0, refine: 0 });
+  await expect(page.getByTestId('generate')).toBeEnabled();
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
+  await page.getByTestId('order-map-open').click();
+  const cell = page.locator('[data-testid="order-cell"][data-step="3"]').first();
+  const position = await cell.getAttribute('data-position');
+  await cell.click();
+  await expect(page.getByTestId('timeline-step')).toHaveText('3');
+  const panel = page.getByTestId('slot-inspector');
+  await expect(panel).toHaveAttribute('data-slot', position ?? '');
+  await expect(panel).toHaveAttribute('data-step', '3');
+  await expect(page.getByTestId('inspector-state')).toHaveAttribute('data-how', 'here');
+  await expect(page.getByTestId('inspector-candidate').first()).toBeVisible({ timeout: 30_000 });
+  expectGreedy(await candidates(page));
+  await expect(page.locator(`[data-testid="token"][data-index="${position}"]`)).toHaveAttribute(
+    'data-inspected',
+    'true',
+  );
+});

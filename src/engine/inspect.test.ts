@@ -1,0 +1,158 @@
+// The inspector's numbers against the engine's own: every step of real unmask runs on crafted
+// logits, rebuilt from the frames alone, gives back the slots the step committed, the tokens it
+// drew with their p, and its drafts; and q is the distribution drawToken walks, to 1e-6.
+import { describe, expect, it } from 'vitest';
+import { inspectPass, passOf, slotDistribution } from './inspect';
+import { analyse, drawToken, prepareLogits, RowScratch } from './sampling';
+import { DEFAULT_SETTINGS } from './settings';
+import { canvas, collect, crafted, M, row, SPECIAL } from './testkit';
+import type { SamplerSettings } from './types';
+import { unmask } from './unmask';
+
+// A row that depends on the canvas around the slot, so each step's pass differs from the last.
+const rowAt = (i: number, ids: Int32Array) =>
+  row({
+    3: 1 + (i % 3),
+    4: 2 + (ids[(i + 1) % ids.length] % 5),
+    5: 0.5 + i * 0.1,
+    6: 1.5,
+    7: ids[Math.max(0, i - 1)] === 4 ? 3 : 0.7,
+  });
+
+const base: SamplerSettings = { ...DEFAULT_SETTINGS, steps: 4, refineRounds: 0 };
+const CASES: [string, Partial<SamplerSettings>][] = [
+  ['greedy confidence', { strategy: 'confidence', temperature: 0 }],
+  ['confidence at T 0.8, top-p 0.9', { strategy: 'confidence', temperature: 0.8, topP: 0.9, seed: 7 }],
+  ['margin at T 0.7, top-k 3, refined', { strategy: 'margin', temperature: 0.7, topK: 3, refineRounds: 2, seed: 3 }],
+  ['random order at T 1', { strategy: 'random', temperature: 1, topP: 1, seed: 11 }],
+  ['entropy with a repetition penalty', { strategy: 'entropy', temperature: 1.3, repetitionPenalty: 1.4, seed: 5 }],
+  ['blocks of margin', { strategy: 'blocks', blockLength: 3, blockStrategy: 'margin', temperature: 0.9, seed: 2 }],
+  ['left to right at T 0.5', { strategy: 'left-to-right', temperature: 0.5, seed: 9 }],
+];
+
+describe('inspecting a step from its frames', () => {
+  for (const [name, patch] of CASES) {
+    it(`rebuilds every pass of a run (${name}) and agrees with what the step did`, async () => {
+      const settings = { ...base, ...patch };
+      const c = canvas([4, M, M, 5, M, M, M, M, M, 3, M]);
+      const logits = crafted(rowAt);
+      const frames = await collect(unmask(c, logits, settings, SPECIAL));
+      expect(frames.length).toBeGreaterThan(1);
+      for (const frame of frames) {
+        const pass = passOf(c.ids, c.fixed, frames, frame.step, settings, M);
+        const out = await logits(pass.ids, pass.masked);
+        const report = inspectPass(out, pass.ids, c.fixed, pass.masked, settings, SPECIAL, pass.rngDraws);
+        const committed = Array.from(report.order.slice(0, frame.resolved.length), (j) => pass.masked[j]);
+        expect(committed.sort((a, b) => a - b)).toEqual(frame.resolved);
+        expect(pass.resolved).toEqual(frame.resolved);
+        frame.resolved.forEach((i, r) => {
+          const j = pass.masked.indexOf(i);
+          expect(report.token[j]).toBe(frame.ids[i]);
+          expect(Math.abs(report.confidence[j] - frame.confidences[r])).toBeLessThan(1e-12);
+        });
+        for (const i of pass.masked) {
+          const j = pass.masked.indexOf(i);
+          if (!frame.resolved.includes(i)) {
+            expect(report.draftIds[i]).toBe(frame.draftIds[i]);
+            expect(report.draftProbs[i]).toBe(frame.draftProbs[i]);
+          }
+          // The slot's p and q from its row alone: p of the drawn token is the engine's confidence.
+          const rowJ = out.subarray(j * 8, (j + 1) * 8);
+          const d = slotDistribution(rowJ, pass.ids, i, settings, SPECIAL, report.token[j], 8);
+          const x = d.candidates.find((cand) => cand.id === report.token[j])!;
+          expect(Math.abs(x.p - report.confidence[j])).toBeLessThan(1e-6);
+          expect(x.q).toBeGreaterThan(0);
+          if (settings.temperature === 0) expect(x.q).toBe(1);
+          const sum = (k: 'p' | 'q') => d.candidates.reduce((a, cand) => a + cand[k], d.rest[k]);
+          expect(sum('p')).toBeCloseTo(1, 12);
+          expect(sum('q')).toBeCloseTo(1, 12);
+          expect(d.candidates.some((cand) => [0, 1, 2].includes(cand.id))).toBe(false);
+        }
+      }
+    });
+  }
+});
+
+describe('inspecting a step of an adaptive run', () => {
+  it('finds what the threshold committed: every sure slot, then the best of the rest in order', async () => {
+    const settings: SamplerSettings = {
+      ...base,
+      schedule: 'adaptive',
+      threshold: 0.3,
+      steps: 8,
+      temperature: 0.8,
+      seed: 4,
+    };
+    const c = canvas([4, M, M, 5, M, M, M, M, M, 3, M]);
+    const logits = crafted(rowAt);
+    const frames = await collect(unmask(c, logits, settings, SPECIAL));
+    let several = false;
+    for (const frame of frames) {
+      const pass = passOf(c.ids, c.fixed, frames, frame.step, settings, M);
+      const out = await logits(pass.ids, pass.masked);
+      const report = inspectPass(out, pass.ids, c.fixed, pass.masked, settings, SPECIAL, pass.rngDraws);
+      const sure = Array.from(pass.masked).filter((_, j) => report.top[j] >= settings.threshold);
+      const rest = Array.from(report.order, (j) => pass.masked[j]).filter((i) => !sure.includes(i));
+      const committed = [...sure, ...rest.slice(0, frame.resolved.length - sure.length)].sort((a, b) => a - b);
+      expect(committed).toEqual(frame.resolved);
+      frame.resolved.forEach((i, r) => {
+        const j = pass.masked.indexOf(i);
+        expect(report.token[j]).toBe(frame.ids[i]);
+        expect(Math.abs(report.confidence[j] - frame.confidences[r])).toBeLessThan(1e-12);
+      });
+      several ||= frame.resolved.length > 1;
+    }
+    expect(several).toBe(true);
+  });
+});
+
+/** Every kept id's share of [0, 1) as drawToken walks it, checked at both ends of its interval. */
+function expectQIsTheDraw(logits: Float32Array, settings: Partial<SamplerSettings>) {
+  const s = { ...DEFAULT_SETTINGS, ...settings };
+  const ids = new Int32Array(1).fill(M);
+  const d = slotDistribution(logits, ids, 0, s, SPECIAL, null, logits.length);
+  const scratch = new RowScratch(logits.length);
+  prepareLogits(logits, ids, 0, SPECIAL, 1, 0, scratch);
+  analyse(scratch, s.temperature, false);
+  const kept = d.candidates.filter((c) => c.q > 0);
+  expect(kept.length).toBe(d.kept);
+  let from = 0;
+  let checked = 0;
+  for (const c of kept) {
+    const to = from + c.q;
+    if (c.q > 3e-6 && checked < 200) {
+      expect(drawToken(scratch, s.topK, s.topP, from + 1e-6)).toBe(c.id);
+      expect(drawToken(scratch, s.topK, s.topP, to - 1e-6)).toBe(c.id);
+      checked++;
+    }
+    from = to;
+  }
+  expect(from).toBeCloseTo(1, 9);
+  expect(checked).toBeGreaterThan(2);
+}
+
+describe('q is the distribution the draw walks', () => {
+  // A vocabulary of the shipped model's size with spread logits: the draw's buckets all come into play.
+  const big = Float32Array.from({ length: 4096 }, (_, v) => Math.sin(v * 12.9898) * 6 + (v % 7) * 0.3);
+  it('at T 0.8 with top-p 0.9', () => expectQIsTheDraw(big, { temperature: 0.8, topP: 0.9 }));
+  it('at T 1.7 with top-k 40', () => expectQIsTheDraw(big, { temperature: 1.7, topK: 40, topP: 1 }));
+  it('at T 0.3 with nothing cut', () => expectQIsTheDraw(big, { temperature: 0.3, topP: 1 }));
+  it('is one-hot on the argmax at T 0, and p does not depend on the temperature', () => {
+    const ids = new Int32Array(1).fill(M);
+    const cold = slotDistribution(big, ids, 0, { temperature: 0 }, SPECIAL);
+    const warm = slotDistribution(big, ids, 0, { temperature: 1.5, topP: 1 }, SPECIAL);
+    expect(cold.candidates[0]).toMatchObject({ id: cold.argmax, q: 1 });
+    expect(cold.rest.q).toBe(0);
+    expect(cold.candidates.length).toBeGreaterThanOrEqual(8);
+    cold.candidates.forEach((c, k) => expect(Math.abs(c.p - warm.candidates[k].p)).toBeLessThan(1e-12));
+    expect(warm.candidates[0].q).toBeLessThan(1);
+  });
+  it('lists the drawn token even when it is far down the list', () => {
+    const ids = new Int32Array(1).fill(M);
+    const d = slotDistribution(big, ids, 0, { temperature: 1, topP: 1 }, SPECIAL);
+    const last = slotDistribution(big, ids, 0, { temperature: 1, topP: 1 }, SPECIAL, 4095 - (4095 % 7), 10);
+    expect(last.candidates).toHaveLength(11);
+    expect(last.candidates.at(-1)!.id).toBe(4095 - (4095 % 7));
+    expect(d.candidates).toHaveLength(10);
+  });
+});

@@ -1,0 +1,344 @@
+// The inspector: one slot at the step the timeline shows, from the logits of that step's forward
+// pass (recomputed in the worker from the frame's canvas, once the run has ended: it never touches a
+// run going on). The model's top candidates with two bars each, p (the model) and q (what the draw
+// walks under the run's settings, or under a what-if temperature and top-p); for a slot left masked,
+// its score and rank, and how many the schedule committed. The numbers are the engine's own
+// (engine/inspect.ts): the step's sampling is run again, not restated.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { slotDistribution, type SlotDistribution } from '../../engine/inspect';
+import { isAdaptive } from '../../engine/schedule';
+import { useApp, type InspectRefusal } from '../../store/store';
+import type { Inspected } from '../../worker/protocol';
+import { inspectTarget, ordinal, scoreName, whyNotTheTop } from './inspectorData';
+import { useInspector } from './inspectorState';
+
+type Answer = Inspected | InspectRefusal;
+
+const pct = (x: number) => (x === 0 ? '0%' : x < 0.001 ? '<0.1%' : `${(x * 100).toFixed(1)}%`);
+
+function Bar({ value, kind }: { value: number; kind: 'p' | 'q' | 'whatif' }) {
+  return (
+    <span className="ins-bar-cell">
+      <span className="ins-track" aria-hidden="true">
+        <span className={`ins-bar ins-${kind}`} style={{ width: `${Math.max(0, Math.min(1, value)) * 100}%` }} />
+      </span>
+      <span className="ins-num">{pct(value)}</span>
+    </span>
+  );
+}
+
+export default function SlotInspector() {
+  const run = useApp((s) => s.run);
+  const view = useApp((s) => s.view);
+  const ready = useApp((s) => s.engine.status === 'ready');
+  const pieces = useApp((s) => s.engine.model?.pieces);
+  const slot = useInspector((s) => s.slot);
+  const [whatIf, setWhatIf] = useState<{ temperature: number; topP: number } | null>(null);
+  // Answers by run, step and slot: scrubbing back to a step already seen costs no second pass.
+  const answers = useRef(new Map<string, Answer>());
+  const [, setAnswered] = useState(0);
+
+  const shown = run ? (view === null ? run.frames.length : Math.min(view, run.frames.length)) : 0;
+  const target = useMemo(() => (run && slot !== null ? inspectTarget(run, shown, slot) : null), [run, shown, slot]);
+  const running = run?.status === 'running';
+  const key = run && target?.kind === 'pass' ? `${run.runId}:${target.step}:${slot}` : null;
+  const answer = key ? answers.current.get(key) : undefined;
+
+  useEffect(() => {
+    if (!run || !key || target?.kind !== 'pass' || slot === null || running || !ready || answers.current.has(key))
+      return;
+    const { pass } = target;
+    const request = { ids: pass.ids, fixed: run.fixed, slot, settings: run.settings, rngDraws: pass.rngDraws };
+    return useApp.getState().inspect(request, (m) => {
+      answers.current.set(key, m);
+      setAnswered((n) => n + 1);
+    });
+  }, [run, key, target, slot, running, ready]);
+
+  const reply = answer?.type === 'inspected' ? answer : null;
+  const drawn = useMemo(() => {
+    if (!reply || target?.kind !== 'pass') return null;
+    if (target.written) return target.written.id;
+    return reply.report.token[reply.report.masked.indexOf(reply.slot)];
+  }, [reply, target]);
+  const dist = useMemo(
+    () =>
+      reply && run && target?.kind === 'pass'
+        ? slotDistribution(reply.row, target.pass.ids, reply.slot, run.settings, reply.special, drawn)
+        : null,
+    [reply, run, target, drawn],
+  );
+  const whatIfDist = useMemo(
+    () =>
+      reply && run && target?.kind === 'pass' && whatIf
+        ? slotDistribution(reply.row, target.pass.ids, reply.slot, { ...run.settings, ...whatIf }, reply.special, drawn)
+        : null,
+    [reply, run, target, drawn, whatIf],
+  );
+
+  if (!run) return <p className="hint">Generate a passage, then choose a token to look inside it.</p>;
+  const intro = (
+    <p className="hint">
+      While this is open, clicking a token (or pressing Enter on a focused one) looks inside it at the step the timeline
+      shows, instead of selecting it. Escape closes it.
+    </p>
+  );
+  if (slot === null || !target) return intro;
+  const name = (id: number) => JSON.stringify(pieces?.[id] ?? `#${id}`);
+  const s = run.settings;
+  return (
+    <div className="slot-inspector" data-testid="slot-inspector" data-slot={slot} data-step={shown}>
+      {intro}
+      <h3 className="ins-title">
+        Token {slot + 1} at step {shown} of {run.totalSteps}
+      </h3>
+      {target.kind === 'none' ? (
+        <p data-testid="inspector-state">{target.why}</p>
+      ) : (
+        <>
+          <p data-testid="inspector-state" data-how={target.how} data-pass={target.step}>
+            {target.how === 'earlier' && (
+              <>
+                Resolved before this step, at step {target.step}: the numbers below are from step {target.step}'s
+                pass.{' '}
+              </>
+            )}
+            {target.how !== 'masked' && target.written && (
+              <>
+                Step {target.step} drew {name(target.written.id)} (p {pct(target.written.p)}) and committed it.
+              </>
+            )}
+            {target.how === 'masked' && (
+              <>
+                Left masked by step {target.step}'s pass
+                {target.draft && (
+                  <>
+                    {' '}
+                    (its best guess {name(target.draft.id)} at p {pct(target.draft.p)})
+                  </>
+                )}
+                .{' '}
+                {reply ? (
+                  <Why
+                    reply={reply}
+                    strategy={scoreName(s.strategy, s.blockStrategy)}
+                    committed={target.committed}
+                    threshold={isAdaptive(s) ? s.threshold : null}
+                  />
+                ) : (
+                  <>The schedule committed {target.committed} slots at this step.</>
+                )}
+              </>
+            )}
+          </p>
+          {running ? (
+            <p className="hint" data-testid="inspector-waiting">
+              What the frames kept is shown above. The model's full distribution for this slot comes once the run ends:
+              the inspector then recomputes the pass, and never touches a run going on.
+            </p>
+          ) : answer?.type === 'error' ? (
+            <p className="hint" data-testid="inspector-error">
+              The pass could not be recomputed: {answer.message}
+            </p>
+          ) : !dist ? (
+            <p className="hint">Recomputing step {target.step}'s forward pass…</p>
+          ) : (
+            <>
+              {reply &&
+                // Adaptive under blocks: only the current block may commit early, which the report cannot tell.
+                !(isAdaptive(s) && s.strategy === 'blocks') &&
+                differsFromRun(reply, run.frames[target.step - 1].resolved, isAdaptive(s) ? s.threshold : null) && (
+                  <p className="hint" data-testid="inspector-differs">
+                    The recomputed pass ranks this step's slots differently from the run (the backend rounds differently
+                    from the one that ran it): the numbers below are the recomputed pass's.
+                  </p>
+                )}
+              <Candidates
+                dist={dist}
+                whatIf={whatIfDist}
+                drawn={drawn}
+                name={name}
+                committed={target.how !== 'masked'}
+              />
+              <WhatIf
+                runT={s.temperature}
+                runP={s.topP}
+                value={whatIf}
+                onChange={(v) => setWhatIf(v.temperature === s.temperature && v.topP === s.topP ? null : v)}
+              />
+              <p className="ins-why" data-testid="inspector-why">
+                {whyNotTheTop(s.temperature, s.topK, s.topP)}
+              </p>
+            </>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** Whether the recomputed pass would have committed other slots than the run did. */
+function differsFromRun(reply: Inspected, resolved: readonly number[], threshold: number | null): boolean {
+  const r = reply.report;
+  // Adaptive: every slot the recomputed pass finds sure must be among those the run committed.
+  if (threshold !== null) return r.masked.some((i, j) => r.top[j] >= threshold && !resolved.includes(i));
+  const committed = Array.from(r.order.slice(0, resolved.length), (j) => r.masked[j]).sort((a, b) => a - b);
+  return committed.some((i, k) => i !== resolved[k]);
+}
+
+function Why({
+  reply,
+  strategy,
+  committed,
+  threshold,
+}: {
+  reply: Inspected;
+  strategy: string;
+  committed: number;
+  threshold: number | null;
+}) {
+  const r = reply.report;
+  const j = r.masked.indexOf(reply.slot);
+  const rank = r.order.indexOf(j) + 1;
+  if (threshold !== null) {
+    return (
+      <span data-testid="inspector-rank" data-rank={rank} data-score={r.score[j]} data-committed={committed}>
+        Its most likely token had p {(100 * r.top[j]).toFixed(1)}%, below the adaptive threshold of{' '}
+        {(100 * threshold).toFixed(0)}%; the step committed the {committed} slot{committed === 1 ? '' : 's'} that were
+        sure (or the even pace), and this one was {ordinal(rank)} of {r.masked.length} by {strategy}, so it waits.
+      </span>
+    );
+  }
+  return (
+    <span data-testid="inspector-rank" data-rank={rank} data-score={r.score[j]} data-committed={committed}>
+      Its score by {strategy} was {r.score[j].toFixed(4)}, {ordinal(rank)} of the {r.masked.length} masked slots; the
+      schedule committed {committed} at this step, so it waits.
+    </span>
+  );
+}
+
+function Candidates({
+  dist,
+  whatIf,
+  drawn,
+  name,
+  committed,
+}: {
+  dist: SlotDistribution;
+  whatIf: SlotDistribution | null;
+  drawn: number | null;
+  name: (id: number) => string;
+  committed: boolean;
+}) {
+  const q = new Map((whatIf ?? dist).candidates.map((c) => [c.id, c.q]));
+  const rest = (whatIf ?? dist).rest;
+  return (
+    <table className="ins-table" data-testid="inspector-candidates" data-whatif={whatIf ? 'true' : undefined}>
+      <caption className="sr-only">The model's top candidates for this slot</caption>
+      <thead>
+        <tr>
+          <th scope="col">Token</th>
+          <th scope="col">p: the model's probability</th>
+          <th scope="col">
+            {whatIf ? 'What-if q: the draw under the what-if settings' : "q: the draw under the run's settings"}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {dist.candidates.map((c) => (
+          <tr
+            key={c.id}
+            data-testid="inspector-candidate"
+            data-token={c.id}
+            data-p={c.p}
+            data-q={q.get(c.id) ?? 0}
+            data-run-q={c.q}
+            data-drawn={c.id === drawn ? 'true' : undefined}
+            className={c.id === drawn ? 'drawn' : undefined}
+          >
+            <th scope="row">
+              <q className="ins-token">{name(c.id).slice(1, -1)}</q>
+              {c.id === drawn && (
+                <span className="ins-badge">{committed ? 'drawn' : 'its candidate, not committed'}</span>
+              )}
+            </th>
+            <td>
+              <Bar value={c.p} kind="p" />
+            </td>
+            <td>
+              <Bar value={q.get(c.id) ?? 0} kind={whatIf ? 'whatif' : 'q'} />
+            </td>
+          </tr>
+        ))}
+        <tr className="ins-rest">
+          <th scope="row">{rest.count} other tokens</th>
+          <td>
+            <Bar value={dist.rest.p} kind="p" />
+          </td>
+          <td>
+            <Bar value={rest.q} kind={whatIf ? 'whatif' : 'q'} />
+          </td>
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+function WhatIf({
+  runT,
+  runP,
+  value,
+  onChange,
+}: {
+  runT: number;
+  runP: number;
+  value: { temperature: number; topP: number } | null;
+  onChange(v: { temperature: number; topP: number }): void;
+}) {
+  const t = value?.temperature ?? runT;
+  const p = value?.topP ?? runP;
+  const set = (patch: Partial<{ temperature: number; topP: number }>) =>
+    onChange({ temperature: t, topP: p, ...patch });
+  return (
+    <fieldset className={`ins-whatif${value ? ' active' : ''}`} data-testid="inspector-whatif">
+      <legend>What if? Redraw the q bars (the run stays as it was)</legend>
+      <label>
+        Temperature{' '}
+        <input
+          type="number"
+          min={0}
+          max={3}
+          step={0.1}
+          value={t}
+          data-testid="inspector-whatif-temperature"
+          onChange={(e) =>
+            Number.isFinite(e.target.valueAsNumber) && set({ temperature: Math.max(0, e.target.valueAsNumber) })
+          }
+        />
+      </label>{' '}
+      <label>
+        Top-p{' '}
+        <input
+          type="number"
+          min={0.01}
+          max={1}
+          step={0.05}
+          value={p}
+          data-testid="inspector-whatif-topp"
+          onChange={(e) =>
+            Number.isFinite(e.target.valueAsNumber) &&
+            set({ topP: Math.min(1, Math.max(0.01, e.target.valueAsNumber)) })
+          }
+        />
+      </label>{' '}
+      <button type="button" disabled={!value} onClick={() => onChange({ temperature: runT, topP: runP })}>
+        Back to the run's settings
+      </button>
+      <p className="hint" aria-live="polite" data-testid="inspector-whatif-label">
+        {value
+          ? `What-if: q at temperature ${t}, top-p ${p}. The run used temperature ${runT}, top-p ${runP}.`
+          : `q under the run's settings: temperature ${runT}, top-p ${runP}.`}
+      </p>
+    </fieldset>
+  );
+}

@@ -1,0 +1,149 @@
+// The inspect request on the real model in the real host: the pass it recomputes from a run's frames
+// gives back what that step did (the slots it committed, the tokens it drew and their p, its
+// drafts) within 1e-6, at temperature 0 and with sampling and refinement; it is refused during a
+// run, and a run after it is the same run as before it.
+import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-web';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, type Frame, type SamplerSettings } from '../engine';
+import { passOf, slotDistribution } from '../engine/inspect';
+import type { FileSpec, LoadedFile, Progress } from '../runtime/modelStore';
+import { MODEL_DIR, readConfig } from '../runtime/testModel';
+import { createHost, type HostDeps } from './host';
+import type { WorkerOut } from './protocol';
+
+const config = readConfig();
+const data = {
+  model: new Uint8Array(readFileSync(`${MODEL_DIR}/model.onnx`)),
+  tokenizer: new Uint8Array(readFileSync(`${MODEL_DIR}/tokenizer.json`)),
+};
+const files = {
+  model: { name: 'model.onnx' as const, url: '/m.onnx', ...config.files['model.onnx'] },
+  tokenizer: { name: 'tokenizer.json' as const, url: '/t.json', ...config.files['tokenizer.json'] },
+};
+
+async function readyHost() {
+  const out: WorkerOut[] = [];
+  const host = createHost({
+    ort: ort as unknown as HostDeps['ort'],
+    post: (m) => out.push(m),
+    models: () => [{ name: config.name, config, files, downloadBytes: 0, description: '' }],
+    loadFile: async (spec: FileSpec, _p: Progress): Promise<LoadedFile> => ({
+      data: spec.url === '/m.onnx' ? data.model : data.tokenizer,
+      fromCache: true,
+      stored: true,
+    }),
+    pruneCache: async () => 0,
+    gpu: undefined,
+    threads: 1,
+    now: () => performance.now(),
+  });
+  host.handle({ type: 'load', id: 1, backend: 'wasm' });
+  await host.idle();
+  out.length = 0;
+  return { host, out };
+}
+
+const special = config.special_ids;
+const segments = [
+  { kind: 'text' as const, text: 'The king said' },
+  { kind: 'blank' as const, length: 10 },
+];
+
+async function run(host: ReturnType<typeof createHost>, out: WorkerOut[], id: number, settings: SamplerSettings) {
+  host.handle({ type: 'generate', id, request: { segments, settings } });
+  await host.idle();
+  const started = out.find((m) => m.type === 'started' && m.id === id);
+  if (started?.type !== 'started') throw new Error('no start');
+  const frames = out.flatMap((m) => (m.type === 'frame' && m.id === id ? [m.frame] : []));
+  return { ids: started.ids, fixed: started.fixed, frames };
+}
+
+async function inspect(
+  host: ReturnType<typeof createHost>,
+  out: WorkerOut[],
+  id: number,
+  r: { ids: Int32Array; fixed: Uint8Array; frames: Frame[] },
+  step: number,
+  slot: number,
+  settings: SamplerSettings,
+) {
+  const pass = passOf(r.ids, r.fixed, r.frames, step, settings, special.mask);
+  host.handle({ type: 'inspect', id, ids: pass.ids, fixed: r.fixed, slot, settings, rngDraws: pass.rngDraws });
+  await host.idle();
+  const reply = out.find((m) => m.id === id);
+  if (reply?.type !== 'inspected') throw new Error(`no inspected reply: ${JSON.stringify(reply)}`);
+  return { pass, reply };
+}
+
+describe('inspect requests', () => {
+  const cases: [string, SamplerSettings][] = [
+    ['greedy confidence', { ...DEFAULT_SETTINGS, steps: 4, temperature: 0, strategy: 'confidence', refineRounds: 0 }],
+    ['the defaults: margin at T 0.8, top-p 0.95, refined', { ...DEFAULT_SETTINGS, steps: 4, seed: 5 }],
+  ];
+  for (const [name, settings] of cases) {
+    it(`gives back what each step did (${name})`, async () => {
+      const { host, out } = await readyHost();
+      const r = await run(host, out, 2, settings);
+      let id = 10;
+      for (const frame of r.frames) {
+        const pass = passOf(r.ids, r.fixed, r.frames, frame.step, settings, special.mask);
+        // A slot the step committed and one it left masked (when there is one).
+        const left = Array.from(pass.masked).find((i) => !frame.resolved.includes(i));
+        for (const slot of [frame.resolved[0], ...(left === undefined ? [] : [left])]) {
+          const { reply } = await inspect(host, out, id++, r, frame.step, slot, settings);
+          const rep = reply.report;
+          const committed = Array.from(rep.order.slice(0, frame.resolved.length), (j) => rep.masked[j]);
+          expect(committed.sort((a, b) => a - b)).toEqual(frame.resolved);
+          frame.resolved.forEach((i, k) => {
+            const j = rep.masked.indexOf(i);
+            expect(rep.token[j]).toBe(frame.ids[i]);
+            expect(Math.abs(rep.confidence[j] - frame.confidences[k])).toBeLessThan(1e-6);
+          });
+          const j = rep.masked.indexOf(slot);
+          const drawn = frame.resolved.includes(slot) ? frame.ids[slot] : rep.token[j];
+          const d = slotDistribution(reply.row, pass.ids, slot, settings, special, drawn);
+          expect(d.candidates.length).toBeGreaterThanOrEqual(8);
+          const x = d.candidates.find((c) => c.id === drawn)!;
+          expect(x.q).toBeGreaterThan(0);
+          if (frame.resolved.includes(slot)) {
+            expect(Math.abs(x.p - frame.confidences[frame.resolved.indexOf(slot)])).toBeLessThan(1e-6);
+          } else {
+            expect(d.argmax).toBe(frame.draftIds![slot]);
+            expect(Math.abs(d.candidates[0].p - frame.draftProbs![slot])).toBeLessThan(1e-6);
+          }
+          if (settings.temperature === 0) expect(d.candidates[0]).toMatchObject({ id: drawn, q: 1 });
+        }
+      }
+    });
+  }
+
+  it('is refused during a run and for a slot that is not masked, and a run after it is the same run', async () => {
+    const { host, out } = await readyHost();
+    const settings = { ...DEFAULT_SETTINGS, steps: 3, seed: 9, refineRounds: 1 };
+    const first = await run(host, out, 2, settings);
+    const pass = passOf(first.ids, first.fixed, first.frames, 2, settings, special.mask);
+    // During a run: busy, and the run goes on to the end.
+    host.handle({ type: 'generate', id: 3, request: { segments, settings } });
+    host.handle({
+      type: 'inspect',
+      id: 4,
+      ids: pass.ids,
+      fixed: first.fixed,
+      slot: pass.masked[0],
+      settings,
+      rngDraws: 0,
+    });
+    await host.idle();
+    expect(out.find((m) => m.id === 4)).toMatchObject({ type: 'error', code: 'busy' });
+    expect(out.filter((m) => m.type === 'done').map((m) => m.id)).toEqual([2, 3]);
+    // A given slot is not one to inspect.
+    host.handle({ type: 'inspect', id: 5, ids: pass.ids, fixed: first.fixed, slot: 0, settings, rngDraws: 0 });
+    await host.idle();
+    expect(out.find((m) => m.id === 5)).toMatchObject({ type: 'error', code: 'bad-request' });
+    // An inspect, then the same run again: the same frames.
+    await inspect(host, out, 6, first, 2, pass.masked[0], settings);
+    const again = await run(host, out, 7, settings);
+    expect(again.frames.map((f) => Array.from(f.ids))).toEqual(first.frames.map((f) => Array.from(f.ids)));
+  });
+});
