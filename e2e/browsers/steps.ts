@@ -160,6 +160,19 @@ async function expectAllResolved(page: AppPage, length: number) {
   expectEqual(await page.count('[data-testid="token"][data-state="resolved"]'), length, 'resolved tokens');
 }
 
+/** The origin's service worker and caches in a line, for failure messages: what the device still holds. */
+async function storageState(page: AppPage): Promise<string> {
+  return page.driver
+    .evaluate<string>(
+      `const r = await navigator.serviceWorker.getRegistration();
+       const sw = r ? ['installing', 'waiting', 'active'].map((k) => k + ':' + (r[k]?.state ?? '-')).join(' ') : 'none';
+       const names = await caches.keys();
+       const counts = await Promise.all(names.map(async (n) => n.replace(/-v\\d.*$/, '') + ' ' + (await (await caches.open(n)).keys()).length));
+       return 'service worker ' + sw + '; caches: ' + (counts.join(', ') || 'none');`,
+    )
+    .catch((e: unknown) => `unreadable (${(e as Error).message})`);
+}
+
 export interface Context {
   page: AppPage;
   /** The app's origin, e.g. http://localhost:4181. */
@@ -263,11 +276,22 @@ export const scenarios: Scenario[] = [
     name: 'offline: with the server stopped, a reload comes from the service worker and a run completes',
     async run({ page, base, stopServer, startServer }) {
       await openApp(page, `${base}/`);
-      expectEqual(
-        await page.driver.evaluate<boolean>('await navigator.serviceWorker.ready; return true;'),
-        true,
-        'service worker ready',
-      );
+      // Polled, not one long `await navigator.serviceWorker.ready`: a registration that never
+      // activates then fails with its states instead of a bare script timeout.
+      await page
+        .waitFor(
+          'an active service worker',
+          () =>
+            page.driver.evaluate<string>(
+              `const r = await navigator.serviceWorker.getRegistration();
+             return r ? ['installing', 'waiting', 'active'].map((k) => k + ':' + (r[k]?.state ?? '-')).join(' ')
+               : 'no registration';`,
+            ),
+          (v) => v.includes('active:activated'),
+        )
+        .catch(async (err: unknown) => {
+          throw new Error(`${(err as Error).message}; storage: ${await storageState(page)}`);
+        });
       // 'ready': the offline copy was complete; 'repaired': the check found a file the service worker had
       // not stored yet (WebKit's install can still be under way) and restored it. Both mean it works offline.
       await page.waitFor(
@@ -297,7 +321,8 @@ export const scenarios: Scenario[] = [
             'return document.querySelector(".engine")?.textContent ?? "";',
           );
           console.log(
-            `  warning: offline reload not ready after 60 s (${(err as Error).message}); page said: ${shown}`,
+            `  warning: offline reload not ready after 60 s (${(err as Error).message}); page said: ${shown}; ` +
+              `storage: ${await storageState(page)}`,
           );
           await page.driver.reload();
           await backendOffline();
