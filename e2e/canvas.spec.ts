@@ -115,7 +115,8 @@ test('the draft: masked slots show the current guess, the toggle hides it, the t
   const drawn = await first.evaluate((el) => ({
     draft: el.getAttribute('data-draft'),
     before: getComputedStyle(el, '::before').content,
-    bg: getComputedStyle(el).backgroundImage,
+    // The noise is the slot's own layer (app.css, .tok.masked::after), drawn behind the guess.
+    bg: getComputedStyle(el, '::after').backgroundImage,
   }));
   expect(drawn.before).toBe(JSON.stringify(drawn.draft));
   expect(drawn.bg).toContain('data:image/svg+xml');
@@ -315,7 +316,13 @@ test('reduced motion: nothing animates, the canvas still resolves', async ({ pag
   expect(await countState(page, 'masked')).toBeGreaterThan(0);
   expect(await countState(page, 'resolved')).toBeGreaterThan(0);
   const names = await page.evaluate(() => [
-    ...new Set([...document.querySelectorAll('[data-testid="token"]')].map((e) => getComputedStyle(e).animationName)),
+    ...new Set(
+      [...document.querySelectorAll('[data-testid="token"]')].flatMap((e) => [
+        getComputedStyle(e).animationName,
+        // The noise is a layer of its own (app.css, .tok.masked::after).
+        getComputedStyle(e, '::after').animationName,
+      ]),
+    ),
   ]);
   expect(names).toEqual(['none']);
   await resume(page);
