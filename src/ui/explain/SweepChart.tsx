@@ -56,14 +56,22 @@ export function SweepChart({ points }: { points: ChartPoint[] }) {
         <text className="tick" x={(W + PAD.left) / 2} y={H - 6} textAnchor="middle">
           forward passes (log scale)
         </text>
-        {points.map((p) => {
+        {points.map((p, k) => {
+          // Rows that took the same passes (steps clamped to the masked count) stack their labels.
+          const stacked = points.slice(0, k).filter((o) => o.passes === p.passes).length;
+          const right = x(p.passes) > W * 0.7; // near the right edge the label goes to the left
           const rep = pct(p.quality.repeated, p.quality.trigrams);
           const inv = pct(p.quality.invented, p.quality.words);
           return (
             <g key={p.label} data-testid="sweep-point" data-passes={p.passes}>
               <rect className="repeated" x={x(p.passes) - 3} y={y(rep) - 3} width={6} height={6} />
               {p.hasVocab && <circle className="invented" cx={x(p.passes)} cy={y(inv)} r={3.5} />}
-              <text className="point-label" x={x(p.passes) + 5} y={y(p.hasVocab ? inv : rep) - 5}>
+              <text
+                className="point-label"
+                x={right ? x(p.passes) - 6 : x(p.passes) + 6}
+                y={Math.max(y(p.hasVocab ? inv : rep), PAD.top + 50) - 5 - 10 * stacked}
+                textAnchor={right ? 'end' : 'start'}
+              >
                 {p.label}
               </text>
             </g>
