@@ -105,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--card", type=Path, default=ROOT / "models" / "README.md")
     p.add_argument("--shipped", type=Path, default=ROOT / "models" / "unmask-small")
 
+    p = stage("words", "write the page's word list (the sweep's invented words) from the training books")
+    p.add_argument("--out", type=Path, default=ROOT / "models" / "unmask-small" / "words.txt")
+    p.add_argument("--min-count", type=int, default=2, help="keep words seen at least this often")
+
     args = ap.parse_args(argv)
     run: Path = args.run
     try:
@@ -154,6 +158,11 @@ def main(argv: list[str] | None = None) -> int:
             from .card import write_card
 
             print(write_card(run, args.card, args.shipped))
+        elif args.stage == "words":
+            from .quality import write_word_list
+            from .runfolder import run_file
+
+            print(json.dumps(write_word_list(run_file(run, "docs_train.jsonl"), args.out, args.min_count)))
     except PipelineError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

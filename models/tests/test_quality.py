@@ -1,6 +1,10 @@
 """The reader's measures: invented words and repeated 3-grams, and the error bar on the invented share."""
 
+import json
 import math
+import re
+import sys
+from pathlib import Path
 
 from pipeline.quality import (
     invented_share,
@@ -8,7 +12,13 @@ from pipeline.quality import (
     repeated_word_trigram_share,
     run_together,
     run_together_share,
+    vocabulary_of,
+    write_word_list,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "models" / "tools"))
+from quality_fixture import render  # noqa: E402
 
 VOCAB = {"the", "cat", "sat", "on", "mat", "a", "dog"}
 
@@ -54,3 +64,33 @@ def test_grouping_samples_by_prompt_counts_each_prompt_once():
     # Two units of (2 invented, 4 words) and (0, 4): r = 1/4, sqrt((1 + 1) / 2) / 4.
     assert math.isclose(by_prompt, 0.25)
     assert by_prompt > by_sample  # correlated samples: the per-sample error understates it
+
+
+def test_word_list_keeps_the_words_seen_often_enough_sorted_one_a_line(tmp_path):
+    docs = tmp_path / "docs_train.jsonl"
+    books = [
+        {"paragraphs": ["The cat sat. The dog sat!", "Zebra's tale"]},
+        {"paragraphs": ["the CAT and the owl; 3 cats"]},
+    ]
+    docs.write_text("".join(json.dumps(b) + "\n" for b in books))
+    out = tmp_path / "words.txt"
+    facts = write_word_list(docs, out, min_count=2)
+    assert out.read_text() == "cat\nsat\nthe\n"
+    assert facts == {"words": 3, "bytes": 12, "min_count": 2, "seen": 10}
+    write_word_list(docs, out, min_count=1)
+    assert out.read_text().split("\n")[:-1] == sorted(vocabulary_of(docs))
+
+
+def test_the_shipped_word_list_is_what_write_word_list_writes():
+    # The file itself comes from the training books (python -m pipeline words --run RUN); here its form:
+    # lower-case runs of letters, sorted, unique, one a line, and small enough for the page to fetch.
+    text = (ROOT / "models" / "unmask-small" / "words.txt").read_text(encoding="ascii")
+    lines = text.split("\n")
+    assert lines[-1] == "" and len(text) < 600_000
+    ws = lines[:-1]
+    assert ws == sorted(set(ws)) and all(re.fullmatch(r"[a-z]+", w) for w in ws)
+    assert {"the", "and", "princess", "wolf"} <= set(ws)
+
+
+def test_the_pages_fixture_is_what_the_script_writes():
+    assert (ROOT / "src" / "ui" / "explain" / "quality.fixture.json").read_text(encoding="utf-8") == render()

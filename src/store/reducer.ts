@@ -1,10 +1,11 @@
 // The store's answer to each worker message, as a pure function: the state a message leads to,
 // and what the store should do next (start the linked run, send the comparison's next half). A
 // reply that names a request the store is not waiting for is ignored.
-import { maskedCount, type SamplerSettings } from '../engine';
+import { maskedCount, type SamplerSettings, type Segment } from '../engine';
 import type { Backend, ErrorCode } from '../runtime/types';
 import type { ModelInfo, WorkerOut } from '../worker/protocol';
-import { compareRunDone, stopCompare, type CompareRun, type CompareView } from './compare';
+import { compareRunDone, stopCompare, type CompareView } from './compare';
+import { stopSweep, sweepRunDone, type SweepView } from './sweep';
 import { pushHistory } from './edit';
 import { applyFrame, startRun, type RunOrigin, type RunView } from './run';
 
@@ -42,13 +43,22 @@ export interface SessionState {
   runError: string | null;
   announcement: string;
   compare: CompareView | null;
+  /** The cost of steps (sweep.ts): its rows so far. */
+  sweep: SweepView | null;
   /** Runs a re-imagine replaced, latest last: undo brings them back. */
   history: RunView[];
   /** Set when a share link was opened: run once the engine is ready. */
   autoRun: boolean;
 }
 
-export type FollowUp = { kind: 'generate' } | { kind: 'send'; run: CompareRun } | null;
+/** A run a comparison or a sweep asks the store to send next. */
+export interface FollowUpRun {
+  segments: Segment[];
+  settings: SamplerSettings;
+  label: string;
+}
+
+export type FollowUp = { kind: 'generate' } | { kind: 'send'; run: FollowUpRun } | null;
 
 export const IDLE_ENGINE: EngineView = {
   status: 'idle',
@@ -71,6 +81,7 @@ export const INITIAL_SESSION: SessionState = {
   runError: null,
   announcement: '',
   compare: null,
+  sweep: null,
   history: [],
   autoRun: false,
 };
@@ -137,24 +148,29 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
       return { state: { ...s, run: applyFrame(s.run, m.frame, now) }, then: null };
     case 'done': {
       if (s.run?.runId !== m.id) return same;
-      const next = compareRunDone(s.compare, {
+      const result = {
         runId: m.id,
         text: m.text,
         forwardPasses: m.stats.forwardPasses,
         steps: m.stats.steps,
         totalMs: m.stats.totalMs,
-      });
+      };
+      // At most one of them is going on; the other one keeps what it showed.
+      const compared = compareRunDone(s.compare, result);
+      const swept = sweepRunDone(s.sweep, result);
+      const next = compared.run || compared.announcement ? compared : swept;
       return {
         state: {
           ...s,
           run: { ...s.run, status: 'done', ids: m.ids, stats: m.stats, text: m.text },
           autoRun: next.run ? s.autoRun : false,
-          compare: next.compare,
+          compare: compared.compare,
+          sweep: swept.sweep,
           announcement:
             next.announcement ??
             `Done: ${m.stats.generatedTokens} tokens in ${m.stats.steps} steps, ${m.stats.forwardPasses} forward passes.`,
         },
-        // A comparison's second half first; then a share link opened during the run.
+        // A comparison's second half or a sweep's next row first; then a share link opened during the run.
         then: next.run ? { kind: 'send', run: next.run } : s.autoRun ? { kind: 'generate' } : null,
       };
     }
@@ -166,7 +182,7 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
           then: null,
         };
       }
-      let state: SessionState = { ...s, compare: stopCompare(s.compare) };
+      let state: SessionState = { ...s, compare: stopCompare(s.compare), sweep: stopSweep(s.sweep) };
       if (s.pending?.runId === m.id) state = { ...state, pending: null };
       if (s.run?.runId === m.id && s.run.status === 'running') {
         state = {
@@ -206,9 +222,10 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
       const run = endsRun && s.run?.status === 'running' ? { ...s.run, status: 'failed' as const } : s.run;
       const pending = s.pending?.runId === m.id || !refusal ? null : s.pending;
       const compare = stopCompare(s.compare);
+      const sweep = stopSweep(s.sweep);
       if (refusal) {
         const text = errorText(m.message, m.action);
-        return { state: { ...s, run, pending, compare, runError: text, announcement: text }, then: null };
+        return { state: { ...s, run, pending, compare, sweep, runError: text, announcement: text }, then: null };
       }
       return {
         state: {
@@ -216,6 +233,7 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
           run,
           pending,
           compare,
+          sweep,
           engine: {
             ...s.engine,
             status: 'error',

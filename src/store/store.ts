@@ -10,6 +10,7 @@ import type { GenerateRequest, InspectRequest, Inspected, WorkerOut } from '../w
 import { watchEngine } from '../worker/watchdog';
 import { shippedModels } from '../runtime/modelFiles';
 import { beginCompare, stopCompare } from './compare';
+import { beginSweep, stopSweep } from './sweep';
 import { DEFAULT_FORM, effectiveSettings, formProblems, segmentsOf, type FormState } from './form';
 import {
   currentModel,
@@ -30,6 +31,7 @@ import { cloneForm, DEFAULT_VIEW, type ViewPrefs } from './schema';
 
 export type { EngineClient, EngineFactory } from '../worker/engineClient';
 export type { CompareResult, CompareView } from './compare';
+export type { SweepRow, SweepView } from './sweep';
 export type { EngineView, Pending } from './reducer';
 
 /** What a share link did to the form, or what was wrong with the saved one. */
@@ -66,6 +68,8 @@ export interface AppState extends SessionState, ModelSlice {
   regenerate(): void;
   stop(): void;
   startCompare(): void;
+  /** The cost of steps (sweep.ts): the form's run at several step counts, adaptive and left to right. */
+  startSweep(): void;
   setView(step: number | null): void;
   /** Masks `positions` of the last run again and lets the model fill them from both sides. */
   reimagine(positions: number[]): void;
@@ -142,6 +146,7 @@ export const useApp = create<AppState>()((set, get) => {
       run: running ? { ...running, status: 'cancelled' as const } : s.run,
       pending: null,
       compare: stopCompare(s.compare),
+      sweep: stopSweep(s.sweep),
     };
     if (conn.restarts < 1) {
       conn.restarts++;
@@ -222,6 +227,7 @@ export const useApp = create<AppState>()((set, get) => {
       backendChoice: choice,
       pending: null,
       compare: stopCompare(s.compare),
+      sweep: stopSweep(s.sweep),
       run: newWorker && s.run?.status === 'running' ? { ...s.run, status: 'failed' } : s.run,
       engine: { ...IDLE_ENGINE, status: 'loading', loadId },
       announcement,
@@ -385,7 +391,7 @@ export const useApp = create<AppState>()((set, get) => {
       get().generate();
     },
     stop() {
-      set({ compare: stopCompare(get().compare) });
+      set({ compare: stopCompare(get().compare), sweep: stopSweep(get().sweep) });
       const s = get();
       const runId = s.pending?.runId ?? (s.run?.status === 'running' ? s.run.runId : null);
       if (runId !== null && conn.client) conn.client.send({ type: 'cancel', id: conn.nextId++, runId });
@@ -400,6 +406,18 @@ export const useApp = create<AppState>()((set, get) => {
       }
       const { compare, run } = beginCompare(segmentsOf(s.form), effectiveSettings(s.form).settings);
       set({ compare });
+      send(run.segments, run.settings, run.label);
+    },
+    startSweep() {
+      const s = get();
+      if (isBusy(s) || s.engine.status !== 'ready') return;
+      const problems = problemsOf(s);
+      if (problems.length > 0) {
+        set({ runError: problems.join(' ') });
+        return;
+      }
+      const { sweep, run } = beginSweep(segmentsOf(s.form), effectiveSettings(s.form).settings);
+      set({ sweep, compare: null });
       send(run.segments, run.settings, run.label);
     },
     setView(step) {

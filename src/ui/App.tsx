@@ -17,6 +17,7 @@ import { Timeline } from './Timeline';
 import { InspectorPanel } from './explain/InspectorPanel';
 import { useInspector } from './explain/inspectorState';
 import { OrderMapPanel } from './explain/OrderMapPanel';
+import { SweepPanel } from './explain/SweepPanel';
 
 function LiveRegion() {
   const announcement = useApp((s) => s.announcement);
@@ -97,6 +98,7 @@ function Page() {
             <OrderMapPanel />
           </section>
           <ComparePanel />
+          <SweepPanel />
           <SharePanel />
         </div>
         <aside className="side-col">
