@@ -27,13 +27,15 @@ from pipeline.quality import vocabulary_of  # noqa: E402
 from pipeline.sampler import Settings, build_canvas, unmask  # noqa: E402
 
 
-def configs(fixed_steps: list[int], thresholds: list[float], budget: int, rounds: list[int]):
-    """(label, settings overrides) for every row of the table."""
+def configs(fixed_steps: list[int], thresholds: list[float], budgets: list[int], rounds: list[int]):
+    """(label, settings overrides) for every row of the table: each fixed step count, and each
+    threshold under each steps budget (the most passes an adaptive run may take)."""
     out = []
     for r in rounds:
         out += [(f"linear {s} steps", {"schedule": "linear", "steps": s, "refineRounds": r}) for s in fixed_steps]
         out += [
-            (f"adaptive {t}", {"schedule": "adaptive", "threshold": t, "steps": budget, "refineRounds": r})
+            (f"adaptive {t}, at most {b}", {"schedule": "adaptive", "threshold": t, "steps": b, "refineRounds": r})
+            for b in budgets
             for t in thresholds
         ]
     return out
@@ -43,8 +45,9 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", type=Path, default=ROOT / "models" / "unmask-small")
     ap.add_argument("--train-docs", type=Path, required=True)
-    ap.add_argument("--steps", default="8,16,32,48", help="fixed (linear) step counts")
-    ap.add_argument("--thresholds", default="0.5,0.7,0.8,0.9,0.95")
+    ap.add_argument("--steps", default="16,24,32,48", help="fixed (linear) step counts ('' for none)")
+    ap.add_argument("--thresholds", default="0.1,0.2,0.3,0.5")
+    ap.add_argument("--budgets", default="", help="adaptive steps budgets (default: the length, one per slot)")
     ap.add_argument("--rounds", default="0,2", help="refinement rounds (fraction 0.2) on top of each")
     ap.add_argument("--seeds", type=int, default=8, help="samples per prompt")
     ap.add_argument("--length", type=int, default=48)
@@ -66,11 +69,12 @@ def main(argv=None):
     special = (sp["pad"], sp["mask"], sp["eos"])
 
     rows = []
+    ints = lambda text: [int(x) for x in text.split(",") if x]  # noqa: E731
     grid = configs(
-        [int(s) for s in a.steps.split(",")],
-        [float(t) for t in a.thresholds.split(",")],
-        a.length,
-        [int(r) for r in a.rounds.split(",")],
+        ints(a.steps),
+        [float(t) for t in a.thresholds.split(",") if t],
+        ints(a.budgets) or [a.length],
+        ints(a.rounds),
     )
     for label, over in grid:
         t = Tally()

@@ -11,7 +11,8 @@ export const DEFAULT_SETTINGS: SamplerSettings = Object.freeze({
   topP: 0.95,
   seed: 1,
   schedule: 'linear',
-  // Fast-dLLM's default; the adaptive schedule is off by default (see models/README.md's frontier).
+  // Fast-dLLM's default. The adaptive schedule is not the default: on the shipped model it does not
+  // beat linear at equal forward passes (models/README.md, "Forward passes against quality").
   threshold: 0.9,
   // Margin, not confidence: with the shipped model, confidence order repeats 14–18 % of 3-grams
   // ("and the top of the water, and the top…"), margin 0–1.6 %, real text 1.5 % (models/README.md).
