@@ -2,10 +2,21 @@
 // What comes back is checked against its schema: a saved value of the wrong shape is replaced by
 // its default and reported, never passed on to the UI.
 import { DEFAULT_FORM, type FormState } from './form';
-import { cloneForm, DEFAULT_VIEW, parseForm, parseViewPrefs, type Parsed, type ViewPrefs } from './schema';
+import {
+  cloneForm,
+  DEFAULT_TOUR,
+  DEFAULT_VIEW,
+  parseForm,
+  parseTourPrefs,
+  parseViewPrefs,
+  type Parsed,
+  type TourPrefs,
+  type ViewPrefs,
+} from './schema';
 
 export const FORM_KEY = 'unmask:form:v1';
 export const VIEW_KEY = 'unmask:view:v1';
+export const TOUR_KEY = 'unmask:tour:v1';
 
 function storage(): Storage | null {
   try {
@@ -62,6 +73,17 @@ export function loadSavedView(): Parsed<ViewPrefs> {
 
 export function saveView(view: ViewPrefs): void {
   save(VIEW_KEY, view);
+}
+
+export function loadSavedTour(): Parsed<TourPrefs> {
+  const saved = readSaved(TOUR_KEY);
+  if (saved === 'unreadable')
+    return { value: { ...DEFAULT_TOUR }, problems: ['The saved tour was not readable; starting afresh.'] };
+  return parseTourPrefs(saved.json);
+}
+
+export function saveTour(tour: TourPrefs): void {
+  save(TOUR_KEY, tour);
 }
 
 /** The default form with the user's text kept: prompt, template and the mode that shows it. */

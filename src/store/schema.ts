@@ -157,3 +157,30 @@ export function parseViewPrefs(raw: unknown): Parsed<ViewPrefs> {
   }
   return { value: { showDraft }, problems };
 }
+
+/**
+ * The guided tour, saved apart from the view: whether its one-line offer was answered (Start, No
+ * thanks, or finishing it) and the step it was closed at, so "Take the tour" resumes there.
+ */
+export interface TourPrefs {
+  /** True once the offer was answered: it is not shown again. */
+  offered: boolean;
+  /** The step (from 0) the tour was last shown at; the tour clamps it to its own length. */
+  step: number;
+}
+
+export const DEFAULT_TOUR: TourPrefs = { offered: false, step: 0 };
+
+export function parseTourPrefs(raw: unknown): Parsed<TourPrefs> {
+  if (raw === undefined) return { value: { ...DEFAULT_TOUR }, problems: [] };
+  if (!isObj(raw))
+    return { value: { ...DEFAULT_TOUR }, problems: ['The saved tour was not readable; starting afresh.'] };
+  const problems: string[] = [];
+  let { offered, step } = DEFAULT_TOUR;
+  if (typeof raw.offered === 'boolean') offered = raw.offered;
+  else if (raw.offered !== undefined) problems.push('The saved tour offer is neither answered nor not; offering it.');
+  if (typeof raw.step === 'number' && Number.isInteger(raw.step) && raw.step >= 0) step = raw.step;
+  else if (raw.step !== undefined)
+    problems.push(`The saved tour step ${JSON.stringify(raw.step)} is not a step; from the first.`);
+  return { value: { offered, step }, problems };
+}

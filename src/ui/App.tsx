@@ -18,6 +18,8 @@ import { InspectorPanel } from './explain/InspectorPanel';
 import { useInspector } from './explain/inspectorState';
 import { OrderMapPanel } from './explain/OrderMapPanel';
 import { SweepPanel } from './explain/SweepPanel';
+import { TourLauncher } from './explain/TourLauncher';
+import { useTour } from './explain/tourState';
 
 function LiveRegion() {
   const announcement = useApp((s) => s.announcement);
@@ -44,11 +46,13 @@ function Page() {
   useEffect(() => {
     if (status === 'ready' || status === 'error') setRegisterSw(true);
   }, [status]);
-  // Escape stops a run from anywhere on the page; with the inspector open it closes the inspector first.
+  // Escape stops a run from anywhere on the page; with the tour or the inspector open it closes the
+  // topmost of them instead (the tour floats above the inspector) and leaves the run going.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Escape') return;
-      if (useInspector.getState().open) useInspector.getState().setOpen(false);
+      if (useTour.getState().open) useTour.getState().close();
+      else if (useInspector.getState().open) useInspector.getState().setOpen(false);
       else useApp.getState().stop();
     };
     document.addEventListener('keydown', onKey);
@@ -74,6 +78,7 @@ function Page() {
             A diffusion language model does not write left to right: it starts from a row of masked blanks and fills in
             the ones it is surest of first, over a few steps. Watch one do it, in your browser.
           </p>
+          <TourLauncher />
         </div>
         <div className="top-side">
           <EngineStatus />

@@ -1,0 +1,37 @@
+// "Take the tour", always there, and on a first visit a one-line offer beside it. The offer is in the
+// first paint (its answer is read from storage synchronously) and sits on the button's line, so it
+// never shifts the page; once answered it does not come back. The tour's code loads when opened.
+import { lazy, Suspense } from 'react';
+import { useTour } from './tourState';
+import './tour.css';
+
+const Tour = lazy(() => import('./Tour'));
+
+export function TourLauncher() {
+  const open = useTour((s) => s.open);
+  const offered = useTour((s) => s.offered);
+  const { start, dismiss } = useTour.getState();
+  return (
+    <div className="tour-line">
+      <button type="button" data-testid="tour-open" aria-expanded={open} onClick={() => start()}>
+        Take the tour
+      </button>
+      {!offered && !open && (
+        <span className="tour-offer" data-testid="tour-offer">
+          New here? Nine short steps, each showing one idea on the live page.{' '}
+          <button type="button" data-testid="tour-start" onClick={() => start(0)}>
+            Start
+          </button>{' '}
+          <button type="button" data-testid="tour-dismiss" onClick={dismiss}>
+            No thanks
+          </button>
+        </span>
+      )}
+      {open && (
+        <Suspense fallback={null}>
+          <Tour />
+        </Suspense>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+// The guided tour's steps as data: one idea each, the live view that shows it, and what opens that view.
+// A step may open a disclosure or a panel; it never starts a run, and the one step that changes a
+// setting (the mode) says so in its text. Loaded with the tour (Tour.tsx), not with the page.
+import { useApp } from '../../store/store';
+
+export interface TourStep {
+  id: string;
+  title: string;
+  /** One or two sentences. */
+  text: string;
+  /** A selector for the element the step points at. */
+  target: string;
+  /** The element outlined: the target's closest ancestor matching this (the target itself when absent). */
+  box?: string;
+  /** Opens the view that shows the idea, before it is highlighted. */
+  open?: () => void;
+}
+
+/** Opens the <details> whose summary is `summary` (its toggle event tells React). */
+function openDetails(summary: string) {
+  const d = document.querySelector(summary)?.closest('details');
+  if (d && !d.open) d.open = true;
+}
+
+export const TOUR: readonly TourStep[] = [
+  {
+    id: 'noise',
+    title: 'A canvas of noise',
+    text: 'Every run starts here: your prompt, then a row of masked slots drawn as noise. Nothing in them is decided yet; the model fills them in place, not one after another.',
+    target: '[data-testid="canvas"]',
+  },
+  {
+    id: 'objective',
+    title: 'What the model learned',
+    text: 'It was trained on one task: hide a random share of a passage’s tokens and guess them back, seeing the text on both sides. Open “Look inside a token” and click a token to see its guesses and their probabilities.',
+    target: '[data-testid="inspector-open"]',
+    box: 'details',
+  },
+  {
+    id: 'refine',
+    title: 'Step by step, and back again',
+    text: 'Each step is one pass of the model over the whole canvas, and the slots it is surest of are committed. With refinement rounds above 0 it then masks the tokens it trusted least again and resolves them once more.',
+    target: '[data-testid="refine"]',
+    box: '.field',
+  },
+  {
+    id: 'draft',
+    title: 'Blurry to crisp',
+    text: 'Under the noise each masked slot shows the model’s current best guess: blurred while it is unsure, sharper as it grows surer. This switch turns the draft on and off.',
+    target: '[data-testid="draft-toggle"]',
+    box: '.field',
+  },
+  {
+    id: 'order',
+    title: 'In what order?',
+    text: 'The order map draws each token at the step it was written: positions across, steps down. Writing left to right would be the diagonal; a diffusion run scatters around it. The tour has opened it.',
+    target: '[data-testid="order-map-open"]',
+    box: 'details',
+    open: () => openDetails('[data-testid="order-map-open"]'),
+  },
+  {
+    id: 'infill',
+    title: 'It reads both sides',
+    text: 'In “Fill in the blanks” the masked slots sit in the middle of your text, and the model uses the words before and after them. This step switches the mode to it; your prompt is kept, and “Continue a prompt” brings it back.',
+    target: '.prompt-panel',
+    open: () => useApp.getState().setForm({ mode: 'fill' }),
+  },
+  {
+    id: 'control',
+    title: 'Steer it',
+    text: 'Write [___] where you want words, or [12] for twelve tokens. After a run, select words on the canvas and press Re-imagine: only those are masked again and filled to fit the rest.',
+    target: '[data-testid="prompt"]',
+  },
+  {
+    id: 'cost',
+    title: 'The cost of steps',
+    text: 'Fewer steps commit more tokens at once: faster, and less coherent. The tour has opened the panel that measures this; it runs only when you press its button.',
+    target: '[data-testid="sweep-open"]',
+    box: 'section',
+    open: () => {
+      const b = document.querySelector<HTMLButtonElement>('[data-testid="sweep-open"]');
+      if (b?.getAttribute('aria-expanded') === 'false') b.click();
+    },
+  },
+  {
+    id: 'blocks',
+    title: 'Hybrids: blocks',
+    text: 'Choose “Blocks” here to write left to right block by block, in diffusion order inside each block: halfway between the two. The tour leaves this setting as it is.',
+    target: '[data-testid="strategy"]',
+    box: '.field',
+  },
+];
+
+/** The element a step outlines, or null when its view is not on the page. */
+export function stepElement(step: TourStep): HTMLElement | null {
+  const el = document.querySelector<HTMLElement>(step.target);
+  if (!el) return null;
+  return (step.box ? el.closest<HTMLElement>(step.box) : null) ?? el;
+}
