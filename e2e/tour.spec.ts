@@ -1,0 +1,102 @@
+// The guided tour in the real app: offered once on a first visit, each step opens and outlines its live
+// view, Escape closes the tour and leaves a held run going (a second Escape stops it, as before), and
+// after a reload there is no offer and "Take the tour" resumes at the step it was closed at.
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { openApp, startHeld } from './helpers';
+
+const STEPS = 9;
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((a) => a.playState === 'finished' || a.effect?.getComputedTiming().endTime === Infinity),
+  );
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+async function expectStep(page: Page, k: number) {
+  await expect(page.getByTestId('tour-count')).toHaveText(`Step ${k} of ${STEPS}`);
+  const outlined = page.locator('.tour-target');
+  await expect(outlined).toHaveCount(1);
+  await expect(outlined).toBeVisible();
+  await expect(outlined).toBeInViewport();
+}
+
+test('the tour is offered once, walks the live views, closes on Escape without stopping a run, and resumes', async ({
+  page,
+}) => {
+  await openApp(page, '/?pace=manual');
+  await expect(page.getByTestId('tour-offer')).toBeVisible();
+  await page.getByTestId('tour-start').click();
+
+  const tour = page.getByRole('dialog', { name: 'A canvas of noise' });
+  await expect(tour).toBeVisible();
+  await expect(tour).toHaveAccessibleDescription(/masked slots/);
+  await expect(page.getByTestId('tour')).toBeFocused();
+  await expect(page.getByTestId('tour-offer')).toHaveCount(0);
+  await expect(page.getByTestId('tour-back')).toBeDisabled();
+  await expectStep(page, 1);
+  await expect(page.locator('.tour-target')).toHaveAttribute('data-testid', 'canvas');
+  expect(await seriousViolations(page), 'axe with the tour open').toEqual([]);
+
+  for (let k = 2; k <= STEPS; k++) {
+    await page.getByTestId('tour-next').click();
+    await expectStep(page, k);
+  }
+  await expect(page.getByTestId('tour-next')).toHaveCount(0);
+  await expect(page.getByTestId('tour-finish')).toBeVisible();
+  // The steps opened their views: the order map, the cost of steps, the fill-in-the-blanks mode.
+  await expect(page.locator('details:has([data-testid="order-map-open"])')).toHaveAttribute('open', '');
+  await expect(page.getByTestId('sweep-open')).toHaveAttribute('aria-expanded', 'true');
+  await expect(page.getByTestId('mode-fill')).toBeChecked();
+
+  // Back to step 7 (templates and re-imagine), which outlines the text box.
+  await page.getByTestId('tour-back').click();
+  await page.getByTestId('tour-back').click();
+  await page.getByTestId('tour-back').click();
+  await expectStep(page, 6);
+  await page.getByTestId('tour-next').click();
+  await expectStep(page, 7);
+  await expect(page.locator('.tour-target')).toHaveAttribute('data-testid', 'prompt');
+
+  // Non-modal: a run starts with the tour open, and Escape closes the tour, not the run.
+  await startHeld(page);
+  await page.getByTestId('tour').focus();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('tour')).toHaveCount(0);
+  await expect(page.locator('.tour-target')).toHaveCount(0);
+  await expect(page.getByTestId('tour-open')).toBeFocused();
+  await expect(page.getByTestId('run-status')).toHaveText(/^Running/);
+  // With no dialog open, Escape stops the run as it always has.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('run-status')).toHaveText(/^Stopped/);
+
+  await page.reload();
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('tour-open')).toBeVisible();
+  await expect(page.getByTestId('tour-offer')).toHaveCount(0);
+  await page.getByTestId('tour-open').click();
+  await expectStep(page, 7);
+  await page.getByTestId('tour-restart').click();
+  await expectStep(page, 1);
+  await page.getByTestId('tour-close').click();
+  await expect(page.getByTestId('tour')).toHaveCount(0);
+});
+
+test('No thanks puts the offer away for good', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('tour-dismiss').click();
+  await expect(page.getByTestId('tour-offer')).toHaveCount(0);
+  await expect(page.getByTestId('tour')).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('tour-offer')).toHaveCount(0);
+  await page.getByTestId('tour-open').click();
+  await expectStep(page, 1);
+});
