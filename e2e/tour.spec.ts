@@ -85,6 +85,7 @@ test('the tour is offered once, walks the live views, closes on Escape without s
   await expectStep(page, 7);
   await page.getByTestId('tour-restart').click();
   await expectStep(page, 1);
+  await expect(page.getByTestId('tour-next')).toBeFocused();
   await page.getByTestId('tour-close').click();
   await expect(page.getByTestId('tour')).toHaveCount(0);
 });
@@ -97,6 +98,22 @@ test('No thanks puts the offer away for good', async ({ page }) => {
   await page.reload();
   await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
   await expect(page.getByTestId('tour-offer')).toHaveCount(0);
+  await page.getByTestId('tour-open').click();
+  await expectStep(page, 1);
+  // By keyboard: Enter on Next and Back, focus kept in the dialog; Finish at the end starts it afresh.
+  await page.getByTestId('tour-next').focus();
+  await page.keyboard.press('Enter');
+  await expectStep(page, 2);
+  await page.getByTestId('tour-back').focus();
+  await page.keyboard.press('Enter');
+  await expectStep(page, 1);
+  await expect(page.getByTestId('tour-next')).toBeFocused();
+  for (let k = 2; k <= STEPS; k++) await page.keyboard.press('Enter');
+  await expectStep(page, STEPS);
+  await expect(page.getByTestId('tour-finish')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('tour')).toHaveCount(0);
+  await expect(page.getByTestId('tour-open')).toBeFocused();
   await page.getByTestId('tour-open').click();
   await expectStep(page, 1);
 });

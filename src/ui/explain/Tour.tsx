@@ -14,6 +14,7 @@ export default function Tour() {
   const k = Math.min(saved, n - 1);
   const step = TOUR[k];
   const box = useRef<HTMLDivElement>(null);
+  const primary = useRef<HTMLButtonElement>(null);
 
   // Focus in on open, back on close (to the button that opened it when that element is gone).
   useLayoutEffect(() => {
@@ -43,6 +44,11 @@ export default function Tour() {
   }, [step]);
 
   const last = k === n - 1;
+  // Back and Start over vanish or turn disabled at the first step: focus moves on to Next, not to the page.
+  const toFirst = (to: number) => {
+    go(n, to);
+    if (to === 0) requestAnimationFrame(() => primary.current?.focus());
+  };
   return (
     <div
       ref={box}
@@ -54,26 +60,30 @@ export default function Tour() {
       data-testid="tour"
       data-step={step.id}
     >
-      <p className="tour-count" data-testid="tour-count">
-        Step {k + 1} of {n}
-      </p>
-      <h2 id="tour-title">{step.title}</h2>
-      <p id="tour-text">{step.text}</p>
+      {/* Read out when a step changes while focus stays on its buttons. */}
+      <div aria-live="polite" aria-atomic="true">
+        <p className="tour-count" data-testid="tour-count">
+          Step {k + 1} of {n}
+        </p>
+        <h2 id="tour-title">{step.title}</h2>
+        <p id="tour-text">{step.text}</p>
+      </div>
       <div className="tour-buttons">
-        <button type="button" data-testid="tour-back" disabled={k === 0} onClick={() => go(n, k - 1)}>
+        <button type="button" data-testid="tour-back" disabled={k === 0} onClick={() => toFirst(k - 1)}>
           Back
         </button>
-        {last ? (
-          <button type="button" className="primary" data-testid="tour-finish" onClick={finish}>
-            Finish
-          </button>
-        ) : (
-          <button type="button" className="primary" data-testid="tour-next" onClick={() => go(n, k + 1)}>
-            Next
-          </button>
-        )}
+        {/* One element for Next and Finish, so focus stays on it at the last step. */}
+        <button
+          ref={primary}
+          type="button"
+          className="primary"
+          data-testid={last ? 'tour-finish' : 'tour-next'}
+          onClick={() => (last ? finish() : go(n, k + 1))}
+        >
+          {last ? 'Finish' : 'Next'}
+        </button>
         {k > 0 && (
-          <button type="button" data-testid="tour-restart" onClick={() => go(n, 0)}>
+          <button type="button" data-testid="tour-restart" onClick={() => toFirst(0)}>
             Start over
           </button>
         )}
