@@ -20,7 +20,10 @@ export default function Tour() {
   useLayoutEffect(() => {
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     box.current?.focus();
+    // Room below the page's end, so a view near the bottom can scroll clear of the dialog.
+    document.documentElement.classList.add('touring');
     return () => {
+      document.documentElement.classList.remove('touring');
       const back = before && before.isConnected && before !== document.body ? before : null;
       (back ?? document.querySelector<HTMLElement>('[data-testid="tour-open"]'))?.focus();
     };
@@ -35,7 +38,7 @@ export default function Tour() {
       if (!el) return;
       el.classList.add(HIGHLIGHT);
       const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
-      el.scrollIntoView({ block: 'center', behavior: still ? 'auto' : 'smooth' });
+      el.scrollIntoView({ block: 'start', behavior: still ? 'auto' : 'smooth' });
     });
     return () => {
       cancelAnimationFrame(frame);
