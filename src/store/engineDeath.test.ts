@@ -1,21 +1,10 @@
 // A dead or silent engine worker: the store notices, keeps the form, ends the run as stopped with what it
 // had, starts one new worker by itself, and after a second death offers Retry.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeClient } from './fakeClient';
+import { fakeClient, TEST_MODEL as model } from './fakeClient';
 import { installMemoryStorage } from './memoryStorage';
 import { engineConnection, isBusy, resetApp, useApp } from './store';
 import { SILENCE_LIMIT_MS } from '../worker/watchdog';
-
-const model = {
-  name: 'test',
-  vocabSize: 10,
-  context: 16,
-  params: 1,
-  pieces: ['[PAD]', '[MASK]', '[EOS]', 'a', 'b', 'c'],
-  maskId: 1,
-  fromCache: false,
-  threads: 1,
-};
 
 /** A factory that makes a new fake worker each time; `workers` lists them in order. */
 function workers() {

@@ -1,20 +1,10 @@
 // A page that falls behind renders only the latest frame: frames that arrive between two paints are
 // applied in one store update, and the run still keeps every one of them for the timeline.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeClient } from './fakeClient';
+import { fakeClient, TEST_MODEL as model } from './fakeClient';
 import { installMemoryStorage } from './memoryStorage';
 import { resetApp, useApp } from './store';
 
-const model = {
-  name: 'test',
-  vocabSize: 10,
-  context: 16,
-  params: 1,
-  pieces: ['[PAD]', '[MASK]', '[EOS]', 'a', 'b', 'c'],
-  maskId: 1,
-  fromCache: false,
-  threads: 1,
-};
 const frame = (id: number, step: number, ids: number[], resolved: number[]) =>
   ({
     type: 'frame',

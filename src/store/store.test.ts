@@ -1,30 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkerIn, WorkerOut } from '../worker/protocol';
-import { fakeClient } from './fakeClient';
+import { fakeClient, readyClient, TEST_MODEL as model } from './fakeClient';
 import { installMemoryStorage } from './memoryStorage';
 import { FORM_KEY, VIEW_KEY } from './persist';
 import { isBusy, resetApp, useApp, type AppState } from './store';
 
 const noticeOf = (s: AppState, kind: 'link' | 'saved') => s.notices.find((n) => n.kind === kind);
 
-const model = {
-  name: 'test',
-  vocabSize: 10,
-  context: 16,
-  params: 1,
-  pieces: ['[PAD]', '[MASK]', '[EOS]', 'a', 'b', 'c'],
-  maskId: 1,
-  fromCache: false,
-  threads: 1,
-};
-
-function ready() {
-  const f = fakeClient();
-  useApp.getState().connect(() => f.client, 'wasm');
-  const loadId = f.sent[0].id;
-  f.emit({ type: 'ready', id: loadId, backend: 'wasm', reason: 'test', model });
-  return { ...f, loadId };
-}
+const ready = readyClient;
 
 function lastGenerate(sent: WorkerIn[]) {
   const g = sent.filter((m) => m.type === 'generate').at(-1);

@@ -1,26 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { WorkerIn } from '../worker/protocol';
-import { fakeClient } from './fakeClient';
+import { readyClient, type fakeClient } from './fakeClient';
 import { resetApp, useApp } from './store';
 
-const model = {
-  name: 'test',
-  vocabSize: 10,
-  context: 16,
-  params: 1,
-  pieces: ['[PAD]', '[MASK]', '[EOS]', 'a', 'b', 'c'],
-  maskId: 1,
-  fromCache: false,
-  threads: 1,
-};
 const stats = { steps: 2, forwardPasses: 2, totalMs: 10, msPerStep: 5, tokensPerSecond: 200, generatedTokens: 2 };
 
-function ready() {
-  const f = fakeClient();
-  useApp.getState().connect(() => f.client, 'wasm');
-  f.emit({ type: 'ready', id: f.sent[0].id, backend: 'wasm', reason: 'test', model });
-  return f;
-}
+const ready = readyClient;
 
 function lastGenerate(sent: WorkerIn[]) {
   const g = sent.filter((m) => m.type === 'generate').at(-1);
