@@ -2,47 +2,12 @@
 // gives back what that step did (the slots it committed, the tokens it drew and their p, its
 // drafts) within 1e-6, at temperature 0 and with sampling and refinement; it is refused during a
 // run, and a run after it is the same run as before it.
-import { readFileSync } from 'node:fs';
-import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Frame, type SamplerSettings } from '../engine';
 import { passOf, slotDistribution } from '../engine/inspect';
-import type { FileSpec, LoadedFile, Progress } from '../runtime/modelStore';
-import { MODEL_DIR, readConfig } from '../runtime/testModel';
-import { createHost, type HostDeps } from './host';
+import type { createHost } from './host';
 import type { WorkerOut } from './protocol';
-
-const config = readConfig();
-const data = {
-  model: new Uint8Array(readFileSync(`${MODEL_DIR}/model.onnx`)),
-  tokenizer: new Uint8Array(readFileSync(`${MODEL_DIR}/tokenizer.json`)),
-};
-const files = {
-  model: { name: 'model.onnx' as const, url: '/m.onnx', ...config.files['model.onnx'] },
-  tokenizer: { name: 'tokenizer.json' as const, url: '/t.json', ...config.files['tokenizer.json'] },
-};
-
-async function readyHost() {
-  const out: WorkerOut[] = [];
-  const host = createHost({
-    ort: ort as unknown as HostDeps['ort'],
-    post: (m) => out.push(m),
-    models: () => [{ name: config.name, config, files, downloadBytes: 0, description: '' }],
-    loadFile: async (spec: FileSpec, _p: Progress): Promise<LoadedFile> => ({
-      data: spec.url === '/m.onnx' ? data.model : data.tokenizer,
-      fromCache: true,
-      stored: true,
-    }),
-    pruneCache: async () => 0,
-    gpu: undefined,
-    threads: 1,
-    now: () => performance.now(),
-  });
-  host.handle({ type: 'load', id: 1, backend: 'wasm' });
-  await host.idle();
-  out.length = 0;
-  return { host, out };
-}
+import { config, readyHost } from './testHost';
 
 const special = config.special_ids;
 const segments = [
