@@ -128,6 +128,18 @@ export const useApp = create<AppState>()((set, get) => {
     );
   }
 
+  /** Whether a comparison or a sweep may start now: an idle, ready engine and a form it can run (else
+   * the form's problems are shown as the run error). */
+  function canFollowUp(s: AppState): boolean {
+    if (isBusy(s) || s.engine.status !== 'ready') return false;
+    const problems = problemsOf(s);
+    if (problems.length > 0) {
+      set({ runError: problems.join(' ') });
+      return false;
+    }
+    return true;
+  }
+
   /** The one path a generate takes to the worker (runs, comparisons, re-imagines). */
   function sendGenerate(request: GenerateRequest, pending: Omit<Pending, 'runId'>, extra: Partial<AppState> = {}) {
     if (!conn.client) return;
@@ -398,24 +410,14 @@ export const useApp = create<AppState>()((set, get) => {
     },
     startCompare() {
       const s = get();
-      if (isBusy(s) || s.engine.status !== 'ready') return;
-      const problems = problemsOf(s);
-      if (problems.length > 0) {
-        set({ runError: problems.join(' ') });
-        return;
-      }
+      if (!canFollowUp(s)) return;
       const { compare, run } = beginCompare(segmentsOf(s.form), effectiveSettings(s.form).settings);
       set({ compare });
       send(run.segments, run.settings, run.label);
     },
     startSweep() {
       const s = get();
-      if (isBusy(s) || s.engine.status !== 'ready') return;
-      const problems = problemsOf(s);
-      if (problems.length > 0) {
-        set({ runError: problems.join(' ') });
-        return;
-      }
+      if (!canFollowUp(s)) return;
       const { sweep, run } = beginSweep(segmentsOf(s.form), effectiveSettings(s.form).settings);
       set({ sweep, compare: null });
       send(run.segments, run.settings, run.label);
