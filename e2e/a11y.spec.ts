@@ -1,27 +1,12 @@
 // Accessibility: axe-core on every screen the app has (loading, ready, running, done, an engine
 // error, settings warnings, the model picker), and keyboard focus through a run: a run started from
 // the keyboard hands focus to Stop, and its end hands it back to Generate.
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { openApp, setControls } from './helpers';
+import { openApp, seriousViolations, setControls } from './helpers';
 import { startTwoModelBuild, type TwoModelBuild } from './twoModelBuild';
 
 type Paced = Window & { __unmaskPace?: { step(n?: number): void; resume(): void } };
-
-/** Serious and critical axe violations on the page as it is now, as "rule: selectors" lines. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // A token fading in (opacity 0 to 1 over 420 ms) has no contrast yet: check the settled page.
-  await page.waitForFunction(() =>
-    document
-      .getAnimations()
-      .every((a) => a.playState === 'finished' || a.effect?.getComputedTiming().endTime === Infinity),
-  );
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 async function expectNoSerious(page: Page, screen: string) {
   expect(await seriousViolations(page), `axe on the ${screen} screen`).toEqual([]);

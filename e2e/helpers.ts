@@ -1,4 +1,5 @@
 // What a person does with the app, as functions the specs share.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 
 export interface RunOptions {
@@ -101,4 +102,18 @@ export async function animationsSettled(page: Page) {
       .getAnimations()
       .every((a) => a.playState === 'finished' || a.effect?.getComputedTiming().endTime === Infinity),
   );
+}
+
+/**
+ * Serious and critical axe violations on the page as it is now (or inside `include` only), as
+ * "rule (impact): selectors" lines. A token fading in (opacity 0 to 1 over 420 ms) has no contrast
+ * yet, so the finite animations are let end first.
+ */
+export async function seriousViolations(page: Page, include?: string): Promise<string[]> {
+  await animationsSettled(page);
+  const axe = new AxeBuilder({ page });
+  const { violations } = await (include ? axe.include(include) : axe).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }

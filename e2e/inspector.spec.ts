@@ -1,9 +1,8 @@
 // The inspector (issue 18, section 1): look inside any token at any step, from the logits of that
 // step's forward pass, recomputed in the worker once the run has ended. The real model on WASM.
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { advance, animationsSettled, generatedText, openApp, resume, setControls, startHeld } from './helpers';
+import { advance, generatedText, openApp, resume, seriousViolations, setControls, startHeld } from './helpers';
 
 async function timelineTo(page: Page, k: number) {
   await page.getByTestId('timeline').focus();
@@ -126,10 +125,7 @@ test('looks inside a resolved and a masked token at a mid step, with a what-if t
 
   // axe finds nothing serious with the inspector open.
   await timelineTo(page, 2);
-  await animationsSettled(page);
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  expect(await seriousViolations(page)).toEqual([]);
 
   // Escape closes it; a second Escape would stop a run (there is none) and changes nothing here.
   await page.keyboard.press('Escape');

@@ -1,9 +1,8 @@
 // The cost of steps with the real model: the form's prompt at 4 to 64 steps, adaptive and left to right,
 // one row each with its forward passes, the page's quality measures and a chart point; Cancel stops it.
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { openApp, setControls } from './helpers';
+import { openApp, seriousViolations, setControls } from './helpers';
 
 const LENGTH = 16;
 const ROWS = 7;
@@ -50,9 +49,7 @@ test('one row per configuration, passes as asked (clamped to the masked count), 
   await expect(page.getByTestId('sweep-chart').getByTestId('sweep-point')).toHaveCount(ROWS);
   await expect(page.getByTestId('sweep-chart').locator('circle')).toHaveCount(ROWS);
 
-  const { violations } = await new AxeBuilder({ page }).include('.sweep').analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  expect(await seriousViolations(page, '.sweep')).toEqual([]);
   if (process.env.SWEEP_SHOT) await page.locator('.sweep').screenshot({ path: process.env.SWEEP_SHOT });
 });
 

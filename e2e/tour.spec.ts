@@ -1,24 +1,11 @@
 // The guided tour in the real app: offered once on a first visit, each step opens and outlines its live
 // view, Escape closes the tour and leaves a held run going (a second Escape stops it, as before), and
 // after a reload there is no offer and "Take the tour" resumes at the step it was closed at.
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { openApp, startHeld } from './helpers';
+import { openApp, seriousViolations, startHeld } from './helpers';
 
 const STEPS = 9;
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.waitForFunction(() =>
-    document
-      .getAnimations()
-      .every((a) => a.playState === 'finished' || a.effect?.getComputedTiming().endTime === Infinity),
-  );
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 async function expectStep(page: Page, k: number) {
   await expect(page.getByTestId('tour-count')).toHaveText(`Step ${k} of ${STEPS}`);
