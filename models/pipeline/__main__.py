@@ -101,6 +101,12 @@ def main(argv: list[str] | None = None) -> int:
         help="the run warm-started from the shipped model: keep its training history in config.json",
     )
 
+    p = sub.add_parser("grow", help="stack a trained model's layers into a deeper one (a weights file to --init from)")
+    p.add_argument("--init", type=Path, required=True, help="weights.pt or model.onnx of the trained model")
+    p.add_argument("--config", type=Path, required=True, help="its config.json or train_config.json")
+    p.add_argument("--layers", type=int, required=True, help="the grown model's depth")
+    p.add_argument("--out", type=Path, required=True)
+
     p = stage("card", "write the measured section of the model card from the run's reports")
     p.add_argument("--card", type=Path, default=ROOT / "models" / "README.md")
     p.add_argument("--shipped", type=Path, default=ROOT / "models" / "unmask-small")
@@ -110,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--min-count", type=int, default=2, help="keep words seen at least this often")
 
     args = ap.parse_args(argv)
-    run: Path = args.run
+    run: Path = getattr(args, "run", None)
     try:
         if args.stage == "prepare":
             from .prepare import prepare
@@ -154,6 +160,14 @@ def main(argv: list[str] | None = None) -> int:
                     ship(run, args.out / args.name, args.variant, force=args.force, continues=args.continues), indent=1
                 )
             )
+        elif args.stage == "grow":
+            from .grow import grow
+            from .model import ModelConfig
+
+            model = json.loads(args.config.read_text())["model"]
+            cfg = ModelConfig(**{k: v for k, v in model.items() if k in ModelConfig.__dataclass_fields__})
+            size = grow(args.init, cfg, args.layers, args.out)
+            print(json.dumps({"layers": f"{cfg.n_layers} -> {args.layers}", "out": str(args.out), "bytes": size}))
         elif args.stage == "card":
             from .card import write_card
 

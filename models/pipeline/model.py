@@ -23,6 +23,12 @@ class ModelConfig:
     ffn_mult: float = 4.0
     context: int = 128
     rope_base: float = 10000.0
+    # Recipe (d) of the training issue: "gelu" or "relu2" (ReLU squared, as in Primer and modded-nanogpt),
+    # a LayerNorm on each head's queries and keys before the rotation (QK-norm: bounded attention logits),
+    # and the residual output projections initialised to zero, so each block starts as the identity.
+    activation: str = "gelu"
+    qk_norm: bool = False
+    zero_init: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -59,14 +65,23 @@ class Block(nn.Module):
         self.up = nn.Linear(d, hidden, bias=False)
         self.down = nn.Linear(hidden, d, bias=False)
         self.rotary = rotary
+        self.relu2 = cfg.activation == "relu2"
+        if cfg.qk_norm:
+            self.q_norm = nn.LayerNorm(d // h, bias=False)
+            self.k_norm = nn.LayerNorm(d // h, bias=False)
+        else:
+            self.q_norm = self.k_norm = None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         B, L, D = x.shape
         q, k, v = self.qkv(self.norm1(x)).view(B, L, 3, self.n_heads, D // self.n_heads).permute(2, 0, 3, 1, 4)
+        if self.q_norm is not None:
+            q, k = self.q_norm(q), self.k_norm(k)
         q, k = self.rotary(q), self.rotary(k)
         a = F.scaled_dot_product_attention(q, k, v, is_causal=False)  # bidirectional: sees every slot
         x = x + self.proj(a.transpose(1, 2).reshape(B, L, D))
-        return x + self.down(F.gelu(self.up(self.norm2(x)), approximate="tanh"))
+        u = self.up(self.norm2(x))
+        return x + self.down(F.relu(u).square() if self.relu2 else F.gelu(u, approximate="tanh"))
 
 
 class Denoiser(nn.Module):
@@ -79,9 +94,14 @@ class Denoiser(nn.Module):
         self.norm = nn.LayerNorm(cfg.d_model, bias=False)
         self.head = nn.Linear(cfg.d_model, cfg.vocab_size, bias=False)
         self.apply(self._init)
+        if cfg.activation not in ("gelu", "relu2"):
+            raise ValueError(f"activation must be 'gelu' or 'relu2', not {cfg.activation!r}")
         for name, p in self.named_parameters():  # GPT-2 style: shrink the residual projections
             if name.endswith(("proj.weight", "down.weight")):
-                nn.init.normal_(p, std=0.02 / math.sqrt(2 * cfg.n_layers))
+                if cfg.zero_init:
+                    nn.init.zeros_(p)
+                else:
+                    nn.init.normal_(p, std=0.02 / math.sqrt(2 * cfg.n_layers))
 
     @staticmethod
     def _init(m: nn.Module) -> None:

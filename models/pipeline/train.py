@@ -25,7 +25,7 @@ import torch
 import torch.distributed as dist
 
 from .cpushare import ThreadGovernor
-from .diffusion import diffusion_loss, mask_tokens, sample_t
+from .diffusion import T_DISTS, WEIGHTINGS, diffusion_loss, loss_weight, mask_tokens, sample_t
 from .errors import PipelineError
 from .hardware import describe_cpu
 from .model import Denoiser, ModelConfig
@@ -68,6 +68,14 @@ class TrainConfig:
     # EMA of the weights (0 = off). Evaluated, exported and shipped instead of the raw weights when on:
     # at the end of a short run it averages out the last steps' noise (horizon ~ 1 / (1 - decay) steps).
     ema_decay: float = 0.0
+    # Recipes measured in the card (issue 21 §2); the defaults are today's recipe.
+    subs: bool = False  # loss over the tokens the sampler can emit ([MASK], [PAD] at -inf): diffusion.subs_logits
+    t_dist: str = "uniform"  # or "logitnormal": a bell on t = 1/2 (diffusion.sample_t), still weighted 1/t
+    weighting: str = "inv_t"  # or "one": plain cross-entropy
+    optimizer: str = "adamw"  # or "muon": Muon for the blocks' matrices, AdamW for embedding, head, norms
+    # A budget in the process's CPU seconds (all threads), 0 = none: equal CPU minutes for the recipe table
+    # when other work shares the machine and wall minutes buy unequal compute.
+    max_cpu_minutes: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -83,6 +91,13 @@ class TrainConfig:
                 raise PipelineError(f"setting {f.name} must be {str(f.type)}, not {v!r}")
         if self.schedule not in ("cosine", "wsd"):
             raise PipelineError(f"schedule must be 'cosine' or 'wsd', not {self.schedule!r}")
+        for name, allowed in (
+            ("t_dist", T_DISTS),
+            ("weighting", WEIGHTINGS),
+            ("optimizer", ("adamw", "muon")),
+        ):
+            if getattr(self, name) not in allowed:
+                raise PipelineError(f"{name} must be one of {allowed}, not {getattr(self, name)!r}")
         if not 0 < self.decay_frac <= 1:
             raise PipelineError(f"decay_frac must be in (0, 1], not {self.decay_frac}")
 
@@ -189,16 +204,24 @@ def fixed_val_batches(tokens: np.ndarray, context: int, batch: int, n: int, seed
 
 
 @torch.no_grad()
-def validation_bound(model: torch.nn.Module, batches, device) -> float:
+def validation_bounds(model: torch.nn.Module, batches, device) -> tuple[float, float]:
+    """The uncapped bound on the fixed batches in nats/token: (over the whole vocabulary, as every figure
+    before the SUBS recipe; over the tokens the sampler can emit, [MASK] and [PAD] excluded)."""
     model.eval()
-    tot, n = 0.0, 0
+    tot, tot_subs, n = 0.0, 0.0, 0
     for x, t, noisy, masked in batches:
         masked = masked.to(device)
         logits = model(noisy.to(device), masked)
-        tot += diffusion_loss(logits, x.to(device), masked, t.to(device)).sum().item()
+        x, t = x.to(device), t.to(device)
+        tot += diffusion_loss(logits, x, masked, t).sum().item()
+        tot_subs += diffusion_loss(logits, x, masked, t, subs=True).sum().item()
         n += x.shape[0]
     model.train()
-    return tot / n
+    return tot / n, tot_subs / n
+
+
+def validation_bound(model: torch.nn.Module, batches, device) -> float:
+    return validation_bounds(model, batches, device)[0]
 
 
 def load_checkpoint(path: Path) -> dict:
@@ -235,13 +258,15 @@ class Session:
     val_batches: list
     step: int = 0
     elapsed: float = 0.0
+    cpu_elapsed: float = 0.0  # process CPU seconds of training steps (all threads)
     tokens_seen: int = 0
     best_val: float = float("inf")
     precision: dict = field(default_factory=dict)  # what pick_precision measured and chose
 
     def progress(self) -> float:
-        """How far through its budget the run is: steps or wall time, whichever is further."""
-        return max(self.step / self.cfg.max_steps, self.elapsed / (self.cfg.max_minutes * 60))
+        """How far through its budget the run is: steps, wall time or CPU time, whichever is furthest."""
+        cpu = self.cpu_elapsed / (self.cfg.max_cpu_minutes * 60) if self.cfg.max_cpu_minutes > 0 else 0.0
+        return max(self.step / self.cfg.max_steps, self.elapsed / (self.cfg.max_minutes * 60), cpu)
 
     def eval_model(self) -> torch.nn.Module:
         return self.ema.module if self.ema is not None else self.model
@@ -253,6 +278,7 @@ class Session:
                 "opt": self.opt.state_dict(),
                 "step": self.step,
                 "elapsed": self.elapsed,
+                "cpu_elapsed": self.cpu_elapsed,
                 "tokens_seen": self.tokens_seen,
                 "best_val": self.best_val,
                 "config": self.cfg.to_dict(),
@@ -303,6 +329,54 @@ def _device(cfg: TrainConfig, distributed: bool) -> tuple[torch.device, int, int
     return device, rank, world
 
 
+class Optimizers:
+    """Several optimizers stepped as one (Muon for the hidden matrices, AdamW for the rest), with the
+    param_groups, step, zero_grad and state_dict that the loop and the checkpoint use."""
+
+    def __init__(self, *opts: torch.optim.Optimizer):
+        self.opts = opts
+        self.param_groups = [g for o in opts for g in o.param_groups]
+
+    def step(self) -> None:
+        for o in self.opts:
+            o.step()
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for o in self.opts:
+            o.zero_grad(set_to_none=set_to_none)
+
+    def state_dict(self) -> dict:
+        return {"optimizers": [o.state_dict() for o in self.opts]}
+
+    def load_state_dict(self, state: dict) -> None:
+        states = state.get("optimizers", [state])
+        if len(states) != len(self.opts):
+            raise PipelineError(f"the checkpoint holds {len(states)} optimizers, this run uses {len(self.opts)}")
+        for o, st in zip(self.opts, states):
+            o.load_state_dict(st)
+
+
+def make_optimizer(model: Denoiser, cfg: TrainConfig, device: torch.device) -> Optimizers:
+    """AdamW with weight decay on matrices only; with optimizer="muon", the blocks' matrices go to
+    torch.optim.Muon instead. Its "match_rms_adamw" scaling (Moonshot, "Muon is Scalable for LLM
+    Training") gives updates AdamW's size, so both share one learning rate and one schedule."""
+    named = list(model.named_parameters())
+    hidden = [p for n, p in named if cfg.optimizer == "muon" and n.startswith("blocks.") and p.dim() == 2]
+    ids = {id(p) for p in hidden}
+    decay = [p for n, p in named if p.dim() >= 2 and id(p) not in ids]
+    no_decay = [p for n, p in named if p.dim() < 2]
+    adamw = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+        lr=cfg.lr,
+        betas=cfg.betas,
+        fused=device.type == "cuda",
+    )
+    if not hidden:
+        return Optimizers(adamw)
+    muon = torch.optim.Muon(hidden, lr=cfg.lr, weight_decay=cfg.weight_decay, adjust_lr_fn="match_rms_adamw")
+    return Optimizers(muon, adamw)
+
+
 def setup(run: Path, cfg: TrainConfig, log=print) -> Session:
     """Device, data, model, optimizer and EMA for a run that starts at step 0."""
     distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
@@ -325,14 +399,7 @@ def setup(run: Path, cfg: TrainConfig, log=print) -> Session:
         cfg.bf16, cfg.threads = best.bf16, best.threads
         precision = {"bf16": cfg.bf16, "threads": cfg.threads, "measured": True, "probe_tokens_per_s": rates}
         log(f"precision: {best.label} (probe, tokens/s: {rates})")
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
-    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW(
-        [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
-        lr=cfg.lr,
-        betas=cfg.betas,
-        fused=device.type == "cuda",
-    )
+    opt = make_optimizer(model, cfg, device)
     ema = None
     if cfg.ema_decay > 0:
         ema = torch.optim.swa_utils.AveragedModel(
@@ -378,6 +445,7 @@ def resume(s: Session, fresh: bool, init: Path | None, log=print) -> None:
         if s.ema is not None:
             s.ema.module.load_state_dict(state.get("ema", state["model"]))
         s.step, s.elapsed, s.tokens_seen = state["step"], state["elapsed"], state["tokens_seen"]
+        s.cpu_elapsed = state.get("cpu_elapsed", 0.0)
         s.best_val = state.get("best_val", s.best_val)
         log(f"resumed from step {s.step} ({s.elapsed / 60:.1f} min, {s.tokens_seen / 1e6:.1f} M tokens)")
     else:
@@ -479,11 +547,11 @@ def train_step(s: Session, windows: Windows, gen: torch.Generator) -> StepOut:
     """One optimizer step on a fresh batch: mask at a stratified t, the weighted masked CE, clip, AdamW, EMA."""
     cfg, device = s.cfg, s.device
     x = windows.batch(cfg.batch_size).to(device, non_blocking=True)
-    t = sample_t(x.shape[0], gen, device=device)
+    t = sample_t(x.shape[0], gen, device=device, dist=cfg.t_dist)
     noisy, masked = mask_tokens(x, t, MASK_ID, gen)
     with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
         logits = s.fwd(noisy, masked)
-    per_seq = diffusion_loss(logits, x, masked, t, cfg.weight_cap)
+    per_seq = diffusion_loss(logits, x, masked, t, cfg.weight_cap, cfg.weighting, cfg.subs)
     loss = per_seq.mean()
     s.opt.zero_grad(set_to_none=True)
     loss.backward()
@@ -492,7 +560,7 @@ def train_step(s: Session, windows: Windows, gen: torch.Generator) -> StepOut:
     if s.ema is not None:
         s.ema.update_parameters(s.model)
     with torch.no_grad():
-        w = (1.0 / t).clamp(max=cfg.weight_cap) if cfg.weight_cap else 1.0 / t
+        w = loss_weight(t, cfg.weight_cap, cfg.weighting)
         ce_per_token = per_seq.detach() * x.shape[1] / w / masked.sum(1).clamp(min=1)
     s.step += 1
     s.tokens_seen += x.numel() * s.world
@@ -501,6 +569,7 @@ def train_step(s: Session, windows: Windows, gen: torch.Generator) -> StepOut:
 
 def log_progress(s: Session, meter: Meter, lr: float, governor: ThreadGovernor, record, log=print) -> None:
     rec = {"step": s.step, "lr": lr, **meter.read(), "tokens_seen": s.tokens_seen, "elapsed_s": round(s.elapsed, 1)}
+    rec["cpu_s"] = round(s.cpu_elapsed, 1)
     rec |= {"threads": torch.get_num_threads(), "other_cores": round(governor.others, 2)}
     record(rec)
     log(
@@ -510,10 +579,18 @@ def log_progress(s: Session, meter: Meter, lr: float, governor: ThreadGovernor, 
 
 
 def evaluate_now(s: Session, record, log=print) -> None:
-    vb = validation_bound(s.eval_model(), s.val_batches, s.device)
+    vb, vb_subs = validation_bounds(s.eval_model(), s.val_batches, s.device)
     s.best_val = min(s.best_val, vb)
-    record({"step": s.step, "val_bound": round(vb, 4), "elapsed_s": round(s.elapsed, 1)})
-    log(f"step {s.step} validation bound {vb:.3f} nats/token")
+    record(
+        {
+            "step": s.step,
+            "val_bound": round(vb, 4),
+            "val_bound_subs": round(vb_subs, 4),
+            "elapsed_s": round(s.elapsed, 1),
+            "cpu_s": round(s.cpu_elapsed, 1),
+        }
+    )
+    log(f"step {s.step} validation bound {vb:.3f} nats/token ({vb_subs:.3f} over the tokens the sampler can emit)")
 
 
 def loop(s: Session, stop: StopFlag, log=print) -> None:
@@ -531,6 +608,7 @@ def loop(s: Session, stop: StopFlag, log=print) -> None:
 
     def keep_going() -> bool:
         go = s.step < cfg.max_steps and s.elapsed < cfg.max_minutes * 60 and stop.signal is None
+        go = go and not (cfg.max_cpu_minutes > 0 and s.cpu_elapsed >= cfg.max_cpu_minutes * 60)
         if s.distributed:  # every rank stops at the same step, or the others hang in all-reduce
             flag = torch.tensor([0 if go else 1], device=device)
             dist.all_reduce(flag, op=dist.ReduceOp.MAX)
@@ -548,10 +626,11 @@ def loop(s: Session, stop: StopFlag, log=print) -> None:
     s.model.train()
     while keep_going():
         lr = set_lr(s, marks, log)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = train_step(s, windows, gen)
         seconds = time.perf_counter() - t0
         s.elapsed += seconds
+        s.cpu_elapsed += time.process_time() - c0
         meter.add(out, cfg.batch_size * cfg.model.context * s.world, seconds)
         governor.update()
         if s.step % cfg.log_every == 0 and s.rank == 0:
@@ -567,13 +646,15 @@ def loop(s: Session, stop: StopFlag, log=print) -> None:
 
 def summarize(s: Session) -> dict:
     """The run's final facts (train_summary.json and the last log line), after a last evaluation."""
-    vb = validation_bound(s.eval_model(), s.val_batches, s.device) if s.rank == 0 else float("nan")
+    vb, vb_subs = validation_bounds(s.eval_model(), s.val_batches, s.device) if s.rank == 0 else (math.nan,) * 2
     on_cpu = s.device.type == "cpu"
     return {
         "steps": s.step,
         "tokens_seen": s.tokens_seen,
         "elapsed_s": round(s.elapsed, 1),
         "val_bound": vb,
+        "val_bound_subs": vb_subs,
+        "cpu_s": round(s.cpu_elapsed, 1),
         "params": s.model.num_params(),
         "ema_decay": s.cfg.ema_decay,
         "precision": s.precision,

@@ -154,13 +154,13 @@ def test_the_schedule_clock_stops_during_evaluation(shard_run, monkeypatch):
 
     import pipeline.train as tr
 
-    real = tr.validation_bound
+    real = tr.validation_bounds
 
     def slow_bound(*a, **k):
         _time.sleep(0.5)  # an evaluation that takes far longer than the tiny steps
         return real(*a, **k)
 
-    monkeypatch.setattr(tr, "validation_bound", slow_bound)
+    monkeypatch.setattr(tr, "validation_bounds", slow_bound)
     t0 = _time.monotonic()
     out = train(shard_run, tiny(max_steps=4, eval_every=1), fresh=True, log=lambda *_: None)
     wall = _time.monotonic() - t0
