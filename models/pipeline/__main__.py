@@ -111,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--card", type=Path, default=ROOT / "models" / "README.md")
     p.add_argument("--shipped", type=Path, default=ROOT / "models" / "unmask-small")
 
+    p = stage("passages", "write the page's noise-panel passages (validation books) and their twin fixture")
+    p.add_argument("--shipped", type=Path, default=ROOT / "models" / "unmask-small")
+
     p = stage("words", "write the page's word list (the sweep's invented words) from the training books")
     p.add_argument("--out", type=Path, default=ROOT / "models" / "unmask-small" / "words.txt")
     p.add_argument("--min-count", type=int, default=2, help="keep words seen at least this often")
@@ -172,6 +175,13 @@ def main(argv: list[str] | None = None) -> int:
             from .card import write_card
 
             print(write_card(run, args.card, args.shipped))
+        elif args.stage == "passages":
+            from .generate import onnx_logits, onnx_session
+            from .objective import write_cases, write_passages
+
+            out = write_passages(run, args.shipped)
+            out |= write_cases(args.shipped, onnx_logits(onnx_session(args.shipped / "model.onnx")))
+            print(json.dumps(out))
         elif args.stage == "words":
             from .quality import write_word_list
             from .runfolder import run_file

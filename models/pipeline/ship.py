@@ -3,6 +3,7 @@ context, sha256 of each file, training facts) and the golden fixtures the web ru
   fixtures/tokenizer_cases.json   texts and their ids (tokenizer parity in JS)
   fixtures/golden_logits.json     top-5 ids and logits per position from onnxruntime on the shipped file
   fixtures/golden_generation.json the Python sampler's frames at temperature 0 on the shipped file
+  fixtures/objective_cases.json   the noise panel's draws and losses (pipeline/objective.py), beside passages.json
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 from .errors import PipelineError
 from .export import load_model
 from .generate import generate, onnx_logits, onnx_session
+from .objective import write_cases, write_passages
 from .runfolder import run_file, run_json
 from .sampler import Settings
 from .specials import NEWLINE_PIECE
@@ -242,6 +244,8 @@ def ship(run: Path, dest: Path, variant: str | None = None, force: bool = False,
     (dest / "fixtures" / "golden_logits.json").write_text(json.dumps(gl) + "\n")
     gg = golden_generation(fn, tok, context)
     (dest / "fixtures" / "golden_generation.json").write_text(json.dumps(gg, ensure_ascii=False) + "\n")
+    # The noise panel's passages and their twin fixture follow the shipped graph (pipeline/objective.py).
+    passages = write_passages(run, dest) | write_cases(dest, fn)
     total = sum(f["bytes"] for f in files.values())
     return {
         "dest": str(dest),
@@ -249,5 +253,6 @@ def ship(run: Path, dest: Path, variant: str | None = None, force: bool = False,
         "bytes_total": total,
         "files": files,
         "weights_bytes": weights_bytes,
+        "passages": passages,
         "golden_texts": {c["name"]: c["text"] for c in gg["cases"]},
     }
