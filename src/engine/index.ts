@@ -9,3 +9,5 @@ export { selectRows } from './rows';
 export { repeatedTrigramShare } from './metrics';
 export { createRng } from './rng';
 export type { Rng } from './rng';
+export { boundOf, curvePoints, drawSeed, lossAt, lossCurve, noiseMask, noisyCanvas, scoreRows } from './objective';
+export type { Bound, CurvePoint, Denoised, DenoiseFn, LossAt, Passage } from './objective';
