@@ -197,7 +197,8 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
       return { state, then: null };
     }
     case 'inspected':
-      return same; // the inspector's own reply (src/ui/explain): no session state changes
+    case 'denoised':
+      return same; // the explainer views' own replies (src/ui/explain): no session state changes
     case 'notice':
       return {
         state: {

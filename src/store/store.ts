@@ -3,7 +3,7 @@
 // too, so a crash or a reload loses nothing typed. Nothing happens at import: startApp() reads
 // the saved form and the link, and connect() starts the engine.
 import { create } from 'zustand';
-import type { SamplerSettings, Segment } from '../engine';
+import type { Denoised, SamplerSettings, Segment } from '../engine';
 import type { BackendChoice } from '../runtime/types';
 import type { EngineClient, EngineFactory } from '../worker/engineClient';
 import type { GenerateRequest, InspectRequest, Inspected, WorkerOut } from '../worker/protocol';
@@ -78,6 +78,9 @@ export interface AppState extends SessionState, ModelSlice {
   /** The inspector's pass (src/ui/explain): sent to the engine, answered to `onReply` alone (the run
    * is not touched; the engine refuses it during a run). Returns a function that stops waiting. */
   inspect(request: Omit<InspectRequest, 'type' | 'id'>, onReply: (m: Inspected | InspectRefusal) => void): () => void;
+  /** The noise panel's pass (engine/objective.ts's DenoiseFn): rejects with the engine's refusal in
+   * plain words (for instance while a run is going on). */
+  denoise(noisy: Int32Array, targets: Int32Array): Promise<Denoised>;
 }
 
 export type InspectRefusal = Extract<WorkerOut, { type: 'error' }>;
@@ -447,6 +450,20 @@ export const useApp = create<AppState>()((set, get) => {
       });
       client.send({ type: 'inspect', id, ...request });
       return stop;
+    },
+    denoise(noisy, targets) {
+      const client = conn.client;
+      if (!client) return Promise.reject(new Error('The engine is not running: reload the page.'));
+      const id = conn.nextId++;
+      return new Promise<Denoised>((resolve, reject) => {
+        const stop = client.subscribe((m) => {
+          if (m.id !== id || (m.type !== 'denoised' && m.type !== 'error')) return;
+          stop();
+          if (m.type === 'denoised') resolve(m);
+          else reject(new Error(m.action ? `${m.message} ${m.action}.` : m.message));
+        });
+        client.send({ type: 'denoise', id, ids: noisy, targets });
+      });
     },
     undo() {
       const s = get();

@@ -9,8 +9,10 @@
 // 'bad-request' (no 'load' was sent). Every reply names the request it answers (see protocol.ts).
 // 'pace' and 'step' (tests only) set how runs wait before each step, in any state (pace.ts).
 // 'inspect' (the inspector) runs one pass on a canvas it is given while the model is ready, never
-// during a run ('busy'); a run or a load that arrives meanwhile waits for that pass to end.
+// during a run ('busy'); a run or a load that arrives meanwhile waits for that pass to end. 'denoise'
+// (the noise panel) is such a pass too, on a passage the page masked.
 import { inspectPass } from '../engine/inspect';
+import { scoreRows } from '../engine/objective';
 import {
   buildCanvas,
   maskedCount,
@@ -24,7 +26,7 @@ import { ACTIONS, RuntimeError, messageOf } from '../runtime/errors';
 import { createModelLoader, type LoadedModel, type LoaderDeps } from '../runtime/loadModel';
 import type { BackendChoice } from '../runtime/types';
 import { createPacer } from './pace';
-import type { GenerateRequest, InspectRequest, WorkerIn, WorkerOut } from './protocol';
+import type { DenoiseRequest, GenerateRequest, InspectRequest, WorkerIn, WorkerOut } from './protocol';
 import { parseWorkerIn } from './validate';
 
 export interface HostDeps extends LoaderDeps {
@@ -325,43 +327,77 @@ export function createHost(deps: HostDeps): {
     }
   }
 
-  /** ready → ready: one forward pass on the canvas the inspector names, and the step's report on it. */
-  function onInspect(msg: InspectRequest): void {
+  /** ready → ready: `work` (one forward pass for a view) after the views' earlier passes; refused
+   * unless the model is ready, since a pass beside a run would slow it and a load would release it. */
+  function queuePass(msgId: number, who: string, work: (model: LoadedModel) => Promise<void>): void {
     if (state.kind !== 'ready') {
       const why =
         state.kind === 'running'
-          ? { code: 'busy' as const, message: 'A run is going on: the inspector waits for it to end.', action: '' }
+          ? { code: 'busy' as const, message: `A run is going on: ${who} waits for it to end.`, action: '' }
           : state.kind === 'loading'
             ? { code: 'busy' as const, message: 'The model is still loading.', action: ACTIONS.waitLoading }
             : { code: 'bad-request' as const, message: 'No model is loaded.', action: ACTIONS.reload };
-      post({ type: 'error', id: msg.id, ...why });
+      post({ type: 'error', id: msgId, ...why });
       return;
     }
     const { model } = state;
-    const work = inspection.then(async () => {
+    const next = inspection.then(async () => {
       try {
-        const { config } = model;
-        const { ids, fixed, slot } = msg;
-        const mask = config.special_ids.mask;
-        if (ids.length > config.context || ids.some((x) => x < 0 || x >= config.vocab_size))
-          throw new RuntimeError('bad-request', 'The canvas to inspect does not fit this model.', ACTIONS.reload);
-        if (fixed[slot] || ids[slot] !== mask)
-          throw new RuntimeError('bad-request', `Slot ${slot} is not masked on that canvas.`, ACTIONS.reload);
-        const masked: number[] = [];
-        for (let i = 0; i < ids.length; i++) if (!fixed[i] && ids[i] === mask) masked.push(i);
-        const at = Int32Array.from(masked);
-        const out = await model.failover.logits(ids.slice(), at.slice());
-        const report = inspectPass(out, ids, fixed, at, msg.settings ?? {}, config.special_ids, msg.rngDraws);
-        const j = masked.indexOf(slot);
-        const vocab = out.length / masked.length;
-        const row = out.slice(j * vocab, (j + 1) * vocab);
-        post({ type: 'inspected', id: msg.id, slot, row, report, special: { ...config.special_ids } });
+        await work(model);
       } catch (err) {
-        post(errorOut(err, msg.id));
+        post(errorOut(err, msgId));
       }
     });
-    inspection = work;
-    track(work);
+    inspection = next;
+    track(next);
+  }
+
+  function checkCanvas(ids: Int32Array, config: LoadedModel['config'], what: string): void {
+    if (ids.length > config.context || ids.some((x) => x < 0 || x >= config.vocab_size))
+      throw new RuntimeError('bad-request', `The canvas ${what} does not fit this model.`, ACTIONS.reload);
+  }
+
+  /** The inspector: one forward pass on the canvas it names, and the step's report on it. */
+  function onInspect(msg: InspectRequest): void {
+    queuePass(msg.id, 'the inspector', async (model) => {
+      const { config } = model;
+      const { ids, fixed, slot } = msg;
+      const mask = config.special_ids.mask;
+      checkCanvas(ids, config, 'to inspect');
+      if (fixed[slot] || ids[slot] !== mask)
+        throw new RuntimeError('bad-request', `Slot ${slot} is not masked on that canvas.`, ACTIONS.reload);
+      const masked: number[] = [];
+      for (let i = 0; i < ids.length; i++) if (!fixed[i] && ids[i] === mask) masked.push(i);
+      const at = Int32Array.from(masked);
+      const out = await model.failover.logits(ids.slice(), at.slice());
+      const report = inspectPass(out, ids, fixed, at, msg.settings ?? {}, config.special_ids, msg.rngDraws);
+      const j = masked.indexOf(slot);
+      const vocab = out.length / masked.length;
+      const row = out.slice(j * vocab, (j + 1) * vocab);
+      post({ type: 'inspected', id: msg.id, slot, row, report, special: { ...config.special_ids } });
+    });
+  }
+
+  /** The noise panel: one forward pass on a masked passage, scored against the passage. */
+  function onDenoise(msg: DenoiseRequest): void {
+    queuePass(msg.id, 'the noise panel', async (model) => {
+      const { config } = model;
+      checkCanvas(msg.ids, config, 'to denoise');
+      checkCanvas(msg.targets, config, 'to score against');
+      const masked: number[] = [];
+      for (let i = 0; i < msg.ids.length; i++) if (msg.ids[i] === config.special_ids.mask) masked.push(i);
+      const at = Int32Array.from(masked);
+      const out = masked.length ? await model.failover.logits(msg.ids.slice(), at.slice()) : new Float32Array(0);
+      const d = scoreRows(out, config.vocab_size, at, msg.targets);
+      post({
+        type: 'denoised',
+        id: msg.id,
+        positions: d.positions,
+        nll: d.nll,
+        guess: d.guess,
+        guessProb: d.guessProb,
+      });
+    });
   }
 
   function handle(raw: unknown): void {
@@ -399,6 +435,9 @@ export function createHost(deps: HostDeps): {
         return;
       case 'inspect':
         onInspect(msg);
+        return;
+      case 'denoise':
+        onDenoise(msg);
         return;
     }
   }

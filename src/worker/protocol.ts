@@ -124,6 +124,16 @@ export const workerInSchema = v.variant(
         'The inspect request needs ids and fixed flags of the same length and a slot inside them.',
       ),
     ),
+    /** The noise panel: one forward pass on a passage masked by the page (`ids`, [MASK] at the noised
+     * slots), scored against the passage itself (`targets`, engine/objective.ts). Answered 'denoised';
+     * like 'inspect', never during a run ('busy'), and it never changes one. */
+    v.pipe(
+      v.object({ type: v.literal('denoise'), id, ids: int32, targets: int32 }),
+      v.check(
+        (r) => r.ids.length === r.targets.length && r.ids.length > 0,
+        'The denoise request needs a canvas and its true ids, of the same length.',
+      ),
+    ),
     /** Under manual pace: `count` more steps may run. */
     v.object({
       type: v.literal('step'),
@@ -212,6 +222,9 @@ export const workerOutSchema = v.variant('type', [
     /** The model's special ids, which p and q leave out (2a). */
     special: v.object({ pad: num, mask: num, eos: num }),
   }),
+  /** The answer to 'denoise': per masked slot (ascending), -ln p of the true token over the whole
+   * vocabulary, the model's best guess and its probability. */
+  v.object({ type: v.literal('denoised'), id, positions: int32, nll: float64, guess: int32, guessProb: float64 }),
   /** A notice that does not stop anything, e.g. "WebGPU device lost, continuing on WASM". */
   v.object({
     type: v.literal('notice'),
@@ -238,6 +251,8 @@ export type ModelInfo = v.InferOutput<typeof modelInfo>;
 export type RunStats = v.InferOutput<typeof runStats>;
 export type InspectRequest = Extract<WorkerIn, { type: 'inspect' }>;
 export type Inspected = Extract<WorkerOut, { type: 'inspected' }>;
+export type DenoiseRequest = Extract<WorkerIn, { type: 'denoise' }>;
+export type DenoisedOut = Extract<WorkerOut, { type: 'denoised' }>;
 
 // The schemas restate types the engine and the runtime own; these fail to compile if the two drift.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
