@@ -98,7 +98,9 @@ export default defineConfig({
       injectManifest: {
         // The app shell only: the wasm, the model and the tokenizer are the worker's (see sw.ts).
         // The default 2 MiB limit stays as a guard: a large file here would mean a second download.
-        globPatterns: ['**/*.{js,css,html,png,svg,ico}'],
+        // And the explainer's data (issue 18 §6: at most 100 kB gzip together): the noise panel's
+        // passages and the sweep's word list, so every view works offline.
+        globPatterns: ['**/*.{js,css,html,png,svg,ico}', 'assets/passages-*.json', 'assets/words-*.txt'],
       },
     }),
   ],

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import http, { type Server } from 'node:http';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { test, expect } from '@playwright/test';
 import { createStaticServer } from '../serve/static.mjs';
 
@@ -120,4 +121,14 @@ test('the precache lists each file once: the app shell, not the worker-owned was
   for (const icon of manifest.icons) expect(urls.filter((u) => u === icon.src)).toHaveLength(1);
   for (const shell of ['index.html', 'manifest.webmanifest', 'icons/icon.svg']) expect(urls).toContain(shell);
   expect(urls.some((u) => /^assets\/unmask\.worker-.*\.js$/.test(u))).toBe(true);
+});
+
+test('the explainer’s data is precached: the passages and the word list, at most 100 kB gzip together', () => {
+  const sw = readFileSync('dist/sw.js', 'utf8');
+  const urls = [...sw.matchAll(/"url":"([^"]+)"/g)].map((m) => m[1]);
+  const data = urls.filter((u) => /^assets\/(passages-.*\.json|words-.*\.txt)$/.test(u));
+  expect(data).toHaveLength(2);
+  const gzip = data.reduce((a, u) => a + gzipSync(readFileSync(`dist/${u}`), { level: 9 }).byteLength, 0);
+  console.log(`explainer data: ${data.join(', ')}, ${gzip} bytes gzip`);
+  expect(gzip).toBeLessThanOrEqual(100_000);
 });

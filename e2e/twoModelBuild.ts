@@ -30,8 +30,8 @@ export async function startTwoModelBuild(port: number): Promise<TwoModelBuild> {
     }
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
     mkdirSync(path.join(dir, 'models', COPY), { recursive: true });
-    // words.txt: the training vocabulary the cost-of-steps panel counts invented words against.
-    for (const f of ['config.json', 'model.onnx', 'tokenizer.json', 'words.txt'])
+    // words.txt and passages.json: the explainer's data (the sweep's vocabulary, the noise panel's passages).
+    for (const f of ['config.json', 'model.onnx', 'tokenizer.json', 'words.txt', 'passages.json'])
       cpSync(path.join(ROOT, SMALL, f), path.join(dir, SMALL, f));
     // The copy: the same graph with another doc_string (ModelProto field 6; protobuf keeps the
     // last), so its bytes, hash and asset URL differ from the small model's.

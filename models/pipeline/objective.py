@@ -149,6 +149,12 @@ def write_cases(dest: Path, logits_fn) -> dict:
             | score(logits_fn, p["ids"], t, seed, draw)
         )
     curve = bound_bits_per_byte(logits_fn, passages[:2], points=8, draws=1, seed=5)
-    fixture = {"cases": cases, "curve": {"passages": [0, 1], "points": 8, "draws": 1, "seed": 5} | curve}
+    # The panel's own button on its first draw (src/ui/explain/noiseView.ts): every passage, 10 t, 2 draws.
+    panel = bound_bits_per_byte(logits_fn, passages, points=10, draws=2, seed=1)
+    fixture = {
+        "cases": cases,
+        "curve": {"passages": [0, 1], "points": 8, "draws": 1, "seed": 5} | curve,
+        "panel": {"points": 10, "draws": 2, "seed": 1} | panel,
+    }
     (dest / "fixtures" / "objective_cases.json").write_text(json.dumps(fixture, indent=1) + "\n")
     return {"cases": len(cases), "bits_per_byte": curve["bits_per_byte"]}

@@ -1,5 +1,6 @@
 """The reader's measures: invented words and repeated 3-grams, and the error bar on the invented share."""
 
+import gzip
 import json
 import math
 import re
@@ -7,6 +8,8 @@ import sys
 from pathlib import Path
 
 from pipeline.quality import (
+    front_code,
+    front_decode,
     invented_share,
     invented_share_error,
     repeated_word_trigram_share,
@@ -75,19 +78,27 @@ def test_word_list_keeps_the_words_seen_often_enough_sorted_one_a_line(tmp_path)
     docs.write_text("".join(json.dumps(b) + "\n" for b in books))
     out = tmp_path / "words.txt"
     facts = write_word_list(docs, out, min_count=2)
-    assert out.read_text() == "cat\nsat\nthe\n"
-    assert facts == {"words": 3, "bytes": 12, "min_count": 2, "seen": 10}
+    assert out.read_text() == "0cat\n0sat\n0the\n"
+    assert facts == {"words": 3, "bytes": 15, "min_count": 2, "seen": 10}
     write_word_list(docs, out, min_count=1)
-    assert out.read_text().split("\n")[:-1] == sorted(vocabulary_of(docs))
+    assert front_decode(out.read_text()) == sorted(vocabulary_of(docs))
+
+
+def test_front_coding_shares_prefixes_and_round_trips():
+    words = ["cat", "catch", "cats", "dog", "internationalisation", "internationalist"]
+    text = front_code(words)
+    lines = text.split("\n")
+    assert lines[:3] == ["0cat", "3ch", "3s"] and lines[5] == "9onalist"  # the shared part stops at 9
+    assert front_decode(text) == words
 
 
 def test_the_shipped_word_list_is_what_write_word_list_writes():
     # The file itself comes from the training books (python -m pipeline words --run RUN); here its form:
     # lower-case runs of letters, sorted, unique, one a line, and small enough for the page to fetch.
     text = (ROOT / "models" / "unmask-small" / "words.txt").read_text(encoding="ascii")
-    lines = text.split("\n")
-    assert lines[-1] == "" and len(text) < 600_000
-    ws = lines[:-1]
+    assert text.endswith("\n") and len(gzip.compress(text.encode())) < 96_000
+    ws = front_decode(text)
+    assert front_code(ws) == text
     assert ws == sorted(set(ws)) and all(re.fullmatch(r"[a-z]+", w) for w in ws)
     assert {"the", "and", "princess", "wolf"} <= set(ws)
 

@@ -17,6 +17,7 @@ import { Timeline } from './Timeline';
 import { InspectorPanel } from './explain/InspectorPanel';
 import { useInspector } from './explain/inspectorState';
 import { OrderMapPanel } from './explain/OrderMapPanel';
+import { ObjectivePanel } from './explain/ObjectivePanel';
 import { SweepPanel } from './explain/SweepPanel';
 import { TourLauncher } from './explain/TourLauncher';
 import { useTour } from './explain/tourState';
@@ -103,6 +104,7 @@ function Page() {
             <OrderMapPanel />
           </section>
           <ComparePanel />
+          <ObjectivePanel />
           <SweepPanel />
           <SharePanel />
         </div>

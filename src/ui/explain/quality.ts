@@ -47,6 +47,15 @@ export function qualityOf(passage: string, given: readonly string[], vocab: Read
 }
 
 /** The word list as the page fetches it: one word a line. */
+/** The front-coded list (models/pipeline/quality.py, front_code): each line is one digit, the letters
+ * shared with the word before, then the rest of the word. */
 export function parseWordList(text: string): Set<string> {
-  return new Set(text.split('\n').filter((w) => w.length > 0));
+  const out = new Set<string>();
+  let prev = '';
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    prev = prev.slice(0, Number(line[0])) + line.slice(1);
+    out.add(prev);
+  }
+  return out;
 }

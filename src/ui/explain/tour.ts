@@ -17,6 +17,12 @@ export interface TourStep {
 }
 
 /** Opens the <details> whose summary is `summary` (its toggle event tells React). */
+/** Opens a panel behind a disclosure button, unless it is open already. */
+function clickOpen(selector: string) {
+  const b = document.querySelector<HTMLButtonElement>(selector);
+  if (b?.getAttribute('aria-expanded') === 'false') b.click();
+}
+
 function openDetails(summary: string) {
   const d = document.querySelector(summary)?.closest('details');
   if (d && !d.open) d.open = true;
@@ -32,9 +38,10 @@ export const TOUR: readonly TourStep[] = [
   {
     id: 'objective',
     title: 'What the model learned',
-    text: 'It was trained on one task: hide a random share of a passage’s tokens and guess them back, seeing the text on both sides. Open “Look inside a token” and click a token to see its guesses and their probabilities.',
-    target: '[data-testid="inspector-open"]',
-    box: 'details',
+    text: 'It was trained on one task: hide each token of a passage with probability t and guess them all back, reading the text on both sides. The tour has opened that task on real passages the model never saw: slide t and watch the guesses and the loss.',
+    target: '[data-testid="objective-open"]',
+    box: 'section',
+    open: () => clickOpen('[data-testid="objective-open"]'),
   },
   {
     id: 'refine',
@@ -77,10 +84,7 @@ export const TOUR: readonly TourStep[] = [
     text: 'Fewer steps commit more tokens at once: faster, and less coherent. The tour has opened the panel that measures this; it runs only when you press its button.',
     target: '[data-testid="sweep-open"]',
     box: 'section',
-    open: () => {
-      const b = document.querySelector<HTMLButtonElement>('[data-testid="sweep-open"]');
-      if (b?.getAttribute('aria-expanded') === 'false') b.click();
-    },
+    open: () => clickOpen('[data-testid="sweep-open"]'),
   },
   {
     id: 'blocks',
