@@ -18,7 +18,7 @@ export function LossCurveChart({ curve, points, current }: { curve: CurvePoint[]
     ? `Loss over t, bits per token: ${curve.map((c, k) => `t ${c.t.toFixed(2)}: ${bits[k].toFixed(2)}`).join('; ')}`
     : 'Loss over t: not computed yet';
   return (
-    <figure className="sweep-chart loss-curve">
+    <figure className="loss-curve">
       <svg data-testid="noise-curve" data-points={curve.length} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
         <line className="axis" x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} />
         <line className="axis" x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} />

@@ -138,7 +138,7 @@ export default function TrainingObjective() {
           <select value={passageIx} onChange={(e) => setPassageIx(Number(e.target.value))} disabled={curveRunning}>
             {passages.map((p, i) => (
               <option key={p.book} value={i}>
-                {i + 1}. {p.book.replace(/\.txt$/, '').replace(/^.*\//, '')}
+                {i + 1}. {p.book.split('/').reverse().join(' · ')}
               </option>
             ))}
           </select>
@@ -211,7 +211,7 @@ export default function TrainingObjective() {
         yellow: over 0.8); an underline marks a guess that is the true token.
       </p>
       <div className="objective-curve">
-        <div className="sweep-actions">
+        <div className="objective-actions">
           <button
             type="button"
             className="primary"
@@ -226,7 +226,7 @@ export default function TrainingObjective() {
               Cancel
             </button>
           )}
-          <span role="status" className="sweep-progress">
+          <span role="status" className="objective-progress">
             {curve.phase === 'running'
               ? `Forward pass ${curve.done} of ${curve.total}…`
               : curve.phase === 'stopped'
