@@ -5,7 +5,10 @@
 import { chromium } from '@playwright/test';
 
 const base = process.env.URL ?? 'http://localhost:4173';
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+});
 const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, deviceScaleFactor: 1 });
 await page.goto(base);
 await page.getByTestId('backend').waitFor({ timeout: 90_000 });
