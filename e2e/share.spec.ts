@@ -98,3 +98,41 @@ test.describe('a build with two models', () => {
     await other.close();
   });
 });
+
+test('a share link opens an explainer state: a step of the run, an inspected slot, a noise level', async ({
+  page,
+  browser,
+}) => {
+  await openApp(page);
+  await setControls(page, { prompt: 'The king rode out', length: 24, steps: 8, seed: 5, refine: 0 });
+  await runToEnd(page);
+  // Step 3 on the timeline, the inspector on a generated token, the noise panel at t 0.7.
+  await page.getByTestId('timeline').fill('3');
+  await page.getByTestId('inspector-open').click();
+  const token = page.getByTestId('token').nth(5);
+  const slot = await token.getAttribute('data-index');
+  await token.click();
+  await expect(page.getByTestId('slot-inspector')).toHaveAttribute('data-slot', slot!);
+  await expect(page.getByTestId('slot-inspector')).toHaveAttribute('data-step', '3');
+  await page.getByTestId('objective-open').click();
+  await page.getByTestId('noise-level').fill('0.7');
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-url').inputValue();
+  expect(link).toMatch(new RegExp(`at=3&slot=${slot}&noise=0.7$`));
+
+  const other = await browser.newContext({ serviceWorkers: 'block' });
+  const page2 = await other.newPage();
+  await page2.goto(link);
+  await expect(page2.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
+  await expect(page2.getByTestId('timeline-step')).toHaveText('3');
+  await expect(page2.getByTestId('slot-inspector')).toHaveAttribute('data-slot', slot!);
+  await expect(page2.getByTestId('slot-inspector')).toHaveAttribute('data-step', '3');
+  await expect(page2.getByTestId('noise-level')).toHaveValue('0.7');
+  await expect(page2.locator('[data-testid="noise-token"][data-state="masked"]').first()).toBeVisible();
+  // A step past the run is said, not silently dropped.
+  const page3 = await other.newPage();
+  await page3.goto(link.replace('at=3', 'at=99'));
+  await expect(page3.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
+  await expect(page3.getByText("The link's step 99 is past this run's 8 steps; showing the last.")).toBeVisible();
+  await other.close();
+});

@@ -110,4 +110,32 @@ describe('share links', () => {
     });
     expect(link).toMatchObject({ model: null, problems: [], changed: [] });
   });
+
+  it('carries an explainer state: a step, an inspected slot, a noise level', () => {
+    const hash = '#' + encodeShare(DEFAULT_FORM, null, { step: 6, slot: 11, noise: 0.35 });
+    expect(hash).toContain('at=6');
+    expect(decodeShare(hash, DEFAULT_FORM)).toMatchObject({
+      explain: { step: 6, slot: 11, noise: 0.35 },
+      problems: [],
+      changed: [],
+    });
+    expect(encodeShare(DEFAULT_FORM)).not.toMatch(/at=|slot=|noise=/);
+    expect(decodeShare('#' + encodeShare(DEFAULT_FORM), DEFAULT_FORM)?.explain).toEqual({
+      step: null,
+      slot: null,
+      noise: null,
+    });
+    // A link with only an explainer key is still a link.
+    expect(decodeShare('#noise=1', DEFAULT_FORM)?.explain.noise).toBe(1);
+  });
+
+  it('leaves out an explainer value it cannot use, and says so', () => {
+    const link = decodeShare('#at=0&slot=2.5&noise=1.5', DEFAULT_FORM);
+    expect(link?.explain).toEqual({ step: null, slot: null, noise: null });
+    expect(link?.problems).toEqual([
+      'The link\'s step "0" is not a whole number of 1 or more; left out.',
+      'The link\'s inspected slot "2.5" is not a whole number of 0 or more; left out.',
+      'The link\'s noise level "1.5" is not between 0 and 1; left out.',
+    ]);
+  });
 });

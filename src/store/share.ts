@@ -1,7 +1,8 @@
 // Share links: the prompt or template, the mode, every setting and the model in the URL hash, so
 // opening the link restores them (same seed + same model + same backend = the same run). A link is
 // read through the form's schema: a value the app cannot use keeps the current one and is reported.
-// View preferences (whether drafts show) stay out: they are how the recipient likes to watch a
+// A link may also open an explainer state (ExplainLink): a step of the run, an inspected slot, a noise
+// level of the training-objective panel. View preferences (whether drafts show) stay out: they are how the recipient likes to watch a
 // run, not what the run is, and a link must not overwrite a preference they saved.
 import type { SamplerSettings } from '../engine';
 import type { FormState, Mode } from './form';
@@ -27,10 +28,47 @@ const CHOICE: Array<[string, keyof SamplerSettings]> = [
   ['schedule', 'schedule'],
 ];
 const FORM_KEYS = ['mode', 'prompt', 'template', 'blank', 'length'];
-const KNOWN = new Set([...FORM_KEYS, 'model', ...NUMERIC.map(([k]) => k), ...CHOICE.map(([k]) => k)]);
+const EXPLAIN_KEYS = ['at', 'slot', 'noise'];
+const KNOWN = new Set([...FORM_KEYS, ...EXPLAIN_KEYS, 'model', ...NUMERIC.map(([k]) => k), ...CHOICE.map(([k]) => k)]);
+
+/** What the explainer views show, carried by a link: each null when the link leaves it out. */
+export interface ExplainLink {
+  /** The timeline's step (1-based), or null for the end of the run. */
+  step: number | null;
+  /** The canvas position the inspector looks inside. */
+  slot: number | null;
+  /** The noise panel's level t, which opens that panel. */
+  noise: number | null;
+}
+
+export const NO_EXPLAIN: ExplainLink = { step: null, slot: null, noise: null };
+
+/** The link's explainer state; a value it cannot use is left out and reported. */
+function explainOf(p: URLSearchParams, problems: string[]): ExplainLink {
+  const whole = (key: string, min: number, what: string): number | null => {
+    const raw = p.get(key);
+    if (raw === null) return null;
+    const v = Number(raw);
+    if (raw.trim() !== '' && Number.isSafeInteger(v) && v >= min) return v;
+    problems.push(
+      `The link's ${what} ${JSON.stringify(raw.slice(0, 20))} is not a whole number of ${min} or more; left out.`,
+    );
+    return null;
+  };
+  const step = whole('at', 1, 'step');
+  const slot = whole('slot', 0, 'inspected slot');
+  const raw = p.get('noise');
+  let noise: number | null = null;
+  if (raw !== null) {
+    const v = Number(raw);
+    if (raw.trim() !== '' && v >= 0 && v <= 1) noise = Math.round(v * 100) / 100;
+    else problems.push(`The link's noise level ${JSON.stringify(raw.slice(0, 20))} is not between 0 and 1; left out.`);
+  }
+  return { step, slot, noise };
+}
 
 /** `model`: the model the run uses, or null where it is not known yet (the link then leaves it out). */
-export function encodeShare(form: FormState, model: string | null = null): string {
+export function encodeShare(form: FormState, model: string | null = null, explain: ExplainLink = NO_EXPLAIN): string {
   const p = new URLSearchParams();
   p.set('mode', form.mode);
   if (form.mode === 'fill') {
@@ -43,6 +81,9 @@ export function encodeShare(form: FormState, model: string | null = null): strin
   for (const [key, field] of NUMERIC) p.set(key, String(form.settings[field]));
   for (const [key, field] of CHOICE) p.set(key, String(form.settings[field]));
   if (model !== null) p.set('model', model);
+  if (explain.step !== null) p.set('at', String(explain.step));
+  if (explain.slot !== null) p.set('slot', String(explain.slot));
+  if (explain.noise !== null) p.set('noise', String(explain.noise));
   return p.toString();
 }
 
@@ -51,8 +92,9 @@ export function shareUrl(
   form: FormState,
   location: { origin: string; pathname: string; search: string },
   model: string | null = null,
+  explain: ExplainLink = NO_EXPLAIN,
 ): string {
-  return `${location.origin}${location.pathname}${location.search}#${encodeShare(form, model)}`;
+  return `${location.origin}${location.pathname}${location.search}#${encodeShare(form, model, explain)}`;
 }
 
 /** The models a link may pick from, and the one in use (null while the worker has not named it). */
@@ -69,6 +111,8 @@ export interface SharedLink {
   problems: string[];
   /** The model the link asks for, one this build offers; null when it names none or one not offered. */
   model: string | null;
+  /** What the explainer views should show once the link's run has ended. */
+  explain: ExplainLink;
 }
 
 /**
@@ -116,7 +160,8 @@ export function decodeShare(
   const changed = describeChanges(base, form);
   const model = linkedModel(p.get('model'), models, problems);
   if (model !== null && model !== models.current) changed.push(`model ${model}`);
-  return { form, changed, problems: [...problems, ...parsed.problems.map(linkWording)], model };
+  const explain = explainOf(p, problems);
+  return { form, changed, problems: [...problems, ...parsed.problems.map(linkWording)], model, explain };
 }
 
 /** The link's model if this build offers it; otherwise the current model stays and the link notice says so. */

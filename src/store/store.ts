@@ -26,7 +26,7 @@ import { IDLE_ENGINE, INITIAL_SESSION, reduce, type Pending, type SessionState }
 import { reimagineRequest } from './edit';
 import { givenTextOf, type RunView } from './run';
 import { randomSeed } from './seed';
-import { decodeShare } from './share';
+import { decodeShare, type ExplainLink } from './share';
 import { cloneForm, DEFAULT_VIEW, type ViewPrefs } from './schema';
 
 export type { EngineClient, EngineFactory } from '../worker/engineClient';
@@ -50,9 +50,13 @@ export interface AppState extends SessionState, ModelSlice {
   notices: FormNotice[];
   /** How runs are shown (saved, never part of a run or a link). */
   viewPrefs: ViewPrefs;
+  /** A link's explainer state, waiting for the link's run to end (src/ui/explain/LinkedView.tsx shows it). */
+  linkedExplain: { explain: ExplainLink; after: number | null } | null;
 
   startApp(opts: { hash: string; clearHash?: () => void }): void;
   openLink(hash: string): boolean;
+  /** The explainer views have shown the link's state; `problems`: what of it they could not show. */
+  clearLinkedExplain(problems?: string[]): void;
   /** Dismisses the notice of that kind (all of them without one). */
   dismissNotice(kind?: FormNotice['kind']): void;
   resetSettings(): void;
@@ -291,6 +295,7 @@ export const useApp = create<AppState>()((set, get) => {
     modelChoice: null,
     modelNote: null,
     engineNote: null,
+    linkedExplain: null,
 
     startApp({ hash, clearHash }) {
       const saved = loadSavedForm();
@@ -338,7 +343,18 @@ export const useApp = create<AppState>()((set, get) => {
       const waits = link.model === null || link.model === current ? isBusy(s) : false;
       const message = waits ? `${what} It runs when the current run ends.` : what;
       const notice: FormNotice = { kind: 'link', message, problems: link.problems };
-      set({ form: link.form, notices: [...s.notices.filter((n) => n.kind !== 'link'), notice], announcement: message });
+      const { step, slot, noise } = link.explain;
+      // Shown once a run that is not the current one has ended: the link's own.
+      const linkedExplain =
+        step === null && slot === null && noise === null
+          ? null
+          : { explain: link.explain, after: s.run?.runId ?? null };
+      set({
+        form: link.form,
+        notices: [...s.notices.filter((n) => n.kind !== 'link'), notice],
+        announcement: message,
+        linkedExplain,
+      });
       // Run what the link describes once the model is ready (at once if it already is).
       if (link.model !== null && link.model !== current) {
         // Another model: the picker's path (a run going on is stopped), and the run once it has loaded.
@@ -352,6 +368,12 @@ export const useApp = create<AppState>()((set, get) => {
         set({ autoRun: true }); // once the model is ready, or once the run going on has ended
       }
       return true;
+    },
+    clearLinkedExplain(problems = []) {
+      const notices = get().notices.map((n) =>
+        n.kind === 'link' && problems.length ? { ...n, problems: [...n.problems, ...problems] } : n,
+      );
+      set({ linkedExplain: null, notices });
     },
     dismissNotice(kind) {
       set({ notices: kind ? get().notices.filter((n) => n.kind !== kind) : [] });

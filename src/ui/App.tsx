@@ -17,6 +17,7 @@ import { Timeline } from './Timeline';
 import { InspectorPanel } from './explain/InspectorPanel';
 import { useInspector } from './explain/inspectorState';
 import { OrderMapPanel } from './explain/OrderMapPanel';
+import { LinkedView } from './explain/LinkedView';
 import { ObjectivePanel } from './explain/ObjectivePanel';
 import { SweepPanel } from './explain/SweepPanel';
 import { TourLauncher } from './explain/TourLauncher';
@@ -105,6 +106,7 @@ function Page() {
           </section>
           <ComparePanel />
           <ObjectivePanel />
+          <LinkedView />
           <SweepPanel />
           <SharePanel />
         </div>

@@ -1,9 +1,12 @@
-// A link that restores the prompt, the mode, every setting and the model (same seed, same run),
+// A link that restores the prompt, the mode, every setting and the model (same seed, same run), and
+// what the explainer views show (the timeline's step, the inspected slot, the noise panel's level),
 // and a button that copies the generated text.
 import { useState } from 'react';
 import { currentModel } from '../store/model';
 import { shareUrl } from '../store/share';
 import { useApp } from '../store/store';
+import { useInspector } from './explain/inspectorState';
+import { useNoiseView } from './explain/noiseView';
 import { runText } from './passage';
 
 async function copy(text: string): Promise<boolean> {
@@ -37,7 +40,13 @@ export function SharePanel() {
           type="button"
           data-testid="share"
           onClick={async () => {
-            const url = shareUrl(form, window.location, model);
+            const inspector = useInspector.getState();
+            const noise = useNoiseView.getState();
+            const url = shareUrl(form, window.location, model, {
+              step: useApp.getState().view,
+              slot: inspector.open ? inspector.slot : null,
+              noise: noise.open ? noise.noise : null,
+            });
             setLink(url);
             setMessage((await copy(url)) ? 'Link copied.' : 'Copy the link below.');
           }}

@@ -1,11 +1,13 @@
 // How it learned, behind a button: its code and the passages load only when it is first opened, so a
 // closed panel costs the first visit nothing.
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense } from 'react';
+import { useNoiseView } from './noiseView';
 
 const TrainingObjective = lazy(() => import('./TrainingObjective'));
 
-export function ObjectivePanel({ initiallyOpen = false }: { initiallyOpen?: boolean }) {
-  const [open, setOpen] = useState(initiallyOpen);
+export function ObjectivePanel() {
+  const open = useNoiseView((s) => s.open);
+  const setOpen = useNoiseView((s) => s.setOpen);
   return (
     <section className="panel objective-panel" aria-labelledby="objective-title" data-tour="objective">
       <h2 id="objective-title" className="sr-only">
