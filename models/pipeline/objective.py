@@ -87,8 +87,9 @@ def bound_bits_per_byte(logits_fn, passages: list[dict], points: int, draws: int
     return {"curve": curve, "nats_per_token": nats, "bits_per_byte": nats / math.log(2) * tokens / nbytes}
 
 
-def pick_passages(docs: list[dict], tok, count: int, tokens: int) -> list[dict]:
-    """One passage from each of `count` validation books (the longest first, spread across folders): from a
+def pick_passages(docs: list[dict], tok, count: int, tokens: int, least: int | None = None) -> list[dict]:
+    """One passage from each of up to `count` validation books (at least `least`, by default all `count`;
+    the longest first, spread across folders): from a
     paragraph a third of the way in (past front matter), paragraphs joined by newlines as in training, cut
     to `tokens` ids. The text is what those ids decode to, so text and ids always agree."""
     nl = tok.token_to_id(NEWLINE_PIECE)
@@ -112,19 +113,21 @@ def pick_passages(docs: list[dict], tok, count: int, tokens: int) -> list[dict]:
         )
         if len(out) == count:
             break
-    if len(out) < count:
+    if len(out) < (count if least is None else least):
         raise PipelineError(f"the validation books hold {len(out)} passages of {tokens} tokens, not {count}")
     return out
 
 
-def write_passages(run: Path, dest: Path, count: int = 8, tokens: int = 112) -> dict:
-    """passages.json in the shipped model's folder, with the card's bound for the same model beside them."""
+def write_passages(run: Path, dest: Path, count: int = 8, tokens: int = 112, least: int | None = None) -> dict:
+    """passages.json in the shipped model's folder, with the card's bound for the same model beside them.
+    `least`: ship takes what a small rehearsal's split holds (one book may be all it has); the shipped
+    model's own passages are held to `count` by tests/test_objective.py."""
     from .runfolder import run_file
     from .tokenizer import load_tokenizer
 
     tok = load_tokenizer(dest / "tokenizer.json")
     docs = [json.loads(line) for line in open(run_file(run, "docs_val.jsonl"))]
-    passages = pick_passages(docs, tok, count, tokens)
+    passages = pick_passages(docs, tok, count, tokens, least)
     card = json.loads((dest / "config.json").read_text()).get("evaluation", {})
     out = {
         "about": "Passages of the pipeline's validation books (public domain), which the model never trained on.",

@@ -245,7 +245,7 @@ def ship(run: Path, dest: Path, variant: str | None = None, force: bool = False,
     gg = golden_generation(fn, tok, context)
     (dest / "fixtures" / "golden_generation.json").write_text(json.dumps(gg, ensure_ascii=False) + "\n")
     # The noise panel's passages and their twin fixture follow the shipped graph (pipeline/objective.py).
-    passages = write_passages(run, dest) | write_cases(dest, fn)
+    passages = write_passages(run, dest, tokens=min(112, context), least=1) | write_cases(dest, fn)
     total = sum(f["bytes"] for f in files.values())
     return {
         "dest": str(dest),

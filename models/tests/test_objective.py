@@ -98,6 +98,9 @@ def test_passages_come_one_per_book_and_their_text_is_their_ids():
         assert p["text"].startswith("Paragraph 20 ")  # a third of the way in
     with pytest.raises(PipelineError, match="hold 3 passages"):
         pick_passages(docs, tok, 4, 40)
+    assert len(pick_passages(docs, tok, 4, 40, least=1)) == 3  # what ship takes from a small split
+    with pytest.raises(PipelineError, match="hold 0 passages"):
+        pick_passages(docs, tok, 4, 4000, least=1)
 
 
 def test_the_shipped_passages_fit_and_agree_with_the_tokenizer():
@@ -107,6 +110,6 @@ def test_the_shipped_passages_fit_and_agree_with_the_tokenizer():
     tok = load_tokenizer(SHIPPED / "tokenizer.json")
     card = json.loads((SHIPPED / "config.json").read_text())["evaluation"]["bits_per_byte"]
     assert data["card_bits_per_byte"] == card
-    assert len(data["passages"]) >= 4 and len({p["book"] for p in data["passages"]}) == len(data["passages"])
+    assert len(data["passages"]) == 8 and len({p["book"] for p in data["passages"]}) == len(data["passages"])
     for p in data["passages"]:
         assert p["text"] == tok.decode(p["ids"], skip_special_tokens=False) and MASK_ID not in p["ids"]
