@@ -47,3 +47,27 @@ test('a first and a cached visit on a phone each shift the layout by at most 0.1
   await page.reload();
   expect(await settledShift(page), 'cached visit').toBeLessThanOrEqual(0.1);
 });
+
+test('opening the explainer views on a phone shifts the layout by at most 0.1', async ({ page }) => {
+  await watchShifts(page);
+  await page.goto('/');
+  await settledShift(page);
+  await page.getByTestId('prompt').fill('The old woman');
+  await page.getByTestId('length').fill('12');
+  await page.getByTestId('steps').fill('4');
+  await page.getByTestId('generate').click();
+  await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
+  await page.evaluate(() => ((window as unknown as { __shifts: unknown[] }).__shifts.length = 0));
+  // Each view's content arrives after its code and data load, past the input that opened it.
+  await page.getByTestId('order-map-open').click();
+  await expect(page.getByTestId('order-cell').first()).toBeVisible();
+  await page.getByTestId('inspector-open').click();
+  await page.getByTestId('token').first().click();
+  await expect(page.getByTestId('inspector-candidate').first()).toBeVisible();
+  await page.getByTestId('objective-open').click();
+  await expect(page.getByTestId('noise-loss')).toContainText('bits per hidden token', { timeout: 30_000 });
+  await page.getByTestId('sweep-open').click();
+  await expect(page.getByTestId('sweep-run')).toBeVisible();
+  await page.waitForTimeout(1000); // past the 500 ms that count as following the input
+  expect(await settledShift(page), 'views opened').toBeLessThanOrEqual(0.1);
+});

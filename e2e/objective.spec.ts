@@ -87,3 +87,21 @@ test('the panel’s passes never change a run: the same seed writes the same tex
   await runToEnd(page);
   expect(await page.getByTestId('output').textContent()).toBe(before);
 });
+
+test('by keyboard at 375 px: the panel opens, the slider moves by arrow keys, nothing scrolls sideways', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  await openApp(page);
+  await page.getByTestId('objective-open').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('noise-token')).toHaveCount(passages[0].ids.length, { timeout: 30_000 });
+  const slider = page.getByTestId('noise-level');
+  await slider.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(slider).toHaveValue('0.41');
+  await expect(page.getByTestId('noise-loss')).toContainText('t = 0.41', { timeout: 30_000 });
+  await page.getByTestId('noise-curve').scrollIntoViewIfNeeded();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});

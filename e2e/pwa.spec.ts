@@ -84,6 +84,43 @@ test('offline after the first visit: reload and generate', async ({ page, contex
   await context.setOffline(false);
 });
 
+test('offline, every explainer view opens with its data: order map, inspector, objective, cost of steps', async ({
+  page,
+  context,
+}) => {
+  await openApp(page);
+  await waitForServiceWorker(page);
+  await context.setOffline(true);
+  const swNetwork: string[] = [];
+  await context.route('**', (route) => {
+    if (route.request().serviceWorker()) {
+      swNetwork.push(route.request().url());
+      return route.abort('internetdisconnected');
+    }
+    return route.continue();
+  });
+  await page.reload();
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+  await setControls(page, { prompt: 'Far away', length: 12, steps: 4, seed: 4 });
+  await runToEnd(page);
+  await page.getByTestId('order-map-open').click();
+  await expect(page.getByTestId('order-cell')).toHaveCount(12);
+  await page.getByTestId('inspector-open').click();
+  await page.getByTestId('token').first().click();
+  await expect(page.getByTestId('inspector-candidate').first()).toBeVisible();
+  await page.getByTestId('objective-open').click();
+  await expect(page.getByTestId('noise-loss')).toContainText('bits per hidden token', { timeout: 30_000 });
+  await page.getByTestId('sweep-open').click();
+  await page.getByTestId('sweep-run').click();
+  await expect(page.getByTestId('sweep-progress')).toHaveText(/^Done: \d+ runs\.$/, { timeout: 120_000 });
+  // The word list came from the precache: the invented-word share is a number, not a dash.
+  await expect(page.getByTestId('sweep-row').first()).toContainText('%');
+  await page.getByTestId('tour-open').click();
+  await expect(page.getByTestId('tour')).toBeVisible();
+  expect(swNetwork, 'service-worker requests that needed the network while offline').toEqual([]);
+  await context.setOffline(false);
+});
+
 /** Deletes the service worker's precache behind its back (the worker stays registered). */
 async function clearPrecache(page: import('@playwright/test').Page): Promise<string[]> {
   return page.evaluate(async () => {

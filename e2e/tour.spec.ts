@@ -38,7 +38,9 @@ test('the tour is offered once, walks the live views, closes on Escape without s
   }
   await expect(page.getByTestId('tour-next')).toHaveCount(0);
   await expect(page.getByTestId('tour-finish')).toBeVisible();
-  // The steps opened their views: the order map, the cost of steps, the fill-in-the-blanks mode.
+  // The steps opened their views: the training objective, the order map, the cost of steps, the
+  // fill-in-the-blanks mode.
+  await expect(page.getByTestId('objective-open')).toHaveAttribute('aria-expanded', 'true');
   await expect(page.locator('details:has([data-testid="order-map-open"])')).toHaveAttribute('open', '');
   await expect(page.getByTestId('sweep-open')).toHaveAttribute('aria-expanded', 'true');
   await expect(page.getByTestId('mode-fill')).toBeChecked();
