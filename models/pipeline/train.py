@@ -141,8 +141,19 @@ PRESETS: dict[str, dict] = {
     },
     # 4.5 minutes of training leaves room in the 9-minute call for start-up, pre-flight (compile), export,
     # quantize and evaluate (models/train_gpu.sh; the CPU rehearsal takes 95 s of the same phases).
+    # Its recipe takes the CPU table's findings (models/README.md, issue 21 §2): plain cross-entropy
+    # weighting, and, since it starts from scratch, ReLU², QK-norm and zero-initialised projections.
     "gpu": {
-        "model": {"d_model": 512, "n_layers": 10, "n_heads": 8, "context": 128},
+        "model": {
+            "d_model": 512,
+            "n_layers": 10,
+            "n_heads": 8,
+            "context": 128,
+            "activation": "relu2",
+            "qk_norm": True,
+            "zero_init": True,
+        },
+        "weighting": "one",
         "batch_size": 256,
         "lr": 1.5e-3,
         "warmup_steps": 300,
