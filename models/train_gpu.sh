@@ -11,7 +11,14 @@
 # The device returns at most 8 files from $OUT, each at most 16 MiB, 64 MiB together; anything beyond
 # is dropped silently. So `run` packs everything the ship step needs into one tar, split into 15 MiB
 # parts with a sha256 manifest, and checks those limits itself before it ends.
-# Environment: PRESET (gpu), TRAIN_MINUTES (the preset's), NPROC (1; >1 runs DDP under torchrun),
+# The call must end before the device's 10-minute limit or nothing at all comes back (2026-12-04: a
+# 4.5-minute run trained, exported and was cut off while evaluate sampled 256 texts through
+# onnxruntime on the CPU). So `run` holds a deadline: training gets what is left of it after the
+# phases that follow, and only the bound (seconds on the GPU) is measured there; samples and word
+# figures need only the ONNX file and are measured by `ship`, here.
+# Environment: PRESET (gpu), TRAIN_MINUTES (the preset's, cut to the deadline), DEADLINE_S (510: seconds
+# from the start by which the return is written), RESERVE_S (120: kept for export, quantize, bound, return),
+# NPROC (1; >1 runs DDP under torchrun),
 # BUNDLE (models/.gpu-bundle), RUN (the run folder), PART_BYTES (15 MiB), NAME (unmask-base),
 # VARIANT (q4h8: the quantized file evaluated, returned and shipped; the same for `run` and `ship`).
 set -euo pipefail
@@ -73,11 +80,13 @@ case "${1:-}" in
     rm -rf "$run/preflight" "$run/preflight-tiny"
     phase preflight
 
-    # Training against its time budget; the hard timeout sends SIGTERM, which checkpoints, so a run cut
-    # short still exports what it learned.
-    budget="${TRAIN_MINUTES:-}"
-    extra=(); [ -n "$budget" ] && extra=(--set "max_minutes=$budget")
-    limit=$("$py" -c "import sys; from pipeline.train import PRESETS; m = float(sys.argv[1] or PRESETS['$preset']['max_minutes']); print(int(m * 60 + 45))" "$budget")
+    # Training against its time budget, cut to what the deadline leaves; the hard timeout sends SIGTERM,
+    # which checkpoints, so a run cut short still exports what it learned.
+    left=$(( ${DEADLINE_S:-510} - ($(now) - start) - ${RESERVE_S:-120} ))
+    budget=$("$py" -c "import sys; from pipeline.train import PRESETS; m = float(sys.argv[1] or PRESETS['$preset']['max_minutes']); print(round(max(0.5, min(m, int(sys.argv[2]) / 60)), 2))" "${TRAIN_MINUTES:-}" "$left")
+    echo "training for $budget minutes ($left s left before the reserve)"
+    extra=(--set "max_minutes=$budget")
+    limit=$("$py" -c "import sys; print(int(float(sys.argv[1]) * 60 + 45))" "$budget")
     if [ "${NPROC:-1}" -gt 1 ]; then
       UNMASK_RUN="$run" timeout -s TERM -k 30 "$limit" "$py" -m torch.distributed.run --standalone \
         --nproc_per_node "$NPROC" -m pipeline train --preset "$preset" --fresh "${extra[@]}" || echo "train exited $?"
@@ -87,18 +96,22 @@ case "${1:-}" in
     fi
     [ -f "$run/ckpt.pt" ] || { echo "training left no checkpoint" >&2; exit 1; }
     phase trained
-    "$py" -m pipeline export --run "$run"
-    "$py" -m pipeline quantize --run "$run"
+    # onnxruntime's quantizer logs every node: keep that out of the call's output tail.
+    "$py" -m pipeline export --run "$run" > "$run/export.log" 2>&1 || { tail -20 "$run/export.log"; exit 1; }
+    "$py" -m pipeline quantize --run "$run" > "$run/quantize.log" 2>&1 || { tail -20 "$run/quantize.log"; exit 1; }
     phase quantized
-    "$py" -m pipeline evaluate --run "$run" --onnx "$run/model_$variant.onnx" --samples 4 --t-samples 2048 > /dev/null
+    # The bound alone, on the GPU, bounded in time: without it `ship` refuses, but the model still returns.
+    timeout -s TERM 90 "$py" -m pipeline evaluate --run "$run" --onnx "$run/model_$variant.onnx" --part bound \
+      --t-samples 2048 > "$run/evaluate.log" 2>&1 || { echo "evaluate exited $?"; tail -5 "$run/evaluate.log"; }
     phase evaluated
 
     # Return: one tar split into parts plus a manifest. The shipped variant always goes; q4e8, for
     # comparison, only if it fits; the weights never do at this size (the next run warm-starts from
     # model.onnx).
     printf '{\n%s"total": %d\n}\n' "$(cat "$run/timing.txt")" "$(( $(now) - start ))" > "$run/timing.json"
-    keep=("model_$variant.onnx" train_config.json train_summary.json export.json quantize.json evaluate.json
-          train_log.jsonl timing.json)
+    keep=("model_$variant.onnx" train_config.json train_summary.json export.json quantize.json train_log.jsonl
+          timing.json)
+    [ -f "$run/evaluate.json" ] && keep+=(evaluate.json)
     (cd "$run" && tar -cf "$run/result.tar" "${keep[@]}" model_q4e8.onnx)
     if [ "$(stat -c %s "$run/result.tar")" -gt $(( (max_files - 1) * part_bytes < max_total - 65536 ? (max_files - 1) * part_bytes : max_total - 65536 )) ]; then
       echo "result too large with model_q4e8.onnx: returning model_$variant.onnx only"
@@ -130,9 +143,12 @@ case "${1:-}" in
     [ "$(sha256sum < "$tmp/result.tar" | cut -d' ' -f1)" = "$want" ] \
       || { echo "the reassembled result does not match its sha256: nothing shipped" >&2; exit 4; }
     tar -C "$run" -xf "$tmp/result.tar"
+    [ -f "$run/evaluate.json" ] || { echo "the GPU call returned no evaluate.json (its bound): nothing shipped" >&2; exit 5; }
+    # Samples and word figures of the returned file, here (see the top of this file).
+    "$py" -m pipeline evaluate --run "$run" --onnx "$run/model_$variant.onnx" --part quality --samples 4 > /dev/null
     "$py" -m pipeline ship --run "$run" --name "${NAME:-unmask-base}" --variant "$variant" --out "${SHIP_OUT:-$here}"
     ;;
 
   *)
-    sed -n '2,17p' "$0"; exit 2 ;;
+    sed -n '2,23p' "$0"; exit 2 ;;
 esac

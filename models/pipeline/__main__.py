@@ -83,6 +83,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--t-samples", type=int, default=2048, help="most (sequence, t) draws for the bound")
     p.add_argument("--onnx", type=Path, default=None, help="sample with this ONNX file (default: the checkpoint)")
     p.add_argument("--repetition-table", action="store_true", help="repeated 3-grams per strategy and step count")
+    p.add_argument(
+        "--part",
+        choices=("all", "bound", "quality"),
+        default="all",
+        help="bound: the checkpoint's (needs it; seconds on a GPU); quality: samples and word figures of --onnx, "
+        "merged into the bound's evaluate.json",
+    )
     p = stage("export", "export the checkpoint to ONNX and check parity")
     p = stage("quantize", "quantize the ONNX model and report each variant")
     p = stage("ship", "copy the chosen variant, tokenizer and config into models/<name>/ and write fixtures")
@@ -142,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
 
             print(
                 json.dumps(
-                    evaluate(run, args.texts, args.samples, args.t_samples, args.onnx, args.repetition_table),
+                    evaluate(
+                        run, args.texts, args.samples, args.t_samples, args.onnx, args.repetition_table, args.part
+                    ),
                     indent=1,
                     ensure_ascii=False,
                 )

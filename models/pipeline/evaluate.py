@@ -211,12 +211,40 @@ def evaluate(
     t_samples: int = 2048,
     onnx_path: Path | None = None,
     table: bool = False,
+    part: str = "all",
 ) -> dict:
+    """Writes evaluate.json. `part` splits the work where it runs best: "bound" needs the checkpoint
+    and a GPU pays it in seconds; "quality" (hundreds of generations through onnxruntime on the CPU)
+    needs only the ONNX file, so a GPU call returns its model first and the quality is measured here,
+    merged into the bound's evaluate.json (models/train_gpu.sh)."""
+    if part not in ("all", "bound", "quality"):
+        raise PipelineError(f"part must be all, bound or quality, not {part!r}")
+    if part == "quality" and not onnx_path:
+        raise PipelineError("the quality part samples an ONNX file: give --onnx")
+    tok = load_tokenizer(run / "tokenizer.json")
+    report: dict = {"texts": str(texts or "validation split")}
+    if part == "quality":
+        prior = run / "evaluate.json"
+        if not prior.exists():
+            raise PipelineError(f"no {prior}: measure the bound first (evaluate --part bound)")
+        report = json.loads(prior.read_text())
+        if report.get("model") != "onnx " + Path(onnx_path).name:
+            raise PipelineError(f"{prior} measured {report.get('model')!r}, not {Path(onnx_path).name}")
+    else:
+        report |= measure_bound(run, tok, texts, t_samples, onnx_path)
+    report["model"] = "onnx " + Path(onnx_path).name if onnx_path else "pytorch checkpoint"
+    if part != "bound":
+        report |= measure_quality(run, tok, texts, n_samples, onnx_path, table)
+    (run / "evaluate.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    return report
+
+
+def measure_bound(run: Path, tok, texts: Path | None, t_samples: int, onnx_path: Path | None) -> dict:
+    """The checkpoint's bound and, given a quantized file, that file's, on the same draws."""
     if not torch.cuda.is_available():
         torch.set_num_threads(2)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     model = load_model(run).to(device)
-    tok = load_tokenizer(run / "tokenizer.json")
     ctx = model.cfg.context
     tokens, chars, nbytes = text_tokens(texts, run, tok)
     t0 = time.time()
@@ -225,7 +253,7 @@ def evaluate(
     # Bits per UTF-8 byte: comparable across tokenizers (and to published byte-level figures).
     b["bits_per_byte"] = b["nats_per_token"] * tokens.size / nbytes / math.log(2)
     b["seconds"] = round(time.time() - t0, 1)
-    shipped_bound = None
+    out = {"bound": b}
     if onnx_path:
         # The bound of the file that ships: its (quantized) weights dequantized exactly into the same
         # model, on the same sequences and t draws as the checkpoint's, so the two compare pairwise.
@@ -238,13 +266,21 @@ def evaluate(
                 f"{onnx_path} does not dequantize to the weights it computes with (logits differ "
                 f"by up to {gap:.3g}): its bound would be another model's"
             )
-        shipped_bound = bound(q.to(device), tokens, ctx, min_seqs=min(512, t_samples), max_seqs=max(t_samples, 512))
-        shipped_bound["bits_per_byte"] = shipped_bound["nats_per_token"] * tokens.size / nbytes / math.log(2)
-        shipped_bound["dequantized_max_abs_logit_diff"] = gap
+        shipped = bound(q.to(device), tokens, ctx, min_seqs=min(512, t_samples), max_seqs=max(t_samples, 512))
+        shipped["bits_per_byte"] = shipped["nats_per_token"] * tokens.size / nbytes / math.log(2)
+        shipped["dequantized_max_abs_logit_diff"] = gap
+        out["bound_of_onnx"] = shipped
+    return out
+
+
+def measure_quality(run: Path, tok, texts: Path | None, n_samples: int, onnx_path: Path | None, table: bool) -> dict:
+    """Samples, invented words and repeated 3-grams under the app's defaults, and real text's figures."""
+    ctx = json.loads(run_file(run, "train_config.json").read_text())["model"]["context"]
+    tokens, _, _ = text_tokens(texts, run, tok)
     real = [
         repeated_trigram_share(tokens[s : s + ctx]) for s in range(0, tokens.size - ctx, max(ctx, tokens.size // 400))
     ]
-    fn = onnx_logits(onnx_session(onnx_path)) if onnx_path else torch_logits(model)
+    fn = onnx_logits(onnx_session(onnx_path)) if onnx_path else torch_logits(load_model(run))
     vocab = training_vocabulary(run)
     samples = []
     for S in (16, 32, 64):
@@ -260,18 +296,12 @@ def evaluate(
                     "repeated_3gram_share": repeated_trigram_share(g.generated_ids),
                 }
             )
-    report = {
-        "texts": str(texts or "validation split"),
-        "bound": b,
+    out = {
         "real_text_repeated_3gram_share": float(np.mean(real)),
         "defaults_quality": defaults_quality(fn, tok, ctx, vocab),
         "real_text_quality": real_text_quality(run, vocab),
         "samples": samples,
-        "model": "onnx " + Path(onnx_path).name if onnx_path else "pytorch checkpoint",
     }
-    if shipped_bound is not None:
-        report["bound_of_onnx"] = shipped_bound
     if table:
-        report["repetition"] = repetition_table(fn, tok, ctx, penalties=(1.0, 1.3))
-    (run / "evaluate.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
-    return report
+        out["repetition"] = repetition_table(fn, tok, ctx, penalties=(1.0, 1.3))
+    return out

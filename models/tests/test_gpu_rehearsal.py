@@ -35,11 +35,21 @@ def test_gpu_run_rehearsal_returns_within_limits_and_ships(tiny_corpus, tmp_path
     assert len(files) <= MAX_FILES and all(p.stat().st_size <= MAX_FILE for p in files)
     assert sum(p.stat().st_size for p in files) <= MAX_TOTAL
     assert len([p for p in files if p.name.startswith("result.part")]) >= 2
+    # Only the bound is measured on the device (seconds on a GPU); the quality is measured by `ship`.
+    returned = json.loads((tmp_path / "gpurun" / "evaluate.json").read_text())
+    assert returned["bound_of_onnx"]["nats_per_token"] > 0 and "defaults_quality" not in returned
     models = tmp_path / "models"
     r = sh("ship", str(out), env=env | {"RUN": str(pack), "SHIP_OUT": str(models)})
     assert r.returncode == 0, r.stderr
     cfg = json.loads((models / "unmask-base" / "config.json").read_text())
     assert cfg["variant"] == "q4h8" and cfg["evaluation"]["bits_per_byte"] > 0
+    ev = json.loads((pack / "evaluate.json").read_text())
+    assert ev["bound"] == returned["bound"] and ev["defaults_quality"]["samples"] == 256
+    assert ev["model"] == "onnx model_q4h8.onnx"
+    # The quality part samples the file the bound measured, and no other.
+    from pipeline.__main__ import main
+
+    assert main(["evaluate", "--run", str(pack), "--part", "quality", "--onnx", str(pack / "model_q4e8.onnx")]) == 2
     assert cfg["files"]["model.onnx"]["bytes"] == (models / "unmask-base" / "model.onnx").stat().st_size
     # No checkpoint comes back: the next run warm-starts from model.onnx, and no weights.pt pretends otherwise.
     assert cfg["training"]["weights_pt"] == {"from": "model.onnx"}
