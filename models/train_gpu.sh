@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# unmask-base in one GPU call (at most 9 minutes with start-up): pre-flight, train against a time
-# budget, export, quantize, evaluate, and return the result within the device's limits.
+# unmask-base in one GPU call (its return written by DEADLINE_S, 510 s): pre-flight, train against a time
+# budget, export, quantize, measure the bound, and return the result within the device's limits.
 #
 #   bash models/train_gpu.sh pack             # here, on the CPU: prepare + tokenizer over the whole corpus,
 #                                             # then models/.gpu-bundle/run.tar.xz (git-ignored, < 60 MiB)

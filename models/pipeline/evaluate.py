@@ -221,32 +221,36 @@ def evaluate(
         raise PipelineError(f"part must be all, bound or quality, not {part!r}")
     if part == "quality" and not onnx_path:
         raise PipelineError("the quality part samples an ONNX file: give --onnx")
+    label = "onnx " + Path(onnx_path).name if onnx_path else "pytorch checkpoint"
     tok = load_tokenizer(run / "tokenizer.json")
+    text = text_tokens(texts, run, tok)
     report: dict = {"texts": str(texts or "validation split")}
+    model = None
     if part == "quality":
         prior = run / "evaluate.json"
         if not prior.exists():
             raise PipelineError(f"no {prior}: measure the bound first (evaluate --part bound)")
         report = json.loads(prior.read_text())
-        if report.get("model") != "onnx " + Path(onnx_path).name:
+        if report.get("model") != label:
             raise PipelineError(f"{prior} measured {report.get('model')!r}, not {Path(onnx_path).name}")
     else:
-        report |= measure_bound(run, tok, texts, t_samples, onnx_path)
-    report["model"] = "onnx " + Path(onnx_path).name if onnx_path else "pytorch checkpoint"
+        if not torch.cuda.is_available():
+            torch.set_num_threads(2)
+        model = load_model(run).to(torch.device("cuda" if torch.cuda.is_available() else "cpu"))
+        report |= measure_bound(run, model, text, t_samples, onnx_path)
+    report["model"] = label
     if part != "bound":
-        report |= measure_quality(run, tok, texts, n_samples, onnx_path, table)
+        fn = onnx_logits(onnx_session(onnx_path)) if onnx_path else torch_logits(model)
+        report |= measure_quality(run, tok, text[0], fn, n_samples, table)
     (run / "evaluate.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
     return report
 
 
-def measure_bound(run: Path, tok, texts: Path | None, t_samples: int, onnx_path: Path | None) -> dict:
+def measure_bound(run: Path, model, text: tuple[np.ndarray, int, int], t_samples: int, onnx_path: Path | None) -> dict:
     """The checkpoint's bound and, given a quantized file, that file's, on the same draws."""
-    if not torch.cuda.is_available():
-        torch.set_num_threads(2)
-    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    model = load_model(run).to(device)
+    device = next(model.parameters()).device
     ctx = model.cfg.context
-    tokens, chars, nbytes = text_tokens(texts, run, tok)
+    tokens, chars, nbytes = text
     t0 = time.time()
     b = bound(model, tokens, ctx, min_seqs=min(512, t_samples), max_seqs=max(t_samples, 512))
     b["bits_per_char"] = b["nats_per_token"] * tokens.size / chars / math.log(2)
@@ -273,14 +277,13 @@ def measure_bound(run: Path, tok, texts: Path | None, t_samples: int, onnx_path:
     return out
 
 
-def measure_quality(run: Path, tok, texts: Path | None, n_samples: int, onnx_path: Path | None, table: bool) -> dict:
-    """Samples, invented words and repeated 3-grams under the app's defaults, and real text's figures."""
+def measure_quality(run: Path, tok, tokens: np.ndarray, fn, n_samples: int, table: bool) -> dict:
+    """Samples of `fn` (logits), invented words and repeated 3-grams under the app's defaults, and real
+    text's figures on the same tokens."""
     ctx = json.loads(run_file(run, "train_config.json").read_text())["model"]["context"]
-    tokens, _, _ = text_tokens(texts, run, tok)
     real = [
         repeated_trigram_share(tokens[s : s + ctx]) for s in range(0, tokens.size - ctx, max(ctx, tokens.size // 400))
     ]
-    fn = onnx_logits(onnx_session(onnx_path)) if onnx_path else torch_logits(load_model(run))
     vocab = training_vocabulary(run)
     samples = []
     for S in (16, 32, 64):

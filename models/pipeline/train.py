@@ -139,8 +139,8 @@ PRESETS: dict[str, dict] = {
         "pick_precision": True,
         "schedule": "wsd",
     },
-    # 4.5 minutes of training leaves room in the 9-minute call for start-up, pre-flight (compile), export,
-    # quantize and evaluate (models/train_gpu.sh; the CPU rehearsal takes 95 s of the same phases).
+    # 4.5 minutes at most: models/train_gpu.sh cuts it further to what its deadline leaves after start-up
+    # and pre-flight (compile), keeping a reserve for export, quantize and the bound.
     # Its recipe takes the CPU table's findings (models/README.md, issue 21 §2): plain cross-entropy
     # weighting, and, since it starts from scratch, ReLU², QK-norm and zero-initialised projections.
     "gpu": {

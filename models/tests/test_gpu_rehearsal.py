@@ -6,6 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from pipeline.__main__ import main
 from pipeline.prepare import prepare
 from pipeline.tokenizer import train_tokenizer, write_shards
 
@@ -47,8 +48,6 @@ def test_gpu_run_rehearsal_returns_within_limits_and_ships(tiny_corpus, tmp_path
     assert ev["bound"] == returned["bound"] and ev["defaults_quality"]["samples"] == 256
     assert ev["model"] == "onnx model_q4h8.onnx"
     # The quality part samples the file the bound measured, and no other.
-    from pipeline.__main__ import main
-
     assert main(["evaluate", "--run", str(pack), "--part", "quality", "--onnx", str(pack / "model_q4e8.onnx")]) == 2
     assert cfg["files"]["model.onnx"]["bytes"] == (models / "unmask-base" / "model.onnx").stat().st_size
     # No checkpoint comes back: the next run warm-starts from model.onnx, and no weights.pt pretends otherwise.
