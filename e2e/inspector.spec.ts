@@ -2,7 +2,16 @@
 // step's forward pass, recomputed in the worker once the run has ended. The real model on WASM.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { advance, generatedText, openApp, resume, seriousViolations, setControls, startHeld } from './helpers';
+import {
+  advance,
+  generatedText,
+  openApp,
+  resume,
+  runToEnd,
+  seriousViolations,
+  setControls,
+  startHeld,
+} from './helpers';
 
 async function timelineTo(page: Page, k: number) {
   await page.getByTestId('timeline').focus();
@@ -12,20 +21,27 @@ async function timelineTo(page: Page, k: number) {
 }
 
 interface Row {
-  token: number;
+  id: number;
+  text: string;
   p: number;
   q: number;
   drawn: boolean;
 }
+/** The candidate rows as the test contract names them: data-token (text), data-prob, data-prob-sampled. */
 async function candidates(page: Page): Promise<Row[]> {
-  return page.getByTestId('inspector-candidate').evaluateAll((els) =>
+  const rows = await page.getByTestId('candidate').evaluateAll((els) =>
     els.map((e) => ({
-      token: Number(e.getAttribute('data-token')),
-      p: Number(e.getAttribute('data-p')),
-      q: Number(e.getAttribute('data-q')),
+      id: Number(e.getAttribute('data-id')),
+      text: e.getAttribute('data-token') ?? '',
+      p: Number(e.getAttribute('data-prob')),
+      q: Number(e.getAttribute('data-prob-sampled')),
       drawn: e.getAttribute('data-drawn') === 'true',
     })),
   );
+  // In descending model probability, each row naming its token's text.
+  for (let i = 1; i < rows.length; i++) expect(rows[i].p).toBeLessThanOrEqual(rows[i - 1].p);
+  for (const r of rows) expect(r.text.length).toBeGreaterThan(0);
+  return rows;
 }
 
 /** At temperature 0 the drawn token is the top candidate, with all of q. */
@@ -52,7 +68,7 @@ test('looks inside a resolved and a masked token at a mid step, with a what-if t
   await advance(page, 2);
   // During the run: what the frames kept, and Escape closes the inspector without stopping the run.
   expect(chunks, 'the inspector loads only when opened').toEqual([]);
-  await page.getByTestId('inspector-open').click();
+  // A click on a token opens the inspector on it: no need to open the panel first.
   const masked = page.locator('[data-testid="token"][data-state="masked"]').first();
   const maskedSlot = Number(await masked.getAttribute('data-index'));
   await masked.click();
@@ -70,13 +86,12 @@ test('looks inside a resolved and a masked token at a mid step, with a what-if t
 
   // Step 2 of 4: a token resolved at that step.
   await timelineTo(page, 2);
-  await page.getByTestId('inspector-open').click();
   const resolved = page.locator('[data-testid="token"][data-state="resolved"][data-step="2"]').first();
   const resolvedSlot = Number(await resolved.getAttribute('data-index'));
   await resolved.click();
   await expect(panel).toHaveAttribute('data-slot', String(resolvedSlot));
   await expect(page.getByTestId('inspector-state')).toHaveAttribute('data-how', 'here');
-  await expect(page.getByTestId('inspector-candidate').first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('candidate').first()).toBeVisible({ timeout: 30_000 });
   const rows = await candidates(page);
   expectGreedy(rows);
   // The drawn token's p is the confidence the canvas shows for it.
@@ -94,20 +109,20 @@ test('looks inside a resolved and a masked token at a mid step, with a what-if t
   // A token still masked at step 2, by keyboard: its rank says why it waits.
   const waiting = page.locator('[data-testid="token"][data-state="masked"]').first();
   await waiting.focus();
-  await page.keyboard.press('Enter');
+  await page.keyboard.press('i');
   await expect(panel).toHaveAttribute('data-slot', (await waiting.getAttribute('data-index')) ?? '');
   const rank = page.getByTestId('inspector-rank');
   await expect(rank).toBeVisible({ timeout: 30_000 });
   expect(Number(await rank.getAttribute('data-rank'))).toBeGreaterThan(
     Number(await rank.getAttribute('data-committed')),
   );
-  await expect(page.getByTestId('inspector-candidate').first()).toBeVisible();
+  await expect(page.getByTestId('candidate').first()).toBeVisible();
   expectGreedy(await candidates(page));
   await expect(page.getByTestId('inspector-why')).toContainText('temperature 0');
 
   // What-if: a higher temperature redraws the q bars at once, labelled, and the run stays as it was.
   const before = await candidates(page);
-  await page.getByTestId('inspector-whatif-temperature').fill('1.5');
+  await page.getByTestId('inspector-temperature').fill('1.5');
   await expect(page.getByTestId('inspector-candidates')).toHaveAttribute('data-whatif', 'true');
   await expect(page.getByTestId('inspector-whatif-label')).toContainText('What-if: q at temperature 1.5');
   const after = await candidates(page);
@@ -115,7 +130,7 @@ test('looks inside a resolved and a masked token at a mid step, with a what-if t
   const drawnAfter = after.find((r) => r.drawn)!;
   expect(drawnAfter.q).toBeLessThan(1);
   expect(drawnAfter.q).toBeGreaterThan(after[1].q); // still the most likely, no longer certain
-  await page.getByTestId('inspector-whatif-topp').fill('0.5');
+  await page.getByTestId('inspector-top-p').fill('0.5');
   await expect(page.getByTestId('inspector-whatif-label')).toContainText('top-p 0.5');
   // Top-p cuts the tail: what is kept shares all of q, so the drawn token's share grows.
   expect((await candidates(page)).find((r) => r.drawn)!.q).toBeGreaterThan(drawnAfter.q);
@@ -133,6 +148,35 @@ test('looks inside a resolved and a masked token at a mid step, with a what-if t
   await expect(page.getByTestId('run-status')).toHaveText(/^Done/);
 });
 
+test('a click on a token opens the inspector and still selects its word; i inspects, Enter selects', async ({
+  page,
+}) => {
+  await openApp(page);
+  await setControls(page, { prompt: 'Once upon a time', length: 12, steps: 4, temperature: 0, refine: 0 });
+  await runToEnd(page);
+  const panel = page.getByTestId('slot-inspector');
+  await expect(panel).toHaveCount(0);
+  const resolved = page.locator('[data-testid="token"][data-state="resolved"]');
+  const first = resolved.nth(2);
+  const slot = await first.getAttribute('data-index');
+  await first.click();
+  await expect(panel).toHaveAttribute('data-slot', slot ?? '');
+  await expect(first).toHaveAttribute('data-selected', 'true'); // re-imagine's selection, as before
+  await expect(page.getByTestId('candidate').first()).toBeVisible({ timeout: 30_000 });
+  expect((await candidates(page)).length).toBeGreaterThanOrEqual(8);
+
+  // By keyboard: Enter on another token selects its word and leaves the inspector where it was; i moves it.
+  const other = resolved.nth(6);
+  const otherSlot = await other.getAttribute('data-index');
+  await other.focus();
+  await page.keyboard.press('Enter');
+  await expect(other).toHaveAttribute('data-selected', 'true');
+  await expect(panel).toHaveAttribute('data-slot', slot ?? '');
+  await page.keyboard.press('i');
+  await expect(panel).toHaveAttribute('data-slot', otherSlot ?? '');
+  await expect(other).toHaveAttribute('data-inspected', 'true');
+});
+
 test('an order map cell moves the timeline to its step and opens the inspector on that token', async ({ page }) => {
   await openApp(page);
   await setControls(page, { prompt: 'Once upon a time', length: 8, steps: 4, temperature: 0, refine: 0 });
@@ -148,7 +192,7 @@ test('an order map cell moves the timeline to its step and opens the inspector o
   await expect(panel).toHaveAttribute('data-slot', position ?? '');
   await expect(panel).toHaveAttribute('data-step', '3');
   await expect(page.getByTestId('inspector-state')).toHaveAttribute('data-how', 'here');
-  await expect(page.getByTestId('inspector-candidate').first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('candidate').first()).toBeVisible({ timeout: 30_000 });
   expectGreedy(await candidates(page));
   await expect(page.locator(`[data-testid="token"][data-index="${position}"]`)).toHaveAttribute(
     'data-inspected',

@@ -61,13 +61,12 @@ test('opening the explainer views on a phone shifts the layout by at most 0.1', 
   // Each view's content arrives after its code and data load, past the input that opened it.
   await page.getByTestId('order-map-open').click();
   await expect(page.getByTestId('order-cell').first()).toBeVisible();
-  await page.getByTestId('inspector-open').click();
-  await page.getByTestId('token').first().click();
-  await expect(page.getByTestId('inspector-candidate').first()).toBeVisible();
+  await page.getByTestId('token').first().click(); // opens the inspector on it
+  await expect(page.getByTestId('candidate').first()).toBeVisible();
   await page.getByTestId('objective-open').click();
   await expect(page.getByTestId('noise-loss')).toContainText('bits per hidden token', { timeout: 30_000 });
   await page.getByTestId('sweep-open').click();
-  await expect(page.getByTestId('sweep-run')).toBeVisible();
+  await expect(page.getByTestId('steps-sweep')).toBeVisible();
   await page.waitForTimeout(1000); // past the 500 ms that count as following the input
   expect(await settledShift(page), 'views opened').toBeLessThanOrEqual(0.1);
 });

@@ -105,13 +105,12 @@ test('offline, every explainer view opens with its data: order map, inspector, o
   await runToEnd(page);
   await page.getByTestId('order-map-open').click();
   await expect(page.getByTestId('order-cell')).toHaveCount(12);
-  await page.getByTestId('inspector-open').click();
-  await page.getByTestId('token').first().click();
-  await expect(page.getByTestId('inspector-candidate').first()).toBeVisible();
+  await page.getByTestId('token').first().click(); // opens the inspector on it
+  await expect(page.getByTestId('candidate').first()).toBeVisible();
   await page.getByTestId('objective-open').click();
   await expect(page.getByTestId('noise-loss')).toContainText('bits per hidden token', { timeout: 30_000 });
   await page.getByTestId('sweep-open').click();
-  await page.getByTestId('sweep-run').click();
+  await page.getByTestId('steps-sweep').click();
   await expect(page.getByTestId('sweep-progress')).toHaveText(/^Done: \d+ runs\.$/, { timeout: 120_000 });
   // The word list came from the precache: the invented-word share is a number, not a dash.
   await expect(page.getByTestId('sweep-row').first()).toContainText('%');

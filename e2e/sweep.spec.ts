@@ -12,14 +12,14 @@ type Paced = Window & { __unmaskPace?: { step(n?: number): void } };
 async function openSweep(page: Page) {
   await setControls(page, { prompt: 'The old house stood', length: LENGTH, seed: 7, refine: 0 });
   await page.getByTestId('sweep-open').click();
-  await expect(page.getByTestId('sweep-run')).toBeEnabled();
+  await expect(page.getByTestId('steps-sweep')).toBeEnabled();
 }
 
 test('one row per configuration, passes as asked (clamped to the masked count), a point each', async ({ page }) => {
   await openApp(page);
   await openSweep(page);
   const words = page.waitForResponse((r) => /words.*\.txt$/.test(r.url()));
-  await page.getByTestId('sweep-run').click();
+  await page.getByTestId('steps-sweep').click();
   expect((await words).ok()).toBe(true);
   await expect(page.getByTestId('sweep-progress')).toHaveText(`Done: ${ROWS} runs.`, { timeout: 120_000 });
 
@@ -56,7 +56,7 @@ test('one row per configuration, passes as asked (clamped to the masked count), 
 test('Cancel stops the sweep and the run under way', async ({ page }) => {
   await openApp(page, '/?pace=manual');
   await openSweep(page);
-  await page.getByTestId('sweep-run').click();
+  await page.getByTestId('steps-sweep').click();
   await expect(page.getByTestId('sweep-progress')).toHaveText(/^Running row 1 of 7/);
   await expect(page.getByTestId('step-counter')).toHaveText('step 0 / 4');
   await page.evaluate(() => (window as Paced).__unmaskPace!.step(4));
@@ -68,7 +68,7 @@ test('Cancel stops the sweep and the run under way', async ({ page }) => {
   await expect(page.getByTestId('sweep-progress')).toHaveText('Stopped at row 2 of 7 (8 steps).');
   await expect(page.getByTestId('run-status')).toHaveText(/^Stopped/);
   await expect(page.getByTestId('sweep-cancel')).toBeDisabled();
-  await expect(page.getByTestId('sweep-run')).toBeEnabled();
+  await expect(page.getByTestId('steps-sweep')).toBeEnabled();
   const passes = await page
     .getByTestId('sweep-row')
     .evaluateAll((els) => els.map((e) => e.getAttribute('data-passes')));

@@ -23,7 +23,7 @@ await page.getByText(/^Done/).first().waitFor({ timeout: 90_000 });
 
 await page.getByTestId('inspector-open').click();
 await page.locator('[data-testid="token"][data-state="resolved"]').nth(14).click();
-await page.getByTestId('slot-inspector').locator('[data-testid="inspector-candidate"]').first().waitFor();
+await page.getByTestId('slot-inspector').locator('[data-testid="candidate"]').first().waitFor();
 await page.getByTestId('slot-inspector').screenshot({ path: 'docs/inspector.png' });
 
 await page.getByTestId('order-map-open').click();

@@ -82,13 +82,13 @@ export function Canvas() {
   const model = loaded ?? lastModel;
   const showDraft = useApp((s) => s.viewPrefs.showDraft);
   const clearSelection = useCanvasView((s) => s.clear);
-  // While the inspector is open, choosing a token looks inside it instead of selecting it.
-  const inspecting = useInspector((s) => s.open);
+  // A click on a token (or `i` on a focused one) looks inside it as well as selecting its word.
   const inspected = useInspector((s) => (s.open ? s.slot : null));
   const inspectSlot = useInspector((s) => s.inspect);
   const [inspect, setInspect] = useState<number | null>(null);
   const [focusIndex, setFocusIndex] = useState(0);
   const box = useRef<HTMLDivElement>(null);
+  const pressed = useRef<HTMLElement | null>(null);
 
   const shown = run ? (view === null ? run.frames.length : Math.min(view, run.frames.length)) : 0;
   const at = useMemo(() => (run ? canvasAt(run, shown) : null), [run, shown]);
@@ -130,7 +130,7 @@ export function Canvas() {
     else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') next = Math.max(0, current - 1);
     else if (e.key === 'Home') next = 0;
     else if (e.key === 'End') next = all.length - 1;
-    if (inspecting && (e.key === 'Enter' || e.key === ' ') && all[current]) {
+    if (e.key === 'i' && !e.ctrlKey && !e.metaKey && !e.altKey && all[current]) {
       e.preventDefault();
       inspectSlot(Number(all[current].dataset.index));
       return;
@@ -162,16 +162,18 @@ export function Canvas() {
         data-run-id={run.runId}
         ref={box}
         role="group"
-        aria-label={`Canvas at step ${shown} of ${run.totalSteps}. Arrow keys move between tokens${inspecting ? '; Enter looks inside a token' : editable ? '; Space selects a word, Shift+arrows extend' : ''}.`}
+        aria-label={`Canvas at step ${shown} of ${run.totalSteps}. Arrow keys move between tokens; i looks inside a token${editable ? '; Space selects a word, Shift+arrows extend' : ''}.`}
         onKeyDown={onKeyDown}
         onMouseDown={(e) => {
+          pressed.current = (e.target as Element).closest<HTMLElement>('[data-testid="token"]');
+          onMouseDown(e);
+        }}
+        onClick={(e) => {
+          // A click that ended on the token it began on (not a drag across words) looks inside it.
           const el = (e.target as Element).closest<HTMLElement>('[data-testid="token"]');
-          if (!inspecting) onMouseDown(e);
-          else if (el && e.button === 0) {
-            e.preventDefault();
-            el.focus();
-            inspectSlot(Number(el.dataset.index));
-          }
+          if (!el || el !== pressed.current || e.button !== 0) return;
+          el.focus();
+          inspectSlot(Number(el.dataset.index));
         }}
         onMouseOver={(e) => {
           onMouseOver(e);

@@ -73,7 +73,7 @@ export default function CostOfSteps() {
         <button
           type="button"
           className="primary"
-          data-testid="sweep-run"
+          data-testid="steps-sweep"
           disabled={busy || !ready}
           onClick={() => useApp.getState().startSweep()}
         >

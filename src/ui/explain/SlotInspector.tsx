@@ -79,12 +79,13 @@ export default function SlotInspector() {
   if (!run) return <p className="hint">Generate a passage, then choose a token to look inside it.</p>;
   const intro = (
     <p className="hint">
-      While this is open, clicking a token (or pressing Enter on a focused one) looks inside it at the step the timeline
-      shows, instead of selecting it. Escape closes it.
+      Click a token (or press i on a focused one) to look inside it at the step the timeline shows; the click still
+      selects its word for re-imagine. Escape closes this.
     </p>
   );
   if (slot === null || !target) return intro;
-  const name = (id: number) => JSON.stringify(pieces?.[id] ?? `#${id}`);
+  const piece = (id: number) => pieces?.[id] ?? `#${id}`;
+  const name = (id: number) => JSON.stringify(piece(id));
   const s = run.settings;
   return (
     <div className="slot-inspector" data-testid="slot-inspector" data-slot={slot} data-step={shown}>
@@ -157,7 +158,7 @@ export default function SlotInspector() {
                 dist={dist}
                 whatIf={whatIfDist}
                 drawn={drawn}
-                name={name}
+                piece={piece}
                 committed={target.how !== 'masked'}
               />
               <WhatIf
@@ -221,13 +222,13 @@ function Candidates({
   dist,
   whatIf,
   drawn,
-  name,
+  piece,
   committed,
 }: {
   dist: SlotDistribution;
   whatIf: SlotDistribution | null;
   drawn: number | null;
-  name: (id: number) => string;
+  piece: (id: number) => string;
   committed: boolean;
 }) {
   const q = new Map((whatIf ?? dist).candidates.map((c) => [c.id, c.q]));
@@ -248,16 +249,17 @@ function Candidates({
         {dist.candidates.map((c) => (
           <tr
             key={c.id}
-            data-testid="inspector-candidate"
-            data-token={c.id}
-            data-p={c.p}
-            data-q={q.get(c.id) ?? 0}
+            data-testid="candidate"
+            data-token={piece(c.id)}
+            data-id={c.id}
+            data-prob={c.p}
+            data-prob-sampled={q.get(c.id) ?? 0}
             data-run-q={c.q}
             data-drawn={c.id === drawn ? 'true' : undefined}
             className={c.id === drawn ? 'drawn' : undefined}
           >
             <th scope="row">
-              <q className="ins-token">{name(c.id).slice(1, -1)}</q>
+              <q className="ins-token">{JSON.stringify(piece(c.id)).slice(1, -1)}</q>
               {c.id === drawn && (
                 <span className="ins-badge">{committed ? 'drawn' : 'its candidate, not committed'}</span>
               )}
@@ -310,7 +312,7 @@ function WhatIf({
           max={3}
           step={0.1}
           value={t}
-          data-testid="inspector-whatif-temperature"
+          data-testid="inspector-temperature"
           onChange={(e) =>
             Number.isFinite(e.target.valueAsNumber) && set({ temperature: Math.max(0, e.target.valueAsNumber) })
           }
@@ -324,7 +326,7 @@ function WhatIf({
           max={1}
           step={0.05}
           value={p}
-          data-testid="inspector-whatif-topp"
+          data-testid="inspector-top-p"
           onChange={(e) =>
             Number.isFinite(e.target.valueAsNumber) &&
             set({ topP: Math.min(1, Math.max(0.01, e.target.valueAsNumber)) })
