@@ -2,6 +2,10 @@
 // with its own protocol; everything else (waiting, reading text, the scenarios) is written once
 // in steps.ts on top of it.
 
+/** The keys the scenarios press, by their DOM `key` names. */
+export const KEYS = ['Escape', 'Enter', 'Home', 'End', 'ArrowRight', 'ArrowLeft', 'i'] as const;
+export type Key = (typeof KEYS)[number];
+
 export interface Driver {
   /** Loads a URL and waits for the document to load. */
   goto(url: string): Promise<void>;
@@ -13,6 +17,8 @@ export interface Driver {
   evaluate<T>(body: string): Promise<T>;
   /** A real click (pointer down and up) on the first element matching a CSS selector. */
   click(selector: string): Promise<void>;
+  /** Presses one key (a name from KEYS) on the element that has the focus, as a person would. */
+  press(key: Key): Promise<void>;
   /** Replaces the value of an input or textarea by typing, as a person would. */
   fill(selector: string, value: string): Promise<void>;
   close(): Promise<void>;

@@ -27,6 +27,9 @@ export const firefox: BrowserAdapter = {
         async click(selector) {
           await page.click(selector);
         },
+        async press(key) {
+          await page.keyboard.press(key);
+        },
         async fill(selector, value) {
           // Select what is there and type over it: React sees real input events.
           await page.click(selector);

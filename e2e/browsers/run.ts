@@ -1,6 +1,6 @@
 // Runs the scenarios of steps.ts in Firefox ESR and in WebKitGTK's MiniBrowser against the
 // production build served by serve/static.mjs (production headers, COOP/COEP).
-//   npx tsx e2e/browsers/run.ts [--dir dist] [--port 4181] [--browser firefox] [--browser webkit]
+//   npx tsx e2e/browsers/run.ts [--dir dist] [--port 4181] [--browser firefox] [--browser webkit] [--grep text]
 // (or BROWSERS_DIR, BROWSERS_PORT, BROWSERS=firefox,webkit). Prints a line per scenario and
 // "N passed, M failed" last; exits non-zero on any failure.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -21,6 +21,8 @@ const { values } = parseArgs({
     dir: { type: 'string', default: process.env.BROWSERS_DIR ?? 'dist' },
     port: { type: 'string', default: process.env.BROWSERS_PORT ?? '4181' },
     browser: { type: 'string', multiple: true, default: (process.env.BROWSERS ?? 'firefox,webkit').split(',') },
+    // Only the scenarios whose name contains this text (for working on one).
+    grep: { type: 'string', default: '' },
   },
 });
 const dir = path.resolve(values.dir!);
@@ -100,7 +102,7 @@ async function main(): Promise<number> {
     console.log(`Serving ${dir} at ${base}`);
     for (const adapter of browsers) {
       const started = Date.now();
-      for (const scenario of scenarios) {
+      for (const scenario of scenarios.filter((s) => s.name.includes(values.grep!))) {
         // A fresh browser for every scenario: nothing one leaves behind (storage, a service worker, a
         // busy engine) can decide another. WebKitGTK's automation session keeps its storage in memory
         // only, and a long session has lost the worker's cache entries (2026-12-03: caches present but

@@ -1,6 +1,8 @@
 // The scenarios, written once over the Driver interface: the same data-testids and the same
 // meaning as the Playwright specs (e2e/helpers.ts, run, canvas, share and pwa specs).
-import type { Driver } from './driver';
+import { readFileSync } from 'node:fs';
+import { noiseMask } from '../../src/engine/objective';
+import type { Driver, Key } from './driver';
 
 /** Model loads and runs are slow on this machine's WASM, more so under a second browser engine. */
 const LONG = 120_000;
@@ -95,6 +97,16 @@ export class AppPage {
     );
   }
 
+  focus(selector: string): Promise<void> {
+    return this.driver.evaluate(`${AppPage.el(selector)}.focus();`);
+  }
+
+  /** Presses `key` on the element matching `selector`, focusing it first. */
+  async press(selector: string, key: Key, times = 1) {
+    await this.focus(selector);
+    for (let i = 0; i < times; i++) await this.driver.press(key);
+  }
+
   /** Types a value and checks the field then holds exactly it. */
   async fill(testid: string, value: string) {
     await this.driver.fill(byTestId(testid), value);
@@ -171,6 +183,40 @@ async function storageState(page: AppPage): Promise<string> {
        return 'service worker ' + sw + '; caches: ' + (counts.join(', ') || 'none');`,
     )
     .catch((e: unknown) => `unreadable (${(e as Error).message})`);
+}
+
+interface Candidate {
+  id: number;
+  text: string;
+  p: number;
+  q: number;
+  drawn: boolean;
+}
+
+/** The inspector's candidate rows, read through the test contract's attributes. */
+function candidates(page: AppPage): Promise<Candidate[]> {
+  return page.driver.evaluate(
+    `return [...document.querySelectorAll('[data-testid="candidate"]')].map((e) => ({
+       id: Number(e.getAttribute('data-id')),
+       text: e.getAttribute('data-token') ?? '',
+       p: Number(e.getAttribute('data-prob')),
+       q: Number(e.getAttribute('data-prob-sampled')),
+       drawn: e.getAttribute('data-drawn') === 'true',
+     }));`,
+  );
+}
+
+/** The pipeline's own numbers for the noise panel (written with the model; the Playwright spec reads them too). */
+const MODEL_DIR = 'models/unmask-small';
+function objectiveFixture() {
+  const cases = (
+    JSON.parse(readFileSync(`${MODEL_DIR}/fixtures/objective_cases.json`, 'utf8')) as {
+      cases: { passage: number; t: number; seed: number; bits_per_masked_token: number; draw: number }[];
+    }
+  ).cases;
+  const passages = (JSON.parse(readFileSync(`${MODEL_DIR}/passages.json`, 'utf8')) as { passages: { ids: number[] }[] })
+    .passages;
+  return { c: cases.find((x) => x.passage === 0 && x.draw === 0)!, length: passages[0].ids.length };
 }
 
 export interface Context {
@@ -344,6 +390,148 @@ export const scenarios: Scenario[] = [
       } finally {
         await startServer();
       }
+    },
+  },
+  {
+    name: 'inspector and order map: a click looks inside a token, Escape closes it, the map holds every token',
+    async run({ page, base }) {
+      await openApp(page, `${base}/`);
+      await setControls(page, SMALL);
+      await runToEnd(page);
+      const index = Object.keys(await page.tokenTexts())[2];
+      const token = `[data-testid="token"][data-index="${index}"]`;
+      await page.driver.click(token);
+      await page.waitForAttribute(byTestId('slot-inspector'), 'data-slot', index);
+      await page.waitForAttribute(token, 'data-selected', 'true'); // the click still selects the word
+      // Recomputed by this engine's worker from the run's frames: the greedy run's drawn token is the
+      // model's most likely one and takes all of q.
+      const rows = await page.waitFor(
+        'the candidates',
+        () => candidates(page),
+        (r) => r.length >= 8,
+        60_000,
+      );
+      for (let i = 1; i < rows.length; i++)
+        expectTrue(rows[i].p <= rows[i - 1].p, `candidates in descending p: ${JSON.stringify(rows.map((r) => r.p))}`);
+      const drawn = rows.filter((r) => r.drawn);
+      expectEqual(drawn.length, 1, 'drawn candidates');
+      expectEqual(drawn[0].q, 1, "the drawn token's q at temperature 0");
+      expectEqual(drawn[0].p, rows[0].p, "the drawn token's p is the largest");
+      expectTrue(
+        rows.every((r) => r.text.length > 0 && r.p > 0 && r.p <= 1),
+        `rows: ${JSON.stringify(rows)}`,
+      );
+      await page.press(token, 'Escape');
+      await page.waitFor(
+        'the inspector to close',
+        () => page.visible(byTestId('slot-inspector')),
+        (v) => !v,
+      );
+      await page.waitForText(byTestId('run-status'), /^Done/);
+
+      await page.driver.click(byTestId('order-map-open'));
+      const cells = await page.waitFor(
+        '12 order-map cells',
+        () =>
+          page.driver.evaluate<[number, number][]>(
+            `return [...document.querySelectorAll('[data-testid="order-cell"]')]
+               .map((e) => [Number(e.getAttribute('data-position')), Number(e.getAttribute('data-step'))]);`,
+          ),
+        (c) => c.length === 12,
+      );
+      const positions = Object.keys(await page.tokenTexts()).map(Number);
+      expectEqual(
+        [...new Set(cells.map(([, step]) => step))].sort(),
+        [1, 2, 3, 4],
+        'the steps the cells were written at',
+      );
+      expectEqual(
+        cells.map(([p]) => p).sort((a, b) => a - b),
+        positions.sort((a, b) => a - b),
+        'one cell per generated token',
+      );
+      const [position] = cells.find(([, step]) => step === 2)!;
+      await page.driver.click(`[data-testid="order-cell"][data-position="${position}"]`);
+      await page.waitForText(byTestId('timeline-step'), /^2$/);
+      await page.waitForAttribute(byTestId('slot-inspector'), 'data-slot', String(position));
+    },
+  },
+  {
+    name: "noise panel and tour: the engine's seeded draw, the pipeline's loss on it, the tour closed by Escape",
+    async run({ page, base }) {
+      const { c, length } = objectiveFixture();
+      await openApp(page, `${base}/`);
+      await page.driver.click(byTestId('objective-open'));
+      await page.waitFor(
+        `${length} noise tokens`,
+        () => page.count(byTestId('noise-token')),
+        (n) => n === length,
+      );
+      for (let s = 1; s < c.seed; s++) await page.driver.click(byTestId('noise-redraw'));
+      // By keyboard, as the slider is meant to be used: Home is t 0, each arrow 0.01.
+      await page.press(byTestId('noise-level'), 'Home');
+      await page.press(byTestId('noise-level'), 'ArrowRight', Math.round(c.t * 100));
+      expectEqual(await page.value(byTestId('noise-level')), String(c.t), 'slider value');
+      const want = Array.from(noiseMask(length, c.t, c.seed), (m) => (m ? 'masked' : 'visible'));
+      await page.waitFor(
+        'the seeded draw',
+        () =>
+          page.driver.evaluate<string[]>(
+            `return [...document.querySelectorAll('[data-testid="noise-token"]')].map((e) => e.dataset.state);`,
+          ),
+        (states) => JSON.stringify(states) === JSON.stringify(want),
+      );
+      const text = await page.waitForText(
+        byTestId('noise-loss'),
+        new RegExp(`t = ${c.t}: [\\d.]+ bits per hidden token`),
+      );
+      const bits = Number(/: ([\d.]+) bits per hidden token/.exec(text ?? '')![1]);
+      expectTrue(
+        Math.abs(bits - c.bits_per_masked_token) <= 0.006, // shown to 2 decimals
+        `loss ${bits} bits per hidden token, the pipeline's ${c.bits_per_masked_token}`,
+      );
+
+      await page.driver.click(byTestId('tour-open'));
+      await page.waitForText(byTestId('tour-count'), /^Step 1 of \d+$/);
+      await page.driver.click(byTestId('tour-next'));
+      await page.waitForText(byTestId('tour-count'), /^Step 2 of \d+$/);
+      await page.press(byTestId('tour'), 'Escape');
+      await page.waitFor(
+        'the tour to close',
+        () => page.count(byTestId('tour')),
+        (n) => n === 0,
+      );
+      expectTrue(!/^Running/.test((await page.text(byTestId('run-status'))) ?? ''), 'Escape started nothing');
+    },
+  },
+  {
+    name: 'cost of steps: one row per configuration with the passes it took, and the quality measures as numbers',
+    async run({ page, base }) {
+      await openApp(page, `${base}/`);
+      await setControls(page, { prompt: 'The old house stood', length: 12, seed: 7, refine: 0 });
+      await page.driver.click(byTestId('sweep-open'));
+      await page.waitForEnabled(byTestId('steps-sweep'));
+      await page.driver.click(byTestId('steps-sweep'));
+      await page.waitForText(byTestId('sweep-progress'), /^Done: 7 runs\.$/);
+      const rows = await page.driver.evaluate<[string, number, number][]>(
+        `return [...document.querySelectorAll('[data-testid="sweep-row"]')].map((e) =>
+           [e.getAttribute('data-kind'), Number(e.getAttribute('data-steps')), Number(e.getAttribute('data-passes'))]);`,
+      );
+      // 4 to 64 steps, each clamped to the 12 masked slots; adaptive; left to right, one pass per slot.
+      expectEqual(
+        rows.slice(0, 5),
+        [4, 8, 16, 32, 64].map((n) => ['steps', n, Math.min(n, 12)]),
+        'fixed-schedule rows',
+      );
+      expectEqual(rows[5][0], 'adaptive', 'the adaptive row');
+      expectTrue(rows[5][2] >= 1 && rows[5][2] <= 12, `adaptive passes ${rows[5][2]}`);
+      expectEqual(rows[6], ['left-to-right', 12, 12], 'the left-to-right row');
+      const measures = await page.driver.evaluate<string[]>(
+        `return [...document.querySelectorAll('[data-testid="sweep-invented"], [data-testid="sweep-repeated"]')]
+           .map((e) => e.textContent ?? '');`,
+      );
+      expectEqual(measures.length, 14, 'two measures per row');
+      for (const m of measures) expectTrue(/^\d+\.\d %$/.test(m), `a measure reads "${m}"`);
     },
   },
 ];

@@ -99,6 +99,21 @@ export const webkit: BrowserAdapter = {
         async click(selector) {
           await d.findElement(By.css(selector)).click();
         },
+        async press(key) {
+          // To the focused element, as a keyboard would send it (WebDriver's key codes for the named keys).
+          const named: Record<string, string> = {
+            Escape: Key.ESCAPE,
+            Enter: Key.ENTER,
+            Home: Key.HOME,
+            End: Key.END,
+            ArrowRight: Key.ARROW_RIGHT,
+            ArrowLeft: Key.ARROW_LEFT,
+          };
+          await d
+            .switchTo()
+            .activeElement()
+            .sendKeys(named[key] ?? key);
+        },
         async fill(selector, value) {
           const el = await d.findElement(By.css(selector));
           await el.click();
