@@ -6,6 +6,9 @@
 // TaskDuration, ScriptDuration) over the run, divided by its frames.
 //   node bench/frames.mjs --build before=/tmp/dist-before --build after=dist [--runs 3] [--length 100]
 //     [--motion reduce]
+// What the closed explainer views cost: the same code built without them,
+//   VITE_BENCH_WITHOUT_VIEWS=1 npx vite build --outDir /tmp/dist-noviews
+//   node bench/frames.mjs --build without=/tmp/dist-noviews --build with=dist
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';

@@ -23,6 +23,10 @@ import { SweepPanel } from './explain/SweepPanel';
 import { TourLauncher } from './explain/TourLauncher';
 import { useTour } from './explain/tourState';
 
+// The explainer's views are always in the page; only a bench build (VITE_BENCH_WITHOUT_VIEWS=1, see
+// bench/frames.mjs) leaves them out, to measure what they cost a run while closed against the same code.
+const VIEWS = import.meta.env.VITE_BENCH_WITHOUT_VIEWS !== '1';
+
 function LiveRegion() {
   const announcement = useApp((s) => s.announcement);
   return (
@@ -80,7 +84,7 @@ function Page() {
             A diffusion language model does not write left to right: it starts from a row of masked blanks and fills in
             the ones it is surest of first, over a few steps. Watch one do it, in your browser.
           </p>
-          <TourLauncher />
+          {VIEWS && <TourLauncher />}
         </div>
         <div className="top-side">
           <EngineStatus />
@@ -101,13 +105,13 @@ function Page() {
             <Canvas />
             <Timeline />
             <Legend />
-            <InspectorPanel />
-            <OrderMapPanel />
+            {VIEWS && <InspectorPanel />}
+            {VIEWS && <OrderMapPanel />}
           </section>
           <ComparePanel />
-          <ObjectivePanel />
-          <LinkedView />
-          <SweepPanel />
+          {VIEWS && <ObjectivePanel />}
+          {VIEWS && <LinkedView />}
+          {VIEWS && <SweepPanel />}
           <SharePanel />
         </div>
         <aside className="side-col">

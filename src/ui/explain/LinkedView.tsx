@@ -8,8 +8,9 @@ import { useNoiseView } from './noiseView';
 
 export function LinkedView() {
   const linked = useApp((s) => s.linkedExplain);
-  const run = useApp((s) => s.run);
-  const pending = useApp((s) => s.pending);
+  // Only while a link waits to be shown: otherwise a run's every frame would re-render this.
+  const run = useApp((s) => (s.linkedExplain ? s.run : null));
+  const pending = useApp((s) => (s.linkedExplain ? s.pending : false));
 
   useEffect(() => {
     if (!linked) return;
