@@ -2,19 +2,11 @@
 // the seeded draw, one forward pass, the loss at t against the pipeline's own number for the same draw
 // (fixtures/objective_cases.json), and the loss over t integrating to the pipeline's bound; Cancel stops
 // the curve; a run holds the panel's pass until it ends.
-import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { openApp, runToEnd, seriousViolations, setControls } from './helpers';
+import { noisePassages as passages, objectiveFixture as fixture } from './objectiveFixture';
 import { noiseMask } from '../src/engine/objective';
-
-const DIR = 'models/unmask-small';
-const fixture = JSON.parse(readFileSync(`${DIR}/fixtures/objective_cases.json`, 'utf8')) as {
-  cases: { passage: number; t: number; seed: number; bits_per_masked_token: number; draw: number }[];
-  panel: { bits_per_byte: number; curve: { t: number; integrand_nats: number }[] };
-};
-const passages = (JSON.parse(readFileSync(`${DIR}/passages.json`, 'utf8')) as { passages: { ids: number[] }[] })
-  .passages;
 
 async function openPanel(page: Page) {
   await page.getByTestId('objective-open').click();

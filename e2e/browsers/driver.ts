@@ -3,8 +3,7 @@
 // in steps.ts on top of it.
 
 /** The keys the scenarios press, by their DOM `key` names. */
-export const KEYS = ['Escape', 'Enter', 'Home', 'End', 'ArrowRight', 'ArrowLeft', 'i'] as const;
-export type Key = (typeof KEYS)[number];
+export type Key = 'Escape' | 'Enter' | 'Home' | 'End' | 'ArrowRight' | 'ArrowLeft' | 'i';
 
 export interface Driver {
   /** Loads a URL and waits for the document to load. */
@@ -17,7 +16,7 @@ export interface Driver {
   evaluate<T>(body: string): Promise<T>;
   /** A real click (pointer down and up) on the first element matching a CSS selector. */
   click(selector: string): Promise<void>;
-  /** Presses one key (a name from KEYS) on the element that has the focus, as a person would. */
+  /** Presses one key on the element that has the focus, as a person would. */
   press(key: Key): Promise<void>;
   /** Replaces the value of an input or textarea by typing, as a person would. */
   fill(selector: string, value: string): Promise<void>;

@@ -1,7 +1,7 @@
 // The scenarios, written once over the Driver interface: the same data-testids and the same
 // meaning as the Playwright specs (e2e/helpers.ts, run, canvas, share and pwa specs).
-import { readFileSync } from 'node:fs';
 import { noiseMask } from '../../src/engine/objective';
+import { noisePassages, objectiveFixture } from '../objectiveFixture';
 import type { Driver, Key } from './driver';
 
 /** Model loads and runs are slow on this machine's WASM, more so under a second browser engine. */
@@ -204,19 +204,6 @@ function candidates(page: AppPage): Promise<Candidate[]> {
        drawn: e.getAttribute('data-drawn') === 'true',
      }));`,
   );
-}
-
-/** The pipeline's own numbers for the noise panel (written with the model; the Playwright spec reads them too). */
-const MODEL_DIR = 'models/unmask-small';
-function objectiveFixture() {
-  const cases = (
-    JSON.parse(readFileSync(`${MODEL_DIR}/fixtures/objective_cases.json`, 'utf8')) as {
-      cases: { passage: number; t: number; seed: number; bits_per_masked_token: number; draw: number }[];
-    }
-  ).cases;
-  const passages = (JSON.parse(readFileSync(`${MODEL_DIR}/passages.json`, 'utf8')) as { passages: { ids: number[] }[] })
-    .passages;
-  return { c: cases.find((x) => x.passage === 0 && x.draw === 0)!, length: passages[0].ids.length };
 }
 
 export interface Context {
@@ -459,7 +446,8 @@ export const scenarios: Scenario[] = [
   {
     name: "noise panel and tour: the engine's seeded draw, the pipeline's loss on it, the tour closed by Escape",
     async run({ page, base }) {
-      const { c, length } = objectiveFixture();
+      const c = objectiveFixture.cases.find((x) => x.passage === 0 && x.draw === 0)!;
+      const length = noisePassages[0].ids.length;
       await openApp(page, `${base}/`);
       await page.driver.click(byTestId('objective-open'));
       await page.waitFor(

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Builder, By, Capabilities, Key, type WebDriver } from 'selenium-webdriver';
-import type { BrowserAdapter, Driver } from './driver';
+import type { BrowserAdapter, Driver, Key as DriverKey } from './driver';
 
 const MINIBROWSER = process.env.MINIBROWSER_BIN ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 
@@ -55,6 +55,17 @@ async function waitForDriver(url: string, child: ChildProcess, log: () => string
   throw new Error(`WebKitWebDriver did not answer at ${url}: ${log()}`);
 }
 
+/** WebDriver's key codes for the DOM key names the scenarios press. */
+const WEBDRIVER_KEYS: Record<DriverKey, string> = {
+  Escape: Key.ESCAPE,
+  Enter: Key.ENTER,
+  Home: Key.HOME,
+  End: Key.END,
+  ArrowRight: Key.ARROW_RIGHT,
+  ArrowLeft: Key.ARROW_LEFT,
+  i: 'i',
+};
+
 export const webkit: BrowserAdapter = {
   name: 'webkit',
   async launch(): Promise<Driver> {
@@ -100,19 +111,8 @@ export const webkit: BrowserAdapter = {
           await d.findElement(By.css(selector)).click();
         },
         async press(key) {
-          // To the focused element, as a keyboard would send it (WebDriver's key codes for the named keys).
-          const named: Record<string, string> = {
-            Escape: Key.ESCAPE,
-            Enter: Key.ENTER,
-            Home: Key.HOME,
-            End: Key.END,
-            ArrowRight: Key.ARROW_RIGHT,
-            ArrowLeft: Key.ARROW_LEFT,
-          };
-          await d
-            .switchTo()
-            .activeElement()
-            .sendKeys(named[key] ?? key);
+          // To the focused element, as a keyboard would send it.
+          await d.switchTo().activeElement().sendKeys(WEBDRIVER_KEYS[key]);
         },
         async fill(selector, value) {
           const el = await d.findElement(By.css(selector));
