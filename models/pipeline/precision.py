@@ -99,3 +99,11 @@ def pick(
     assert best is not None
     set_threads(best.threads)
     return best, rates
+
+
+def thread_ceiling(best: Candidate, max_threads: int, adaptive: bool) -> int:
+    """The most threads training may use after the probe. With the load-following governor on
+    (pipeline/cpushare.py) it stays the machine's count whatever the probe chose: a probe taken beside a
+    test run finds one thread faster (2 threads stall on each other's barriers) and would otherwise cap
+    the whole run at half the machine once the other work ends. The probe still decides the precision."""
+    return max_threads if adaptive else best.threads

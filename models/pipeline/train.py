@@ -404,12 +404,13 @@ def setup(run: Path, cfg: TrainConfig, log=print) -> Session:
     model = Denoiser(cfg.model).to(device)
     precision = {"bf16": cfg.bf16, "threads": cfg.threads, "measured": False}
     if cfg.pick_precision and device.type == "cpu":
-        from .precision import pick
+        from .precision import pick, thread_ceiling
 
         best, rates = pick(model, cfg.model.vocab_size, cfg.model.context, cfg.threads)
-        cfg.bf16, cfg.threads = best.bf16, best.threads
+        cfg.bf16, cfg.threads = best.bf16, thread_ceiling(best, cfg.threads, cfg.adaptive_threads)
+        torch.set_num_threads(cfg.threads)
         precision = {"bf16": cfg.bf16, "threads": cfg.threads, "measured": True, "probe_tokens_per_s": rates}
-        log(f"precision: {best.label} (probe, tokens/s: {rates})")
+        log(f"precision: {best.label} (probe, tokens/s: {rates}); at most {cfg.threads} threads")
     opt = make_optimizer(model, cfg, device)
     ema = None
     if cfg.ema_decay > 0:

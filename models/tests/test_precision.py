@@ -3,7 +3,7 @@
 import torch
 
 from pipeline.model import Denoiser, ModelConfig
-from pipeline.precision import Candidate, candidates, pick, time_steps
+from pipeline.precision import Candidate, candidates, pick, thread_ceiling, time_steps
 
 
 def test_candidates_cover_both_precisions_and_thread_counts():
@@ -51,3 +51,11 @@ def test_time_steps_runs_real_steps_without_touching_the_model():
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
     # A candidate slower than the floor stops after its one-sequence step.
     assert time_steps(model, 64, 16, 2, bf16=False, reject_below=float("inf")) < float("inf")
+
+
+def test_a_probe_beside_other_work_does_not_cap_the_threads_of_a_load_following_run():
+    # Beside a test run the probe finds 1 thread fastest; the governor, not the probe, then decides.
+    loaded = Candidate(bf16=True, threads=1)
+    assert thread_ceiling(loaded, 2, adaptive=True) == 2
+    assert thread_ceiling(loaded, 2, adaptive=False) == 1
+    assert thread_ceiling(Candidate(bf16=False, threads=2), 2, adaptive=False) == 2
