@@ -86,7 +86,7 @@ export default function CostOfSteps() {
           {progressLine(sweep)}
         </p>
       </div>
-      {vocab.status === 'loading' && <p className="hint">Fetching the training books' word list (456 kB)…</p>}
+      {vocab.status === 'loading' && <p className="hint">Fetching the training books' word list (96 kB compressed)…</p>}
       {vocab.status === 'failed' && (
         <p className="note">The word list could not be fetched ({vocab.why}): invented words are not measured.</p>
       )}

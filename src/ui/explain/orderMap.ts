@@ -18,6 +18,8 @@ export interface OrderMap {
   columns: OrderColumn[];
   /** Positions of the given text (prompt or template) and of kept tokens: drawn as given. */
   given: number[];
+  /** Canvas length: the map has one column per position, given ones included. */
+  positions: number;
   steps: number;
   /** After each step (index k = step k + 1): masked slots left, and the mean confidence committed. */
   maskedLeft: number[];
@@ -53,8 +55,17 @@ export function orderMapOf(run: RunView): OrderMap {
       undone: undone.get(position) ?? [],
     })),
     given: [...Array(n).keys()].filter((i) => run.fixed[i]),
+    positions: n,
     steps: run.frames.length,
     maskedLeft,
     meanConfidence,
   };
+}
+
+/** The step at which a left-to-right decoder with the same number of steps would write the `rank`-th
+ * generated slot (0-based, in reading order) of `count`: equal shares in reading order, so its cells
+ * fall on the diagonal the map draws beside the run's own order. */
+export function leftToRightStep(rank: number, count: number, steps: number): number {
+  if (count <= 0 || steps <= 0) return 0;
+  return Math.min(steps, Math.floor((rank * steps) / count) + 1);
 }
