@@ -80,7 +80,8 @@ export default function Tour() {
           ref={primary}
           type="button"
           className="primary"
-          data-testid={last ? 'tour-finish' : 'tour-next'}
+          data-testid="tour-next"
+          data-last={last}
           onClick={() => (last ? finish() : go(n, k + 1))}
         >
           {last ? 'Finish' : 'Next'}
