@@ -3,21 +3,13 @@
 // the keyboard hands focus to Stop, and its end hands it back to Generate.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { openApp, seriousViolations, setControls } from './helpers';
+import { advance, openApp, resume, seriousViolations, setControls, startHeld } from './helpers';
 import { startTwoModelBuild, type TwoModelBuild } from './twoModelBuild';
 
 type Paced = Window & { __unmaskPace?: { step(n?: number): void; resume(): void } };
 
 async function expectNoSerious(page: Page, screen: string) {
   expect(await seriousViolations(page), `axe on the ${screen} screen`).toEqual([]);
-}
-
-/** Under ?pace=manual: Generate, then the run held at step 0. */
-async function startHeld(page: Page) {
-  const before = await page.getByTestId('canvas').getAttribute('data-run-id');
-  await page.getByTestId('generate').click();
-  await expect(page.getByTestId('canvas')).not.toHaveAttribute('data-run-id', before ?? '');
-  await expect(page.getByTestId('step-counter')).toHaveText(/^step 0 \/ \d+$/);
 }
 
 const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
@@ -44,10 +36,9 @@ test('axe finds nothing serious while loading, ready, running, done, and with se
   // Held mid-run (a held run is silent: the watchdog allows 30 s), resolved and masked slots both shown.
   await setControls(page, { prompt: 'Once upon a time', length: 16, steps: 8, refine: 0 });
   await startHeld(page);
-  await page.evaluate(() => (window as Paced).__unmaskPace!.step(3));
-  await expect(page.getByTestId('step-counter')).toHaveText('step 3 / 8');
+  await advance(page, 3);
   await expectNoSerious(page, 'running');
-  await page.evaluate(() => (window as Paced).__unmaskPace!.resume());
+  await resume(page);
   await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
   await expectNoSerious(page, 'done');
 
@@ -108,7 +99,7 @@ test('a run started from the keyboard moves focus to Stop, and its end brings it
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('stop')).toBeFocused();
   await page.getByTestId('prompt').focus();
-  await page.evaluate(() => (window as Paced).__unmaskPace!.resume());
+  await resume(page);
   await expect(page.getByTestId('run-status')).toHaveText(/^Done/);
   expect(await focused(page)).toBe('prompt');
 

@@ -4,12 +4,10 @@
 // the page then says so, restarts the engine by itself once, and keeps everything typed.
 import type { Page, Worker } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { openApp, runToEnd, setControls } from './helpers';
+import { advance, openApp, resume, runToEnd, setControls, startHeld } from './helpers';
 
 // The watchdog's 30 s of silence, then a fresh worker's load.
 const RESTART_MS = 45_000;
-
-type Paced = Window & { __unmaskPace?: { step(n?: number): void; resume(): void } };
 
 /** The engine's own worker: its script is unmask.worker-*.js; ORT's thread workers are others. */
 async function engineWorker(page: Page): Promise<Worker> {
@@ -29,15 +27,6 @@ async function kill(worker: Worker) {
 async function expectRestarted(page: Page) {
   await expect(page.getByTestId('engine-note')).toContainText('so it was restarted', { timeout: RESTART_MS });
   await expect(page.getByTestId('backend')).toBeVisible({ timeout: RESTART_MS });
-}
-
-/** Under ?pace=manual: Generate, then the run held at step 0. */
-async function startHeld(page: Page) {
-  const before = await page.getByTestId('canvas').getAttribute('data-run-id');
-  await page.getByTestId('generate').click();
-  await expect(page.getByTestId('canvas')).not.toHaveAttribute('data-run-id', before ?? '');
-  await expect(page.getByTestId('step-counter')).toHaveText(/^step 0 \/ \d+$/);
-  await expect(page.getByTestId('run-status')).toHaveText(/^Running/);
 }
 
 test('an engine killed while idle is noticed at the next Generate and restarted; the prompt is kept', async ({
@@ -90,8 +79,7 @@ test('an engine killed mid-run: the run shows as stopped with its tokens, the no
   await openApp(page, '/?backend=wasm&pace=manual');
   await setControls(page, { prompt: 'Once upon a time', length: 12, steps: 6, refine: 0 });
   await startHeld(page);
-  await page.evaluate(() => (window as Paced).__unmaskPace!.step(2));
-  await expect(page.getByTestId('step-counter')).toHaveText('step 2 / 6');
+  await advance(page, 2);
   const resolved = page.locator('[data-testid="token"][data-state="resolved"]');
   const before = await resolved.allTextContents();
   expect(before.length).toBeGreaterThan(0);
@@ -113,7 +101,7 @@ test('an engine killed mid-run: the run shows as stopped with its tokens, the no
   await startHeld(page);
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('run-status')).toHaveText(/^Stopped/);
-  await page.evaluate(() => (window as Paced).__unmaskPace!.resume());
+  await resume(page);
   await runToEnd(page);
   await expect(page.getByTestId('step-counter')).toHaveText('step 6 / 6');
 });
