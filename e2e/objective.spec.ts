@@ -97,3 +97,21 @@ test('by keyboard at 375 px: the panel opens, the slider moves by arrow keys, no
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 });
+
+test('a backend change while the loss over t runs stops it with why, and it runs again after', async ({ page }) => {
+  await openApp(page, '/?backend=wasm');
+  await openPanel(page);
+  const run = page.getByTestId('noise-curve-run');
+  await run.click();
+  await expect(page.getByRole('status').filter({ hasText: 'Forward pass' })).toBeVisible();
+  await page.getByText('Advanced', { exact: true }).click();
+  await page.getByTestId('backend-choice').selectOption('auto');
+  // The reload answers none of the passes it found owed: the curve says so instead of waiting forever.
+  await expect(page.getByText(/^Stopped: The engine reloaded .* before it answered\. Run it again\./)).toBeVisible();
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+  await expect(run).toBeEnabled();
+  await run.click();
+  await expect(page.getByRole('status').filter({ hasText: 'Forward pass' })).toBeVisible();
+  await page.getByTestId('noise-curve-cancel').click();
+  await expect(page.getByText('Stopped: Cancelled.')).toBeVisible();
+});

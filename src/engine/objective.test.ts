@@ -106,4 +106,18 @@ describe('the bound', () => {
     await expect(run).rejects.toThrow(/cancelled/);
     expect(Math.max(...seen)).toBe(10);
   });
+
+  it('stops on cancel while a pass is owed and never answered (an engine that went away)', async () => {
+    const ctl = new AbortController();
+    let asked = 0;
+    const never = () => {
+      asked++;
+      return new Promise<never>(() => undefined);
+    };
+    const run = lossCurve(never, passages, { points: 8, draws: 2, seed: 0, maskId: MASK, signal: ctl.signal });
+    await Promise.resolve();
+    expect(asked).toBe(1);
+    ctl.abort();
+    await expect(run).rejects.toThrow(/cancelled/);
+  });
 });

@@ -137,6 +137,20 @@ export interface CurveOptions {
 }
 
 /** The loss over t on every passage and draw (passage j uses seed + j), and the bound. */
+/** The pass, unless the signal comes first: Cancel must not wait on a pass that may never be answered. */
+function cancellable<T>(pass: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return pass;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new DOMException('The loss curve was cancelled.', 'AbortError'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    pass.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e: unknown) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
+}
+
 export async function lossCurve(denoise: DenoiseFn, passages: readonly Passage[], o: CurveOptions): Promise<Bound> {
   const total = o.points * passages.length * o.draws;
   const curve: CurvePoint[] = [];
@@ -148,7 +162,9 @@ export async function lossCurve(denoise: DenoiseFn, passages: readonly Passage[]
       for (let d = 0; d < o.draws; d++) {
         if (o.signal?.aborted) throw new DOMException('The loss curve was cancelled.', 'AbortError');
         const { ids: noisy, positions } = noisyCanvas(ids, noiseMask(ids.length, t, o.seed + j, d), o.maskId);
-        const nll = positions.length ? (await denoise(noisy, Int32Array.from(ids))).nll : new Float64Array(0);
+        const nll = positions.length
+          ? (await cancellable(denoise(noisy, Int32Array.from(ids)), o.signal)).nll
+          : new Float64Array(0);
         sum += lossAt(nll, t, ids.length).integrandNats;
         done++;
         o.onProgress?.(done, total, curve);

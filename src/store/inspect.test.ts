@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Inspected, WorkerOut } from '../worker/protocol';
 import { fakeClient } from './fakeClient';
-import { resetApp, useApp } from './store';
+import { engineConnection, resetApp, useApp } from './store';
 
 const model = {
   name: 'test',
@@ -68,5 +68,44 @@ describe('store.inspect', () => {
     expect(got.map((m) => m.type)).toEqual(['error']);
     expect(useApp.getState().runError).toBeNull();
     expect(useApp.getState().engine.status).toBe('ready');
+  });
+});
+
+describe("the views' passes across a reload", () => {
+  it('a backend change refuses a pending denoise and inspect, with why, instead of leaving them owed', async () => {
+    const f = fakeClient();
+    useApp.getState().connect(() => f.client, 'wasm');
+    f.emit({ type: 'ready', id: f.sent[0].id, backend: 'wasm', reason: 'test', model });
+    const pass = useApp.getState().denoise(Int32Array.of(1, 4), Int32Array.of(3, 4));
+    const got: WorkerOut[] = [];
+    useApp
+      .getState()
+      .inspect({ ids: Int32Array.of(3, 1), fixed: Uint8Array.of(1, 0), slot: 1, settings: {}, rngDraws: 0 }, (m) =>
+        got.push(m),
+      );
+    expect(f.sent.map((m) => m.type)).toEqual(['load', 'denoise', 'inspect']);
+    useApp.getState().setBackendChoice('auto');
+    await expect(pass).rejects.toThrow(/reloaded .* before it answered\. Run it again\./);
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ type: 'error', message: expect.stringMatching(/reloaded/) });
+    expect(engineConnection().viewPasses.size).toBe(0);
+  });
+
+  it('an answered pass is no longer owed: a later reload leaves it alone', async () => {
+    const f = fakeClient();
+    useApp.getState().connect(() => f.client, 'wasm');
+    f.emit({ type: 'ready', id: f.sent[0].id, backend: 'wasm', reason: 'test', model });
+    const pass = useApp.getState().denoise(Int32Array.of(1), Int32Array.of(3));
+    const id = f.sent.at(-1)!.id;
+    const out = {
+      positions: Int32Array.of(0),
+      nll: Float64Array.of(1),
+      guess: Int32Array.of(3),
+      guessProb: Float64Array.of(0.4),
+    };
+    f.emit({ type: 'denoised', id, ...out });
+    await expect(pass).resolves.toMatchObject({ type: 'denoised', id });
+    expect(engineConnection().viewPasses.size).toBe(0);
+    useApp.getState().setBackendChoice('auto');
   });
 });

@@ -107,6 +107,9 @@ interface EngineConnection {
   piecesBeforeSwitch: string[] | null;
   /** Workers started by the page itself after one died; one such restart, then the user decides (Retry). */
   restarts: number;
+  /** The views' passes (inspect, denoise) still owed an answer: a reload answers none of them, so it
+   * refuses each with why (a loss curve waiting on one would otherwise wait forever). */
+  viewPasses: Set<(why: string) => void>;
 }
 
 const freshConnection = (): EngineConnection => ({
@@ -117,6 +120,7 @@ const freshConnection = (): EngineConnection => ({
   nextId: 1,
   piecesBeforeSwitch: null,
   restarts: 0,
+  viewPasses: new Set(),
 });
 const conn: EngineConnection = freshConnection();
 
@@ -233,6 +237,10 @@ export const useApp = create<AppState>()((set, get) => {
    * retry, a restart, a backend change); otherwise the worker that is ready loads the model itself
    * (it stops its run, which ends 'cancelled', and releases the old model). */
   function enterLoading(choice: BackendChoice, newWorker: boolean, announcement: string) {
+    const owed = [...conn.viewPasses];
+    conn.viewPasses.clear();
+    for (const refuse of owed)
+      refuse('The engine reloaded (the backend or the model changed, or it restarted) before it answered.');
     if (newWorker || !conn.client) {
       if (!conn.factory) return;
       conn.unsubscribe?.();
@@ -465,11 +473,26 @@ export const useApp = create<AppState>()((set, get) => {
       const client = conn.client;
       if (!client) return () => undefined;
       const id = conn.nextId++;
-      const stop = client.subscribe((m) => {
+      const refuse = (why: string) => {
+        stop();
+        onReply({
+          type: 'error',
+          id,
+          code: 'busy',
+          message: why,
+          action: 'It is asked again once the model has loaded',
+        });
+      };
+      const unsubscribe = client.subscribe((m) => {
         if (m.id !== id || (m.type !== 'inspected' && m.type !== 'error')) return;
         stop();
         onReply(m);
       });
+      const stop = () => {
+        unsubscribe();
+        conn.viewPasses.delete(refuse);
+      };
+      conn.viewPasses.add(refuse);
       client.send({ type: 'inspect', id, ...request });
       return stop;
     },
@@ -478,12 +501,21 @@ export const useApp = create<AppState>()((set, get) => {
       if (!client) return Promise.reject(new Error('The engine is not running: reload the page.'));
       const id = conn.nextId++;
       return new Promise<Denoised>((resolve, reject) => {
-        const stop = client.subscribe((m) => {
+        const refuse = (why: string) => {
+          stop();
+          reject(new Error(`${why} Run it again.`));
+        };
+        const unsubscribe = client.subscribe((m) => {
           if (m.id !== id || (m.type !== 'denoised' && m.type !== 'error')) return;
           stop();
           if (m.type === 'denoised') resolve(m);
           else reject(new Error(m.action ? `${m.message} ${m.action}.` : m.message));
         });
+        const stop = () => {
+          unsubscribe();
+          conn.viewPasses.delete(refuse);
+        };
+        conn.viewPasses.add(refuse);
         client.send({ type: 'denoise', id, ids: noisy, targets });
       });
     },

@@ -45,7 +45,9 @@ export default function SlotInspector() {
   const answer = key ? answers.current.get(key) : undefined;
 
   useEffect(() => {
-    if (!run || !key || target?.kind !== 'pass' || slot === null || running || !ready || answers.current.has(key))
+    // A refusal (the engine reloaded or was busy) is asked again whenever the engine is ready again.
+    const had = key ? answers.current.get(key) : undefined;
+    if (!run || !key || target?.kind !== 'pass' || slot === null || running || !ready || had?.type === 'inspected')
       return;
     const { pass } = target;
     const request = { ids: pass.ids, fixed: run.fixed, slot, settings: run.settings, rngDraws: pass.rngDraws };
@@ -140,6 +142,7 @@ export default function SlotInspector() {
           ) : answer?.type === 'error' ? (
             <p className="hint" data-testid="inspector-error">
               The pass could not be recomputed: {answer.message}
+              {answer.action ? ` ${answer.action}.` : ''}
             </p>
           ) : !dist ? (
             <p className="hint">Recomputing step {target.step}'s forward pass…</p>
