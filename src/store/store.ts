@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import type { Denoised, SamplerSettings, Segment } from '../engine';
 import type { BackendChoice } from '../runtime/types';
 import type { EngineClient, EngineFactory } from '../worker/engineClient';
-import type { GenerateRequest, InspectRequest, Inspected, WorkerOut } from '../worker/protocol';
+import type { GenerateRequest, InspectRequest, Inspected, WorkerIn, WorkerOut } from '../worker/protocol';
 import { watchEngine } from '../worker/watchdog';
 import { shippedModels } from '../runtime/modelFiles';
 import { beginCompare, stopCompare } from './compare';
@@ -289,6 +289,33 @@ export const useApp = create<AppState>()((set, get) => {
     );
   }
 
+  /** Sends a view's pass (the inspector's or the noise panel's) and hands the caller its answer, or
+   * `refused` if a reload comes first (it answers none of the passes it finds owed). Returns a stop. */
+  function viewPass<T extends 'inspected' | 'denoised'>(
+    request: Extract<WorkerIn, { type: 'inspect' | 'denoise' }>,
+    answer: T,
+    onAnswer: (m: Extract<WorkerOut, { type: T | 'error' }>) => void,
+    refused: (why: string) => void,
+  ): () => void {
+    const client = conn.client!;
+    const refuse = (why: string) => {
+      stop();
+      refused(why);
+    };
+    const unsubscribe = client.subscribe((m) => {
+      if (m.id !== request.id || (m.type !== answer && m.type !== 'error')) return;
+      stop();
+      onAnswer(m as Extract<WorkerOut, { type: T | 'error' }>);
+    });
+    const stop = () => {
+      unsubscribe();
+      conn.viewPasses.delete(refuse);
+    };
+    conn.viewPasses.add(refuse);
+    client.send(request);
+    return stop;
+  }
+
   function problemsOf(s: AppState): string[] {
     return formProblems(s.form, s.engine.model?.context);
   }
@@ -470,53 +497,29 @@ export const useApp = create<AppState>()((set, get) => {
       );
     },
     inspect(request, onReply) {
-      const client = conn.client;
-      if (!client) return () => undefined;
+      if (!conn.client) return () => undefined;
       const id = conn.nextId++;
-      const refuse = (why: string) => {
-        stop();
+      return viewPass({ type: 'inspect', id, ...request }, 'inspected', onReply, (why) =>
         onReply({
           type: 'error',
           id,
           code: 'busy',
           message: why,
           action: 'It is asked again once the model has loaded',
-        });
-      };
-      const unsubscribe = client.subscribe((m) => {
-        if (m.id !== id || (m.type !== 'inspected' && m.type !== 'error')) return;
-        stop();
-        onReply(m);
-      });
-      const stop = () => {
-        unsubscribe();
-        conn.viewPasses.delete(refuse);
-      };
-      conn.viewPasses.add(refuse);
-      client.send({ type: 'inspect', id, ...request });
-      return stop;
+        }),
+      );
     },
     denoise(noisy, targets) {
-      const client = conn.client;
-      if (!client) return Promise.reject(new Error('The engine is not running: reload the page.'));
-      const id = conn.nextId++;
+      if (!conn.client) return Promise.reject(new Error('The engine is not running: reload the page.'));
+      const request = { type: 'denoise' as const, id: conn.nextId++, ids: noisy, targets };
       return new Promise<Denoised>((resolve, reject) => {
-        const refuse = (why: string) => {
-          stop();
-          reject(new Error(`${why} Run it again.`));
-        };
-        const unsubscribe = client.subscribe((m) => {
-          if (m.id !== id || (m.type !== 'denoised' && m.type !== 'error')) return;
-          stop();
-          if (m.type === 'denoised') resolve(m);
-          else reject(new Error(m.action ? `${m.message} ${m.action}.` : m.message));
-        });
-        const stop = () => {
-          unsubscribe();
-          conn.viewPasses.delete(refuse);
-        };
-        conn.viewPasses.add(refuse);
-        client.send({ type: 'denoise', id, ids: noisy, targets });
+        viewPass(
+          request,
+          'denoised',
+          (m) =>
+            m.type === 'denoised' ? resolve(m) : reject(new Error(m.action ? `${m.message} ${m.action}.` : m.message)),
+          (why) => reject(new Error(`${why} Run it again.`)),
+        );
       });
     },
     undo() {
