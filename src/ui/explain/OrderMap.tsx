@@ -44,12 +44,11 @@ const cellAt = (g: Grid, position: number, row: number) =>
 const boxOf = (g: Grid) => {
   const across = (g.transposed ? g.rows : g.positions) * CELL;
   const down = (g.transposed ? g.positions : g.rows) * CELL;
-  // Short runs are drawn larger, long ones fit beside their twin (on a phone: side by side).
-  return {
-    across,
-    down,
-    shown: g.transposed ? Math.min(Math.max(across, 120), 170) : Math.min(Math.max(across, 240), 380),
-  };
+  // Square cells, as large as fit a box (on a phone two maps side by side, taller than wide), at most
+  // 4x: a short run is drawn large, a long prompt with few steps does not run off down the page.
+  const [maxW, maxH] = g.transposed ? [170, 640] : [380, 420];
+  const scale = Math.min(maxW / across, maxH / down, 4);
+  return { across, down, width: across * scale, height: down * scale };
 };
 
 /** The given positions: a grey band through every step (the model never changes them). */
@@ -75,14 +74,14 @@ function GivenBands({ grid, given }: { grid: Grid; given: number[] }) {
 }
 
 function MapSvg({ grid, label, children }: { grid: Grid; label: string; children: React.ReactNode }) {
-  const { across, down, shown } = boxOf(grid);
+  const { across, down, width, height } = boxOf(grid);
   return (
     <svg
       role="group"
       aria-label={label}
       viewBox={`0 0 ${across} ${down}`}
-      width={shown}
-      height={shown * (down / Math.max(1, across))}
+      width={width}
+      height={height}
       preserveAspectRatio="none"
     >
       {children}
