@@ -136,12 +136,13 @@ export interface CurveOptions {
   signal?: AbortSignal;
 }
 
-/** The loss over t on every passage and draw (passage j uses seed + j), and the bound. */
+const cancelled = () => new DOMException('The loss curve was cancelled.', 'AbortError');
+
 /** The pass, unless the signal comes first: Cancel must not wait on a pass that may never be answered. */
 function cancellable<T>(pass: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return pass;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new DOMException('The loss curve was cancelled.', 'AbortError'));
+    const onAbort = () => reject(cancelled());
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     pass.then(
@@ -151,6 +152,7 @@ function cancellable<T>(pass: Promise<T>, signal: AbortSignal | undefined): Prom
   });
 }
 
+/** The loss over t on every passage and draw (passage j uses seed + j), and the bound. */
 export async function lossCurve(denoise: DenoiseFn, passages: readonly Passage[], o: CurveOptions): Promise<Bound> {
   const total = o.points * passages.length * o.draws;
   const curve: CurvePoint[] = [];
@@ -160,7 +162,7 @@ export async function lossCurve(denoise: DenoiseFn, passages: readonly Passage[]
     for (let j = 0; j < passages.length; j++) {
       const ids = passages[j].ids;
       for (let d = 0; d < o.draws; d++) {
-        if (o.signal?.aborted) throw new DOMException('The loss curve was cancelled.', 'AbortError');
+        if (o.signal?.aborted) throw cancelled();
         const { ids: noisy, positions } = noisyCanvas(ids, noiseMask(ids.length, t, o.seed + j, d), o.maskId);
         const nll = positions.length
           ? (await cancellable(denoise(noisy, Int32Array.from(ids)), o.signal)).nll

@@ -41,6 +41,13 @@ interface Grid {
 }
 const cellAt = (g: Grid, position: number, row: number) =>
   g.transposed ? { x: row * CELL, y: position * CELL } : { x: position * CELL, y: row * CELL };
+/** A full-length strip: through every step at one position, or across every position at one step. */
+const stripAt = (g: Grid, through: 'steps' | 'positions', index: number) => {
+  const at = through === 'steps' ? cellAt(g, index, 0) : cellAt(g, 0, index);
+  const long = (through === 'steps' ? g.rows : g.positions) * CELL;
+  const alongX = (through === 'steps') === g.transposed;
+  return { ...at, width: alongX ? long : CELL, height: alongX ? CELL : long };
+};
 const boxOf = (g: Grid) => {
   const across = (g.transposed ? g.rows : g.positions) * CELL;
   const down = (g.transposed ? g.positions : g.rows) * CELL;
@@ -53,24 +60,11 @@ const boxOf = (g: Grid) => {
 
 /** The given positions: a grey band through every step (the model never changes them). */
 function GivenBands({ grid, given }: { grid: Grid; given: number[] }) {
-  return given.map((p) => {
-    const { x, y } = cellAt(grid, p, 0);
-    const long = grid.rows * CELL;
-    return (
-      <rect
-        key={p}
-        data-testid="order-given"
-        data-position={p}
-        className="given"
-        x={x}
-        y={y}
-        width={grid.transposed ? long : CELL}
-        height={grid.transposed ? CELL : long}
-      >
-        <title>{`Position ${p}: given (your text), never changed`}</title>
-      </rect>
-    );
-  });
+  return given.map((p) => (
+    <rect key={p} data-testid="order-given" data-position={p} className="given" {...stripAt(grid, 'steps', p)}>
+      <title>{`Position ${p}: given (your text), never changed`}</title>
+    </rect>
+  ));
 }
 
 function MapSvg({ grid, label, children }: { grid: Grid; label: string; children: React.ReactNode }) {
@@ -152,7 +146,6 @@ export default function OrderMap() {
       rowRef.current?.querySelector<SVGElement>(`[data-testid="order-cell"][data-k="${k2}"]`)?.focus();
     }
   };
-  const band = cellAt(grid, 0, shown - 1);
   return (
     <div
       className="order-map"
@@ -173,15 +166,7 @@ export default function OrderMap() {
         <figure>
           <MapSvg grid={grid} label={`Order of resolution: ${map.columns.length} tokens over ${map.steps} steps`}>
             <GivenBands grid={grid} given={map.given} />
-            {shown > 0 && (
-              <rect
-                x={transposed ? band.x : 0}
-                y={transposed ? 0 : band.y}
-                width={transposed ? CELL : grid.positions * CELL}
-                height={transposed ? grid.positions * CELL : CELL}
-                className="current-step"
-              />
-            )}
+            {shown > 0 && <rect className="current-step" {...stripAt(grid, 'positions', shown - 1)} />}
             {map.columns.flatMap((c) =>
               c.undone.map((u, j) => {
                 const { x, y } = cellAt(grid, c.position, u.resolvedAt - 1);
@@ -206,6 +191,7 @@ export default function OrderMap() {
               const token =
                 pieces && run.ids[c.position] !== undefined ? JSON.stringify(pieces[run.ids[c.position]]) : '';
               const redone = c.undone.length > 0 ? `, re-masked ${c.undone.length}× before` : '';
+              const label = `Token ${c.position + 1} ${token}: step ${c.step}, ${percent(c.confidence)} sure${redone}`;
               return (
                 <rect
                   key={c.position}
@@ -215,7 +201,7 @@ export default function OrderMap() {
                   data-k={k}
                   role="button"
                   tabIndex={k === focusable ? 0 : -1}
-                  aria-label={`Token ${c.position + 1} ${token}: step ${c.step}, ${percent(c.confidence)} sure${redone}`}
+                  aria-label={label}
                   x={x}
                   y={y}
                   width={CELL}
@@ -231,7 +217,7 @@ export default function OrderMap() {
                   }}
                   onKeyDown={(e) => onKey(e, k)}
                 >
-                  <title>{`Token ${c.position + 1} ${token}: step ${c.step}, ${percent(c.confidence)} sure${redone}`}</title>
+                  <title>{label}</title>
                 </rect>
               );
             })}
