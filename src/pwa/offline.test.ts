@@ -67,6 +67,32 @@ describe('checkOffline', () => {
     expect(await checkOffline(s.deps)).toEqual({ state: 'incomplete', missing: 2, online: true });
   });
 
+  it('online but the connection stalls: the repair gives up and says so, instead of checking for good', async () => {
+    const s = await setup({});
+    const aborted: string[] = [];
+    s.deps.engineFiles = () => [
+      {
+        spec: s.spec,
+        cache: MODEL_CACHE,
+        store: {
+          caches: memoryCaches().storage,
+          subtle,
+          // Nothing ever arrives; only the abort ends the request.
+          fetch: (url, init) =>
+            new Promise<Response>((_, reject) =>
+              init?.signal?.addEventListener('abort', () => {
+                aborted.push(String(url));
+                reject(new DOMException('The operation was aborted.', 'AbortError'));
+              }),
+            ),
+        },
+      },
+    ];
+    s.deps.stallMs = 20;
+    expect(await checkOffline(s.deps)).toEqual({ state: 'incomplete', missing: 1, online: true });
+    expect(aborted).toEqual([s.spec.url]);
+  });
+
   it('no service worker answering: unavailable, with the reason', async () => {
     const s = await setup({});
     s.deps.checkPrecache = async () => {

@@ -30,7 +30,13 @@ export interface OfflineDeps {
   /** Asks the active service worker which shell files are missing, and to fetch them when `repair`. */
   checkPrecache(repair: boolean): Promise<PrecacheReport>;
   engineFiles(): EngineFile[] | Promise<EngineFile[]>;
+  /** A repair download that receives nothing for this long is given up (default STALL_MS). */
+  stallMs?: number;
 }
+
+/** A stalled connection or a captive portal would otherwise keep the check on "Checking…" for good;
+ * a slow one keeps going, since every chunk that arrives restarts the clock. */
+export const STALL_MS = 30_000;
 
 async function hasEntry(f: EngineFile): Promise<boolean> {
   try {
@@ -60,7 +66,7 @@ export async function checkOffline(deps: OfflineDeps): Promise<OfflineStatus> {
     }
     try {
       // Downloads, checks the sha256 and stores, exactly as the worker does.
-      const got = await loadFile(f.spec, () => undefined, f.store);
+      const got = await repairFile(f, deps.stallMs ?? STALL_MS);
       if (got.stored) repaired++;
       else missing++;
     } catch {
@@ -70,6 +76,23 @@ export async function checkOffline(deps: OfflineDeps): Promise<OfflineStatus> {
   const total = shell.total + files.length;
   if (missing > 0) return { state: 'incomplete', missing, online: repair };
   return repaired > 0 ? { state: 'repaired', files: total, repaired } : { state: 'ready', files: total };
+}
+
+/** Downloads, checks and stores one engine file, as the worker does; aborts once nothing has arrived
+ * for `stallMs`. */
+async function repairFile(f: EngineFile, stallMs: number) {
+  const abort = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const wait = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => abort.abort(), stallMs);
+  };
+  wait();
+  try {
+    return await loadFile(f.spec, wait, f.store, abort.signal);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Sends CHECK_PRECACHE to the active service worker and waits for its report. */

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeClient, TEST_MODEL as model } from './fakeClient';
 import { installMemoryStorage } from './memoryStorage';
 import { engineConnection, isBusy, resetApp, useApp } from './store';
-import { SILENCE_LIMIT_MS } from '../worker/watchdog';
+import { LOAD_SILENCE_FACTOR, SILENCE_LIMIT_MS } from '../worker/watchdog';
 
 /** A factory that makes a new fake worker each time; `workers` lists them in order. */
 function workers() {
@@ -95,10 +95,13 @@ describe('a dead engine worker', () => {
   it('silent while loading: replaced once, and a second death is an error with Retry', () => {
     const w = workers();
     useApp.getState().connect(w.factory, 'wasm');
-    vi.advanceTimersByTime(SILENCE_LIMIT_MS);
+    const loadLimit = SILENCE_LIMIT_MS * LOAD_SILENCE_FACTOR; // a load may be silent longer than a run
+    vi.advanceTimersByTime(loadLimit - 1);
+    expect(w.made).toHaveLength(1);
+    vi.advanceTimersByTime(1);
     expect(w.made).toHaveLength(2);
     expect(engineConnection().restarts).toBe(1);
-    vi.advanceTimersByTime(SILENCE_LIMIT_MS);
+    vi.advanceTimersByTime(loadLimit);
     expect(w.made).toHaveLength(2); // not again by itself
     const s = useApp.getState();
     expect(s.engine.status).toBe('error');
@@ -107,6 +110,34 @@ describe('a dead engine worker', () => {
     useApp.getState().retry();
     expect(w.made).toHaveLength(3);
     expect(useApp.getState().engine.status).toBe('loading');
+  });
+
+  it('given up: the second worker is ended, so its late reply cannot revive it, and owed passes are refused', async () => {
+    const w = workers();
+    useApp.getState().connect(w.factory, 'wasm');
+    w.readyLast().crash('first');
+    const second = w.readyLast();
+    const owed = useApp.getState().denoise(Int32Array.from([1, 4]), Int32Array.from([3, 4]));
+    const refusal = expect(owed).rejects.toThrow(/stopped responding before it answered/);
+    second.crash('second');
+    await refusal;
+    expect(second.isTerminated()).toBe(true);
+    expect(engineConnection().client).toBeNull();
+    expect(useApp.getState().engine.status).toBe('error');
+    // A reply from the ended worker (it was only slow) changes nothing: the page still offers Retry.
+    second.emit({ type: 'ready', id: useApp.getState().engine.loadId, backend: 'wasm', reason: 'late', model });
+    expect(useApp.getState().engine.status).toBe('error');
+    // Views asked while there is no engine are refused at once, not left waiting.
+    await expect(useApp.getState().denoise(Int32Array.from([1]), Int32Array.from([3]))).rejects.toThrow(/Retry/);
+    const replies: string[] = [];
+    useApp
+      .getState()
+      .inspect({ ids: Int32Array.of(1), fixed: Uint8Array.of(0), slot: 0, settings: {}, rngDraws: 0 } as never, (m) =>
+        replies.push(m.type),
+      );
+    expect(replies).toEqual(['error']);
+    useApp.getState().retry();
+    expect(w.made).toHaveLength(3);
   });
 
   it('a run that completes on the new worker makes one more restart possible', () => {

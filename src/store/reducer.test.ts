@@ -48,6 +48,26 @@ describe('reduce', () => {
     expect(reduce(state(), { type: 'ready', id: 1, backend: 'wasm', reason: 'why', model }, 0).then).toBeNull();
   });
 
+  it("a run that ends while a share link's model loads keeps the link's run for that model's ready", () => {
+    const done: WorkerOut = {
+      type: 'done',
+      id: 5,
+      text: 'x',
+      ids: Int32Array.from([3, 4]),
+      stats: { steps: 1, forwardPasses: 1, totalMs: 1, msPerStep: 1, tokensPerSecond: 1, generatedTokens: 1 },
+    };
+    const loading = { ...running(5), autoRun: true, engine: { ...IDLE_ENGINE, status: 'loading' as const, loadId: 6 } };
+    const out = reduce(loading, done, 0);
+    expect(out.then).toBeNull();
+    expect(out.state.autoRun).toBe(true);
+    const after = reduce(out.state, { type: 'ready', id: 6, backend: 'wasm', reason: 'r', model }, 0);
+    expect(after.then).toEqual({ kind: 'generate' });
+    // With the engine ready, the link's run starts at once, and only once.
+    const now = reduce({ ...running(5), autoRun: true }, done, 0);
+    expect(now.then).toEqual({ kind: 'generate' });
+    expect(now.state.autoRun).toBe(false);
+  });
+
   it('a refusal (busy) of the pending request is a run error and leaves the engine ready', () => {
     const s = ready({ pending: { runId: 4, settings: DEFAULT_SETTINGS, label: null } });
     const { state: next } = reduce(

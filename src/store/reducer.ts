@@ -159,11 +159,13 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
       const compared = compareRunDone(s.compare, result);
       const swept = sweepRunDone(s.sweep, result);
       const next = compared.run || compared.announcement ? compared : swept;
+      const engineReady = s.engine.status === 'ready';
       return {
         state: {
           ...s,
           run: { ...s.run, status: 'done', ids: m.ids, stats: m.stats, text: m.text },
-          autoRun: next.run ? s.autoRun : false,
+          // A link's run waits for a model that is still loading (its 'ready' starts it).
+          autoRun: next.run || !engineReady ? s.autoRun : false,
           compare: compared.compare,
           sweep: swept.sweep,
           announcement:
@@ -171,7 +173,7 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
             `Done: ${m.stats.generatedTokens} tokens in ${m.stats.steps} steps, ${m.stats.forwardPasses} forward passes.`,
         },
         // A comparison's second half or a sweep's next row first; then a share link opened during the run.
-        then: next.run ? { kind: 'send', run: next.run } : s.autoRun ? { kind: 'generate' } : null,
+        then: next.run ? { kind: 'send', run: next.run } : s.autoRun && engineReady ? { kind: 'generate' } : null,
       };
     }
     case 'cancelled': {

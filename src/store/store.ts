@@ -178,6 +178,13 @@ export const useApp = create<AppState>()((set, get) => {
       open(s.backendChoice, note);
       return;
     }
+    // Given up: end this worker too, so that a late reply cannot bring it back unwatched, and answer
+    // the views' passes it owed. Retry (or a backend or model change) starts a new one.
+    conn.unsubscribe?.();
+    conn.unsubscribe = null;
+    conn.client?.terminate();
+    conn.client = null;
+    refuseViewPasses('The engine stopped responding before it answered.');
     const message = `The engine stopped responding again (${cause}).${stoppedAt}`;
     set({
       ...base,
@@ -237,10 +244,7 @@ export const useApp = create<AppState>()((set, get) => {
    * retry, a restart, a backend change); otherwise the worker that is ready loads the model itself
    * (it stops its run, which ends 'cancelled', and releases the old model). */
   function enterLoading(choice: BackendChoice, newWorker: boolean, announcement: string) {
-    const owed = [...conn.viewPasses];
-    conn.viewPasses.clear();
-    for (const refuse of owed)
-      refuse('The engine reloaded (the backend or the model changed, or it restarted) before it answered.');
+    refuseViewPasses('The engine reloaded (the backend or the model changed, or it restarted) before it answered.');
     if (newWorker || !conn.client) {
       if (!conn.factory) return;
       conn.unsubscribe?.();
@@ -289,6 +293,13 @@ export const useApp = create<AppState>()((set, get) => {
     );
   }
 
+  /** Answers every view pass still owed with `why`: the worker that owed them will not answer. */
+  function refuseViewPasses(why: string) {
+    const owed = [...conn.viewPasses];
+    conn.viewPasses.clear();
+    for (const refuse of owed) refuse(why);
+  }
+
   /** Sends a view's pass (the inspector's or the noise panel's) and hands the caller its answer, or
    * `refused` if a reload comes first (it answers none of the passes it finds owed). Returns a stop. */
   function viewPass<T extends 'inspected' | 'denoised'>(
@@ -297,7 +308,11 @@ export const useApp = create<AppState>()((set, get) => {
     onAnswer: (m: Extract<WorkerOut, { type: T | 'error' }>) => void,
     refused: (why: string) => void,
   ): () => void {
-    const client = conn.client!;
+    const client = conn.client;
+    if (!client) {
+      refused('The engine is not running. Press Retry to start it again.');
+      return () => undefined;
+    }
     const refuse = (why: string) => {
       stop();
       refused(why);
@@ -497,7 +512,6 @@ export const useApp = create<AppState>()((set, get) => {
       );
     },
     inspect(request, onReply) {
-      if (!conn.client) return () => undefined;
       const id = conn.nextId++;
       return viewPass({ type: 'inspect', id, ...request }, 'inspected', onReply, (why) =>
         onReply({
@@ -510,7 +524,6 @@ export const useApp = create<AppState>()((set, get) => {
       );
     },
     denoise(noisy, targets) {
-      if (!conn.client) return Promise.reject(new Error('The engine is not running: reload the page.'));
       const request = { type: 'denoise' as const, id: conn.nextId++, ids: noisy, targets };
       return new Promise<Denoised>((resolve, reject) => {
         viewPass(

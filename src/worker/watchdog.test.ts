@@ -2,12 +2,14 @@
 // nothing owed, or replies that keep coming, do not.
 import { describe, expect, it } from 'vitest';
 import { fakeClient } from '../store/fakeClient';
-import { watchEngine, type Timers } from './watchdog';
+import { LOAD_SILENCE_FACTOR, watchEngine, type Timers } from './watchdog';
 
-/** Timers driven by hand: `advance(ms)` fires whatever is due. */
+/** Timers driven by hand: `advance(ms)` fires whatever is due; `sleep(ms)` moves the clock with no
+ * timer firing (a frozen tab), `hide(flag)` sets the page's visibility. */
 function manualTimers() {
   let now = 0;
   let next = 1;
+  let hidden = false;
   const due = new Map<number, { at: number; cb: () => void }>();
   const timers: Timers = {
     set: (cb, ms) => {
@@ -15,6 +17,8 @@ function manualTimers() {
       return next++;
     },
     clear: (h) => void due.delete(h as number),
+    now: () => now,
+    hidden: () => hidden,
   };
   const advance = (ms: number) => {
     now += ms;
@@ -25,7 +29,9 @@ function manualTimers() {
       }
     }
   };
-  return { timers, advance, armed: () => due.size };
+  const sleep = (ms: number) => void (now += ms);
+  const hide = (flag: boolean) => void (hidden = flag);
+  return { timers, advance, sleep, hide, armed: () => due.size };
 }
 
 function watched(limit = 1000) {
@@ -56,15 +62,59 @@ describe('engine watchdog', () => {
     expect(t.armed()).toBe(0);
   });
 
-  it('declares the engine dead after the limit of silence with a load owed', () => {
+  it('declares the engine dead after a load stays silent for its longer limit', () => {
     const { client, t, deaths } = watched();
     client.send({ type: 'load', id: 1, backend: 'wasm' });
+    t.advance(1000 * LOAD_SILENCE_FACTOR - 1);
+    expect(deaths).toEqual([]);
+    t.advance(1);
+    expect(deaths).toEqual([`it sent nothing for ${LOAD_SILENCE_FACTOR} s while working`]);
+    t.advance(10_000);
+    expect(deaths.length).toBe(1);
+  });
+
+  it("waits for a denoise's answer too, and stops once it has come", () => {
+    const { client, f, t, deaths } = watched();
+    const ids = Int32Array.of(1, 2);
+    client.send({ type: 'denoise', id: 5, ids, targets: ids });
+    f.emit({
+      type: 'denoised',
+      id: 5,
+      positions: Int32Array.of(),
+      nll: Float64Array.of(),
+      guess: Int32Array.of(),
+      guessProb: Float64Array.of(),
+    });
+    t.advance(5000);
+    expect(deaths).toEqual([]);
+    client.send({ type: 'denoise', id: 6, ids, targets: ids });
+    t.advance(1000);
+    expect(deaths).toEqual(['it sent nothing for 1 s while working']);
+  });
+
+  it('a hidden page keeps waiting, and the clock decides again once it shows', () => {
+    const { client, t, deaths } = watched();
+    client.send({ type: 'generate', id: 1, request: {} as never });
+    t.hide(true);
+    t.advance(5000);
+    expect(deaths).toEqual([]);
+    expect(t.armed()).toBe(1);
+    t.hide(false);
+    t.advance(1000);
+    expect(deaths).toHaveLength(1);
+  });
+
+  it('a clock that fires late (the tab was frozen) starts again instead of declaring a death', () => {
+    const { client, f, t, deaths } = watched();
+    client.send({ type: 'generate', id: 1, request: {} as never });
+    t.sleep(10_000); // frozen: the due timer fires only on the next advance
+    t.advance(0);
+    expect(deaths).toEqual([]);
+    f.emit({ type: 'frame', id: 1 } as never); // the worker goes on after the freeze
     t.advance(999);
     expect(deaths).toEqual([]);
     t.advance(1);
-    expect(deaths).toEqual(['it sent nothing for 1 s while working']);
-    t.advance(10_000);
-    expect(deaths.length).toBe(1);
+    expect(deaths).toHaveLength(1);
   });
 
   it('every message restarts the clock; the answer stops it', () => {

@@ -4,31 +4,43 @@
 // engine must say something at least every SILENCE_LIMIT_MS (frames and progress count; a load posts
 // progress, a run posts a frame per step); a crash the client can see (an error event, a message it
 // cannot read) counts at once.
+// Two silences are not deaths: a load may say nothing for longer (opening a session and its warm-up
+// post no progress, and take long on a slow phone), and a tab the browser hid or froze runs no timers
+// and gets no frames, so a clock that fires while the page is hidden, or fires late, starts again.
 import type { EngineClient } from './engineClient';
 import type { WorkerIn, WorkerOut } from './protocol';
 
 export const SILENCE_LIMIT_MS = 30_000;
+/** A load's silence may last this many times the limit (session creation and warm-up are one step). */
+export const LOAD_SILENCE_FACTOR = 2;
 
 export interface Timers {
   set(cb: () => void, ms: number): unknown;
   clear(handle: unknown): void;
+  /** Milliseconds on a monotonic clock: a timer that fires far later than asked slept with the page. */
+  now(): number;
+  /** Whether the page is hidden now (its timers and the worker's frames may be held back). */
+  hidden(): boolean;
 }
 
 const realTimers: Timers = {
   set: (cb, ms) => setTimeout(cb, ms),
   clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  now: () => performance.now(),
+  hidden: () => typeof document !== 'undefined' && document.visibilityState === 'hidden',
 };
 
 /** Requests that owe an answer, and the replies that end each kind. */
-type Waiting = 'load' | 'generate' | 'inspect';
+type Waiting = 'load' | 'generate' | 'inspect' | 'denoise';
 const ENDS: Record<Waiting, ReadonlySet<WorkerOut['type']>> = {
   load: new Set(['ready', 'error', 'cancelled']),
   generate: new Set(['done', 'cancelled', 'error']),
   inspect: new Set(['inspected', 'error']),
+  denoise: new Set(['denoised', 'error']),
 };
 
 function waitsForReply(m: WorkerIn): Waiting | null {
-  return m.type === 'load' || m.type === 'generate' || m.type === 'inspect' ? m.type : null;
+  return m.type === 'load' || m.type === 'generate' || m.type === 'inspect' || m.type === 'denoise' ? m.type : null;
 }
 
 /** `client`, watched: `onDead` is called once, with the cause in plain words, when the engine is gone. */
@@ -55,9 +67,15 @@ export function watchEngine(
   // Every message restarts the clock while something is owed; nothing owed, no clock.
   const rearm = () => {
     disarm();
-    if (waiting.size > 0 && !dead) {
-      timer = timers.set(() => die(`it sent nothing for ${Math.round(limitMs / 1000)} s while working`), limitMs);
-    }
+    if (waiting.size === 0 || dead) return;
+    const ms = [...waiting.values()].includes('load') ? limitMs * LOAD_SILENCE_FACTOR : limitMs;
+    const armedAt = timers.now();
+    timer = timers.set(() => {
+      timer = null;
+      // Hidden, or woken from a freeze (fired more than half a limit late): the silence was the page's.
+      if (timers.hidden() || timers.now() - armedAt > ms * 1.5) rearm();
+      else die(`it sent nothing for ${Math.round(ms / 1000)} s while working`);
+    }, ms);
   };
 
   const stopListening = client.subscribe((m) => {

@@ -1,9 +1,7 @@
 // How it learned, behind a button: its code and the passages load only when it is first opened, so a
 // closed panel costs the first visit nothing.
-import { lazy, Suspense } from 'react';
 import { useNoiseView } from './noiseView';
-
-const TrainingObjective = lazy(() => import('./TrainingObjective'));
+import { LazyView } from './LazyView';
 
 export function ObjectivePanel() {
   const open = useNoiseView((s) => s.open);
@@ -24,9 +22,11 @@ export function ObjectivePanel() {
       </button>
       <div id="objective-body" hidden={!open}>
         {open && (
-          <Suspense fallback={<p className="hint">Loading the training objective…</p>}>
-            <TrainingObjective />
-          </Suspense>
+          <LazyView
+            load={() => import('./TrainingObjective')}
+            name="the training objective"
+            fallback={<p className="hint">Loading the training objective…</p>}
+          />
         )}
       </div>
     </section>

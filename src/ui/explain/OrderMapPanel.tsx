@@ -1,8 +1,7 @@
 // The order map behind a disclosure: its code loads only when it is first opened, so a closed view costs
 // the page's first load and a run nothing.
-import { lazy, Suspense, useState } from 'react';
-
-const OrderMap = lazy(() => import('./OrderMap'));
+import { useState } from 'react';
+import { LazyView } from './LazyView';
 
 export function OrderMapPanel() {
   const [open, setOpen] = useState(false);
@@ -10,9 +9,11 @@ export function OrderMapPanel() {
     <details className="explain" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary data-testid="order-map-open">Order map: in what order was this written?</summary>
       {open && (
-        <Suspense fallback={<p className="hint">Loading the order map…</p>}>
-          <OrderMap />
-        </Suspense>
+        <LazyView
+          load={() => import('./OrderMap')}
+          name="the order map"
+          fallback={<p className="hint">Loading the order map…</p>}
+        />
       )}
     </details>
   );

@@ -1,8 +1,7 @@
 // The cost of steps behind a button: its code, and the word list it measures with, load only when it is
 // first opened (the word list only when a sweep runs), so a closed panel costs the first visit nothing.
-import { lazy, Suspense, useState } from 'react';
-
-const CostOfSteps = lazy(() => import('./CostOfSteps'));
+import { useState } from 'react';
+import { LazyView } from './LazyView';
 
 export function SweepPanel() {
   const [open, setOpen] = useState(false);
@@ -22,9 +21,11 @@ export function SweepPanel() {
       </button>
       <div id="sweep-body" hidden={!open}>
         {open && (
-          <Suspense fallback={<p className="hint">Loading the cost of steps…</p>}>
-            <CostOfSteps />
-          </Suspense>
+          <LazyView
+            load={() => import('./CostOfSteps')}
+            name="the cost of steps"
+            fallback={<p className="hint">Loading the cost of steps…</p>}
+          />
         )}
       </div>
     </section>

@@ -1,11 +1,9 @@
 // "Take the tour", always there, and on a first visit a one-line offer beside it. The offer is in the
 // first paint (its answer is read from storage synchronously) and sits on the button's line, so it
 // never shifts the page; once answered it does not come back. The tour's code loads when opened.
-import { lazy, Suspense } from 'react';
 import { useTour } from './tourState';
 import './tour.css';
-
-const Tour = lazy(() => import('./Tour'));
+import { LazyView } from './LazyView';
 
 export function TourLauncher() {
   const open = useTour((s) => s.open);
@@ -27,11 +25,7 @@ export function TourLauncher() {
           </button>
         </span>
       )}
-      {open && (
-        <Suspense fallback={null}>
-          <Tour />
-        </Suspense>
-      )}
+      {open && <LazyView load={() => import('./Tour')} name="the tour" fallback={null} />}
     </div>
   );
 }

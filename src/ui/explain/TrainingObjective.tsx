@@ -33,6 +33,7 @@ export default function TrainingObjective() {
   const abort = useRef<AbortController | null>(null);
   const model = useApp((s) => s.engine.model);
   const ready = useApp((s) => s.engine.status === 'ready');
+  const loadId = useApp((s) => s.engine.loadId);
   const busy = useApp(isBusy);
 
   useEffect(() => {
@@ -49,7 +50,9 @@ export default function TrainingObjective() {
     () => (passage ? noiseMask(passage.ids.length, noise, seed) : new Uint8Array(0)),
     [passage, noise, seed],
   );
-  const key = `${passageIx}|${noise}|${seed}`;
+  // The engine's load is part of the key: an answer (or a refusal) belongs to the engine that gave it,
+  // so a reload asks again instead of keeping "the engine reloaded" as this canvas's answer.
+  const key = `${passageIx}|${noise}|${seed}|${loadId}`;
   const curveRunning = curve.phase === 'running';
 
   // One pass per canvas, after the slider settles; while a run or the curve holds the engine, it waits.
@@ -204,7 +207,9 @@ export default function TrainingObjective() {
               ? `Loss at t = ${noise.toFixed(2)}: ${loss.bitsPerMaskedToken.toFixed(2)} bits per hidden token (${maskedCount} of ${passage.ids.length} hidden; the best guess is the true token at ${right}).`
               : busy
                 ? 'A run is going on: the forward pass waits for it to end.'
-                : 'Guessing the hidden tokens…'}
+                : !ready
+                  ? 'The engine is not ready: the forward pass runs once the model has loaded.'
+                  : 'Guessing the hidden tokens…'}
       </p>
       <p className="hint legend-line">
         Hidden slots show the model's best guess, coloured by the probability it gave the true token (dark: under 0.2,

@@ -1,0 +1,36 @@
+// @vitest-environment happy-dom
+// A view whose code cannot load breaks only itself: it says so beside the rest of the page, and Try
+// again asks for the code afresh (React.lazy alone would throw the first failure forever).
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { LazyView } from './LazyView';
+
+afterEach(cleanup);
+
+describe('a lazily loaded view', () => {
+  it('that fails to load shows its error and Try again, which loads it afresh', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    let calls = 0;
+    const load = () => {
+      calls++;
+      return calls === 1
+        ? Promise.reject(new TypeError('Failed to fetch dynamically imported module'))
+        : Promise.resolve({ default: () => <p>the view itself</p> });
+    };
+    render(
+      <>
+        <p>the rest of the page</p>
+        <LazyView load={load} name="the order map" fallback={<p>loading…</p>} />
+      </>,
+    );
+    const failed = await screen.findByTestId('view-failed');
+    expect(failed.textContent).toMatch(
+      /^The order map could not be shown \(Failed to fetch dynamically imported module\)/,
+    );
+    expect(screen.getByText('the rest of the page')).toBeTruthy();
+    fireEvent.click(screen.getByTestId('view-retry'));
+    expect(await screen.findByText('the view itself')).toBeTruthy();
+    expect(calls).toBe(2);
+    expect(screen.queryByTestId('view-failed')).toBeNull();
+  });
+});

@@ -1,0 +1,66 @@
+// A view whose code loads when it is first opened, inside its own error boundary: a chunk that cannot
+// load (offline before the service worker had cached it, or a deploy since) or a view that throws
+// breaks that view only, says so, and offers Try again. React.lazy keeps a failed import for good, so
+// Try again makes a new lazy component, which asks for the code afresh.
+import { Component, lazy, Suspense, useState, type ComponentType, type ErrorInfo, type ReactNode } from 'react';
+import { messageOf } from '../../runtime/errors';
+
+type Loader = () => Promise<{ default: ComponentType }>;
+
+interface Props {
+  load: Loader;
+  /** What the view is called in its error, e.g. "the inspector". */
+  name: string;
+  fallback: ReactNode;
+}
+
+export function LazyView({ load, name, fallback }: Props) {
+  const [View, setView] = useState(() => lazy(load));
+  return (
+    <ViewBoundary name={name} onRetry={() => setView(() => lazy(load))}>
+      <Suspense fallback={fallback}>
+        <View />
+      </Suspense>
+    </ViewBoundary>
+  );
+}
+
+interface BoundaryProps {
+  name: string;
+  onRetry: () => void;
+  children: ReactNode;
+}
+
+class ViewBoundary extends Component<BoundaryProps, { error: unknown }> {
+  state = { error: null as unknown };
+
+  static getDerivedStateFromError(error: unknown) {
+    return { error: error ?? new Error('unknown error') };
+  }
+
+  componentDidCatch(error: unknown, info: ErrorInfo): void {
+    console.error(`${this.props.name} failed`, error, info.componentStack);
+  }
+
+  private retry = () => {
+    this.props.onRetry();
+    this.setState({ error: null });
+  };
+
+  render() {
+    if (this.state.error === null) return this.props.children;
+    return (
+      <div role="alert" className="error" data-testid="view-failed">
+        <p>
+          {capitalized(this.props.name)} could not be shown ({messageOf(this.state.error)}). If this device is offline,
+          its code may not be saved here yet: connect, then try again. The rest of the page works as before.
+        </p>
+        <button type="button" data-testid="view-retry" onClick={this.retry}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+}
+
+const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
