@@ -168,3 +168,28 @@ test('on a phone the order map turns: steps across, positions down, and nothing 
   await page.setViewportSize({ width: 1000, height: 800 });
   await expect(map).toHaveAttribute('data-orientation', 'positions-across');
 });
+
+test.describe('a view whose code cannot load', () => {
+  // No service worker: the page asks the network for the chunk itself, so the route can fail it.
+  test.use({ serviceWorkers: 'block' });
+
+  test('says so beside a page that still works, and Try again loads it', async ({ page, context }) => {
+    let offline = true;
+    const asked: string[] = [];
+    await context.route(/OrderMap-[\w-]+\.js$/, (route) => {
+      asked.push(route.request().url());
+      return offline ? route.abort('internetdisconnected') : route.continue();
+    });
+    await openApp(page);
+    await setControls(page, { prompt: 'The king said', length: 6, steps: 3, temperature: 0, refine: 0 });
+    await page.getByTestId('order-map-open').click();
+    await expect(page.getByTestId('view-failed')).toContainText(/^The order map could not be shown \(/);
+    // Only the view broke: a run still works.
+    await runToEnd(page);
+    offline = false;
+    await page.getByTestId('view-retry').click();
+    await expect(page.getByTestId('order-cell')).toHaveCount(6);
+    await expect(page.getByTestId('view-failed')).toHaveCount(0);
+    expect(asked.length).toBeGreaterThanOrEqual(2);
+  });
+});
