@@ -71,6 +71,13 @@ test('a share link opened in a tab that already has the app applies, says what i
   await expect(page.getByTestId('step-counter')).toHaveText(/step 4 \/ 4/);
   // The link is read once: the address bar no longer carries it.
   expect(new URL(page.url()).hash).toBe('');
+  // The way back: what was typed before the link, and its settings, come back; the link's run stays.
+  await notice.getByTestId('restore-before-link').click();
+  await expect(page.getByTestId('prompt')).toHaveValue('Typed first');
+  await expect(page.getByTestId('length')).toHaveValue('24');
+  await expect(page.getByTestId('steps')).toHaveValue('6');
+  await expect(page.getByTestId('link-notice')).toHaveCount(0);
+  await expect(page.getByTestId('step-counter')).toHaveText(/step 4 \/ 4/);
 });
 
 test('a link without mode and with an unknown strategy falls back, and the dropdown shows what is used', async ({

@@ -122,6 +122,11 @@ test('Stop in the middle stops the run, and a new run then works', async ({ page
   await setControls(page, { prompt: 'It was', length: 56, steps: 56, temperature: 0.8, seed: 5, refine: 0 });
   await startHeld(page);
   await advance(page, 2);
+  // An Escape that ends an input method's composition belongs to the IME: the run goes on.
+  await page.evaluate(() =>
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', isComposing: true, bubbles: true })),
+  );
+  await expect(page.getByTestId('stop')).toBeEnabled();
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('run-status')).toHaveText(/^Stopped/);
   expect(await stepCounter(page)).toEqual([2, 56]);

@@ -127,21 +127,23 @@ def fitted(tok, prompt: str, length: int, context: int) -> list[dict]:
     return prompt_segments(prompt, max(1, min(length, context - len(tok.encode(prompt).ids))))
 
 
-def defaults_quality(fn, tok, context: int, vocab: set[str], length: int = 48, seeds=tuple(range(1, 17))) -> dict:
+def defaults_quality(
+    fn, tok, context: int, vocab: set[str], length: int = 48, seeds=tuple(range(1, 17)), overrides: dict | None = None
+) -> dict:
     """Invented words and repeated 3-grams under the app's default settings (48 new tokens), on fresh prompts.
 
     16 prompts x 16 seeds, about 9,000 words. 8 x 8 (2,300 words) left a standard error of 0.2-0.4
     points, as large as the differences between quantized variants it had to rank. The standard error
     takes each prompt's samples as one unit: they share a context, so treating them all as independent
-    would understate it."""
+    would understate it. `overrides`: settings other than the defaults (tools/measure_defaults.py)."""
     texts = [
-        generate(fn, tok, fitted(tok, p, length, context), Settings(seed=seed), context).generated
+        generate(fn, tok, fitted(tok, p, length, context), Settings(seed=seed, **(overrides or {})), context).generated
         for p in FRESH_PROMPTS
         for seed in seeds
     ]
     prompts = [j for j in range(len(FRESH_PROMPTS)) for _ in seeds]
     return {
-        "settings": asdict(Settings()) | {"length": length, "seed": list(seeds)},
+        "settings": asdict(Settings(**(overrides or {}))) | {"length": length, "seed": list(seeds)},
         "samples": len(texts),
         "words": sum(len(words(t)) for t in texts),
         "invented_word_share": invented_share(texts, vocab),

@@ -39,24 +39,30 @@ describe('normalizeSettings', () => {
     [{ seed: 7.9 }, 'seed', 7],
     [{ repetitionPenalty: 0.5 }, 'repetitionPenalty', 1],
     [{ repetitionWindow: -2 }, 'repetitionWindow', 0],
-    [{ blockLength: 0 }, 'blockLength', 1],
+    [{ strategy: 'blocks', blockLength: 0 }, 'blockLength', 1],
     [{ strategy: 'sideways' }, 'strategy', DEFAULT_SETTINGS.strategy],
     [{ schedule: 'quadratic' }, 'schedule', DEFAULT_SETTINGS.schedule],
-    [{ blockStrategy: 'blocks' }, 'blockStrategy', DEFAULT_SETTINGS.blockStrategy],
+    [{ strategy: 'blocks', blockStrategy: 'blocks' }, 'blockStrategy', DEFAULT_SETTINGS.blockStrategy],
     [{ refineRounds: -1 }, 'refineRounds', 0],
     [{ refineRounds: 17 }, 'refineRounds', 16],
     [{ refineRounds: 2.4 }, 'refineRounds', 2],
     [{ refineFraction: 0 }, 'refineFraction', 0.01],
     [{ refineFraction: 1.5 }, 'refineFraction', 1],
     [{ refineFraction: Number.NaN }, 'refineFraction', DEFAULT_SETTINGS.refineFraction],
-    [{ threshold: 1.2 }, 'threshold', 1],
-    [{ threshold: -0.1 }, 'threshold', 0],
-    [{ threshold: Number.NaN }, 'threshold', DEFAULT_SETTINGS.threshold],
+    [{ schedule: 'adaptive', threshold: 1.2 }, 'threshold', 1],
+    [{ schedule: 'adaptive', threshold: -0.1 }, 'threshold', 0],
+    [{ schedule: 'adaptive', threshold: Number.NaN }, 'threshold', DEFAULT_SETTINGS.threshold],
   ] as const)('clamps %o and says so', (input, key, expected) => {
     const { settings, warnings } = normalizeSettings(input as never);
     expect(settings[key]).toBe(expected);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(key);
+  });
+
+  it('makes a setting the run does not use valid without a warning the controls could not show', () => {
+    const linear = normalizeSettings({ schedule: 'linear', threshold: 5, strategy: 'margin', blockLength: 0 });
+    expect([linear.settings.threshold, linear.settings.blockLength]).toEqual([1, 1]);
+    expect(linear.warnings).toEqual([]);
   });
 
   it('limits steps to the masked count when it is given', () => {

@@ -131,6 +131,15 @@ export function normalizeSettings(
     refineFraction = MIN_REFINE_FRACTION;
   }
 
+  const schedule = choice('schedule', SCHEDULES, d.schedule);
+  const strategy = choice('strategy', STRATEGIES, d.strategy);
+  // A setting the run does not use is still made valid, but only said when it applies: the controls
+  // show its field only then, and a warning about a hidden field could not be acted on.
+  const unless = (applies: boolean, from: number) => {
+    if (!applies) warnings.splice(from);
+  };
+
+  let from = warnings.length;
   let threshold = num('threshold', d.threshold);
   if (threshold > 1) {
     warnings.push(`threshold ${threshold} is above 1; using 1 (only certain slots commit early).`);
@@ -139,6 +148,12 @@ export function normalizeSettings(
     warnings.push(`threshold ${threshold} is negative; using 0 (every slot commits at the first step).`);
     threshold = 0;
   }
+  unless(schedule === 'adaptive', from);
+
+  from = warnings.length;
+  const blockLength = int('blockLength', d.blockLength, 1, 'a block holds at least one token');
+  const blockStrategy = choice('blockStrategy', INNER, d.blockStrategy);
+  unless(strategy === 'blocks', from);
 
   return {
     settings: {
@@ -147,11 +162,11 @@ export function normalizeSettings(
       topK,
       topP,
       seed,
-      schedule: choice('schedule', SCHEDULES, d.schedule),
+      schedule,
       threshold,
-      strategy: choice('strategy', STRATEGIES, d.strategy),
-      blockLength: int('blockLength', d.blockLength, 1, 'a block holds at least one token'),
-      blockStrategy: choice('blockStrategy', INNER, d.blockStrategy),
+      strategy,
+      blockLength,
+      blockStrategy,
       repetitionPenalty,
       repetitionWindow: int('repetitionWindow', d.repetitionWindow, 0, '0 looks at no neighbours'),
       refineRounds,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCanvas, parseTemplate, TemplateError } from './template';
+import type { Segment } from './types';
 
 // A stand-in tokenizer: one token per character (id = char code + 10), so counts are easy to read.
 const encode = (text: string) => [...text].map((c) => c.charCodeAt(0) + 10);
@@ -100,6 +101,21 @@ describe('buildCanvas', () => {
   it('refuses an empty template', () => {
     expect(() => buildCanvas([], encode, MASK, 128)).toThrow(/empty/);
     expect(() => buildCanvas([{ kind: 'text', text: '' }], encode, MASK, 128)).toThrow(TemplateError);
+  });
+
+  it('refuses text that tokenizes to another reserved token, naming it', () => {
+    const EOS = 2;
+    const withEos = (t: string) => (t === 'end [EOS]' ? [40, EOS] : encode(t));
+    const reserved = { '[EOS]': EOS, '[PAD]': 0 };
+    const segs: Segment[] = [
+      { kind: 'text', text: 'end [EOS]' },
+      { kind: 'blank', length: 4 },
+    ];
+    expect(() => buildCanvas(segs, withEos, MASK, 128, 'prompt', reserved)).toThrow(
+      'The text contains [EOS], a marker the model reserves for itself. Remove it, or write it another way, such as (EOS).',
+    );
+    // Without the reserved ids (an older caller) the same text passes: the check is what refuses it.
+    expect(buildCanvas(segs, withEos, MASK, 128, 'prompt').ids.length).toBe(6);
   });
 
   it('refuses text that tokenizes to [MASK]', () => {

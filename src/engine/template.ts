@@ -60,7 +60,7 @@ export function parseTemplate(text: string, defaultBlank: number = DEFAULT_BLANK
 /**
  * Tokenizes each text segment on its own, in order, and adds `length` masks per blank.
  * Throws TemplateError when the canvas is empty, a blank has no valid length, the text itself
- * contains the [MASK] token, or the canvas does not fit the model's context.
+ * contains the [MASK] token (or another reserved one), or the canvas does not fit the model's context.
  */
 export function buildCanvas(
   segments: Segment[],
@@ -69,6 +69,9 @@ export function buildCanvas(
   context: number,
   /** 'prompt': the segments are a prompt and a length, and the messages speak of those. */
   mode: 'prompt' | 'fill' = 'fill',
+  /** The model's other special tokens by name (`[EOS]`, `[PAD]`): typed text must not become them, or
+   * the model would read a control token where the canvas shows the characters. */
+  reserved: Readonly<Record<string, number>> = {},
 ): Canvas {
   // Measure first, fill second: a blank of a billion tokens fails here instead of filling memory.
   const parts: number[][] = [];
@@ -80,6 +83,13 @@ export function buildCanvas(
         throw new TemplateError(
           'The text contains the [MASK] token, which the model reserves for blanks. Use a blank such as [___] or [12] instead.',
         );
+      }
+      for (const [name, id] of Object.entries(reserved)) {
+        if (tokens.includes(id)) {
+          throw new TemplateError(
+            `The text contains ${name}, a marker the model reserves for itself. Remove it, or write it another way, such as (${name.replace(/[[\]]/g, '')}).`,
+          );
+        }
       }
       parts.push(tokens);
       total += tokens.length;

@@ -209,7 +209,18 @@ describe('loadFile', () => {
     const spec = await specFor(content);
     const t404 = setup(() => new Response('not found', { status: 404, statusText: 'Not Found' }));
     const err = await expectCode(loadFile(spec, t404.onProgress, t404.deps), 'download-failed');
-    expect(err.message).toMatch(/404/);
+    expect(err.message).toBe('Downloading the model failed: model-abc123.onnx is not on the server (it answered 404)');
+    // A retry would fetch the same missing file: the way out is a reload for the current files.
+    expect(err.action).toMatch(/^Reload the page/);
+    const html = setup(
+      () => new Response('<!doctype html>', { headers: { 'content-type': 'text/html; charset=utf-8' } }),
+    );
+    const page = await expectCode(loadFile(spec, html.onProgress, html.deps), 'download-failed');
+    expect(page.message).toMatch(/not on the server \(it answered with a web page\)/);
+    const t503 = setup(() => new Response('busy', { status: 503, statusText: 'Service Unavailable' }));
+    const busy = await expectCode(loadFile(spec, t503.onProgress, t503.deps), 'download-failed');
+    expect(busy.message).toMatch(/503 Service Unavailable/);
+    expect(busy.action).toBe('Check your connection and press Retry');
     const offline = setup(() => Promise.reject(new TypeError('Failed to fetch')));
     const net = await expectCode(loadFile(spec, offline.onProgress, offline.deps), 'download-failed');
     // The cause in words, the browser's own text only as detail.

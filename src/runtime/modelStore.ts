@@ -138,6 +138,16 @@ async function download(
       { cause: err, detail: cached ? `${messageOf(err)}; ${fileName(spec.url)}: ${cached}` : messageOf(err) },
     );
   }
+  // Not there (file names carry their hash: a page older than the site asks for files a deploy
+  // replaced), or a host that answers every path with its web page: a retry would get the same.
+  const page = res.ok && /text\/html/i.test(res.headers.get('content-type') ?? '');
+  if (res.status === 404 || res.status === 410 || page) {
+    throw new RuntimeError(
+      'download-failed',
+      `Downloading the model failed: ${fileName(spec.url)} is not on the server (${page ? 'it answered with a web page' : `it answered ${res.status}`})`,
+      ACTIONS.missingFile,
+    );
+  }
   if (!res.ok) throw failed(`the server answered ${res.status} ${res.statusText}`.trim());
   // config.json knows the exact size; Content-Length may be the compressed size.
   const header = Number(res.headers.get('content-length'));

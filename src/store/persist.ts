@@ -18,6 +18,9 @@ export const FORM_KEY = 'unmask:form:v1';
 export const VIEW_KEY = 'unmask:view:v1';
 export const TOUR_KEY = 'unmask:tour:v1';
 
+/** Whether the last save failed (storage turned off, or full): the page then says so. */
+let saveFailed = false;
+
 function storage(): Storage | null {
   try {
     return typeof localStorage === 'undefined' ? null : localStorage;
@@ -43,11 +46,21 @@ function readSaved(key: string): { json: unknown } | 'unreadable' {
 }
 
 function save(key: string, value: unknown): void {
+  // No localStorage at all (Node) is not a failure; one that refuses to be read or written is.
+  if (!('localStorage' in globalThis)) return; // `in` reads no getter, so a blocked storage cannot throw here
   try {
-    storage()?.setItem(key, JSON.stringify(value));
+    const st = storage();
+    if (!st) throw new Error('storage is turned off');
+    st.setItem(key, JSON.stringify(value));
+    saveFailed = false;
   } catch {
-    // quota or privacy mode: nothing to do
+    saveFailed = true; // quota or privacy mode: the app goes on, and the page tells the user
   }
+}
+
+/** Whether the last save failed (then what is typed now is lost on a reload). */
+export function savesFailing(): boolean {
+  return saveFailed;
 }
 
 export function loadSavedForm(): Parsed<FormState> {

@@ -212,6 +212,39 @@ describe('store', () => {
     expect(useApp.getState().openLink('#top')).toBe(false);
   });
 
+  it("the link's notice puts back the text and settings it replaced", () => {
+    ready();
+    useApp.getState().setForm({ mode: 'prompt', prompt: 'my own words', length: 5 });
+    useApp.getState().setSettings({ temperature: 1.3 });
+    useApp.getState().openLink('#prompt=the%20link&length=3&temp=0.2');
+    expect(useApp.getState().form.prompt).toBe('the link');
+    expect(noticeOf(useApp.getState(), 'link')?.before?.prompt).toBe('my own words');
+    useApp.getState().restoreBeforeLink();
+    const s = useApp.getState();
+    expect([s.form.prompt, s.form.length, s.form.settings.temperature]).toEqual(['my own words', 5, 1.3]);
+    expect(noticeOf(s, 'link')).toBeUndefined();
+  });
+
+  it('a link opened while the download is cancelled says what starts its run, and runs once loaded', () => {
+    const f = fakeClient();
+    useApp.getState().connect(() => f.client, 'wasm');
+    const load = f.sent.find((m) => m.type === 'load')!;
+    useApp.getState().cancelLoad();
+    f.emit({ type: 'cancelled', id: load.id });
+    expect(useApp.getState().engine.status).toBe('cancelled');
+    useApp.getState().openLink('#prompt=Waiting%20link&length=2');
+    expect(noticeOf(useApp.getState(), 'link')?.message).toMatch(
+      /It runs once the model is downloaded: press Download the model\.$/,
+    );
+    useApp.getState().retry();
+    const again = f.sent.filter((m) => m.type === 'load').at(-1)!;
+    f.emit({ type: 'ready', id: again.id, backend: 'wasm', reason: 'test', model });
+    expect(lastGenerate(f.sent).segments).toEqual([
+      { kind: 'text', text: 'Waiting link' },
+      { kind: 'blank', length: 2 },
+    ]);
+  });
+
   it('a link opened during a run runs once that run has stopped', () => {
     const f = ready();
     useApp.getState().generate();
@@ -266,6 +299,24 @@ describe('the saved view preference (Show the draft)', () => {
     useApp.getState().setShowDraft(false);
     expect(JSON.parse(localStorage.getItem(VIEW_KEY)!)).toEqual({ showDraft: false });
     expect(localStorage.getItem(FORM_KEY)).toBeNull();
+  });
+
+  it('that cannot be saved (storage full or turned off) is said once, and the app goes on', () => {
+    useApp.getState().startApp({ hash: '' });
+    const setItem = localStorage.setItem.bind(localStorage);
+    localStorage.setItem = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    useApp.getState().setForm({ prompt: 'a very long paste' });
+    const notice = useApp.getState().notices.find((n) => n.kind === 'storage');
+    expect(notice?.message).toMatch(/not keeping your text and settings .* a reload will lose them/);
+    expect(useApp.getState().form.prompt).toBe('a very long paste');
+    useApp.getState().dismissNotice('storage');
+    useApp.getState().setForm({ prompt: 'more' });
+    expect(useApp.getState().notices).toEqual([]); // said once
+    localStorage.setItem = setItem;
+    useApp.getState().setForm({ prompt: 'saved again' });
+    expect(localStorage.getItem(FORM_KEY)).toContain('saved again');
   });
 
   it('comes back when the page starts', () => {

@@ -21,7 +21,7 @@ import {
   switchNote,
   type ModelSlice,
 } from './model';
-import { loadSavedForm, loadSavedView, resetKeepingText, saveForm, saveView } from './persist';
+import { loadSavedForm, loadSavedView, resetKeepingText, saveForm, savesFailing, saveView } from './persist';
 import { IDLE_ENGINE, INITIAL_SESSION, reduce, type Pending, type SessionState } from './reducer';
 import { reimagineRequest } from './edit';
 import { givenTextOf, type RunView } from './run';
@@ -34,11 +34,20 @@ export type { CompareResult, CompareView } from './compare';
 export type { SweepRow, SweepView } from './sweep';
 export type { EngineView, Pending } from './reducer';
 
-/** What a share link did to the form, or what was wrong with the saved one. */
+const STORAGE_NOTICE: FormNotice = {
+  kind: 'storage',
+  message:
+    'This browser is not keeping your text and settings (its storage is full or turned off for this site), so a reload will lose them. Copy anything you want to keep.',
+  problems: [],
+};
+
+/** What a share link did to the form, or what was wrong with the saved one, or that nothing is saved. */
 export interface FormNotice {
-  kind: 'link' | 'saved';
+  kind: 'link' | 'saved' | 'storage';
   message: string;
   problems: string[];
+  /** The form a link replaced, for the way back (a link may overwrite text the user typed). */
+  before?: FormState;
 }
 
 export interface AppState extends SessionState, ModelSlice {
@@ -59,6 +68,8 @@ export interface AppState extends SessionState, ModelSlice {
   clearLinkedExplain(problems?: string[]): void;
   /** Dismisses the notice of that kind (all of them without one). */
   dismissNotice(kind?: FormNotice['kind']): void;
+  /** Puts back the form a share link replaced (its run, if any, stays on screen). */
+  restoreBeforeLink(): void;
   resetSettings(): void;
   setShowDraft(on: boolean): void;
   setForm(patch: Partial<FormState>): void;
@@ -110,6 +121,8 @@ interface EngineConnection {
   /** The views' passes (inspect, denoise) still owed an answer: a reload answers none of them, so it
    * refuses each with why (a loss curve waiting on one would otherwise wait forever). */
   viewPasses: Set<(why: string) => void>;
+  /** The page has said that its storage does not keep anything (said once). */
+  toldStorage: boolean;
 }
 
 const freshConnection = (): EngineConnection => ({
@@ -117,6 +130,7 @@ const freshConnection = (): EngineConnection => ({
   unsubscribe: null,
   factory: null,
   stopSaving: null,
+  toldStorage: false,
   nextId: 1,
   piecesBeforeSwitch: null,
   restarts: 0,
@@ -375,6 +389,10 @@ export const useApp = create<AppState>()((set, get) => {
       conn.stopSaving = useApp.subscribe((state, prev) => {
         if (state.form !== prev.form) saveForm(state.form);
         if (state.viewPrefs !== prev.viewPrefs) saveView(state.viewPrefs);
+        if (savesFailing() && !state.notices.some((n) => n.kind === 'storage') && !conn.toldStorage) {
+          conn.toldStorage = true; // once: a dismissed notice stays dismissed
+          set({ notices: [...get().notices, STORAGE_NOTICE] });
+        }
       });
       // A share link is read once: later edits are saved locally, and a reload should not undo them.
       if (get().openLink(hash)) clearHash?.();
@@ -390,9 +408,23 @@ export const useApp = create<AppState>()((set, get) => {
           ? `Opened a shared link: it set ${link.changed.join(', ')}.`
           : 'Opened a shared link: it matched your current settings.';
       // During a run the link's run waits for it to end (or be stopped), and says so.
-      const waits = link.model === null || link.model === current ? isBusy(s) : false;
-      const message = waits ? `${what} It runs when the current run ends.` : what;
-      const notice: FormNotice = { kind: 'link', message, problems: link.problems };
+      const sameModel = link.model === null || link.model === current;
+      const waits = sameModel && isBusy(s);
+      // A link opened while the model is not there yet says what starts its run.
+      const blocked = !sameModel
+        ? ''
+        : s.engine.status === 'cancelled'
+          ? ' It runs once the model is downloaded: press Download the model.'
+          : s.engine.status === 'error'
+            ? ' It runs once the engine starts: press Retry.'
+            : '';
+      const message = waits ? `${what} It runs when the current run ends.` : `${what}${blocked}`;
+      const notice: FormNotice = {
+        kind: 'link',
+        message,
+        problems: link.problems,
+        ...(link.changed.length > 0 ? { before: cloneForm(s.form) } : {}),
+      };
       const { step, slot, noise } = link.explain;
       // Shown once a run that is not the current one has ended: the link's own.
       const linkedExplain =
@@ -404,6 +436,7 @@ export const useApp = create<AppState>()((set, get) => {
         notices: [...s.notices.filter((n) => n.kind !== 'link'), notice],
         announcement: message,
         linkedExplain,
+        runError: null, // about the form the link replaced
       });
       // Run what the link describes once the model is ready (at once if it already is).
       if (link.model !== null && link.model !== current) {
@@ -427,6 +460,18 @@ export const useApp = create<AppState>()((set, get) => {
     },
     dismissNotice(kind) {
       set({ notices: kind ? get().notices.filter((n) => n.kind !== kind) : [] });
+    },
+    restoreBeforeLink() {
+      const s = get();
+      const before = s.notices.find((n) => n.kind === 'link')?.before;
+      if (!before) return;
+      set({
+        form: cloneForm(before),
+        notices: s.notices.filter((n) => n.kind !== 'link'),
+        linkedExplain: null,
+        autoRun: false,
+        announcement: 'Your text and settings from before the link are back.',
+      });
     },
     resetSettings() {
       set({ form: resetKeepingText(get().form), viewPrefs: { ...DEFAULT_VIEW }, notices: [], runError: null });

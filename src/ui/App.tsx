@@ -56,7 +56,8 @@ function Page() {
   // topmost of them instead (the tour floats above the inspector) and leaves the run going.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'Escape') return;
+      // An Escape that cancels an input method's composition (Japanese, Chinese) is the IME's, not ours.
+      if (e.key !== 'Escape' || e.isComposing || e.keyCode === 229) return;
       if (useTour.getState().open) useTour.getState().close();
       else if (useInspector.getState().open) useInspector.getState().setOpen(false);
       else useApp.getState().stop();

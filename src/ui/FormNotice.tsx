@@ -16,12 +16,9 @@ export function FormNotice() {
 function OneNotice({ notice }: { notice: FormNoticeState }) {
   const dismiss = useApp((s) => s.dismissNotice);
   const reset = useApp((s) => s.resetSettings);
+  const restore = useApp((s) => s.restoreBeforeLink);
   return (
-    <div
-      className={`panel notice form-notice ${notice.kind}`}
-      role="status"
-      data-testid={notice.kind === 'link' ? 'link-notice' : 'saved-notice'}
-    >
+    <div className={`panel notice form-notice ${notice.kind}`} role="status" data-testid={`${notice.kind}-notice`}>
       <p>{notice.message}</p>
       {notice.problems.length > 0 && (
         <ul className="warnings" data-testid="notice-problems">
@@ -34,6 +31,11 @@ function OneNotice({ notice }: { notice: FormNoticeState }) {
         {notice.kind === 'saved' && (
           <button type="button" data-testid="reset-settings" onClick={reset}>
             Reset saved settings (keeps your text)
+          </button>
+        )}
+        {notice.before && (
+          <button type="button" data-testid="restore-before-link" onClick={restore}>
+            Put back my text and settings
           </button>
         )}{' '}
         <button type="button" data-testid="dismiss-notice" onClick={() => dismiss(notice.kind)}>

@@ -226,11 +226,14 @@ export function createHost(deps: HostDeps): {
 
   function prepare(id: number, req: GenerateRequest, model: LoadedModel): Prepared {
     try {
-      const { mask } = model.config.special_ids;
+      const { mask, eos, pad } = model.config.special_ids;
       const canvas =
         'ids' in req
           ? idCanvas(req.ids, req.fixed, model)
-          : buildCanvas(req.segments, model.tokenizer.encode, mask, model.config.context, req.mode);
+          : buildCanvas(req.segments, model.tokenizer.encode, mask, model.config.context, req.mode, {
+              '[EOS]': eos,
+              '[PAD]': pad,
+            });
       const masked = maskedCount(canvas.fixed);
       if (masked === 0)
         throw new Error('There is nothing to generate: add a length, or a blank such as [___] to the text');

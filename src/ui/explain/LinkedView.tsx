@@ -11,6 +11,7 @@ export function LinkedView() {
   // Only while a link waits to be shown: otherwise a run's every frame would re-render this.
   const run = useApp((s) => (s.linkedExplain ? s.run : null));
   const pending = useApp((s) => (s.linkedExplain ? s.pending : false));
+  const runError = useApp((s) => (s.linkedExplain ? s.runError : null));
 
   useEffect(() => {
     if (!linked) return;
@@ -19,9 +20,24 @@ export function LinkedView() {
       useNoiseView.getState().setNoise(noise);
       useNoiseView.getState().setOpen(true);
     }
-    // The step and the slot belong to the link's run: wait for it to end.
-    if ((step !== null || slot !== null) && (!run || run.runId === linked.after || run.status !== 'done' || pending))
-      return;
+    if (step !== null || slot !== null) {
+      // The step and the slot belong to the link's run. One that was stopped, failed or could not
+      // start lets them go (said in the link's notice), or they would land on whatever run came next.
+      const ownRun = run && run.runId !== linked.after ? run : null;
+      const why =
+        pending || ownRun?.status === 'running'
+          ? null
+          : ownRun && ownRun.status !== 'done'
+            ? 'did not finish'
+            : !ownRun && runError
+              ? 'could not start'
+              : null;
+      if (why) {
+        useApp.getState().clearLinkedExplain([`The link's run ${why}, so its step and inspected slot are not shown.`]);
+        return;
+      }
+      if (!ownRun || ownRun.status !== 'done' || pending) return;
+    }
     const problems: string[] = [];
     if (step !== null && run) {
       const last = run.frames.length;
@@ -33,7 +49,7 @@ export function LinkedView() {
       else problems.push(`The link's inspected slot ${slot} is not a generated token of this run; left out.`);
     }
     useApp.getState().clearLinkedExplain(problems);
-  }, [linked, run, pending]);
+  }, [linked, run, pending, runError]);
 
   return null;
 }
