@@ -136,8 +136,12 @@ def defaults_quality(
     points, as large as the differences between quantized variants it had to rank. The standard error
     takes each prompt's samples as one unit: they share a context, so treating them all as independent
     would understate it. `overrides`: settings other than the defaults (tools/measure_defaults.py)."""
+
+    def settings(seed: int) -> Settings:
+        return Settings(**{**(overrides or {}), "seed": seed})
+
     texts = [
-        generate(fn, tok, fitted(tok, p, length, context), Settings(seed=seed, **(overrides or {})), context).generated
+        generate(fn, tok, fitted(tok, p, length, context), settings(seed), context).generated
         for p in FRESH_PROMPTS
         for seed in seeds
     ]

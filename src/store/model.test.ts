@@ -243,6 +243,8 @@ describe('a share link that names a model', () => {
       totalSteps: 2,
     });
     useApp.getState().openLink('#prompt=other&model=base');
+    // The link replaced the prompt: its notice offers the way back to it.
+    expect(useApp.getState().notices.find((n) => n.kind === 'link')?.before).toBeDefined();
     expect(useApp.getState().modelNote).toBe(
       "The run was stopped to switch to base for the shared link; the link's run starts once it has loaded.",
     );
@@ -262,6 +264,14 @@ describe('a share link that names a model', () => {
       kind: 'text',
       text: 'other',
     });
+  });
+
+  it('a link that changes only the model offers no way back to a form it did not change', () => {
+    readyWith('small');
+    useApp.getState().openLink('#model=base');
+    const notice = useApp.getState().notices.find((n) => n.kind === 'link');
+    expect(notice?.message).toContain('model base');
+    expect(notice?.before).toBeUndefined();
   });
 
   it('a model this build lacks keeps the current one, says so, and the link still runs', () => {

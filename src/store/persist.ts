@@ -18,8 +18,8 @@ export const FORM_KEY = 'unmask:form:v1';
 export const VIEW_KEY = 'unmask:view:v1';
 export const TOUR_KEY = 'unmask:tour:v1';
 
-/** Whether the last save failed (storage turned off, or full): the page then says so. */
-let saveFailed = false;
+/** The keys whose last save failed (storage turned off, or full): the page then says so. */
+const failing = new Set<string>();
 
 function storage(): Storage | null {
   try {
@@ -52,15 +52,20 @@ function save(key: string, value: unknown): void {
     const st = storage();
     if (!st) throw new Error('storage is turned off');
     st.setItem(key, JSON.stringify(value));
-    saveFailed = false;
+    failing.delete(key);
   } catch {
-    saveFailed = true; // quota or privacy mode: the app goes on, and the page tells the user
+    failing.add(key); // quota or privacy mode: the app goes on, and the page tells the user
   }
 }
 
-/** Whether the last save failed (then what is typed now is lost on a reload). */
+/** Whether the last save of anything failed (then what is typed now is lost on a reload). */
 export function savesFailing(): boolean {
-  return saveFailed;
+  return failing.size > 0;
+}
+
+/** Forgets past failures (a fresh page, for tests). */
+export function forgetSaveFailures(): void {
+  failing.clear();
 }
 
 export function loadSavedForm(): Parsed<FormState> {

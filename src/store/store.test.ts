@@ -212,6 +212,18 @@ describe('store', () => {
     expect(useApp.getState().openLink('#top')).toBe(false);
   });
 
+  it('a second link keeps the way back to the text typed before the first', () => {
+    ready();
+    useApp.getState().setForm({ mode: 'prompt', prompt: 'typed by me', length: 5 });
+    useApp.getState().openLink('#prompt=first%20link&length=3');
+    useApp.getState().openLink('#prompt=second%20link&length=4');
+    expect(noticeOf(useApp.getState(), 'link')?.before?.prompt).toBe('typed by me');
+    // Edited after a link: that edit is what the next link's way back keeps.
+    useApp.getState().setForm({ prompt: 'edited' });
+    useApp.getState().openLink('#prompt=third%20link&length=4');
+    expect(noticeOf(useApp.getState(), 'link')?.before?.prompt).toBe('edited');
+  });
+
   it("the link's notice puts back the text and settings it replaced", () => {
     ready();
     useApp.getState().setForm({ mode: 'prompt', prompt: 'my own words', length: 5 });

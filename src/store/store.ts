@@ -21,7 +21,15 @@ import {
   switchNote,
   type ModelSlice,
 } from './model';
-import { loadSavedForm, loadSavedView, resetKeepingText, saveForm, savesFailing, saveView } from './persist';
+import {
+  forgetSaveFailures,
+  loadSavedForm,
+  loadSavedView,
+  resetKeepingText,
+  saveForm,
+  savesFailing,
+  saveView,
+} from './persist';
 import { IDLE_ENGINE, INITIAL_SESSION, reduce, type Pending, type SessionState } from './reducer';
 import { reimagineRequest } from './edit';
 import { givenTextOf, type RunView } from './run';
@@ -46,8 +54,10 @@ export interface FormNotice {
   kind: 'link' | 'saved' | 'storage';
   message: string;
   problems: string[];
-  /** The form a link replaced, for the way back (a link may overwrite text the user typed). */
+  /** The form a link replaced, for the way back (a link may overwrite text the user typed), and the
+   * form it set (a second link over an unedited first one keeps the first one's way back). */
   before?: FormState;
+  setByLink?: FormState;
 }
 
 export interface AppState extends SessionState, ModelSlice {
@@ -416,21 +426,26 @@ export const useApp = create<AppState>()((set, get) => {
         : s.engine.status === 'cancelled'
           ? ' It runs once the model is downloaded: press Download the model.'
           : s.engine.status === 'error'
-            ? ' It runs once the engine starts: press Retry.'
+            ? ` It runs once the engine has started (${s.engine.error?.action ?? 'press Retry'}).`
             : '';
       const message = waits ? `${what} It runs when the current run ends.` : `${what}${blocked}`;
+      // The way back is to the user's own form: a second link keeps the first one's, unless the
+      // form was edited since; a link that changes only the model has nothing to put back.
+      const earlier = s.notices.find((n) => n.kind === 'link');
+      const formChanged = link.changed.some((c) => !c.startsWith('model '));
+      const before = earlier?.before && earlier.setByLink === s.form ? earlier.before : cloneForm(s.form);
       const notice: FormNotice = {
         kind: 'link',
         message,
         problems: link.problems,
-        ...(link.changed.length > 0 ? { before: cloneForm(s.form) } : {}),
+        ...(formChanged ? { before, setByLink: link.form } : {}),
       };
       const { step, slot, noise } = link.explain;
       // Shown once a run that is not the current one has ended: the link's own.
       const linkedExplain =
         step === null && slot === null && noise === null
           ? null
-          : { explain: link.explain, after: s.run?.runId ?? null };
+          : { explain: link.explain, after: s.pending?.runId ?? s.run?.runId ?? null };
       set({
         form: link.form,
         notices: [...s.notices.filter((n) => n.kind !== 'link'), notice],
@@ -470,6 +485,8 @@ export const useApp = create<AppState>()((set, get) => {
         notices: s.notices.filter((n) => n.kind !== 'link'),
         linkedExplain: null,
         autoRun: false,
+        runError: null,
+        modelNote: null,
         announcement: 'Your text and settings from before the link are back.',
       });
     },
@@ -576,7 +593,7 @@ export const useApp = create<AppState>()((set, get) => {
           'denoised',
           (m) =>
             m.type === 'denoised' ? resolve(m) : reject(new Error(m.action ? `${m.message} ${m.action}.` : m.message)),
-          (why) => reject(new Error(`${why} Run it again.`)),
+          (why) => reject(new Error(why)),
         );
       });
     },
@@ -600,5 +617,6 @@ export function resetApp(): void {
   conn.unsubscribe?.();
   conn.client?.terminate();
   Object.assign(conn, freshConnection());
+  forgetSaveFailures();
   useApp.setState(useApp.getInitialState(), true);
 }

@@ -25,12 +25,22 @@ describe('a lazily loaded view', () => {
     );
     const failed = await screen.findByTestId('view-failed');
     expect(failed.textContent).toMatch(
-      /^The order map could not be shown \(Failed to fetch dynamically imported module\)/,
+      /^The order map could not be shown \(Failed to fetch dynamically imported module\)\. Its code did not arrive/,
     );
     expect(screen.getByText('the rest of the page')).toBeTruthy();
     fireEvent.click(screen.getByTestId('view-retry'));
     expect(await screen.findByText('the view itself')).toBeTruthy();
     expect(calls).toBe(2);
     expect(screen.queryByTestId('view-failed')).toBeNull();
+  });
+
+  it('that throws while it renders says so without blaming the connection', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const Broken = () => {
+      throw new Error('no rows');
+    };
+    render(<LazyView load={() => Promise.resolve({ default: Broken })} name="the inspector" fallback={null} />);
+    const failed = await screen.findByTestId('view-failed');
+    expect(failed.textContent).toMatch(/^The inspector could not be shown \(no rows\)\. Try again, or reload/);
   });
 });

@@ -1,7 +1,8 @@
 // A view whose code loads when it is first opened, inside its own error boundary: a chunk that cannot
 // load (offline before the service worker had cached it, or a deploy since) or a view that throws
 // breaks that view only, says so, and offers Try again. React.lazy keeps a failed import for good, so
-// Try again makes a new lazy component, which asks for the code afresh.
+// Try again makes a new lazy component and calls import() again (Chromium then fetches the chunk
+// again: e2e/explain.spec.ts; a browser that keeps the failure leaves Reload as the way out).
 import { Component, lazy, Suspense, useState, type ComponentType, type ErrorInfo, type ReactNode } from 'react';
 import { messageOf } from '../../runtime/errors';
 
@@ -52,8 +53,11 @@ class ViewBoundary extends Component<BoundaryProps, { error: unknown }> {
     return (
       <div role="alert" className="error" data-testid="view-failed">
         <p>
-          {capitalized(this.props.name)} could not be shown ({messageOf(this.state.error)}). If this device is offline,
-          its code may not be saved here yet: connect, then try again. The rest of the page works as before.
+          {capitalized(this.props.name)} could not be shown ({messageOf(this.state.error)}).{' '}
+          {isImportFailure(this.state.error)
+            ? 'Its code did not arrive: if this device is offline, it may not be saved here yet. Connect, then try again.'
+            : 'Try again, or reload the page if it happens again.'}{' '}
+          The rest of the page works as before.
         </p>
         <button type="button" data-testid="view-retry" onClick={this.retry}>
           Try again
@@ -64,3 +68,7 @@ class ViewBoundary extends Component<BoundaryProps, { error: unknown }> {
 }
 
 const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+// What Chromium, Firefox and WebKit say when a dynamic import's script did not arrive.
+const IMPORT_FAILED = /dynamically imported module|importing a module script failed|failed to fetch/i;
+const isImportFailure = (e: unknown) => IMPORT_FAILED.test(messageOf(e));

@@ -118,7 +118,7 @@ export default function TrainingObjective() {
       (e: unknown) =>
         setCurve((c) => ({
           phase: 'stopped',
-          why: ctl.signal.aborted ? 'Cancelled.' : messageOf(e),
+          why: ctl.signal.aborted ? 'Cancelled.' : `${messageOf(e)} Run it again.`,
           curve: c.phase === 'running' ? c.curve : [],
         })),
     );
