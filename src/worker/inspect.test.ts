@@ -1,6 +1,6 @@
 // The inspect request on the real model in the real host: the pass it recomputes from a run's frames
 // gives back what that step did (the slots it committed, the tokens it drew and their p, its
-// drafts) within 1e-6, at temperature 0 and with sampling and refinement; it is refused during a
+// drafts) within P_TOL, at temperature 0 and with sampling and refinement; it is refused during a
 // run, and a run after it is the same run as before it.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Frame, type SamplerSettings } from '../engine';
@@ -10,6 +10,10 @@ import type { WorkerOut } from './protocol';
 import { config, readyHost } from './testHost';
 
 const special = config.special_ids;
+// A step's p comes from the graph's row summary (a float32 softmax in onnxruntime); the inspector's
+// from its own softmax over the logits row. They agree to float32 rounding, which reached 1.1e-6 on
+// the 8-layer model: 1e-5 keeps a margin and still catches a wrong temperature or top-p (1e-3 and up).
+const P_TOL = 1e-5;
 const segments = [
   { kind: 'text' as const, text: 'The king said' },
   { kind: 'blank' as const, length: 10 },
@@ -63,7 +67,7 @@ describe('inspect requests', () => {
           frame.resolved.forEach((i, k) => {
             const j = rep.masked.indexOf(i);
             expect(rep.token[j]).toBe(frame.ids[i]);
-            expect(Math.abs(rep.confidence[j] - frame.confidences[k])).toBeLessThan(1e-6);
+            expect(Math.abs(rep.confidence[j] - frame.confidences[k])).toBeLessThan(P_TOL);
           });
           const j = rep.masked.indexOf(slot);
           const drawn = frame.resolved.includes(slot) ? frame.ids[slot] : rep.token[j];
@@ -72,10 +76,10 @@ describe('inspect requests', () => {
           const x = d.candidates.find((c) => c.id === drawn)!;
           expect(x.q).toBeGreaterThan(0);
           if (frame.resolved.includes(slot)) {
-            expect(Math.abs(x.p - frame.confidences[frame.resolved.indexOf(slot)])).toBeLessThan(1e-6);
+            expect(Math.abs(x.p - frame.confidences[frame.resolved.indexOf(slot)])).toBeLessThan(P_TOL);
           } else {
             expect(d.argmax).toBe(frame.draftIds![slot]);
-            expect(Math.abs(d.candidates[0].p - frame.draftProbs![slot])).toBeLessThan(1e-6);
+            expect(Math.abs(d.candidates[0].p - frame.draftProbs![slot])).toBeLessThan(P_TOL);
           }
           if (settings.temperature === 0) expect(d.candidates[0]).toMatchObject({ id: drawn, q: 1 });
         }
