@@ -8,6 +8,7 @@ import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { advance, openApp, resume, runToEnd, setControls, startHeld, stepCounter } from './helpers';
 import { COPY, startTwoModelBuild, type TwoModelBuild } from './twoModelBuild';
+import { mb } from '../src/ui/format';
 
 const SMALL = 'models/unmask-small';
 const PORT = 4174;
@@ -30,7 +31,7 @@ test('with one model the picker is a label with its size and use, and the layout
   const picker = page.getByTestId('model-picker');
   await expect(picker).toHaveAttribute('data-count', '1');
   await expect(picker.getByRole('radio')).toHaveCount(0);
-  await expect(picker).toContainText(`unmask-small · ${(bytes / 1e6).toFixed(2)} MB download`);
+  await expect(picker).toContainText(`unmask-small · ${mb(bytes)} MB download`);
   await expect(picker).toContainText('Fast on any device');
   const overflow = await page.evaluate(
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
@@ -70,10 +71,10 @@ test.describe('a build with two models', () => {
     await expect(options).toHaveCount(2);
     await expect(page.getByTestId('load-status')).toContainText('unmask-small');
     await expect(page.getByRole('radio', { name: /unmask-small/ })).toBeChecked();
-    await expect(options.nth(0)).toContainText(/unmask-small · \d+\.\d\d MB download\s*Fast on any device/);
+    await expect(options.nth(0)).toContainText(/unmask-small · \d+\.\d{1,2} MB download\s*Fast on any device/);
     // A model the registry does not describe is described from its config.
     await expect(options.nth(1)).toContainText(
-      /unmask-copy · \d+\.\d\d MB download\s*A 6\.8 M-parameter model, 6 layers, reads 128 tokens\./,
+      /unmask-copy · \d+\.\d{1,2} MB download\s*A 8\.4 M-parameter model, 8 layers, reads 128 tokens\./,
     );
     expect(onnx.map((n) => n.replace(/-[\w-]{8}$/, ''))).toEqual(['model']);
     const smallFile = onnx[0];

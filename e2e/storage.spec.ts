@@ -35,7 +35,7 @@ test('the model is shown stored, removed after asking, and downloaded again on t
   await expect(page.getByTestId('load-status')).toContainText('downloaded');
   const stored = page.getByTestId('model-stored');
   await expect(stored).toHaveAttribute('data-stored', 'true');
-  await expect(stored).toHaveText(/^Stored on this device \(\d+\.\d\d MB\)$/);
+  await expect(stored).toHaveText(/^Stored on this device \(\d+\.\d{1,2} MB\)$/);
   const line = page.getByTestId('storage-line');
   await expect(line).toHaveText(
     /^The app uses about \d+ MB on this device; (kept until you remove it|the browser may clear it when space runs low)\.$/,
@@ -55,7 +55,7 @@ test('the model is shown stored, removed after asking, and downloaded again on t
   await page.getByTestId('model-remove').click();
   const confirm = page.getByTestId('model-remove-confirm');
   await expect(confirm).toContainText(
-    /^Remove the model in use\? It keeps working until you reload; the next visit downloads it again \(\d+\.\d\d MB\)\./,
+    /^Remove the model in use\? It keeps working until you reload; the next visit downloads it again \(\d+\.\d{1,2} MB\)\./,
   );
   await confirm.getByRole('button', { name: 'Keep' }).click();
   await expect(confirm).toHaveCount(0);

@@ -29,7 +29,10 @@ const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** Clamps one field the way the engine would, keeping the engine's own sentence. */
 function clampSetting(field: keyof SamplerSettings, value: number): Clamp {
-  const { settings, warnings } = normalizeSettings({ [field]: value } as Partial<SamplerSettings>);
+  // Checked where it applies (the threshold under the adaptive schedule, the block length under
+  // blocks): the field is shown only then, and the engine warns only then.
+  const where: Partial<SamplerSettings> = { schedule: 'adaptive', strategy: 'blocks' };
+  const { settings, warnings } = normalizeSettings({ ...where, [field]: value } as Partial<SamplerSettings>);
   return { value: settings[field] as number, note: warnings[0] ?? null };
 }
 
