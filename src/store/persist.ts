@@ -46,11 +46,14 @@ function readSaved(key: string): { json: unknown } | 'unreadable' {
 }
 
 function save(key: string, value: unknown): void {
-  // No localStorage at all (Node) is not a failure; one that refuses to be read or written is.
-  if (!('localStorage' in globalThis)) return; // `in` reads no getter, so a blocked storage cannot throw here
+  const st = storage();
+  if (!st) {
+    // No localStorage at all (Node) is not a failure; one the browser refuses to open is. `in` reads
+    // no getter, so a blocked storage cannot throw here.
+    if ('localStorage' in globalThis) failing.add(key);
+    return;
+  }
   try {
-    const st = storage();
-    if (!st) throw new Error('storage is turned off');
     st.setItem(key, JSON.stringify(value));
     failing.delete(key);
   } catch {

@@ -399,7 +399,7 @@ export const useApp = create<AppState>()((set, get) => {
       conn.stopSaving = useApp.subscribe((state, prev) => {
         if (state.form !== prev.form) saveForm(state.form);
         if (state.viewPrefs !== prev.viewPrefs) saveView(state.viewPrefs);
-        if (savesFailing() && !state.notices.some((n) => n.kind === 'storage') && !conn.toldStorage) {
+        if (savesFailing() && !conn.toldStorage) {
           conn.toldStorage = true; // once: a dismissed notice stays dismissed
           set({ notices: [...get().notices, STORAGE_NOTICE] });
         }

@@ -5,6 +5,7 @@
 // again: e2e/explain.spec.ts; a browser that keeps the failure leaves Reload as the way out).
 import { Component, lazy, Suspense, useState, type ComponentType, type ErrorInfo, type ReactNode } from 'react';
 import { messageOf } from '../../runtime/errors';
+import { causeOf } from '../../runtime/failure';
 
 type Loader = () => Promise<{ default: ComponentType }>;
 
@@ -54,7 +55,7 @@ class ViewBoundary extends Component<BoundaryProps, { error: unknown }> {
       <div role="alert" className="error" data-testid="view-failed">
         <p>
           {capitalized(this.props.name)} could not be shown ({messageOf(this.state.error)}).{' '}
-          {isImportFailure(this.state.error)
+          {causeOf(this.state.error, navigator.onLine) === 'network'
             ? 'Its code did not arrive: if this device is offline, it may not be saved here yet. Connect, then try again.'
             : 'Try again, or reload the page if it happens again.'}{' '}
           The rest of the page works as before.
@@ -68,7 +69,3 @@ class ViewBoundary extends Component<BoundaryProps, { error: unknown }> {
 }
 
 const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
-// What Chromium, Firefox and WebKit say when a dynamic import's script did not arrive.
-const IMPORT_FAILED = /dynamically imported module|importing a module script failed|failed to fetch/i;
-const isImportFailure = (e: unknown) => IMPORT_FAILED.test(messageOf(e));

@@ -24,19 +24,13 @@ export function LinkedView() {
       // The step and the slot belong to the link's run. One that was stopped, failed or could not
       // start lets them go (said in the link's notice), or they would land on whatever run came next.
       const ownRun = run && run.runId !== linked.after ? run : null;
-      const why =
-        pending || ownRun?.status === 'running'
-          ? null
-          : ownRun && ownRun.status !== 'done'
-            ? 'did not finish'
-            : !ownRun && runError
-              ? 'could not start'
-              : null;
+      if (pending || ownRun?.status === 'running') return;
+      const why = ownRun ? (ownRun.status === 'done' ? null : 'did not finish') : runError ? 'could not start' : null;
       if (why) {
         useApp.getState().clearLinkedExplain([`The link's run ${why}, so its step and inspected slot are not shown.`]);
         return;
       }
-      if (!ownRun || ownRun.status !== 'done' || pending) return;
+      if (!ownRun) return;
     }
     const problems: string[] = [];
     if (step !== null && run) {
