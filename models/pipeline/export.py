@@ -57,7 +57,7 @@ def export(run: Path) -> dict:
     seq, npos = torch.export.Dim("seq", min=2, max=ctx), torch.export.Dim("positions", min=1, max=ctx)
     with torch.no_grad():
         prog = torch.onnx.export(
-            _Graph(model),
+            _Graph(model).eval(),
             (example, example_pos),
             input_names=["input_ids", "positions"],
             output_names=["logits"],

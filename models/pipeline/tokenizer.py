@@ -80,17 +80,23 @@ def load_tokenizer(path: Path) -> Tokenizer:
     return Tokenizer.from_file(str(path))
 
 
+def book_repeats(docs: list[dict], weighted: bool, rng: random.Random) -> list[int]:
+    """How often each book appears in the stream: floor(w) times plus once more with probability frac(w).
+    Drawn once, so a weight below 1 keeps a fixed subset of the books in every epoch."""
+    counts = []
+    for d in docs:
+        w = d["weight"] if weighted else 1.0
+        counts.append(int(w) + (1 if rng.random() < w - int(w) else 0))
+    return counts
+
+
 def encode_docs(tok: Tokenizer, docs: list[dict], weighted: bool, seed: int = 0) -> np.ndarray:
     """One packed stream: paragraphs joined by newlines, books ended by [EOS].
 
-    With `weighted`, a book of weight w appears floor(w) times plus once more with probability frac(w),
-    in a shuffled order, so the stream carries the corpus mix."""
+    With `weighted`, each book appears as often as `book_repeats` says, in a shuffled order, so the stream
+    carries the corpus mix."""
     rng = random.Random(seed)
-    entries: list[int] = []
-    for i, d in enumerate(docs):
-        w = d["weight"] if weighted else 1.0
-        n = int(w) + (1 if rng.random() < w - int(w) else 0)
-        entries += [i] * n
+    entries = [i for i, n in enumerate(book_repeats(docs, weighted, rng)) for _ in range(n)]
     rng.shuffle(entries)
     cache: dict[int, list[int]] = {}
     out: list[np.ndarray] = []

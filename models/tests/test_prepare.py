@@ -85,3 +85,18 @@ def test_a_continued_run_reuses_the_shipped_vocabulary(tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps(bad))
     with pytest.raises(PipelineError, match="special"):
         reuse_tokenizer(tmp_path / "other", tmp_path / "bad.json")
+
+
+def test_book_repeats_follow_the_weights_and_a_fraction_keeps_a_fixed_subset():
+    import random
+
+    from pipeline.tokenizer import book_repeats
+
+    docs = [{"weight": 2.0}] * 3 + [{"weight": 0.3}] * 400
+    counts = book_repeats(docs, weighted=True, rng=random.Random(0))
+    assert counts[:3] == [2, 2, 2]
+    kept = counts[3:]
+    assert set(kept) <= {0, 1} and 80 < sum(kept) < 160  # about 30 % of the books, each whole
+    # Drawn once per seed: the same books are left out of every epoch (the card's seen/unseen gap).
+    assert book_repeats(docs, weighted=True, rng=random.Random(0)) == counts
+    assert book_repeats(docs, weighted=False, rng=random.Random(0)) == [1] * len(docs)
