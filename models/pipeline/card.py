@@ -106,6 +106,15 @@ def _run_together(q: dict, real: dict) -> list[str]:
     ]
 
 
+def _mix(run: Path) -> str:
+    """The folder weights of the run's stream (a weight below 1 keeps a fixed subset of the books)."""
+    p = run / "split.json"
+    weights = json.loads(p.read_text()).get("weights") if p.exists() else None
+    if not weights:
+        return ""
+    return " (copies of each book per pass, by folder: " + ", ".join(f"{k} {v:g}" for k, v in weights.items()) + ")"
+
+
 def render(run: Path, shipped: Path) -> str:
     summ, cfg = _load(run, "train_summary.json"), _load(run, "train_config.json")
     ev, q, exp = _load(run, "evaluate.json"), _load(run, "quantize.json"), _load(run, "export.json")
@@ -122,7 +131,7 @@ def render(run: Path, shipped: Path) -> str:
         f"tokens, "
         f"**{summ['tokens_seen'] / 1e6:.1f} M tokens seen** in {summ['elapsed_s'] / 60:.0f} min "
         f"({summ['tokens_seen'] / max(1, summ['elapsed_s']):,.0f} tokens/s); one weighted pass over the training "
-        f"books is {shards['train']['tokens'] / 1e6:.1f} M tokens.",
+        f"books is {shards['train']['tokens'] / 1e6:.1f} M tokens{_mix(run)}.",
         schedule_line(cfg, ship_cfg),
         *lineage(ship_cfg, summ),
         f"- Validation bound on held-out books ({ev['texts']}): **{b['nats_per_token']:.3f} nats/token** "

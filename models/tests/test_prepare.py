@@ -100,3 +100,17 @@ def test_book_repeats_follow_the_weights_and_a_fraction_keeps_a_fixed_subset():
     # Drawn once per seed: the same books are left out of every epoch (the card's seen/unseen gap).
     assert book_repeats(docs, weighted=True, rng=random.Random(0)) == counts
     assert book_repeats(docs, weighted=False, rng=random.Random(0)) == [1] * len(docs)
+
+
+def test_default_weights_hold_every_book_in_every_pass():
+    import random
+
+    from pipeline.prepare import DEFAULT_WEIGHTS
+    from pipeline.tokenizer import book_repeats
+
+    # A fractional weight would leave the same books out of every epoch (memorised against never seen).
+    docs = [{"folder": f, "weight": w} for f, w in DEFAULT_WEIGHTS.items() for _ in range(50)]
+    counts = book_repeats(docs, weighted=True, rng=random.Random(0))
+    assert min(counts) >= 1
+    core = [n for d, n in zip(docs, counts) if d["folder"] in ("ChiLit", "Grimm")]
+    assert min(core) > max(n for d, n in zip(docs, counts) if d["folder"] not in ("ChiLit", "Grimm"))
