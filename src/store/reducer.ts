@@ -51,6 +51,11 @@ export interface SessionState {
   autoRun: boolean;
 }
 
+/** True while the worker has a run going, or one was sent and not yet answered. */
+export function isBusy(s: Pick<SessionState, 'pending' | 'run'>): boolean {
+  return s.pending !== null || s.run?.status === 'running';
+}
+
 /** A run a comparison or a sweep asks the store to send next. */
 export interface FollowUpRun {
   segments: Segment[];

@@ -5,8 +5,8 @@
 import { create } from 'zustand';
 import type { Denoised, SamplerSettings, Segment } from '../engine';
 import type { BackendChoice } from '../runtime/types';
-import type { EngineClient, EngineFactory } from '../worker/engineClient';
-import type { GenerateRequest, InspectRequest, Inspected, WorkerIn, WorkerOut } from '../worker/protocol';
+import type { EngineFactory } from '../worker/engineClient';
+import type { GenerateRequest, InspectRequest, Inspected, WorkerOut } from '../worker/protocol';
 import { watchEngine } from '../worker/watchdog';
 import { shippedModels } from '../runtime/modelFiles';
 import { beginCompare, stopCompare } from './compare';
@@ -30,35 +30,21 @@ import {
   savesFailing,
   saveView,
 } from './persist';
-import { IDLE_ENGINE, INITIAL_SESSION, reduce, type Pending, type SessionState } from './reducer';
+import { IDLE_ENGINE, INITIAL_SESSION, isBusy, reduce, type Pending, type SessionState } from './reducer';
 import { reimagineRequest } from './edit';
 import { givenTextOf, type RunView } from './run';
 import { randomSeed } from './seed';
-import { decodeShare, type ExplainLink } from './share';
+import { decodeShare } from './share';
 import { cloneForm, DEFAULT_VIEW, type ViewPrefs } from './schema';
+import { conn, freshConnection, refuseViewPasses, viewPass } from './connection';
+import { linkArrival, savedNotices, STORAGE_NOTICE, type FormNotice, type LinkedExplain } from './notices';
 
 export type { EngineClient, EngineFactory } from '../worker/engineClient';
 export type { CompareResult, CompareView } from './compare';
 export type { SweepRow, SweepView } from './sweep';
-export type { EngineView, Pending } from './reducer';
-
-const STORAGE_NOTICE: FormNotice = {
-  kind: 'storage',
-  message:
-    'This browser is not keeping your text and settings (its storage is full or turned off for this site), so a reload will lose them. Copy anything you want to keep.',
-  problems: [],
-};
-
-/** What a share link did to the form, or what was wrong with the saved one, or that nothing is saved. */
-export interface FormNotice {
-  kind: 'link' | 'saved' | 'storage';
-  message: string;
-  problems: string[];
-  /** The form a link replaced, for the way back (a link may overwrite text the user typed), and the
-   * form it set (a second link over an unedited first one keeps the first one's way back). */
-  before?: FormState;
-  setByLink?: FormState;
-}
+export { isBusy, type EngineView, type Pending } from './reducer';
+export type { FormNotice } from './notices';
+export { engineConnection } from './connection';
 
 export interface AppState extends SessionState, ModelSlice {
   /** What happened to the engine when it had to be restarted (shown until the next run starts). */
@@ -70,7 +56,7 @@ export interface AppState extends SessionState, ModelSlice {
   /** How runs are shown (saved, never part of a run or a link). */
   viewPrefs: ViewPrefs;
   /** A link's explainer state, waiting for the link's run to end (src/ui/explain/LinkedView.tsx shows it). */
-  linkedExplain: { explain: ExplainLink; after: number | null } | null;
+  linkedExplain: LinkedExplain;
 
   startApp(opts: { hash: string; clearHash?: () => void }): void;
   openLink(hash: string): boolean;
@@ -109,49 +95,6 @@ export interface AppState extends SessionState, ModelSlice {
 }
 
 export type InspectRefusal = Extract<WorkerOut, { type: 'error' }>;
-
-/** True while the worker has a run going, or one was sent and not yet answered. */
-export function isBusy(s: Pick<AppState, 'pending' | 'run'>): boolean {
-  return s.pending !== null || s.run?.status === 'running';
-}
-
-/** The store's link to the engine, in one place that tests and devtools can see (engineConnection()) and
- * reset (resetApp()): the worker client, how to make another, and the counters that outlive a worker. */
-interface EngineConnection {
-  client: EngineClient | null;
-  unsubscribe: (() => void) | null;
-  factory: EngineFactory | null;
-  stopSaving: (() => void) | null;
-  /** Request ids, unique for the page's life (also across worker restarts). */
-  nextId: number;
-  /** The vocabulary of the model before a switch: a run shown from it is dropped if the new one differs. */
-  piecesBeforeSwitch: string[] | null;
-  /** Workers started by the page itself after one died; one such restart, then the user decides (Retry). */
-  restarts: number;
-  /** The views' passes (inspect, denoise) still owed an answer: a reload answers none of them, so it
-   * refuses each with why (a loss curve waiting on one would otherwise wait forever). */
-  viewPasses: Set<(why: string) => void>;
-  /** The page has said that its storage does not keep anything (said once). */
-  toldStorage: boolean;
-}
-
-const freshConnection = (): EngineConnection => ({
-  client: null,
-  unsubscribe: null,
-  factory: null,
-  stopSaving: null,
-  toldStorage: false,
-  nextId: 1,
-  piecesBeforeSwitch: null,
-  restarts: 0,
-  viewPasses: new Set(),
-});
-const conn: EngineConnection = freshConnection();
-
-/** Read-only view of the engine connection, for tests and debugging. */
-export function engineConnection(): Readonly<EngineConnection> {
-  return conn;
-}
 
 export const useApp = create<AppState>()((set, get) => {
   /** Sends one generate request; the run exists for the UI only once 'started' comes back. */
@@ -317,44 +260,6 @@ export const useApp = create<AppState>()((set, get) => {
     );
   }
 
-  /** Answers every view pass still owed with `why`: the worker that owed them will not answer. */
-  function refuseViewPasses(why: string) {
-    const owed = [...conn.viewPasses];
-    conn.viewPasses.clear();
-    for (const refuse of owed) refuse(why);
-  }
-
-  /** Sends a view's pass (the inspector's or the noise panel's) and hands the caller its answer, or
-   * `refused` if a reload comes first (it answers none of the passes it finds owed). Returns a stop. */
-  function viewPass<T extends 'inspected' | 'denoised'>(
-    request: Extract<WorkerIn, { type: 'inspect' | 'denoise' }>,
-    answer: T,
-    onAnswer: (m: Extract<WorkerOut, { type: T | 'error' }>) => void,
-    refused: (why: string) => void,
-  ): () => void {
-    const client = conn.client;
-    if (!client) {
-      refused('The engine is not running. Press Retry to start it again.');
-      return () => undefined;
-    }
-    const refuse = (why: string) => {
-      stop();
-      refused(why);
-    };
-    const unsubscribe = client.subscribe((m) => {
-      if (m.id !== request.id || (m.type !== answer && m.type !== 'error')) return;
-      stop();
-      onAnswer(m as Extract<WorkerOut, { type: T | 'error' }>);
-    });
-    const stop = () => {
-      unsubscribe();
-      conn.viewPasses.delete(refuse);
-    };
-    conn.viewPasses.add(refuse);
-    client.send(request);
-    return stop;
-  }
-
   function problemsOf(s: AppState): string[] {
     return formProblems(s.form, s.engine.model?.context);
   }
@@ -383,16 +288,7 @@ export const useApp = create<AppState>()((set, get) => {
         modelNote: choice.problems[0] ?? null,
         form: saved.value,
         viewPrefs: view.value,
-        notices:
-          problems.length > 0
-            ? [
-                {
-                  kind: 'saved',
-                  message: 'Some saved settings could not be read and were replaced by defaults.',
-                  problems,
-                },
-              ]
-            : [],
+        notices: savedNotices(problems),
       });
       // Every change to the form is saved at once: nothing typed is lost to a crash or a reload.
       conn.stopSaving?.();
@@ -413,43 +309,11 @@ export const useApp = create<AppState>()((set, get) => {
       const link =
         hash.length > 1 ? decodeShare(hash, s.form, { available: s.models.map((m) => m.name), current }) : null;
       if (!link) return false;
-      const what =
-        link.changed.length > 0
-          ? `Opened a shared link: it set ${link.changed.join(', ')}.`
-          : 'Opened a shared link: it matched your current settings.';
-      // During a run the link's run waits for it to end (or be stopped), and says so.
-      const sameModel = link.model === null || link.model === current;
-      const waits = sameModel && isBusy(s);
-      // A link opened while the model is not there yet says what starts its run.
-      const blocked = !sameModel
-        ? ''
-        : s.engine.status === 'cancelled'
-          ? ' It runs once the model is downloaded: press Download the model.'
-          : s.engine.status === 'error'
-            ? ` It runs once the engine has started (${s.engine.error?.action ?? 'press Retry'}).`
-            : '';
-      const message = waits ? `${what} It runs when the current run ends.` : `${what}${blocked}`;
-      // The way back is to the user's own form: a second link keeps the first one's, unless the
-      // form was edited since; a link that changes only the model has nothing to put back.
-      const earlier = s.notices.find((n) => n.kind === 'link');
-      const formChanged = link.changed.some((c) => !c.startsWith('model '));
-      const before = earlier?.before && earlier.setByLink === s.form ? earlier.before : cloneForm(s.form);
-      const notice: FormNotice = {
-        kind: 'link',
-        message,
-        problems: link.problems,
-        ...(formChanged ? { before, setByLink: link.form } : {}),
-      };
-      const { step, slot, noise } = link.explain;
-      // Shown once a run that is not the current one has ended: the link's own.
-      const linkedExplain =
-        step === null && slot === null && noise === null
-          ? null
-          : { explain: link.explain, after: s.pending?.runId ?? s.run?.runId ?? null };
+      const { what, notice, linkedExplain } = linkArrival(s, link, current);
       set({
         form: link.form,
         notices: [...s.notices.filter((n) => n.kind !== 'link'), notice],
-        announcement: message,
+        announcement: notice.message,
         linkedExplain,
         runError: null, // about the form the link replaced
       });
