@@ -90,6 +90,16 @@ def book_repeats(docs: list[dict], weighted: bool, rng: random.Random) -> list[i
     return counts
 
 
+def encode_book(tok: Tokenizer, paragraphs: list[str]) -> list[int]:
+    """One book as the stream holds it: its paragraphs joined by newlines, ended by [EOS]."""
+    nl = tok.token_to_id(NEWLINE_PIECE)
+    ids: list[int] = []
+    for e in tok.encode_batch(paragraphs):
+        ids += e.ids + [nl]
+    ids[-1] = EOS_ID
+    return ids
+
+
 def encode_docs(tok: Tokenizer, docs: list[dict], weighted: bool, seed: int = 0) -> np.ndarray:
     """One packed stream: paragraphs joined by newlines, books ended by [EOS].
 
@@ -102,13 +112,7 @@ def encode_docs(tok: Tokenizer, docs: list[dict], weighted: bool, seed: int = 0)
     out: list[np.ndarray] = []
     for i in entries:
         if i not in cache:
-            encs = tok.encode_batch(docs[i]["paragraphs"])
-            nl = tok.token_to_id(NEWLINE_PIECE)
-            ids: list[int] = []
-            for e in encs:
-                ids += e.ids + [nl]
-            ids[-1] = EOS_ID
-            cache[i] = ids
+            cache[i] = encode_book(tok, docs[i]["paragraphs"])
         out.append(np.asarray(cache[i], dtype=np.uint16))
     if not out:
         return np.zeros(0, dtype=np.uint16)

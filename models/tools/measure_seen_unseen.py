@@ -1,5 +1,5 @@
 """Does the model know books, or English? The uncapped bound on books the training stream repeated
-against books it never held, per kind of book (children's and fairy tales, novels), on the same fixed
+against books it never held, per kind of book (children's books, fairy tales, novels), on the same fixed
 batches as training's validation (issue 21: "more sense per CPU hour").
 
 A weight below 1 in `prepare` keeps a fixed subset of a folder's books in every epoch
@@ -31,8 +31,7 @@ sys.path.insert(0, str(ROOT / "models"))
 
 from pipeline.model import Denoiser, ModelConfig  # noqa: E402
 from pipeline.prepare import read_docs  # noqa: E402
-from pipeline.specials import EOS_ID  # noqa: E402
-from pipeline.tokenizer import NEWLINE_PIECE, book_repeats, load_tokenizer  # noqa: E402
+from pipeline.tokenizer import book_repeats, encode_book, load_tokenizer  # noqa: E402
 from pipeline.train import fixed_val_batches, validation_bound  # noqa: E402
 from pipeline.warmstart import load_warm_start  # noqa: E402
 
@@ -42,13 +41,7 @@ KINDS = {"ChiLit": "children's books", "Grimm": "fairy tales"}
 
 def book_tokens(tok, docs: list[dict], paragraphs: int) -> np.ndarray:
     """The books' opening paragraphs as one stream, encoded as training encodes them."""
-    nl = tok.token_to_id(NEWLINE_PIECE)
-    ids: list[int] = []
-    for d in docs:
-        for e in tok.encode_batch(d["paragraphs"][:paragraphs]):
-            ids += e.ids + [nl]
-        ids[-1] = EOS_ID
-    return np.asarray(ids, dtype=np.uint16)
+    return np.asarray([i for d in docs for i in encode_book(tok, d["paragraphs"][:paragraphs])], dtype=np.uint16)
 
 
 def groups(stream_of: Path, seed: int) -> dict[str, list[dict]]:
