@@ -16,16 +16,23 @@ import onnx
 import torch
 
 from .errors import PipelineError
-from .generate import onnx_logits, onnx_session
+from .generate import never_emitted, onnx_logits, onnx_session
 from .model import Denoiser, ModelConfig
 from .rowsummary import add_row_summary, check_row_summary
 from .runfolder import run_file
-from .specials import SPECIAL_IDS
 from .train import load_checkpoint
 
 OPSET = 18
 # Largest logit difference allowed between the ONNX graph and PyTorch on the same weights.
 PARITY_TOL = 1e-3
+
+
+def excluded_ids(run: Path) -> list[int]:
+    """What the row summary leaves out, as the sampler does (SAMPLING.md 2a): the special ids and the run
+    tokenizer's byte pieces."""
+    from .tokenizer import load_tokenizer
+
+    return list(never_emitted(load_tokenizer(run_file(run, "tokenizer.json"))))
 
 
 def load_model(run: Path) -> Denoiser:
@@ -67,7 +74,8 @@ def export(run: Path) -> dict:
             external_data=False,
         )
     prog.save(str(out), external_data=False)
-    onnx.save(add_row_summary(onnx.load(str(out)), SPECIAL_IDS), str(out))
+    excluded = excluded_ids(run)
+    onnx.save(add_row_summary(onnx.load(str(out)), excluded), str(out))
     sess = onnx_session(out)
     fn = onnx_logits(sess)
     # Parity on shapes other than the export example (the axes really are dynamic), for every position
@@ -99,7 +107,8 @@ def export(run: Path) -> dict:
         "top1_agreement_where_clear": float(np.concatenate(agree).mean()) if any(a.size for a in agree) else 1.0,
         "top1_clear_share": float(np.concatenate(clear_rows).mean()),
         "params": model.num_params(),
-        "summary_top_prob_rel_diff": check_row_summary(sess, SPECIAL_IDS, model.cfg.vocab_size, ctx),
+        "summary_top_prob_rel_diff": check_row_summary(sess, excluded, model.cfg.vocab_size, ctx),
+        "summary_excluded_ids": len(excluded),
     }
     if worst > PARITY_TOL:
         raise PipelineError(f"ONNX/PyTorch parity failed: max logit difference {worst:.2e} > {PARITY_TOL}")

@@ -76,10 +76,23 @@ class Generation:
         return self.final[self.fixed == 0]
 
 
+def byte_pieces(tok) -> list[int]:
+    """Ids whose bytes, decoded alone, are not whole UTF-8 characters (a byte-level vocabulary's lone
+    bytes and partial merges): they decode to U+FFFD, and the sampler never emits them (SAMPLING.md 2a).
+    config.json lists them for the app, and the graph's row summary leaves them out (export)."""
+    specials = {PAD_ID, MASK_ID, EOS_ID}
+    return [i for i in range(tok.get_vocab_size()) if i not in specials and "\ufffd" in tok.decode([i])]
+
+
+def never_emitted(tok) -> tuple[int, ...]:
+    """What the sampler gives -inf (2a): the special ids and the byte pieces."""
+    return (PAD_ID, MASK_ID, EOS_ID, *byte_pieces(tok))
+
+
 def generate(fn: Logits, tok, segments: list[dict], s: Settings, context: int) -> Generation:
     """Runs the rulebook's sampler (src/engine/SAMPLING.md) over a prompt or template."""
     ids, fixed = build_canvas(segments, lambda t: tok.encode(t).ids, MASK_ID, context)
-    frames = list(unmask(ids, fixed, fn, s, (PAD_ID, MASK_ID, EOS_ID), MASK_ID))
+    frames = list(unmask(ids, fixed, fn, s, never_emitted(tok), MASK_ID))
     final = frames[-1].ids if frames else ids
     return Generation(ids, fixed, frames, final, tok.decode(final.tolist()), tok.decode(final[fixed == 0].tolist()))
 

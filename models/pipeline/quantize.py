@@ -21,10 +21,11 @@ import numpy as np
 import onnx
 
 from .errors import PipelineError
+from .export import excluded_ids
 from .generate import onnx_logits, onnx_session
 from .rowsummary import check_row_summary
 from .runfolder import run_file, run_json
-from .specials import MASK_ID, SPECIAL_IDS
+from .specials import MASK_ID
 
 BLOCK = 32
 
@@ -105,7 +106,7 @@ def _log_softmax(logits: np.ndarray) -> np.ndarray:
     return x - np.log(np.exp(x).sum(-1, keepdims=True))
 
 
-def compare(paths: dict[str, Path], x: np.ndarray, masked: np.ndarray) -> dict[str, dict]:
+def compare(paths: dict[str, Path], x: np.ndarray, masked: np.ndarray, excluded: list[int]) -> dict[str, dict]:
     outs = {}
     summary = {}
     for name, p in paths.items():
@@ -113,7 +114,7 @@ def compare(paths: dict[str, Path], x: np.ndarray, masked: np.ndarray) -> dict[s
         fn = onnx_logits(sess)
         outs[name] = np.concatenate([fn(x[i : i + 4]) for i in range(0, len(x), 4)])
         # Quantization rewrites the weights' nodes only: the row summary must still follow the logits.
-        summary[name] = check_row_summary(sess, SPECIAL_IDS, ref_vocab(sess), x.shape[1])
+        summary[name] = check_row_summary(sess, excluded, ref_vocab(sess), x.shape[1])
     ref = outs["fp32"]
     ref_logp = _log_softmax(ref[masked])
     report = {}
@@ -135,6 +136,6 @@ def quantize(run: Path) -> dict:
     context = run_json(run, "train_config.json")["model"]["context"]
     paths = make_variants(fp32, run)
     x, masked = eval_windows(run, context)
-    report = compare(paths, x, masked)
+    report = compare(paths, x, masked, excluded_ids(run))
     (run / "quantize.json").write_text(json.dumps(report, indent=1))
     return report

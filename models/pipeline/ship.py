@@ -19,7 +19,7 @@ import numpy as np
 
 from .errors import PipelineError
 from .export import load_model
-from .generate import generate, onnx_logits, onnx_session
+from .generate import byte_pieces, generate, onnx_logits, onnx_session
 from .objective import write_cases, write_passages
 from .runfolder import run_file, run_json
 from .sampler import Settings
@@ -216,6 +216,8 @@ def ship(run: Path, dest: Path, variant: str | None = None, force: bool = False,
         "vocab_size": train_cfg["model"]["vocab_size"],
         "context": context,
         "special_ids": {"pad": PAD_ID, "mask": MASK_ID, "eos": EOS_ID},
+        # Never emitted by the sampler (SAMPLING.md 2a); the graph's row summary leaves them out too.
+        "byte_pieces": byte_pieces(tok),
         "newline_id": tok.token_to_id(NEWLINE_PIECE),
         "params": summary.get("params"),
         "variant": variant,

@@ -29,10 +29,12 @@ def test_series_and_default(tmp_path):
     groups = plot_frontier.series(rows)
     assert set(groups) == {("linear", 0), ("linear", 2), ("adaptive", 0)}
     assert [r["forward_passes"] for r in groups[("linear", 0)]] == [16, 32]  # drawn left to right
-    report = tmp_path / "frontier.json"
-    report.write_text(json.dumps({"rows": rows}))
+    # Two reports (one process per core, as the card's frontier is measured) join into one plot.
+    first, second = tmp_path / "frontier-a.json", tmp_path / "frontier-b.json"
+    first.write_text(json.dumps({"rows": rows[:2]}))
+    second.write_text(json.dumps({"rows": rows[2:]}))
     out = tmp_path / "frontier.svg"
-    plot_frontier.main([str(report), "--out", str(out)])
+    plot_frontier.main([str(first), str(second), "--out", str(out)])
     svg = out.read_text()
     for label in ("fixed schedule", "fixed + 2 refinement rounds", "adaptive (threshold)", "app default"):
         assert label in svg

@@ -140,6 +140,13 @@ def test_pipeline_end_to_end(tiny_corpus, tmp_path):
     for name, f in cfg["files"].items():
         assert hashlib.sha256((dest / name).read_bytes()).hexdigest() == f["sha256"]
     assert cfg["special_ids"] == {"pad": 0, "mask": 1, "eos": 2}
+    # The byte pieces: every id the tokenizer cannot decode alone, and only those (SAMPLING.md 2a).
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(dest / "tokenizer.json"))
+    undecodable = [i for i in range(3, tok.get_vocab_size()) if "\ufffd" in tok.decode([i])]
+    assert undecodable and cfg["byte_pieces"] == undecodable
+    assert exp["summary_excluded_ids"] == 3 + len(undecodable)  # the graph's row summary leaves them out
     gen = json.loads((dest / "fixtures" / "golden_generation.json").read_text())
     for case in gen["cases"]:
         masked = [i for i, f in enumerate(case["fixed"]) if not f]
@@ -147,5 +154,7 @@ def test_pipeline_end_to_end(tiny_corpus, tmp_path):
         assert sorted(resolved) == masked  # every masked slot resolved exactly once
         assert all(case["final_ids"][i] == case["canvas_ids"][i] for i, f in enumerate(case["fixed"]) if f)
         assert 1 not in case["final_ids"]
+        generated = [v for v, f in zip(case["final_ids"], case["fixed"]) if not f]
+        assert not set(generated) & set(cfg["byte_pieces"])
     logits = json.loads((dest / "fixtures" / "golden_logits.json").read_text())
     assert all(np.array(c["top_ids"]).shape == (len(c["ids"]), 5) for c in logits["cases"])

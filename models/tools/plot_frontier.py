@@ -1,9 +1,11 @@
 """The card's frontier plot (issue 21 §4): invented words and repeated word 3-grams against forward
 passes, one series per schedule (fixed, adaptive) with and without refinement, from the JSON that
-`measure_frontier.py --out` writes. The app's default is marked.
+`measure_frontier.py --out` writes (one report, or several whose rows it joins: the rows can be measured in
+one process per core). The app's default is marked.
 
 Run from the repository root:
-  models/.venv/bin/python models/tools/plot_frontier.py /tmp/frontier.json --out models/frontier.svg
+  models/.venv/bin/python models/tools/plot_frontier.py /tmp/frontier-r0.json /tmp/frontier-r2.json \
+      --out models/frontier.svg
 """
 
 from __future__ import annotations
@@ -59,11 +61,11 @@ def plot(rows: list[dict], title: str):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("frontier", type=Path, help="measure_frontier.py --out JSON")
+    ap.add_argument("frontier", type=Path, nargs="+", help="measure_frontier.py --out JSON, one or more")
     ap.add_argument("--out", type=Path, required=True, help="the SVG to write")
     ap.add_argument("--title", default="Quality against forward passes (measure_frontier.py, 48 new tokens)")
     a = ap.parse_args(argv)
-    rows = json.loads(a.frontier.read_text())["rows"]
+    rows = [r for f in a.frontier for r in json.loads(f.read_text())["rows"]]
     plt.rcParams["svg.hashsalt"] = "unmask"  # the same input writes the same file
     plt.rcParams["svg.fonttype"] = "none"  # text as text: a small file the browser renders
     plot(rows, a.title).savefig(a.out, metadata={"Date": None})

@@ -222,4 +222,24 @@ describe('summaryRow (the graph row summary in place of a pass over the row)', (
     expect(summaryRow(summary([3, -1e9], [5, 0], 1), 0, sp, s)).toBe(true);
     expect(s.second).toBe(-Infinity);
   });
+  it('treats byte pieces as the specials: never the best, and no runner-up', () => {
+    const pieces = { ...sp, never: [5, 6] };
+    const s = new RowScratch(8);
+    expect(summaryRow(summary([3, 1], [5, 4], 0.5), 0, pieces, s)).toBe(false);
+    expect(summaryRow(summary([3, -1e9], [4, 6], 1), 0, pieces, s)).toBe(true);
+    expect(s.second).toBe(-Infinity);
+  });
+});
+
+describe('byte pieces (SAMPLING.md 2a)', () => {
+  it('get -∞ like the special ids, and the best of the rest is the draft', () => {
+    const scratch = new RowScratch(7);
+    const row = Float32Array.from([0, 0, 0, 1, 9, 8, 2]);
+    prepareLogits(row, new Int32Array(7), 0, { ...SPECIAL, never: [4, 5] }, 1, 0, scratch);
+    expect([scratch.l[4], scratch.l[5]]).toEqual([-Infinity, -Infinity]);
+    expect(scratch.best).toBe(6);
+    analyse(scratch, 1, false);
+    expect(probability(scratch, 4)).toBe(0);
+    expect(probability(scratch, 6) + probability(scratch, 3)).toBeCloseTo(1, 12);
+  });
 });

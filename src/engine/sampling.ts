@@ -59,9 +59,11 @@ export class RowScratch {
 }
 
 const isSpecial = (v: number, s: SpecialIds) => v === s.pad || v === s.mask || v === s.eos;
+const isNever = (v: number, s: SpecialIds) => isSpecial(v, s) || (s.never?.includes(v) ?? false);
 
 /**
- * 2a and 2b: `row` (the logits of position i) into scratch.l as float64, special ids at -∞, and
+ * 2a and 2b: `row` (the logits of position i) into scratch.l as float64, special ids and byte pieces
+ * (`special.never`) at -∞, and
  * every token seen at a non-masked, non-special position within `window` of i lowered by ln(penalty),
  * once per distinct token; then the largest and second largest l and the argmax (the draft).
  * Throws when the row holds NaN or +∞, or nothing finite.
@@ -77,7 +79,7 @@ export function prepareLogits(
 ): void {
   const { l, vocab } = scratch;
   for (let v = 0; v < vocab; v++) l[v] = row[v];
-  for (const v of [special.pad, special.mask, special.eos]) {
+  for (const v of [special.pad, special.mask, special.eos, ...(special.never ?? [])]) {
     if (v >= 0 && v < vocab) l[v] = -Infinity;
   }
   if (penalty !== 1 && window > 0) {
@@ -120,7 +122,9 @@ export function prepareLogits(
  * changes the row): max, second, best and zp as prepareLogits + analyse(T 0) set them, the
  * normaliser to float32 rounding (1 / top_prob). scratch.l is not written. Returns false when the
  * summary of this row is unusable (NaN, +∞ or a special id: a broken pass), and the caller reads the
- * logits themselves, which say what is wrong.
+ * logits themselves, which say what is wrong. The graph excludes the ids of `special` (byte pieces
+ * included: the pipeline's export and config.json take them from the same tokenizer), so its
+ * normaliser is the sampler's.
  */
 export function summaryRow(summary: RowSummary, j: number, special: SpecialIds, scratch: RowScratch): boolean {
   const max = summary.top2Logits[2 * j];
@@ -128,9 +132,9 @@ export function summaryRow(summary: RowSummary, j: number, special: SpecialIds, 
   const best = summary.top2Ids[2 * j];
   const p1 = summary.topProb[j];
   if (!(Number.isFinite(max) && second <= max && p1 > 0 && p1 <= 1)) return false;
-  if (!(best >= 0 && best < scratch.vocab) || isSpecial(best, special)) return false;
-  // A special id as runner-up means the row has a single ordinary id: the sampler's second is -∞.
-  scratch.second = isSpecial(summary.top2Ids[2 * j + 1], special) ? -Infinity : second;
+  if (!(best >= 0 && best < scratch.vocab) || isNever(best, special)) return false;
+  // An excluded id as runner-up means the row has a single ordinary id: the sampler's second is -∞.
+  scratch.second = isNever(summary.top2Ids[2 * j + 1], special) ? -Infinity : second;
   scratch.max = max;
   scratch.best = best;
   scratch.zp = 1 / p1;

@@ -41,6 +41,12 @@ describe('the Python twin', () => {
     expect(adaptive.some((c) => c.frames[0].total_steps > c.frames.length)).toBe(true);
   });
 
+  it('includes cases with byte pieces, which no frame holds', () => {
+    const withPieces = cases.cases.filter((c) => c.never.length > 0);
+    expect(withPieces.length).toBeGreaterThanOrEqual(10);
+    for (const c of withPieces) expect(c.frames.every((f) => f.ids.every((v) => !c.never.includes(v)))).toBe(true);
+  });
+
   it.each(
     cases.cases.map(
       (c, k) => [`${k} ${c.settings.strategy} T=${c.settings.temperature} R=${c.settings.refineRounds}`, c] as const,
@@ -53,7 +59,7 @@ describe('the Python twin', () => {
       { ids, fixed },
       syntheticLogits(c.table_seed, ids.length),
       c.settings as SamplerSettings,
-      SPECIAL,
+      { ...SPECIAL, never: c.never },
     )) {
       frames.push(f);
     }

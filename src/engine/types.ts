@@ -106,4 +106,8 @@ export interface SpecialIds {
   pad: number;
   mask: number;
   eos: number;
+  /** Further ids the sampler never emits (SAMPLING.md 2a): the model's byte pieces, ids whose bytes
+   * alone are not whole UTF-8 characters (config.json `byte_pieces`). Drawn alone they would show as
+   * U+FFFD, and a 4,096-id vocabulary of English books needs none of them to write its text. */
+  never?: number[];
 }

@@ -36,6 +36,21 @@ describe('unmask, greedy', () => {
     expect(first[0].resolved).toEqual([0]);
   });
 
+  it('never emits a byte piece, at any temperature, however likely the model thinks it', async () => {
+    const pieces = { ...SPECIAL, never: [4, 5] };
+    const likely = () => row({ 4: 0.6, 5: 0.3, 6: 0.06, 7: 0.04 });
+    for (const temperature of [0, 1]) {
+      for (const seed of [1, 2, 3]) {
+        const s = { ...DEFAULT_SETTINGS, temperature, seed, steps: 2 };
+        const frames = await collect(unmask(canvas([3, M, M, M]), crafted(likely), s, pieces));
+        expect([...frames[frames.length - 1].ids].slice(1).every((v) => v === 6 || v === 7)).toBe(true);
+      }
+    }
+    // Without the rule the same rows write them: the test above would notice the rule gone.
+    const without = await run(canvas([3, M]), crafted(likely), greedy());
+    expect(without[0].ids[1]).toBe(4);
+  });
+
   it('never changes a given position and hands out copies of the ids', async () => {
     const c = canvas([5, M, 6, M, 7]);
     const before = [...c.ids];

@@ -1,6 +1,7 @@
 // The shape of models/<name>/config.json and its validation: the app reads the model's vocabulary
 // size, context, special ids and the expected file hashes from it, so a missing field must fail
 // early with a message naming the field, not later as a wrong shape inside ORT.
+import type { SpecialIds } from '../engine';
 import { RuntimeError, ACTIONS } from './errors';
 
 export interface FileFacts {
@@ -13,6 +14,9 @@ export interface ModelConfig {
   vocab_size: number;
   context: number;
   special_ids: { pad: number; mask: number; eos: number };
+  /** Ids whose bytes alone are not whole UTF-8 characters: never emitted (SAMPLING.md 2a). Absent in
+   * models shipped before the rule, which then sample as before. */
+  byte_pieces?: number[];
   newline_id: number;
   params: number;
   variant: string;
@@ -43,6 +47,11 @@ export function parseModelConfig(raw: unknown): ModelConfig {
   for (const k of ['pad', 'mask', 'eos']) {
     need(isInt(sp[k]) && (!isInt(c.vocab_size) || sp[k] < c.vocab_size), `special_ids.${k} (id below vocab_size)`);
   }
+  if (c.byte_pieces !== undefined) {
+    const ok = (v: unknown) =>
+      isInt(v) && (!isInt(c.vocab_size) || (v as number) < c.vocab_size) && !Object.values(sp).includes(v);
+    need(Array.isArray(c.byte_pieces) && c.byte_pieces.every(ok), 'byte_pieces (ids below vocab_size, not special)');
+  }
   for (const f of ['model.onnx', 'tokenizer.json']) {
     const facts = c.files?.[f] ?? {};
     need(isSha(facts.sha256), `files["${f}"].sha256 (64 lowercase hex digits)`);
@@ -56,4 +65,9 @@ export function parseModelConfig(raw: unknown): ModelConfig {
     );
   }
   return c as ModelConfig;
+}
+
+/** What the sampler leaves out (SAMPLING.md 2a): the special ids and the model's byte pieces. */
+export function samplerIds(c: ModelConfig): SpecialIds {
+  return { ...c.special_ids, never: c.byte_pieces ?? [] };
 }

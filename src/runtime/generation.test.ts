@@ -16,6 +16,7 @@ import {
   type Segment,
   type SpecialIds,
 } from '../engine';
+import { samplerIds } from './config';
 import { nodeWasmSession } from './nodeOrt';
 import { loadTokenizer } from './tokenizer';
 import { MODEL_DIR, readConfig, readFixture } from './testModel';
@@ -44,7 +45,7 @@ const { cases } = readFixture<{ cases: GoldenCase[] }>('golden_generation.json')
 function rowFacts(logits: Float32Array, ids: Int32Array, i: number, s: SamplerSettings, sp: SpecialIds) {
   const l = Array.from(logits.subarray(i * V, (i + 1) * V), Number);
   const special = new Set([sp.pad, sp.mask, sp.eos]);
-  for (const v of special) l[v] = -Infinity;
+  for (const v of [...special, ...(sp.never ?? [])]) l[v] = -Infinity;
   if (s.repetitionPenalty !== 1) {
     const seen = new Set<number>();
     for (let j = Math.max(0, i - s.repetitionWindow); j <= Math.min(ids.length - 1, i + s.repetitionWindow); j++) {
@@ -78,7 +79,7 @@ describe('golden generation through ORT-web', () => {
   it('has cases', () => expect(cases.length).toBeGreaterThan(0));
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_, c) => {
-    const sp = config.special_ids;
+    const sp = samplerIds(config);
     const canvas = buildCanvas(c.segments, tok.encode, sp.mask, config.context);
     expect(Array.from(canvas.ids)).toEqual(c.canvas_ids);
     expect(Array.from(canvas.fixed)).toEqual(c.fixed);

@@ -12,6 +12,7 @@ import {
   type SamplerSettings,
   type StepFrame,
 } from '../engine';
+import { samplerIds } from './config';
 import { nodeWasmSession } from './nodeOrt';
 import { loadTokenizer } from './tokenizer';
 import { MODEL_DIR, readConfig } from './testModel';
@@ -30,7 +31,7 @@ const canvas = buildCanvas(
 
 async function run(logits: LogitsFn, settings: SamplerSettings): Promise<StepFrame[]> {
   const frames: StepFrame[] = [];
-  for await (const f of unmask(canvas, logits, settings, config.special_ids)) frames.push(f);
+  for await (const f of unmask(canvas, logits, settings, samplerIds(config))) frames.push(f);
   return frames;
 }
 

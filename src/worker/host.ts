@@ -23,6 +23,7 @@ import {
   type SamplerSettings,
 } from '../engine';
 import { ACTIONS, RuntimeError, messageOf } from '../runtime/errors';
+import { samplerIds } from '../runtime/config';
 import { createModelLoader, type LoadedModel, type LoaderDeps } from '../runtime/loadModel';
 import type { BackendChoice } from '../runtime/types';
 import { createPacer } from './pace';
@@ -256,7 +257,7 @@ export function createHost(deps: HostDeps): {
     let steps = 0;
     let ids = p.canvas.ids;
     try {
-      const special = model.config.special_ids;
+      const special = samplerIds(model.config);
       await pacer.wait(signal);
       for await (const frame of unmask(p.canvas, model.failover.logits, p.settings, special, signal)) {
         steps++;
@@ -373,11 +374,12 @@ export function createHost(deps: HostDeps): {
       for (let i = 0; i < ids.length; i++) if (!fixed[i] && ids[i] === mask) masked.push(i);
       const at = Int32Array.from(masked);
       const out = await model.failover.logits(ids.slice(), at.slice());
-      const report = inspectPass(out, ids, fixed, at, msg.settings ?? {}, config.special_ids, msg.rngDraws);
+      const special = samplerIds(config);
+      const report = inspectPass(out, ids, fixed, at, msg.settings ?? {}, special, msg.rngDraws);
       const j = masked.indexOf(slot);
       const vocab = out.length / masked.length;
       const row = out.slice(j * vocab, (j + 1) * vocab);
-      post({ type: 'inspected', id: msg.id, slot, row, report, special: { ...config.special_ids } });
+      post({ type: 'inspected', id: msg.id, slot, row, report, special });
     });
   }
 

@@ -219,8 +219,8 @@ export const workerOutSchema = v.variant('type', [
     slot: num,
     row: float32,
     report: passReport,
-    /** The model's special ids, which p and q leave out (2a). */
-    special: v.object({ pad: num, mask: num, eos: num }),
+    /** The ids p and q leave out (2a): the model's special ids and its byte pieces. */
+    special: v.object({ pad: num, mask: num, eos: num, never: v.optional(v.array(num)) }),
   }),
   /** The answer to 'denoise': per masked slot (ascending), -ln p of the true token over the whole
    * vocabulary, the model's best guess and its probability. */
