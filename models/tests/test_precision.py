@@ -22,7 +22,13 @@ def test_pick_takes_the_fastest_and_leaves_its_thread_count():
 
     best, rates = pick(torch.nn.Linear(1, 1), 16, 8, 2, measure=measure, set_threads=threads.append)
     assert best == Candidate(False, 2)
-    assert rates == {"fp32, 2 threads": 2500, "fp32, 1 thread": 1600, "bf16, 2 threads": 85, "bf16, 1 thread": 80}
+    # bf16 came in under a quarter of fp32's 2,500: its figures are marked, not passed off as its speed.
+    assert rates == {
+        "fp32, 2 threads": 2500,
+        "fp32, 1 thread": 1600,
+        "bf16, 2 threads (lost early)": 85,
+        "bf16, 1 thread (lost early)": 80,
+    }
     assert threads[-1] == 2
     # Once a candidate is measured, the others are asked to give up below a quarter of its rate.
     assert calls[0][2] == 0.0 and all(c[2] == 2500 / 4 for c in calls[1:])
