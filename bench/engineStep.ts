@@ -4,6 +4,7 @@
 // so the per-step milliseconds carry over; the forward pass is timed in bench/run.mjs.
 // Run: node bench/engineStep.mjs
 import { buildCanvas, DEFAULT_SETTINGS, unmask, type LogitsFn, type SamplerSettings } from '../src/engine';
+import { samplerIds } from '../src/runtime/config';
 import { nodeWasmSession } from '../src/runtime/nodeOrt';
 import { loadTokenizer } from '../src/runtime/tokenizer';
 import { MODEL_DIR, readConfig } from '../src/runtime/testModel';
@@ -39,7 +40,7 @@ export async function engineStep(reps = 5) {
       recorded.push(out);
       return out;
     };
-    for await (const f of unmask(canvas, live, s, config.special_ids)) forwardMs.push(f.forwardMs);
+    for await (const f of unmask(canvas, live, s, samplerIds(config))) forwardMs.push(f.forwardMs);
     let best = Infinity;
     let rows = 0;
     for (let r = 0; r < reps; r++) {
@@ -50,7 +51,7 @@ export async function engineStep(reps = 5) {
         return recorded[k++];
       };
       const t0 = performance.now();
-      for await (const f of unmask(canvas, replay, s, config.special_ids)) void f;
+      for await (const f of unmask(canvas, replay, s, samplerIds(config))) void f;
       best = Math.min(best, performance.now() - t0);
     }
     const steps = forwardMs.length;

@@ -97,8 +97,9 @@ def pick(
     for c in candidates(max_threads):
         set_threads(c.threads)
         floor = rates[best.label] / 4 if best is not None else 0.0
-        rate = round(measure(model, vocab, context, batch, c.bf16, reject_below=floor))
-        rates[c.label if rate >= floor else f"{c.label} (lost early)"] = rate
+        measured = measure(model, vocab, context, batch, c.bf16, reject_below=floor)
+        rate = round(measured)
+        rates[c.label if measured >= floor else f"{c.label} (lost early)"] = rate
         if best is None or rate > rates[best.label]:
             best = c
     assert best is not None

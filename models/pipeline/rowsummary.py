@@ -7,12 +7,13 @@ at 128 tokens, as much as a tenth of the forward pass). onnxruntime computes the
 vectorized kernels for a fraction of that, so the graph returns it beside the logits
 (SAMPLING.md, "One step"; src/engine/unmask.ts reads it):
 
-  top2_logits [batch, n, 2] float32  the two largest logits, special ids excluded
+  top2_logits [batch, n, 2] float32  the two largest logits, special ids and byte pieces excluded
   top2_ids    [batch, n, 2] int64    their ids (the lower id first on a tie, as ONNX TopK specifies)
   top_prob    [batch, n]    float32  the largest softmax probability, 1 / normaliser
 
-`logits` is unchanged, so every consumer of the graph keeps working. The special ids get -1e9 before
-the summary (exp underflows to exactly 0), as the sampler gives them -inf.
+`logits` is unchanged, so every consumer of the graph keeps working. The ids the sampler never emits
+(the specials and the tokenizer's byte pieces, SAMPLING.md 2a) get -1e9 before the summary (exp
+underflows to exactly 0), as the sampler gives them -inf.
 """
 
 from __future__ import annotations
@@ -76,6 +77,14 @@ def add_row_summary(model: onnx.ModelProto, special_ids: list[int]) -> onnx.Mode
     )
     onnx.checker.check_model(model)
     return model
+
+
+def excluded_by(model: onnx.ModelProto) -> list[int]:
+    """The ids a graph's row summary leaves out (those its bias sets to EXCLUDED), ascending."""
+    bias = next((t for t in model.graph.initializer if t.name == "summary_special_bias"), None)
+    if bias is None:
+        raise ValueError("the graph has no row summary")
+    return np.flatnonzero(numpy_helper.to_array(bias) <= EXCLUDED / 2).tolist()
 
 
 def reference_summary(logits: np.ndarray, special_ids: list[int]) -> dict[str, np.ndarray]:

@@ -163,6 +163,9 @@ def unmask(
     trust = np.zeros(len(ids))  # confidence of each generated token when it was last resolved
     inner = s.blockStrategy if s.strategy == "blocks" else s.strategy
     special = np.array(special_ids)
+    # Positions holding these ids are skipped by the penalty. TS skips only the three specials, but a
+    # byte piece already has -inf, which the penalty cannot change: the rows agree either way.
+    skip = frozenset(int(v) for v in special_ids)
     log_r = math.log(s.repetitionPenalty) if s.repetitionPenalty != 1 else 0.0
     rank_of = np.zeros(len(ids), dtype=np.int64)
     rank_of[masked0] = np.arange(m)
@@ -184,9 +187,7 @@ def unmask(
         if log_r:
             for r, i in enumerate(masked):
                 lo, hi = max(0, i - s.repetitionWindow), min(len(ids), i + s.repetitionWindow + 1)
-                seen = {
-                    int(ids[j]) for j in range(lo, hi) if j != i and ids[j] != mask_id and ids[j] not in special_ids
-                }
+                seen = {int(ids[j]) for j in range(lo, hi) if j != i and ids[j] != mask_id and int(ids[j]) not in skip}
                 if seen:
                     L[r, list(seen)] -= log_r
         P = np.exp(L - L.max(axis=1, keepdims=True))

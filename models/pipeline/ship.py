@@ -16,11 +16,13 @@ from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
+import onnx
 
 from .errors import PipelineError
 from .export import load_model
-from .generate import byte_pieces, generate, onnx_logits, onnx_session
+from .generate import byte_pieces, generate, never_emitted, onnx_logits, onnx_session
 from .objective import write_cases, write_passages
+from .rowsummary import excluded_by
 from .runfolder import run_file, run_json
 from .sampler import Settings
 from .specials import NEWLINE_PIECE
@@ -188,6 +190,14 @@ def ship(run: Path, dest: Path, variant: str | None = None, force: bool = False,
     earlier = history(dest, continues)
     tok_src = run_file(run, "tokenizer.json")
     tok = load_tokenizer(tok_src)
+    # The app scores from the graph's row summary with config.json's byte pieces left out: a file
+    # exported before that rule, or with another tokenizer, would give it the wrong normaliser.
+    left_out = excluded_by(onnx.load(str(src)))
+    if left_out != sorted(never_emitted(tok)):
+        raise PipelineError(
+            f"{src.name}'s row summary leaves out {len(left_out)} ids, not the {len(never_emitted(tok))} specials "
+            "and byte pieces of its tokenizer: export and quantize it again"
+        )
     train_cfg = run_json(run, "train_config.json")
     context = train_cfg["model"]["context"]
     dest.mkdir(parents=True, exist_ok=True)

@@ -146,7 +146,13 @@ def test_pipeline_end_to_end(tiny_corpus, tmp_path):
     tok = Tokenizer.from_file(str(dest / "tokenizer.json"))
     undecodable = [i for i in range(3, tok.get_vocab_size()) if "\ufffd" in tok.decode([i])]
     assert undecodable and cfg["byte_pieces"] == undecodable
-    assert exp["summary_excluded_ids"] == 3 + len(undecodable)  # the graph's row summary leaves them out
+    # The shipped graph's row summary leaves out exactly those and the specials, as config.json says.
+    import onnx
+
+    from pipeline.rowsummary import excluded_by
+
+    assert excluded_by(onnx.load(str(dest / "model.onnx"))) == [0, 1, 2, *undecodable]
+    assert exp["summary_excluded_ids"] == 3 + len(undecodable)
     gen = json.loads((dest / "fixtures" / "golden_generation.json").read_text())
     for case in gen["cases"]:
         masked = [i for i, f in enumerate(case["fixed"]) if not f]

@@ -46,6 +46,13 @@ describe('one row of 4096 (what each masked slot costs a step)', () => {
     analyse(scratch, 0.8, false);
     drawToken(scratch, 0, 0.95, 0.7);
   });
+  // The shipped model leaves out 129 byte pieces as well (SAMPLING.md 2a).
+  const pieces = { ...SPECIAL, never: Array.from({ length: 129 }, (_, k) => 97 + k) };
+  bench('T 0.8, top-p 0.95, 129 byte pieces left out', () => {
+    prepareLogits(row, ids, 0, pieces, 1, 16, scratch);
+    analyse(scratch, 0.8, false);
+    drawToken(scratch, 0, 0.95, 0.7);
+  });
 });
 
 describe('per frame: the draft arrays of 128 positions', () => {

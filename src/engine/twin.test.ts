@@ -41,10 +41,16 @@ describe('the Python twin', () => {
     expect(adaptive.some((c) => c.frames[0].total_steps > c.frames.length)).toBe(true);
   });
 
-  it('includes cases with byte pieces, which no frame holds', () => {
+  it('includes cases with byte pieces, which no generated slot holds, some with one given in the canvas', () => {
     const withPieces = cases.cases.filter((c) => c.never.length > 0);
-    expect(withPieces.length).toBeGreaterThanOrEqual(10);
-    for (const c of withPieces) expect(c.frames.every((f) => f.ids.every((v) => !c.never.includes(v)))).toBe(true);
+    expect(withPieces.length).toBeGreaterThanOrEqual(20);
+    expect(withPieces.some((c) => c.ids.some((v) => c.never.includes(v)))).toBe(true);
+    expect(withPieces.some((c) => c.settings.repetitionPenalty === 1)).toBe(true);
+    expect(withPieces.some((c) => c.settings.repetitionPenalty !== 1)).toBe(true);
+    for (const c of withPieces) {
+      const generated = (f: { ids: number[] }) => f.ids.filter((_, i) => c.ids[i] === SPECIAL.mask);
+      expect(c.frames.every((f) => generated(f).every((v) => !c.never.includes(v)))).toBe(true);
+    }
   });
 
   it.each(

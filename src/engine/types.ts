@@ -88,7 +88,7 @@ export type LogitsFn = (ids: Int32Array, positions?: Int32Array) => Promise<Logi
 /**
  * The logits, and when the graph has one the row summary (models/pipeline/rowsummary.py): per row
  * j the facts a step scores with, computed by onnxruntime's vectorized kernels instead of a pass of
- * exponentials per row here. Special ids are excluded, as in SAMPLING.md 2a. Carried on the array
+ * exponentials per row here. Special ids and byte pieces are excluded, as in SAMPLING.md 2a. Carried on the array
  * itself, so every consumer of plain logits keeps working.
  */
 export type Logits = Float32Array & { summary?: RowSummary };

@@ -7,9 +7,11 @@ import { DEFAULT_SETTINGS, type Frame, type SamplerSettings } from '../engine';
 import { passOf, slotDistribution } from '../engine/inspect';
 import type { createHost } from './host';
 import type { WorkerOut } from './protocol';
+import { samplerIds } from '../runtime/config';
 import { config, readyHost } from './testHost';
 
-const special = config.special_ids;
+// What the run left out (2a): the specials and the model's byte pieces.
+const special = samplerIds(config);
 // A step's p comes from the graph's row summary (a float32 softmax in onnxruntime); the inspector's
 // from its own softmax over the logits row. They agree to float32 rounding, which reached 1.1e-6 on
 // the 8-layer model: 1e-5 keeps a margin and still catches a wrong temperature or top-p (1e-3 and up).
@@ -62,6 +64,7 @@ describe('inspect requests', () => {
         for (const slot of [frame.resolved[0], ...(left === undefined ? [] : [left])]) {
           const { reply } = await inspect(host, out, id++, r, frame.step, slot, settings);
           const rep = reply.report;
+          expect(reply.special).toEqual(special); // the inspector leaves out what the run left out
           const committed = Array.from(rep.order.slice(0, frame.resolved.length), (j) => rep.masked[j]);
           expect(committed.sort((a, b) => a - b)).toEqual(frame.resolved);
           frame.resolved.forEach((i, k) => {

@@ -57,7 +57,7 @@ describe('requests to the worker', () => {
       draftIds: Int32Array.of(-1, -1, -1),
       draftProbs: new Float32Array(3),
     };
-    const special = { pad: 0, mask: 1, eos: 2 };
+    const special = { pad: 0, mask: 1, eos: 2, never: [5, 6] };
     const reply = { type: 'inspected', id: 7, slot: 1, row: new Float32Array(8), report, special };
     expect(parseWorkerOut(reply)).toEqual(reply);
     expect(parseWorkerOut({ ...reply, report: { ...report, score: Float32Array.of(0.5) } })).toBeNull();
