@@ -42,10 +42,12 @@ test('prose: the prompt exactly as typed, pieces of a word touch, and the output
   await setControls(page, { prompt, length: 40, steps: 8, temperature: 0.8, seed: 3 });
   await runToEnd(page);
   const shown = (await output(page).textContent()) ?? '';
-  // The prompt's characters decode whole (the emoji and Cyrillic are several byte pieces each). The
-  // generated part may hold a byte piece the model wrote without its partners, shown as U+FFFD: that is
-  // the model's text (the byte-level vocabulary allows it), not a decoding fault.
+  // The prompt's characters decode whole (the emoji and Cyrillic are several byte pieces each), and
+  // the sampler never writes a byte piece of its own (SAMPLING.md 2a): no U+FFFD anywhere, though
+  // after such a prompt the model, left alone, wrote lone pieces at this seed.
   expect(shown.startsWith(prompt)).toBe(true);
+  expect(shown.slice(prompt.length).length).toBeGreaterThan(0);
+  expect(shown).not.toContain('\uFFFD');
   expect(await page.getByTestId('prompt-token').first().textContent()).toBe(prompt);
 
   await page.getByTestId('copy-text').click();
