@@ -89,6 +89,13 @@ def never_emitted(tok) -> tuple[int, ...]:
     return (PAD_ID, MASK_ID, EOS_ID, *byte_pieces(tok))
 
 
+def never_emitted_of(config: dict) -> tuple[int, ...]:
+    """The same, as the app reads it from a shipped config.json (src/runtime/config.ts, samplerIds):
+    a model shipped before the rule lists no byte pieces and leaves out the specials alone."""
+    sp = config["special_ids"]
+    return (sp["pad"], sp["mask"], sp["eos"], *config.get("byte_pieces", []))
+
+
 def generate(fn: Logits, tok, segments: list[dict], s: Settings, context: int) -> Generation:
     """Runs the rulebook's sampler (src/engine/SAMPLING.md) over a prompt or template."""
     ids, fixed = build_canvas(segments, lambda t: tok.encode(t).ids, MASK_ID, context)

@@ -192,10 +192,11 @@ def ship(run: Path, dest: Path, variant: str | None = None, force: bool = False,
     tok = load_tokenizer(tok_src)
     # The app scores from the graph's row summary with config.json's byte pieces left out: a file
     # exported before that rule, or with another tokenizer, would give it the wrong normaliser.
+    never = never_emitted(tok)
     left_out = excluded_by(onnx.load(str(src)))
-    if left_out != sorted(never_emitted(tok)):
+    if left_out != sorted(never):
         raise PipelineError(
-            f"{src.name}'s row summary leaves out {len(left_out)} ids, not the {len(never_emitted(tok))} specials "
+            f"{src.name}'s row summary leaves out {len(left_out)} ids, not the {len(never)} specials "
             "and byte pieces of its tokenizer: export and quantize it again"
         )
     train_cfg = run_json(run, "train_config.json")

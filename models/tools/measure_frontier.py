@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "models"))
 sys.path.insert(0, str(ROOT / "models" / "tools"))
 from measure_refinement import PROMPTS, Tally  # noqa: E402
 
-from pipeline.generate import onnx_logits  # noqa: E402
+from pipeline.generate import never_emitted_of, onnx_logits  # noqa: E402
 from pipeline.quality import vocabulary_of  # noqa: E402
 from pipeline.sampler import Settings, build_canvas, unmask  # noqa: E402
 
@@ -66,8 +66,7 @@ def main(argv=None):
     sp = cfg["special_ids"]
     vocab = vocabulary_of(a.train_docs)
     logits = onnx_logits(sess)
-    # SAMPLING.md 2a, as the app reads it: the specials and config.json's byte pieces (none listed before the rule).
-    special = (sp["pad"], sp["mask"], sp["eos"], *cfg.get("byte_pieces", []))
+    special = never_emitted_of(cfg)  # SAMPLING.md 2a, as the app reads it
 
     rows = []
     ints = lambda text: [int(x) for x in text.split(",") if x]  # noqa: E731

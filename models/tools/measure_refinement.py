@@ -24,7 +24,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "models"))
-from pipeline.generate import onnx_logits  # noqa: E402
+from pipeline.generate import never_emitted_of, onnx_logits  # noqa: E402
 from pipeline.quality import repeated_counts, vocabulary_of, words  # noqa: E402
 from pipeline.sampler import Settings, build_canvas, unmask  # noqa: E402
 
@@ -88,8 +88,7 @@ def main(argv=None):
     tok = Tokenizer.from_file(str(a.model / "tokenizer.json"))
     cfg = json.loads((a.model / "config.json").read_text())
     sp = cfg["special_ids"]
-    # SAMPLING.md 2a, as the app reads it: the specials and config.json's byte pieces (none listed before the rule).
-    never = (sp["pad"], sp["mask"], sp["eos"], *cfg.get("byte_pieces", []))
+    never = never_emitted_of(cfg)  # SAMPLING.md 2a, as the app reads it
     vocab = vocabulary_of(a.train_docs)
     print(f"training vocabulary: {len(vocab)} words", flush=True)
 
