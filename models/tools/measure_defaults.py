@@ -5,6 +5,7 @@ the app's defaults, once per candidate; each row also counts the forward passes 
 Run from the repository root (one thread, niced: it shares the machine with training):
   nice -n 10 models/.venv/bin/python models/tools/measure_defaults.py --run $R --out /tmp/defaults.json \\
       --candidate '{}' --candidate '{"repetitionPenalty": 1.1}'
+A candidate's "seed" (a list of 16) draws another set of samples: '{"seed": [17, ..., 32]}'.
 `$R` is a run folder that `evaluate` has scored (its word_vocab.json is the training vocabulary).
 """
 
@@ -55,11 +56,15 @@ def main(argv=None):
     rows = []
     for c in a.candidate or ["{}"]:
         overrides = json.loads(c)
+        # "seed" names the seeds of the 16 runs per prompt (another set of samples); defaults_quality
+        # sets each run's seed itself and would otherwise drop it without a word.
+        seeds = overrides.pop("seed", list(range(1, 17)))
         fn, calls = counted(onnx_logits(sess))
         t0 = time.time()
-        q = defaults_quality(fn, tok, context, vocab, overrides=overrides)
+        q = defaults_quality(fn, tok, context, vocab, seeds=tuple(seeds), overrides=overrides)
         row = {
             "overrides": overrides,
+            "seeds": seeds,
             "invented": q["invented_word_share"],
             "invented_se": q["invented_word_share_std_error"],
             "repeated_3grams": q["repeated_word_3gram_share"],
