@@ -35,6 +35,12 @@ def candidates(max_threads: int) -> list[Candidate]:
     return [Candidate(bf16, n) for bf16 in (False, True) for n in threads]
 
 
+@dataclass(frozen=True)
+class Timing:
+    quick: float  # tokens/s of one warm one-sequence step
+    full: float | None  # tokens/s of full batches; None when the quick step already lost
+
+
 def time_steps(
     model: torch.nn.Module,
     vocab: int,
@@ -44,11 +50,13 @@ def time_steps(
     steps: int = 3,
     budget_s: float = 4.0,
     reject_below: float = 0.0,
-) -> float:
+) -> Timing:
     """Tokens/s of full training steps (forward, backward, AdamW) on a copy of `model`, after one untimed step.
 
     A one-sequence step comes first: when it already runs below `reject_below` tokens/s the candidate has lost
-    (emulated bf16 runs 30x slower) and its rate is returned without spending a full batch on it."""
+    (emulated bf16 runs 30x slower) and no full batch is spent on it. That step is timed warm: the first bf16
+    step on an AMX Xeon builds its kernels (timed cold, bf16 on 2 threads lost at 889 tokens/s to fp32's
+    3,615 on a Xeon where it trains at ~5,100), so one untimed one-sequence step runs before it."""
     m = copy.deepcopy(model)
     m.train()
     opt = torch.optim.AdamW(m.parameters(), lr=1e-4)
@@ -65,17 +73,18 @@ def time_steps(
         loss.backward()
         opt.step()
 
+    step(1)  # cold: kernel selection and JIT
     t0 = time.perf_counter()
     step(1)
     quick = context / (time.perf_counter() - t0)
     if quick < reject_below:
-        return quick
+        return Timing(quick, None)
     step()  # first full batch: allocations and kernel selection
     t0, n = time.perf_counter(), 0
     while n < steps and (n == 0 or time.perf_counter() - t0 < budget_s):
         step()
         n += 1
-    return n * batch * context / (time.perf_counter() - t0)
+    return Timing(quick, n * batch * context / (time.perf_counter() - t0))
 
 
 def pick(
@@ -84,25 +93,29 @@ def pick(
     context: int,
     max_threads: int,
     batch: int = 16,
-    measure: Callable[..., float] = time_steps,
+    measure: Callable[..., Timing] = time_steps,
     set_threads: Callable[[int], None] = torch.set_num_threads,
 ) -> tuple[Candidate, dict[str, float]]:
     """The fastest candidate and every candidate's tokens/s. Leaves torch on the chosen thread count.
 
-    A candidate that came in under a quarter of the best so far is keyed "<label> (lost early)": its
-    figure may be the one-sequence step alone, which understates a batch (bf16 on 1 thread of an AMX
-    Xeon: 981 tokens/s in the probe, about 3,400 while training), so it is no measure of its speed."""
+    A candidate gives up when its one-sequence step runs under a quarter of the fastest one-sequence step so
+    far: like against like, since one sequence understates a batch by a factor that differs between
+    precisions (bf16 on 1 thread of an AMX Xeon: about 1,000 tokens/s for one sequence, about 3,400 while
+    training). Its figure, that one-sequence rate, is keyed "<label> (lost early)": no measure of its speed."""
     rates: dict[str, float] = {}
     best: Candidate | None = None
+    fastest_quick = 0.0
     for c in candidates(max_threads):
         set_threads(c.threads)
-        floor = rates[best.label] / 4 if best is not None else 0.0
-        measured = measure(model, vocab, context, batch, c.bf16, reject_below=floor)
-        rate = round(measured)
-        rates[c.label if measured >= floor else f"{c.label} (lost early)"] = rate
-        if best is None or rate > rates[best.label]:
+        timing = measure(model, vocab, context, batch, c.bf16, reject_below=fastest_quick / 4)
+        fastest_quick = max(fastest_quick, timing.quick)
+        if timing.full is None:
+            rates[f"{c.label} (lost early)"] = round(timing.quick)
+            continue
+        rates[c.label] = round(timing.full)
+        if best is None or timing.full > rates[best.label]:
             best = c
-    assert best is not None
+    assert best is not None, "the first candidate has no floor, so it is always measured in full"
     set_threads(best.threads)
     return best, rates
 

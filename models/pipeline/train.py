@@ -463,6 +463,7 @@ def resume(s: Session, fresh: bool, init: Path | None, log=print) -> None:
     else:
         if s.rank == 0:
             forget_stable(s.run)  # a new run: an earlier run's stable point is not this one's
+            (s.run / "train_log.jsonl").unlink(missing_ok=True)  # nor is its log (it would read as this run's)
         if init is not None:
             from .warmstart import load_warm_start
 

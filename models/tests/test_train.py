@@ -40,6 +40,15 @@ def test_resume_continues_from_the_checkpoint(shard_run):
     assert any("val_bound" in r for r in log) and any("tokens_per_s" in r for r in log)
 
 
+def test_a_new_run_in_a_used_folder_starts_its_own_log(shard_run):
+    train(shard_run, tiny(max_steps=4, eval_every=2), fresh=True, log=lambda *_: None)
+    (shard_run / "ckpt.pt").unlink()  # as when a run is restarted with other settings
+    train(shard_run, tiny(max_steps=2, eval_every=2), log=lambda *_: None)
+    log = [json.loads(line) for line in open(shard_run / "train_log.jsonl")]
+    steps = [r["step"] for r in log if "step" in r]
+    assert steps and max(steps) == 2 and steps == sorted(steps)
+
+
 def test_resume_refuses_a_different_architecture(shard_run):
     train(shard_run, tiny(max_steps=2), fresh=True, log=lambda *_: None)
     cfg = tiny(max_steps=4)
