@@ -61,6 +61,8 @@ def schedule_line(cfg: dict, ship_cfg: dict) -> str:
             if w.get("from") == "stable"
             else ""
         )
+        if cfg["decay_frac"] >= 1:  # no held phase: the decay starts where the warm-up ends
+            return head + f"then a 1 − √ decay {floor} over the whole run{at}."
         return head + f"held, then a 1 − √ decay {floor} over the last {cfg['decay_frac']:.0%} of the run{at}."
     return head + f"cosine decay {floor} over the run."
 

@@ -1,0 +1,21 @@
+"""The card's schedule line says what the run did: a held phase only where there was one."""
+
+from pipeline.card import schedule_line
+
+BASE = {"lr": 3e-4, "warmup_steps": 100, "min_lr_frac": 0.05, "schedule": "wsd"}
+STABLE = {"training": {"weights_pt": {"from": "stable", "step": 100, "tokens_seen": 409_600}}}
+
+
+def test_a_decay_over_the_whole_run_has_no_held_phase():
+    line = schedule_line(BASE | {"decay_frac": 1.0}, STABLE)
+    assert "held" not in line and "over the whole run" in line
+    assert "where the decay began (step 100, 0.4 M tokens)" in line
+
+
+def test_a_partial_decay_names_its_share_of_the_run():
+    line = schedule_line(BASE | {"decay_frac": 0.5}, {})
+    assert "held, then a 1 − √ decay to 1.5e-05 over the last 50% of the run." in line
+
+
+def test_the_cosine_schedule():
+    assert schedule_line(BASE | {"schedule": "cosine"}, {}).endswith("cosine decay to 1.5e-05 over the run.")
