@@ -54,9 +54,10 @@ def time_steps(
     """Tokens/s of full training steps (forward, backward, AdamW) on a copy of `model`, after one untimed step.
 
     A one-sequence step comes first: when it already runs below `reject_below` tokens/s the candidate has lost
-    (emulated bf16 runs 30x slower) and no full batch is spent on it. That step is timed warm: the first bf16
-    step on an AMX Xeon builds its kernels (timed cold, bf16 on 2 threads lost at 889 tokens/s to fp32's
-    3,615 on a Xeon where it trains at ~5,100), so one untimed one-sequence step runs before it."""
+    (emulated bf16 runs 30x slower) and no full batch is spent on it. That step is timed warm: the first step
+    in a precision runs at about half speed (one sequence on an AMX Xeon, fresh process: fp32 778 then 1,902
+    tokens/s, bf16 1,025 then 1,531), and timed cold bf16 on 2 threads lost there at 889 tokens/s, though it
+    trains at ~5,800 against fp32's ~3,850. So one untimed one-sequence step runs before it."""
     m = copy.deepcopy(model)
     m.train()
     opt = torch.optim.AdamW(m.parameters(), lr=1e-4)
