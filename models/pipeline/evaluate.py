@@ -127,8 +127,11 @@ def fitted(tok, prompt: str, length: int, context: int) -> list[dict]:
     return prompt_segments(prompt, max(1, min(length, context - len(tok.encode(prompt).ids))))
 
 
+DEFAULT_SEEDS = tuple(range(1, 17))  # the 16 seeds of each prompt's runs in the card's measure
+
+
 def defaults_quality(
-    fn, tok, context: int, vocab: set[str], length: int = 48, seeds=tuple(range(1, 17)), overrides: dict | None = None
+    fn, tok, context: int, vocab: set[str], length: int = 48, seeds=DEFAULT_SEEDS, overrides: dict | None = None
 ) -> dict:
     """Invented words and repeated 3-grams under the app's default settings (48 new tokens), on fresh prompts.
 

@@ -87,7 +87,7 @@ def test_a_probe_beside_other_work_does_not_cap_the_threads_of_a_load_following_
 
 
 class ColdStart(torch.nn.Module):
-    """A model whose first forward pass is slow, as a bf16 step is on an AMX Xeon while it builds its kernels."""
+    """A model whose first forward pass is slow, as the first step in either precision is (about half speed)."""
 
     def __init__(self, inner: torch.nn.Module, delay_s: float):
         super().__init__()

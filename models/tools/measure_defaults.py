@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "models"))
 
-from pipeline.evaluate import defaults_quality  # noqa: E402
+from pipeline.evaluate import DEFAULT_SEEDS, defaults_quality  # noqa: E402
 from pipeline.generate import onnx_logits  # noqa: E402
 from pipeline.quality import training_vocabulary  # noqa: E402
 
@@ -58,7 +58,7 @@ def main(argv=None):
         overrides = json.loads(c)
         # "seed" names the seeds of the 16 runs per prompt (another set of samples); defaults_quality
         # sets each run's seed itself and would otherwise drop it without a word.
-        seeds = overrides.pop("seed", list(range(1, 17)))
+        seeds = overrides.pop("seed", list(DEFAULT_SEEDS))
         fn, calls = counted(onnx_logits(sess))
         t0 = time.time()
         q = defaults_quality(fn, tok, context, vocab, seeds=tuple(seeds), overrides=overrides)
