@@ -21,6 +21,9 @@ test('without WebGPU the app falls back to WASM and says why', async ({ page }) 
   await expect(backend).not.toContainText(/^\s*webgpu/);
   // The reason names what was missing.
   await expect(backend).toContainText(/webgpu/i);
+  // And the threads WASM runs on: several on a cross-origin isolated page with more than one core.
+  const cores = await page.evaluate(() => (crossOriginIsolated ? navigator.hardwareConcurrency : 1));
+  await expect(page.getByTestId('threads')).toHaveText(cores > 1 ? /^\s*· [2-9]\d* threads$/ : /^\s*· 1 thread$/);
 });
 
 test('a failed download shows the error and Retry loads the model, keeping the prompt', async ({ page, context }) => {

@@ -137,10 +137,18 @@ export interface RunOptions {
 /** The run every scenario makes: short, greedy (repeatable) and without refinement. */
 const SMALL: RunOptions = { prompt: 'Once upon a time', length: 12, steps: 4, temperature: 0, seed: 7, refine: 0 };
 
-/** Opens the app and waits until the model is loaded and a backend chosen. */
+/** Opens the app and waits until the model is loaded and a backend chosen: within the page's own
+ * recovery from a stalled start (its watchdog restarts the engine after 60 s), which is logged. */
 export async function openApp(page: AppPage, url: string) {
   await page.driver.goto(url);
-  await page.waitFor('the backend to be chosen', () => page.visible(byTestId('backend')), Boolean);
+  await page.waitFor('the backend to be chosen', () => page.visible(byTestId('backend')), Boolean, 150_000);
+  await logRestart(page);
+}
+
+/** Says so in the log when the page had to restart its engine (how often it happens, and why). */
+async function logRestart(page: AppPage) {
+  const note = await page.text(byTestId('engine-note'));
+  if (note) console.log(`  warning: the page restarted its engine: ${note}`);
 }
 
 export async function setControls(page: AppPage, o: RunOptions) {
@@ -342,24 +350,23 @@ export const scenarios: Scenario[] = [
         );
         expectEqual(reachable, false, 'server reachable after stopping it');
         await page.driver.reload();
-        const backendOffline = () =>
-          page.waitFor('the backend to be chosen offline', () => page.visible(byTestId('backend')), Boolean, 60_000);
-        try {
-          await backendOffline();
-        } catch (err) {
-          // Seen in WebKit under CI load (2 of 3 runs on 2026-12-03, cause not found yet): the first offline
-          // reload never gets the engine ready. Say what the page showed, then reload once more, as a
-          // visitor would; a second failure fails the scenario.
-          const shown = await page.driver.evaluate<string>(
-            'return document.querySelector(".engine")?.textContent ?? "";',
+        // Seen in Firefox and WebKit under CI load, now and then (cause not pinned down): the engine's start
+        // stalls while ORT waits for its thread workers. The page must get out of that by itself: its watchdog
+        // restarts the engine on one thread after 60 s of silence, and says so; if that fails too it offers
+        // Retry, which a visitor would press. Both are logged, so a CI log shows how often it happens.
+        const engineState = () =>
+          page.driver.evaluate<string>(
+            `return document.querySelector('[data-testid="backend"]') ? 'ready'
+              : document.querySelector('[data-testid="engine-error"]') ? 'error' : 'loading';`,
           );
-          console.log(
-            `  warning: offline reload not ready after 60 s (${(err as Error).message}); page said: ${shown}; ` +
-              `storage: ${await storageState(page)}`,
-          );
-          await page.driver.reload();
-          await backendOffline();
+        const settled = () => page.waitFor('the engine to start offline', engineState, (v) => v !== 'loading', 150_000);
+        const said = async () => `page said: ${await page.text('.engine')}; storage: ${await storageState(page)}`;
+        if ((await settled()) === 'error') {
+          console.log(`  warning: the offline start failed twice and the page offered Retry; ${await said()}`);
+          await page.driver.click(byTestId('retry'));
+          expectEqual(await settled(), 'ready', 'engine state after Retry');
         }
+        await logRestart(page);
         expectEqual(
           await page.driver.evaluate<boolean>('return navigator.serviceWorker.controller !== null;'),
           true,

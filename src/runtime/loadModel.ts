@@ -110,7 +110,8 @@ interface EngineState {
   wasmNotStored: string | null;
   /** The wasm's progress goes to the bar of the load now under way (a Retry can find it downloading). */
   wasmProgress: Progress;
-  configured: boolean;
+  /** The WASM threads ORT was configured with at its first session (it reads them once); null before. */
+  threads: number | null;
 }
 
 const freshEngine = (): EngineState => ({
@@ -119,7 +120,7 @@ const freshEngine = (): EngineState => ({
   wasmDone: false,
   wasmNotStored: null,
   wasmProgress: () => undefined,
-  configured: false,
+  threads: null,
 });
 
 /** A load's three files as they arrived, or the first failure. */
@@ -129,7 +130,13 @@ interface Fetched {
 }
 
 export function createModelLoader(deps: LoaderDeps): {
-  load(choice: BackendChoice, model: string | null, events: LoadEvents, signal?: AbortSignal): Promise<LoadedModel>;
+  load(
+    choice: BackendChoice,
+    model: string | null,
+    events: LoadEvents,
+    signal?: AbortSignal,
+    maxThreads?: number,
+  ): Promise<LoadedModel>;
 } {
   const engine = freshEngine();
 
@@ -226,6 +233,7 @@ export function createModelLoader(deps: LoaderDeps): {
    * read meanwhile. */
   async function openBackend(
     choice: BackendChoice,
+    threads: number,
     config: ModelConfig,
     build: OrtBuild,
     ort: Ort,
@@ -233,9 +241,9 @@ export function createModelLoader(deps: LoaderDeps): {
     files: Fetched,
     events: LoadEvents,
   ) {
-    if (!engine.configured) {
-      configureOrt(ort, deps.threads);
-      engine.configured = true;
+    if (engine.threads === null) {
+      configureOrt(ort, threads);
+      engine.threads = threads;
     }
     events.progress('session', 0, 1);
     const V = config.vocab_size;
@@ -305,18 +313,21 @@ export function createModelLoader(deps: LoaderDeps): {
   }
 
   /** `model`: a name from models(), or null for the device's default. `signal` cancels the download; what
-   * was already verified and stored stays in the cache, and a later load starts again. */
+   * was already verified and stored stays in the cache, and a later load starts again. `maxThreads` caps
+   * the WASM threads of a worker's first session (the page asks for 1 after a start that stalled). */
   async function load(
     choice: BackendChoice,
     model: string | null,
     events: LoadEvents,
     signal?: AbortSignal,
+    maxThreads?: number,
   ): Promise<LoadedModel> {
     markLoad('load start');
     const { models, entry, gpu, ort: ortImport } = await resolve(choice, model, events);
     const files = await fetchFiles(entry, ortImport, events, signal);
     const ort = await ortImport.module;
-    const opened = await openBackend(choice, entry.config, ortImport.build, ort, gpu, files, events);
+    const threads = Math.max(1, Math.min(deps.threads, maxThreads ?? deps.threads));
+    const opened = await openBackend(choice, threads, entry.config, ortImport.build, ort, gpu, files, events);
     const { session, reason, tokenizer } = opened;
     const watched = watchDevice(
       ort,
@@ -349,7 +360,7 @@ export function createModelLoader(deps: LoaderDeps): {
       reason,
       fromCache: files.tokenizer.fromCache && files.model.fromCache,
       notStored: notStored[0] ?? null,
-      threads: deps.threads,
+      threads: engine.threads ?? threads,
       release: watched.release,
     };
   }

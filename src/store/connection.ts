@@ -15,6 +15,9 @@ export interface EngineConnection {
   piecesBeforeSwitch: string[] | null;
   /** Workers started by the page itself after one died; one such restart, then the user decides (Retry). */
   restarts: number;
+  /** At most this many WASM threads for the workers the page starts from now on: 1 once a start stalled
+   * while opening the engine, where ORT waits for its thread workers (null: the worker decides). */
+  maxThreads: number | null;
   /** The views' passes (inspect, denoise) still owed an answer: a reload answers none of them, so it
    * refuses each with why (a loss curve waiting on one would otherwise wait forever). */
   viewPasses: Set<(why: string) => void>;
@@ -31,6 +34,7 @@ export const freshConnection = (): EngineConnection => ({
   nextId: 1,
   piecesBeforeSwitch: null,
   restarts: 0,
+  maxThreads: null,
   viewPasses: new Set(),
 });
 

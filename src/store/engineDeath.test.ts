@@ -112,6 +112,38 @@ describe('a dead engine worker', () => {
     expect(useApp.getState().engine.status).toBe('loading');
   });
 
+  it('silent while opening the engine: restarted once on one thread, which later workers keep', () => {
+    const w = workers();
+    useApp.getState().connect(w.factory, 'wasm');
+    const first = w.made[0];
+    const load = first.sent.find((m) => m.type === 'load')!;
+    expect(load).not.toHaveProperty('threads'); // the worker decides
+    first.emit({ type: 'progress', id: load.id, phase: 'session', loaded: 0, total: 1 });
+    vi.advanceTimersByTime(SILENCE_LIMIT_MS * LOAD_SILENCE_FACTOR);
+    expect(w.made).toHaveLength(2);
+    expect(w.made[1].sent.find((m) => m.type === 'load')).toMatchObject({ threads: 1 });
+    const s = useApp.getState();
+    expect(s.engineNote).toMatch(/did not finish starting \(it sent nothing for 60 s while working\)/);
+    expect(s.engineNote).toMatch(/restarted on one thread/);
+    expect(s.form.prompt).toBe('keep this text');
+    w.readyLast();
+    expect(useApp.getState().engine.status).toBe('ready');
+    useApp.getState().retry();
+    expect(w.made[2].sent.find((m) => m.type === 'load')).toMatchObject({ threads: 1 });
+  });
+
+  it('silent while downloading: restarted with the threads the worker chooses', () => {
+    const w = workers();
+    useApp.getState().connect(w.factory, 'wasm');
+    const first = w.made[0];
+    const load = first.sent.find((m) => m.type === 'load')!;
+    first.emit({ type: 'progress', id: load.id, phase: 'download', loaded: 1, total: 10 });
+    vi.advanceTimersByTime(SILENCE_LIMIT_MS * LOAD_SILENCE_FACTOR);
+    expect(w.made).toHaveLength(2);
+    expect(w.made[1].sent.find((m) => m.type === 'load')).not.toHaveProperty('threads');
+    expect(useApp.getState().engineNote).toMatch(/stopped responding \(it sent nothing for 60 s while working\)/);
+  });
+
   it('given up: the second worker is ended, so its late reply cannot revive it, and owed passes are refused', async () => {
     const w = workers();
     useApp.getState().connect(w.factory, 'wasm');

@@ -138,9 +138,17 @@ export const useApp = create<AppState>()((set, get) => {
       compare: stopCompare(s.compare),
       sweep: stopSweep(s.sweep),
     };
+    // A start that stalled while opening the engine: with several threads ORT waits there for its thread
+    // workers, and a browser that never starts one leaves it waiting for good (seen in Firefox offline,
+    // now and then). One thread needs no thread workers, so the new worker starts on one.
+    const stalledOpening = s.engine.status === 'loading' && s.engine.progress?.phase === 'session';
+    const oneThread = stalledOpening && conn.maxThreads !== 1;
+    if (oneThread) conn.maxThreads = 1;
     if (conn.restarts < 1) {
       conn.restarts++;
-      const note = `The engine stopped responding (${cause}), so it was restarted.${stoppedAt} Your text and settings are kept.`;
+      const note = oneThread
+        ? `The engine did not finish starting (${cause}), so it was restarted on one thread: slower, but it needs no extra threads from the browser. Your text and settings are kept.`
+        : `The engine stopped responding (${cause}), so it was restarted.${stoppedAt} Your text and settings are kept.`;
       set({ ...base, engineNote: note });
       open(s.backendChoice, note);
       return;
@@ -231,7 +239,13 @@ export const useApp = create<AppState>()((set, get) => {
       announcement,
     });
     const model = get().modelChoice;
-    conn.client.send({ type: 'load', id: loadId, backend: choice, ...(model !== null ? { model } : {}) });
+    conn.client.send({
+      type: 'load',
+      id: loadId,
+      backend: choice,
+      ...(model !== null ? { model } : {}),
+      ...(conn.maxThreads !== null ? { threads: conn.maxThreads } : {}),
+    });
   }
 
   function open(choice: BackendChoice, why?: string) {

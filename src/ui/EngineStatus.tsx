@@ -93,6 +93,12 @@ export function EngineStatus() {
     <div className="engine ready">
       <p data-testid="backend" className="backend">
         <span className="badge">{engine.backend}</span> {engine.reason}
+        {engine.backend === 'wasm' && (
+          <span data-testid="threads">
+            {' '}
+            · {m.threads} {m.threads === 1 ? 'thread' : 'threads'}
+          </span>
+        )}
       </p>
       <p className="model-facts" data-testid="load-status">
         {m.name} · {(m.params / 1e6).toFixed(2)} M parameters · reads {m.context} tokens ·{' '}

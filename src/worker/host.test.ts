@@ -75,6 +75,8 @@ function setup(
     react?: (m: WorkerOut, host: ReturnType<typeof createHost>) => void;
     /** Post as the worker does: the message's buffers transferred (structuredClone moves them). */
     transfer?: boolean;
+    /** The WASM threads the worker would use by itself. */
+    threads?: number;
   } = {},
 ) {
   const out: WorkerOut[] = [];
@@ -95,7 +97,7 @@ function setup(
     loadFile: opts.loadFile ?? defaultLoad,
     pruneCache: async () => 0,
     gpu: opts.gpu,
-    threads: 1,
+    threads: opts.threads ?? 1,
     now: opts.now ?? (() => performance.now()),
   });
   return { host, out, types: () => out.map((m) => m.type) };
@@ -151,6 +153,23 @@ describe('load', () => {
       fromCache: false,
     });
     expect(ready.model.pieces).toHaveLength(config.vocab_size);
+  });
+
+  it("a load's thread limit caps the threads ORT is configured with, and ready reports them", async () => {
+    const capped = setup({ threads: 2 });
+    ort.env.wasm.numThreads = 0;
+    capped.host.handle({ type: 'load', id: 100, backend: 'wasm', threads: 1 });
+    await capped.host.idle();
+    const ready = capped.out.at(-1)!;
+    if (ready.type !== 'ready') throw new Error(`expected ready, got ${ready.type}`);
+    expect(ready.model.threads).toBe(1);
+    expect(ort.env.wasm.numThreads).toBe(1);
+    // Without a limit the worker's own count is used (ORT, already started in this process, keeps 1).
+    const own = setup({ threads: 2 });
+    own.host.handle({ type: 'load', id: 101, backend: 'wasm' });
+    await own.host.idle();
+    expect(ort.env.wasm.numThreads).toBe(2);
+    ort.env.wasm.numThreads = 1;
   });
 
   it('falls back to WASM with the reason when WebGPU cannot open (Node has no WebGPU provider)', async () => {

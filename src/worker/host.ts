@@ -105,7 +105,7 @@ export function createHost(deps: HostDeps): {
   // --- transitions -------------------------------------------------------------------------
 
   /** any but loading → loading: stops what runs, releases the old model, loads the new one. */
-  function startLoad(id: number, choice: BackendChoice, modelName: string | null): void {
+  function startLoad(id: number, choice: BackendChoice, modelName: string | null, maxThreads?: number): void {
     const prev = state;
     const abort = new AbortController();
     state = { kind: 'loading', id, abort };
@@ -138,6 +138,7 @@ export function createHost(deps: HostDeps): {
               }),
           },
           abort.signal,
+          maxThreads,
         );
         // Cancelled once the files were in: the session opened all the same (ORT cannot stop that).
         if (abort.signal.aborted) {
@@ -423,7 +424,7 @@ export function createHost(deps: HostDeps): {
             action: ACTIONS.waitLoad,
           });
         } else {
-          startLoad(msg.id, msg.backend, msg.model ?? null);
+          startLoad(msg.id, msg.backend, msg.model ?? null, msg.threads);
         }
         return;
       case 'generate':

@@ -85,12 +85,20 @@ const generateRequest = v.union(
 export const workerInSchema = v.variant(
   'type',
   [
-    /** `model`: a name the build ships; absent or null = the device's default (see runtime/models.ts). */
+    /** `model`: a name the build ships; absent or null = the device's default (see runtime/models.ts).
+     * `threads`: at most this many WASM threads (the page asks for 1 after a start that stalled). */
     v.object({
       type: v.literal('load'),
       id,
       backend: v.picklist(BACKEND_CHOICES, (i) => `Unknown backend ${json(i.input)}.`),
       model: v.nullish(v.string('The model to load was not named by a string.')),
+      threads: v.optional(
+        v.pipe(
+          v.number(),
+          v.safeInteger('The thread limit must be a whole number.'),
+          v.minValue(1, 'The thread limit must be at least 1.'),
+        ),
+      ),
     }),
     v.object({ type: v.literal('generate'), id, request: generateRequest }),
     /** Stops the run started by the generate whose id is `runId`, or the load whose id it is (its download). */

@@ -90,6 +90,16 @@ describe('requests to the worker', () => {
       ok: true,
       msg: { type: 'load', id: 9, backend: 'wasm', model: 'unmask-base' },
     });
+    expect(parseWorkerIn({ type: 'load', id: 10, backend: 'wasm', threads: 1 })).toEqual({
+      ok: true,
+      msg: { type: 'load', id: 10, backend: 'wasm', threads: 1 },
+    });
+    for (const threads of [0, 1.5, '1'])
+      expect(parseWorkerIn({ type: 'load', id: 11, backend: 'wasm', threads })).toMatchObject({
+        ok: false,
+        id: 11,
+        problem: /thread limit|number/,
+      });
     expect(parseWorkerIn({ type: 'explode', id: 7 })).toMatchObject({
       ok: false,
       id: 7,
