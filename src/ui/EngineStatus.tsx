@@ -1,7 +1,27 @@
 // Where the model stands: download progress (MB of MB), then the backend and why it was chosen,
 // then ready; or the error and a Retry button.
+import { useEffect, useState } from 'react';
 import { useApp } from '../store/store';
+import { LOAD_SILENCE_FACTOR, SILENCE_LIMIT_MS } from '../worker/watchdog';
 import { mb } from './format';
+
+/** Opening the engine takes a few seconds; past this, the page says it is still waiting and what it will do. */
+export const SLOW_START_MS = 10_000;
+/** When the watchdog steps in: a load may be silent this long (the opening phase posts nothing more). */
+const STEP_IN_S = (SILENCE_LIMIT_MS * LOAD_SILENCE_FACTOR) / 1000;
+
+/** Whole seconds since `key` last changed, counted while `active` (0 otherwise). */
+function useSecondsSince(key: string, active: boolean): number {
+  const [seconds, setSeconds] = useState(0);
+  useEffect(() => {
+    setSeconds(0);
+    if (!active) return;
+    const start = Date.now();
+    const timer = setInterval(() => setSeconds(Math.floor((Date.now() - start) / 1000)), 1000);
+    return () => clearInterval(timer);
+  }, [key, active]);
+  return seconds;
+}
 
 const PHASES = {
   download: 'Downloading the model',
@@ -17,6 +37,9 @@ export function EngineStatus() {
   // The model this load fetches (the saved choice, else the first the build ships) and its size.
   const choice = useApp((s) => s.engine.progress?.model ?? s.modelChoice ?? s.models[0]?.name ?? '');
   const size = useApp((s) => s.models.find((m) => m.name === choice)?.downloadBytes ?? 0);
+  const opening = engine.status === 'loading' && engine.progress?.phase === 'session';
+  const waited = useSecondsSince(`${engine.loadId}`, opening);
+
   // Why the engine is starting again, after its worker died: shown while it loads and once it is ready.
   const restarted = note ? (
     <p className="notice" role="status" data-testid="engine-note">
@@ -71,6 +94,12 @@ export function EngineStatus() {
         {!p && size > 0 && (
           <p className="hint" data-testid="download-size">
             {choice}: {mb(size)} MB to download, unless this device already has it.
+          </p>
+        )}
+        {opening && waited * 1000 >= SLOW_START_MS && (
+          <p className="hint" data-testid="slow-start" role="status">
+            Still starting after {waited} s (it usually takes a few). If nothing changes within {STEP_IN_S} s, the page
+            starts the engine again by itself.
           </p>
         )}
         {p?.phase === 'download' && (

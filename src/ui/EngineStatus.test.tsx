@@ -1,0 +1,50 @@
+// @vitest-environment happy-dom
+// While the engine opens (the phase that posts no progress), the page says after a while that it is
+// still waiting and that it will step in by itself; nothing of the kind while a download moves.
+import { act, cleanup, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { IDLE_ENGINE } from '../store/reducer';
+import { useApp } from '../store/store';
+import { EngineStatus, SLOW_START_MS } from './EngineStatus';
+
+const loading = (phase: 'download' | 'session', loadId = 1) =>
+  useApp.setState({
+    engine: { ...IDLE_ENGINE, status: 'loading', loadId, progress: { phase, loaded: 0, total: 1, model: 'm' } },
+  });
+const hint = () => screen.queryByTestId('slow-start');
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+describe('a slow engine start', () => {
+  it('is named after 10 s of opening, with the seconds waited and what the page will do', () => {
+    loading('session');
+    render(<EngineStatus />);
+    act(() => void vi.advanceTimersByTime(SLOW_START_MS - 1000));
+    expect(hint()).toBeNull();
+    act(() => void vi.advanceTimersByTime(2000));
+    expect(hint()?.textContent).toMatch(/Still starting after 11 s/);
+    expect(hint()?.textContent).toMatch(/within 60 s, the page starts the engine again by itself/);
+    // A new load (the page's restart) counts from zero again.
+    act(() => loading('session', 2));
+    expect(hint()).toBeNull();
+    act(() => void vi.advanceTimersByTime(SLOW_START_MS + 1000));
+    expect(hint()).not.toBeNull();
+    act(() =>
+      useApp.setState({
+        engine: { ...IDLE_ENGINE, status: 'error', error: { code: 'internal', message: 'x', action: 'Retry' } },
+      }),
+    );
+    expect(hint()).toBeNull();
+  });
+
+  it('is not named while the model downloads, however long that takes', () => {
+    loading('download');
+    render(<EngineStatus />);
+    act(() => void vi.advanceTimersByTime(5 * SLOW_START_MS));
+    expect(hint()).toBeNull();
+  });
+});
