@@ -139,8 +139,8 @@ export const useApp = create<AppState>()((set, get) => {
       sweep: stopSweep(s.sweep),
     };
     // A start that stalled while opening the engine: with several threads ORT waits there for its thread
-    // workers, and a browser that never starts one leaves it waiting for good (seen in Firefox offline,
-    // now and then). One thread needs no thread workers, so the new worker starts on one.
+    // workers, and a browser that never starts one leaves it waiting for good (seen in Firefox, online
+    // and offline, about 1 load in 25). One thread needs no thread workers, so the new worker starts on one.
     const stalledOpening = s.engine.status === 'loading' && s.engine.progress?.phase === 'session';
     const oneThread = stalledOpening && conn.maxThreads !== 1;
     if (oneThread) conn.maxThreads = 1;
