@@ -104,8 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--force", action="store_true", help="ship even if the validation bound did not improve")
     p.add_argument(
         "--continues",
-        action="store_true",
-        help="the run warm-started from the shipped model: keep its training history in config.json",
+        nargs="?",
+        const="weights",
+        choices=["weights", "final"],
+        default=None,
+        help="the run warm-started from the shipped model: keep its training history in config.json; "
+        "'final' when it started from the last run's final weights (model.onnx, or that run's last "
+        "checkpoint) rather than from weights.pt, so that all of the last run counts as inherited",
     )
 
     p = sub.add_parser("grow", help="stack a trained model's layers into a deeper one (a weights file to --init from)")

@@ -25,9 +25,11 @@ def hardware(summ: dict) -> str:
 
 def _inherited(h: dict, key: str) -> float:
     """What a later run inherited of an earlier run: all of it, or up to its stable weights (schedule
-    "wsd": the next run continues from before the decay, so the decay's tokens are not in its lineage)."""
+    "wsd": a next run from `weights.pt` continues from before the decay, so the decay's tokens are not
+    in its lineage; one that started from the final weights, `ship --continues final`, has them all)."""
     w = h.get("weights_pt") or {}
-    return (w.get(key) if w.get("from") == "stable" else h.get(key)) or 0
+    stable = w.get("from") == "stable" and h.get("inherited") != "final"
+    return (w.get(key) if stable else h.get(key)) or 0
 
 
 def lineage(ship_cfg: dict, summ: dict) -> list[str]:

@@ -150,13 +150,18 @@ def check_improves(run: Path, dest: Path) -> None:
         )
 
 
-def history(dest: Path, continues: bool) -> list[dict]:
-    """Earlier runs this model's weights descend from (warm starts), oldest first."""
+def history(dest: Path, continues: str | None) -> list[dict]:
+    """Earlier runs this model's weights descend from (warm starts), oldest first. `continues`: the
+    run started from the shipped `weights.pt` ("weights": of the last run, what that file holds) or
+    from the shipped model's final weights ("final": all of the last run); None: a fresh lineage."""
     old_cfg = dest / "config.json"
-    if not continues or not old_cfg.exists():
+    if continues is None or not old_cfg.exists():
         return []
     old = json.loads(old_cfg.read_text()).get("training", {})
-    return old.get("history", []) + [{k: v for k, v in old.items() if k != "history"}]
+    last = {k: v for k, v in old.items() if k != "history"}
+    if continues == "final":
+        last["inherited"] = "final"
+    return old.get("history", []) + [last]
 
 
 def check_evaluated(run: Path, src: Path) -> None:
@@ -181,7 +186,7 @@ def evaluated_variant(run: Path) -> str:
     return m.group(1)
 
 
-def ship(run: Path, dest: Path, variant: str | None = None, force: bool = False, continues: bool = False) -> dict:
+def ship(run: Path, dest: Path, variant: str | None = None, force: bool = False, continues: str | None = None) -> dict:
     variant = variant or evaluated_variant(run)
     src = run_file(run, "model_fp32.onnx" if variant == "fp32" else f"model_{variant}.onnx")
     check_evaluated(run, src)
