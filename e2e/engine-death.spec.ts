@@ -4,7 +4,7 @@
 // the page then says so, restarts the engine by itself once, and keeps everything typed.
 import type { Page, Worker } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { advance, openApp, resume, runToEnd, setControls, startHeld } from './helpers';
+import { advance, openApp, patchEngineScript, resume, runToEnd, setControls, startHeld } from './helpers';
 
 // The watchdog's 30 s of silence, then a fresh worker's load; a load may be silent for 60 s.
 const RESTART_MS = 45_000;
@@ -110,29 +110,22 @@ test('an engine killed mid-run: the run shows as stopped with its tokens, the no
 
 // ORT's WASM start waits for every thread worker ("em-pthread") to say it loaded. In Firefox one
 // sometimes never starts, and the page sat at "Starting the engine" for good. This stalls every
-// thread worker on purpose: the engine's own script is served with `Worker` replaced, for workers
-// named em-pthread, by one that never answers. Only an engine on one thread (none) can start. (The thread worker's own script cannot be
-// held: Chromium serves it from memory, the engine having loaded the same file.)
-const STALL_THREAD_WORKERS = `{
+// thread worker on purpose: `Worker`, for workers named em-pthread, returns one that never answers.
+// Only an engine on one thread (none) can start. (The thread worker's own script cannot be held:
+// Chromium serves it from memory, the engine having loaded the same file.)
+const STALL_THREAD_WORKERS = `
   const Real = self.Worker;
   self.Worker = function (url, options) {
     if (!String(options?.name).startsWith('em-pthread')) return new Real(url, options);
     return { postMessage() {}, terminate() {}, addEventListener() {}, removeEventListener() {}, onmessage: null, onerror: null };
   };
-}
 `;
 
 test('an engine whose thread workers never start is restarted on one thread and runs', async ({ page, context }) => {
   test.setTimeout(180_000);
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   test.skip(cores < 2, 'one core: the engine runs on one thread and starts no thread workers');
-  let engines = 0;
-  await context.route('**/unmask.worker-*.js', async (route) => {
-    engines++;
-    const response = await route.fetch();
-    const body = STALL_THREAD_WORKERS + (await response.text());
-    await route.fulfill({ response, body });
-  });
+  const engines = await patchEngineScript(context, STALL_THREAD_WORKERS);
   await page.goto('/?backend=wasm');
   await page.getByTestId('prompt').fill('Kept while the engine starts again');
   // The stall itself: the page says it is still starting, and says what it will do.
@@ -141,7 +134,7 @@ test('an engine whose thread workers never start is restarted on one thread and 
   await expect(page.getByTestId('engine-note')).toContainText('did not finish starting', { timeout: LOAD_RESTART_MS });
   await expect(page.getByTestId('engine-note')).toContainText('restarted on one thread');
   await expect(page.getByTestId('threads')).toHaveText(/^\s*· 1 thread$/, { timeout: RESTART_MS });
-  expect(engines).toBe(2);
+  expect(engines()).toBe(2);
   await expect(page.getByTestId('prompt')).toHaveValue('Kept while the engine starts again');
   await setControls(page, { length: 6, steps: 3, refine: 0 });
   await runToEnd(page);

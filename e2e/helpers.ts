@@ -1,6 +1,6 @@
 // What a person does with the app, as functions the specs share.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { expect, type BrowserContext, type Page } from '@playwright/test';
 
 export interface RunOptions {
   prompt?: string;
@@ -11,6 +11,19 @@ export interface RunOptions {
   strategy?: string;
   /** Refinement rounds (the default may refine: tests that count steps set 0). */
   refine?: number;
+}
+
+/** Serves the engine worker's own script (unmask.worker-*.js) with `code` run before it: a way to make
+ * the browser misbehave inside the worker (a thread worker or a GPU that never answers) where the
+ * page's own code cannot tell it is a test. Returns how many engine workers have fetched it. */
+export async function patchEngineScript(context: BrowserContext, code: string): Promise<() => number> {
+  let engines = 0;
+  await context.route('**/unmask.worker-*.js', async (route) => {
+    engines++;
+    const response = await route.fetch();
+    await route.fulfill({ response, body: `{\n${code}\n}\n${await response.text()}` });
+  });
+  return () => engines;
 }
 
 /** Opens the app and waits until the model is loaded and a backend chosen. */

@@ -1,6 +1,6 @@
 // Backend choice and the WASM failover, with scripted sessions and adapters: the decisions and
 // the reasons given to the user are ours, whatever ORT does underneath.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Backend } from './types';
 import {
   askOnce,
@@ -180,6 +180,47 @@ describe('ortBuildFor: which onnxruntime-web build (and so which wasm) a load im
     expect(await ortBuildFor('auto', once)).toBe('webgpu');
     expect(gpu.asked).toBe(1);
     expect(askOnce(undefined)).toBeUndefined();
+  });
+
+  it('an adapter request the browser never answers: after the wait, WASM and the reason, with the plain WASM build', async () => {
+    vi.useFakeTimers();
+    try {
+      const never = counted(() => new Promise<AdapterLike | null>(() => undefined));
+      const gpu = askOnce(never, 10_000);
+      const build = ortBuildFor('auto', gpu);
+      const { d, calls } = deps(gpu);
+      const chosen = chooseBackend('auto', d);
+      await vi.advanceTimersByTimeAsync(9_999);
+      expect(calls).toEqual([]); // still waiting, as a real slow answer would be waited for
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await build).toBe('wasm');
+      const c = await chosen;
+      expect(c.session.backend).toBe('wasm');
+      expect(c.reason).toBe(
+        'No WebGPU adapter is available: the browser did not answer the request for it within 10 s; using WASM',
+      );
+      expect(calls).not.toContain('open:webgpu');
+      expect(never.asked).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('an adapter that answers within the wait is used, and the timer is cleared', async () => {
+    vi.useFakeTimers();
+    try {
+      const gpu = askOnce(
+        { requestAdapter: () => new Promise((r) => setTimeout(() => r({ info: { vendor: 'acme' } }), 9_000)) },
+        10_000,
+      );
+      const { d } = deps(gpu);
+      const chosen = chooseBackend('auto', d);
+      await vi.advanceTimersByTimeAsync(9_000);
+      expect((await chosen).session.backend).toBe('webgpu');
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -31,12 +31,28 @@ export interface ChosenBackend {
 /** onnxruntime-web's builds the worker can load: each brings its own wasm (see wasmBinary.ts). */
 export type OrtBuild = 'webgpu' | 'wasm';
 
+/** How long a load waits for the browser's adapter. The spec lets requestAdapter take its time, and
+ * some browsers' GPU processes never answered it (or requestDevice) at all; a load that waited for good
+ * would leave the page at "Starting the engine". A real adapter answers in well under a second. */
+export const ADAPTER_WAIT_MS = 10_000;
+
 /** navigator.gpu asking for its adapter once: the model, the build and the backend choice of one
- * load then all see the same answer (and the browser is asked once). */
-export function askOnce(gpu: GpuLike | undefined): GpuLike | undefined {
+ * load then all see the same answer (and the browser is asked once). An adapter that has not come
+ * within `waitMs` counts as a failed request (the load goes on with WASM and says why). */
+export function askOnce(gpu: GpuLike | undefined, waitMs = ADAPTER_WAIT_MS): GpuLike | undefined {
   if (!gpu) return undefined;
   let adapter: Promise<AdapterLike | null> | null = null;
-  return { requestAdapter: () => (adapter ??= gpu.requestAdapter()) };
+  const ask = () => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the browser did not answer the request for it within ${waitMs / 1000} s`)),
+        waitMs,
+      );
+    });
+    return Promise.race([gpu.requestAdapter(), late]).finally(() => clearTimeout(timer));
+  };
+  return { requestAdapter: () => (adapter ??= ask()) };
 }
 
 /**

@@ -132,6 +132,29 @@ describe('a dead engine worker', () => {
     expect(w.made[2].sent.find((m) => m.type === 'load')).toMatchObject({ threads: 1 });
   });
 
+  it('silent while opening the engine with WebGPU allowed: restarted on WASM and one thread, shown in the settings', () => {
+    for (const choice of ['auto', 'webgpu'] as const) {
+      resetApp();
+      const w = workers();
+      useApp.getState().connect(w.factory, choice);
+      const first = w.made[0];
+      const load = first.sent.find((m) => m.type === 'load')!;
+      expect(load).toMatchObject({ backend: choice });
+      first.emit({ type: 'progress', id: load.id, phase: 'session', loaded: 0, total: 1 });
+      vi.advanceTimersByTime(SILENCE_LIMIT_MS * LOAD_SILENCE_FACTOR);
+      expect(w.made).toHaveLength(2);
+      expect(w.made[1].sent.find((m) => m.type === 'load')).toMatchObject({ backend: 'wasm', threads: 1 });
+      const s = useApp.getState();
+      expect(s.backendChoice).toBe('wasm');
+      expect(s.engineNote).toMatch(/did not finish starting .*, so it was restarted on WASM and one thread: /);
+      expect(s.engineNote).toMatch(/needs neither the GPU nor extra threads/);
+      // Choosing a backend again is the visitor's: the GPU is tried, still on one thread.
+      w.readyLast();
+      useApp.getState().setBackendChoice(choice);
+      expect(w.made.at(-1)!.sent.find((m) => m.type === 'load')).toMatchObject({ backend: choice, threads: 1 });
+    }
+  });
+
   it('silent while downloading: restarted with the threads the worker chooses', () => {
     const w = workers();
     useApp.getState().connect(w.factory, 'wasm');

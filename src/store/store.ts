@@ -141,16 +141,22 @@ export const useApp = create<AppState>()((set, get) => {
     // A start that stalled while opening the engine: with several threads ORT waits there for its thread
     // workers, and a browser that never starts one leaves it waiting for good (seen in Firefox, online
     // and offline, about 1 load in 25). One thread needs no thread workers, so the new worker starts on one.
+    // WebGPU's device is asked for there too, and some browsers never answered; so a start that may have
+    // tried the GPU goes on WASM (for this page: the Backend setting shows it and can change it back).
     const stalledOpening = s.engine.status === 'loading' && s.engine.progress?.phase === 'session';
     const oneThread = stalledOpening && conn.maxThreads !== 1;
     if (oneThread) conn.maxThreads = 1;
+    const offGpu = stalledOpening && s.backendChoice !== 'wasm';
     if (conn.restarts < 1) {
       conn.restarts++;
-      const note = oneThread
-        ? `The engine did not finish starting (${cause}), so it was restarted on one thread: slower, but it needs no extra threads from the browser. Your text and settings are kept.`
-        : `The engine stopped responding (${cause}), so it was restarted.${stoppedAt} Your text and settings are kept.`;
+      const how = offGpu ? (oneThread ? 'on WASM and one thread' : 'on WASM') : oneThread ? 'on one thread' : '';
+      const needs = offGpu ? 'neither the GPU nor extra threads' : 'no extra threads';
+      const note =
+        how !== ''
+          ? `The engine did not finish starting (${cause}), so it was restarted ${how}: slower, but it needs ${needs} from the browser. Your text and settings are kept.`
+          : `The engine stopped responding (${cause}), so it was restarted.${stoppedAt} Your text and settings are kept.`;
       set({ ...base, engineNote: note });
-      open(s.backendChoice, note);
+      open(offGpu ? 'wasm' : s.backendChoice, note);
       return;
     }
     // Given up: end this worker too, so that a late reply cannot bring it back unwatched, and answer

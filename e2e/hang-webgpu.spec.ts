@@ -1,0 +1,43 @@
+// A GPU that never answers (runs in the 'webgpu' project: Chromium with a SwiftShader adapter). The
+// spec lets requestAdapter take its time, and browsers have shipped with requestDevice never resolving;
+// either one used to leave the page at "Starting the engine" for good. Each is made to hang inside the
+// engine worker, before the app's code runs there.
+import { expect, test } from './fixtures';
+import { patchEngineScript, runToEnd, setControls } from './helpers';
+
+test('an adapter request the browser never answers: the engine starts on WASM after 10 s and says why', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(120_000);
+  await patchEngineScript(context, 'navigator.gpu.requestAdapter = () => new Promise(() => {});');
+  await page.goto('/');
+  const backend = page.getByTestId('backend');
+  await expect(backend).toBeVisible({ timeout: 90_000 });
+  await expect(backend.locator('.badge')).toHaveText('wasm');
+  await expect(backend).toContainText('the browser did not answer the request for it within 10 s; using WASM');
+  await expect(page.getByTestId('engine-note')).toHaveCount(0); // no restart was needed
+  await setControls(page, { prompt: 'The king said', length: 4, steps: 2, refine: 0 });
+  await runToEnd(page);
+});
+
+test('a GPU device that never comes: the engine is restarted on WASM and one thread, and the setting shows it', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(180_000);
+  const engines = await patchEngineScript(context, 'GPUAdapter.prototype.requestDevice = () => new Promise(() => {});');
+  await page.goto('/');
+  await page.getByTestId('prompt').fill('Kept while the engine starts again');
+  await expect(page.getByTestId('slow-start')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('engine-note')).toContainText('so it was restarted on WASM', { timeout: 75_000 });
+  const backend = page.getByTestId('backend');
+  await expect(backend).toBeVisible({ timeout: 60_000 });
+  await expect(backend.locator('.badge')).toHaveText('wasm');
+  await expect(page.getByTestId('threads')).toHaveText(/^\s*· 1 thread$/);
+  await expect(page.getByTestId('backend-choice')).toHaveValue('wasm');
+  expect(engines()).toBe(2);
+  await expect(page.getByTestId('prompt')).toHaveValue('Kept while the engine starts again');
+  await setControls(page, { length: 4, steps: 2, refine: 0 });
+  await runToEnd(page);
+});
