@@ -48,7 +48,10 @@ beforeEach(() => {
   useApp.getState().setForm({ mode: 'prompt', prompt: 'keep this text', length: 2 });
   useApp.getState().setSettings({ steps: 2, temperature: 0 });
 });
-afterEach(() => vi.useRealTimers());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
 
 describe('a dead engine worker', () => {
   it('mid-run: the run ends stopped with its frames, the form is kept, and a new worker loads by itself', () => {
@@ -133,6 +136,7 @@ describe('a dead engine worker', () => {
   });
 
   it('silent while opening the engine with WebGPU allowed: restarted on WASM and one thread, shown in the settings', () => {
+    vi.stubGlobal('navigator', { gpu: {} });
     for (const choice of ['auto', 'webgpu'] as const) {
       resetApp();
       const w = workers();
@@ -153,6 +157,19 @@ describe('a dead engine worker', () => {
       useApp.getState().setBackendChoice(choice);
       expect(w.made.at(-1)!.sent.find((m) => m.type === 'load')).toMatchObject({ backend: choice, threads: 1 });
     }
+  });
+
+  it('silent while opening the engine in a browser without WebGPU: the Automatic choice stays, one thread', () => {
+    vi.stubGlobal('navigator', {});
+    const w = workers();
+    useApp.getState().connect(w.factory, 'auto');
+    const first = w.made[0];
+    const load = first.sent.find((m) => m.type === 'load')!;
+    first.emit({ type: 'progress', id: load.id, phase: 'session', loaded: 0, total: 1 });
+    vi.advanceTimersByTime(SILENCE_LIMIT_MS * LOAD_SILENCE_FACTOR);
+    expect(w.made[1].sent.find((m) => m.type === 'load')).toMatchObject({ backend: 'auto', threads: 1 });
+    expect(useApp.getState().backendChoice).toBe('auto');
+    expect(useApp.getState().engineNote).toMatch(/restarted on one thread: slower, but it needs no extra threads/);
   });
 
   it('silent while downloading: restarted with the threads the worker chooses', () => {

@@ -126,6 +126,11 @@ export const useApp = create<AppState>()((set, get) => {
     conn.client.send({ type: 'generate', id: runId, request });
   }
 
+  /** Whether WebGPU could have been tried at all (Firefox ESR and older Safari have no navigator.gpu). */
+  function browserHasWebGpu(): boolean {
+    return typeof navigator !== 'undefined' && 'gpu' in navigator && Boolean(navigator.gpu);
+  }
+
   /** The worker died or hung: end what it was doing, keep everything typed, start a new one once. */
   function engineDied(cause: string) {
     applyWaitingFrames(); // the stopped run keeps every frame that arrived
@@ -146,7 +151,7 @@ export const useApp = create<AppState>()((set, get) => {
     const stalledOpening = s.engine.status === 'loading' && s.engine.progress?.phase === 'session';
     const oneThread = stalledOpening && conn.maxThreads !== 1;
     if (oneThread) conn.maxThreads = 1;
-    const offGpu = stalledOpening && s.backendChoice !== 'wasm';
+    const offGpu = stalledOpening && s.backendChoice !== 'wasm' && browserHasWebGpu();
     if (conn.restarts < 1) {
       conn.restarts++;
       const how = offGpu ? (oneThread ? 'on WASM and one thread' : 'on WASM') : oneThread ? 'on one thread' : '';
