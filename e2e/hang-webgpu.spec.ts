@@ -1,7 +1,7 @@
 // A GPU that never answers (runs in the 'webgpu' project: Chromium with a SwiftShader adapter). The
 // spec lets requestAdapter take its time, and browsers have shipped with requestDevice never resolving;
-// either one used to leave the page at "Starting the engine" for good. Each is made to hang inside the
-// engine worker, before the app's code runs there.
+// before, either one held the load until the page's watchdog restarted it on the same GPU, where it hung
+// again and the page gave up. Each is made to hang inside the engine worker, before the app's code runs.
 import { expect, test } from './fixtures';
 import { patchEngineScript, runToEnd, setControls } from './helpers';
 

@@ -5,7 +5,8 @@
 // fetched and stored again.
 import { shippedModels } from '../runtime/modelFiles';
 import { cacheKey, defaultDeps, loadFile, MODEL_CACHE, type FileSpec, type StoreDeps } from '../runtime/modelStore';
-import type { GpuLike } from '../runtime/backend';
+import { askOnce, type GpuLike } from '../runtime/backend';
+import { withTimeLimit } from '../runtime/timeLimit';
 import { ENGINE_CACHE, engineCaches, engineWasmSpecs } from '../runtime/wasmBinary';
 import type { PrecacheReport } from './messages';
 
@@ -98,13 +99,7 @@ async function repairFile(f: EngineFile, stallMs: number) {
 /** Sends CHECK_PRECACHE to the active service worker and waits for its report. */
 async function askServiceWorker(repair: boolean, timeoutMs = 60_000): Promise<PrecacheReport> {
   // `ready` never settles where no service worker is registered (the dev server): give up after a while.
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const reg = await Promise.race([
-    navigator.serviceWorker.ready,
-    new Promise<never>(
-      (_, reject) => (timer = setTimeout(() => reject(new Error('no service worker started')), 2 * timeoutMs)),
-    ),
-  ]).finally(() => clearTimeout(timer));
+  const reg = await withTimeLimit(navigator.serviceWorker.ready, 2 * timeoutMs, 'no service worker started');
   const sw = reg.active;
   if (!sw) throw new Error('no active service worker');
   return new Promise<PrecacheReport>((resolve, reject) => {
@@ -140,7 +135,8 @@ export function browserOfflineDeps(modelName?: string | null): OfflineDeps | nul
         : [];
       // The wasm of the ORT build this device runs (or has run): never the other one's 26.8 or 14.2 MB.
       const engineStore = { ...store, caches: store.caches && engineCaches(store.caches) };
-      for (const wasm of await engineWasmSpecs((navigator as unknown as { gpu?: GpuLike }).gpu, store)) {
+      // askOnce: a GPU that never answers its adapter request must not hold the check either.
+      for (const wasm of await engineWasmSpecs(askOnce((navigator as unknown as { gpu?: GpuLike }).gpu), store)) {
         list.push({ spec: wasm, cache: ENGINE_CACHE, store: engineStore });
       }
       return list;

@@ -5,6 +5,7 @@ import type { LogitsFn } from '../engine/types';
 import type { Backend, BackendChoice } from './types';
 import { RuntimeError, ACTIONS, messageOf } from './errors';
 import type { LogitsSession } from './session';
+import { withTimeLimit } from './timeLimit';
 
 /** The few WebGPU fields we read (TypeScript's DOM lib has no WebGPU types). */
 export interface GpuLike {
@@ -32,8 +33,9 @@ export interface ChosenBackend {
 export type OrtBuild = 'webgpu' | 'wasm';
 
 /** How long a load waits for the browser's adapter. The spec lets requestAdapter take its time, and
- * some browsers' GPU processes never answered it (or requestDevice) at all; a load that waited for good
- * would leave the page at "Starting the engine". A real adapter answers in well under a second. */
+ * some browsers' GPU processes never answered it (or requestDevice) at all; without a limit the load
+ * waited until the page's watchdog restarted it, on the same GPU. A real adapter answers in well
+ * under a second. */
 export const ADAPTER_WAIT_MS = 10_000;
 
 /** navigator.gpu asking for its adapter once: the model, the build and the backend choice of one
@@ -42,16 +44,12 @@ export const ADAPTER_WAIT_MS = 10_000;
 export function askOnce(gpu: GpuLike | undefined, waitMs = ADAPTER_WAIT_MS): GpuLike | undefined {
   if (!gpu) return undefined;
   let adapter: Promise<AdapterLike | null> | null = null;
-  const ask = () => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`the browser did not answer the request for it within ${waitMs / 1000} s`)),
-        waitMs,
-      );
-    });
-    return Promise.race([gpu.requestAdapter(), late]).finally(() => clearTimeout(timer));
-  };
+  const ask = () =>
+    withTimeLimit(
+      gpu.requestAdapter(),
+      waitMs,
+      `the browser did not answer the request for it within ${waitMs / 1000} s`,
+    );
   return { requestAdapter: () => (adapter ??= ask()) };
 }
 

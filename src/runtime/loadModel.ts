@@ -40,7 +40,9 @@ export interface LoaderDeps {
 export interface LoadEvents {
   /** Which model this load fetches, before its first byte; `note` when it is not the one asked for. */
   chose?(name: string, note: string | null): void;
-  progress(phase: 'download' | 'cache' | 'session', loaded: number, total: number): void;
+  /** `backend`: in the session phase, the backend whose session is being opened (a stall there is
+   * the GPU's or ORT's thread workers', and the page restarts accordingly). */
+  progress(phase: 'download' | 'cache' | 'session', loaded: number, total: number, backend?: Backend): void;
   /** The model moved to WASM mid-use (GPU failure or lost device). */
   switchedToWasm(why: string): void;
 }
@@ -252,6 +254,7 @@ export function createModelLoader(deps: LoaderDeps): {
       if (b === 'webgpu' && build === 'wasm' && typeof deps.ort === 'function') {
         throw new Error("this engine started with onnxruntime-web's WASM build; reload the page to try WebGPU");
       }
+      events.progress('session', 0, 1, b);
       markLoad(`${b} session create`);
       const s = await openSession(ort, files.model.data, b, V);
       markLoad(`${b} session created`);

@@ -15,7 +15,14 @@ export interface EngineView {
   /** The id of the load request this view follows. */
   loadId: number;
   /** `model`: the model being loaded, once the worker has named it. */
-  progress: { phase: 'download' | 'cache' | 'session'; loaded: number; total: number; model?: string } | null;
+  progress: {
+    phase: 'download' | 'cache' | 'session';
+    loaded: number;
+    total: number;
+    model?: string;
+    /** The backend whose session is being opened, once one is (session phase). */
+    backend?: Backend;
+  } | null;
   /** Bytes the download phase reported, so "ready" can say how much came over the network. */
   downloadedBytes: number;
   backend: Backend | null;
@@ -111,7 +118,13 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
           engine: {
             ...s.engine,
             status: 'loading',
-            progress: { phase: m.phase, loaded: m.loaded, total: m.total, model: m.model ?? s.engine.progress?.model },
+            progress: {
+              phase: m.phase,
+              loaded: m.loaded,
+              total: m.total,
+              model: m.model ?? s.engine.progress?.model,
+              ...(m.phase === 'session' ? { backend: m.backend ?? s.engine.progress?.backend } : {}),
+            },
             downloadedBytes: m.phase === 'download' ? m.loaded : s.engine.downloadedBytes,
           },
         },

@@ -126,11 +126,6 @@ export const useApp = create<AppState>()((set, get) => {
     conn.client.send({ type: 'generate', id: runId, request });
   }
 
-  /** Whether WebGPU could have been tried at all (Firefox ESR and older Safari have no navigator.gpu). */
-  function browserHasWebGpu(): boolean {
-    return typeof navigator !== 'undefined' && 'gpu' in navigator && Boolean(navigator.gpu);
-  }
-
   /** The worker died or hung: end what it was doing, keep everything typed, start a new one once. */
   function engineDied(cause: string) {
     applyWaitingFrames(); // the stopped run keeps every frame that arrived
@@ -146,12 +141,12 @@ export const useApp = create<AppState>()((set, get) => {
     // A start that stalled while opening the engine: with several threads ORT waits there for its thread
     // workers, and a browser that never starts one leaves it waiting for good (seen in Firefox, online
     // and offline, about 1 load in 25). One thread needs no thread workers, so the new worker starts on one.
-    // WebGPU's device is asked for there too, and some browsers never answered; so a start that may have
-    // tried the GPU goes on WASM (for this page: the Backend setting shows it and can change it back).
+    // WebGPU's device is asked for there too, and some browsers never answered; so a start that stalled
+    // opening WebGPU goes on WASM (for this page: the Backend setting shows it and can change it back).
     const stalledOpening = s.engine.status === 'loading' && s.engine.progress?.phase === 'session';
     const oneThread = stalledOpening && conn.maxThreads !== 1;
     if (oneThread) conn.maxThreads = 1;
-    const offGpu = stalledOpening && s.backendChoice !== 'wasm' && browserHasWebGpu();
+    const offGpu = stalledOpening && s.engine.progress?.backend === 'webgpu';
     if (conn.restarts < 1) {
       conn.restarts++;
       const how = offGpu ? (oneThread ? 'on WASM and one thread' : 'on WASM') : oneThread ? 'on one thread' : '';
@@ -407,6 +402,7 @@ export const useApp = create<AppState>()((set, get) => {
       conn.client.send({ type: 'cancel', id: conn.nextId++, runId: engine.loadId });
     },
     setBackendChoice(choice) {
+      conn.restarts = 0; // the visitor chose: a new start, which the page may restart once by itself
       open(choice);
     },
     setModel(name) {

@@ -140,6 +140,9 @@ describe('load', () => {
     expect(dl.every((p) => p.total === total)).toBe(true);
     expect(dl.at(-1)?.loaded).toBe(total);
     expect(progress.some((p) => p.phase === 'session')).toBe(true);
+    // The session phase names the backend being opened (the store restarts a stall there by it).
+    expect(progress.filter((p) => p.phase === 'session' && p.backend).map((p) => p.backend)).toEqual(['wasm']);
+    expect(progress.filter((p) => p.phase !== 'session').every((p) => p.backend === undefined)).toBe(true);
     const ready = t.out.at(-1)!;
     if (ready.type !== 'ready') throw new Error(`expected ready, got ${ready.type}`);
     expect(ready.backend).toBe('wasm');

@@ -127,7 +127,8 @@ export function createHost(deps: HostDeps): {
               chosen = name;
               if (note) post({ type: 'notice', id, message: note });
             },
-            progress: (phase, loaded, total) => post({ type: 'progress', id, phase, loaded, total, model: chosen }),
+            progress: (phase, loaded, total, backend) =>
+              post({ type: 'progress', id, phase, loaded, total, model: chosen, ...(backend ? { backend } : {}) }),
             switchedToWasm: (why) =>
               post({
                 type: 'notice',

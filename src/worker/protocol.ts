@@ -204,7 +204,8 @@ const runStats = v.object({
 });
 
 export const workerOutSchema = v.variant('type', [
-  /** `model`: the name of the model being loaded (absent before the load has chosen one). */
+  /** `model`: the name of the model being loaded (absent before the load has chosen one); `backend`: in
+   * the session phase, the backend whose session is being opened (absent before one is tried). */
   v.object({
     type: v.literal('progress'),
     id,
@@ -212,6 +213,7 @@ export const workerOutSchema = v.variant('type', [
     loaded: num,
     total: num,
     model: v.optional(v.string()),
+    backend: v.optional(v.picklist(BACKENDS)),
   }),
   v.object({ type: v.literal('ready'), id, backend: v.picklist(BACKENDS), reason: v.string(), model: modelInfo }),
   v.object({ type: v.literal('started'), id, ids: int32, fixed: uint8, totalSteps: num }),
