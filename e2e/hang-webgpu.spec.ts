@@ -41,3 +41,42 @@ test('a GPU device that never comes: the engine is restarted on WASM and one thr
   await setControls(page, { length: 4, steps: 2, refine: 0 });
   await runToEnd(page);
 });
+
+test('a GPU pass that never returns, twice: restarted on WebGPU once, then on WASM, and the run works', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(300_000);
+  // Reading a result back from the GPU hangs from the moment the page says so (a BroadcastChannel
+  // reaches the live engine worker only), so the engine loads and warms up on the GPU first.
+  const engines = await patchEngineScript(
+    context,
+    `if (self.GPUBuffer) {
+      const map = GPUBuffer.prototype.mapAsync;
+      let hang = false;
+      new BroadcastChannel('e2e-gpu-hang').onmessage = () => { hang = true; };
+      GPUBuffer.prototype.mapAsync = function (...a) { return hang ? new Promise(() => {}) : map.apply(this, a); };
+    }`,
+  );
+  const backend = page.getByTestId('backend');
+  const hangThenRun = async () => {
+    await expect(backend.locator('.badge')).toHaveText('webgpu', { timeout: 90_000 });
+    await page.evaluate(() => new BroadcastChannel('e2e-gpu-hang').postMessage('hang'));
+    await page.getByTestId('generate').click();
+  };
+  await page.goto('/');
+  await setControls(page, { prompt: 'Kept through two restarts', length: 8, steps: 16, refine: 0 });
+  await hangThenRun();
+  await expect(page.getByTestId('engine-note')).toContainText('stopped responding', { timeout: 60_000 });
+  await expect(page.getByTestId('engine-note')).not.toContainText('WASM');
+  await hangThenRun();
+  const note = page.getByTestId('engine-note');
+  await expect(note).toContainText('stopped responding again on WebGPU', { timeout: 60_000 });
+  await expect(note).toContainText('restarted on WASM');
+  await expect(backend.locator('.badge')).toHaveText('wasm', { timeout: 90_000 });
+  await expect(page.getByTestId('backend-choice')).toHaveValue('wasm');
+  expect(engines()).toBe(3);
+  await expect(page.getByTestId('prompt')).toHaveValue('Kept through two restarts');
+  await setControls(page, { length: 4, steps: 2 });
+  await runToEnd(page);
+});

@@ -233,6 +233,52 @@ describe('a dead engine worker', () => {
     expect(w.made).toHaveLength(3);
     expect(useApp.getState().engine.status).toBe('loading');
   });
+
+  it('dead twice while ready on WebGPU: the second restart goes on WASM instead of giving up, and once only', () => {
+    const w = workers();
+    useApp.getState().connect(w.factory, 'auto');
+    const readyOnGpu = () => {
+      const f = w.made.at(-1)!;
+      const load = f.sent.find((m) => m.type === 'load')!;
+      f.emit({ type: 'ready', id: load.id, backend: 'webgpu', reason: 'test', model });
+      return f;
+    };
+    const first = readyOnGpu();
+    startRun(first);
+    first.crash('it sent nothing for 30 s while working');
+    // The first death may be anything: the same choice again.
+    expect(w.made[1].sent.find((m) => m.type === 'load')).toMatchObject({ backend: 'auto' });
+    const second = readyOnGpu();
+    startRun(second);
+    second.crash('it sent nothing for 30 s while working');
+    const s = useApp.getState();
+    expect(w.made).toHaveLength(3);
+    expect(w.made[2].sent.find((m) => m.type === 'load')).toMatchObject({ backend: 'wasm' });
+    expect(s.engine.status).toBe('loading');
+    expect(s.backendChoice).toBe('wasm');
+    expect(s.run?.status).toBe('cancelled');
+    expect(s.form.prompt).toBe('keep this text');
+    expect(s.engineNote).toMatch(/stopped responding again on WebGPU \(it sent nothing for 30 s while working\)/);
+    expect(s.engineNote).toMatch(/restarted on WASM: slower, but it needs no GPU\. The run stopped at step 1 of 2\./);
+    // On WASM the usual limit holds: another death before a run completes is given up, with Retry.
+    const third = w.readyLast();
+    startRun(third);
+    third.crash('third');
+    expect(w.made).toHaveLength(3);
+    expect(useApp.getState().engine.status).toBe('error');
+  });
+
+  it('dead twice while ready on WASM: given up as before (the move is only off the GPU)', () => {
+    const w = workers();
+    useApp.getState().connect(w.factory, 'auto');
+    startRun(w.readyLast());
+    w.made[0].crash('first');
+    startRun(w.readyLast());
+    w.made[1].crash('second');
+    expect(w.made).toHaveLength(2);
+    expect(useApp.getState().engine.status).toBe('error');
+    expect(useApp.getState().backendChoice).toBe('auto');
+  });
 });
 
 describe('a cancelled download', () => {
