@@ -268,6 +268,29 @@ describe('a dead engine worker', () => {
     expect(useApp.getState().engine.status).toBe('error');
   });
 
+  it('dead mid-run on WebGPU, then silent while opening WebGPU again: on WASM and one thread, not given up', () => {
+    const w = workers();
+    useApp.getState().connect(w.factory, 'auto');
+    const first = w.made[0];
+    first.emit({
+      type: 'ready',
+      id: first.sent.find((m) => m.type === 'load')!.id,
+      backend: 'webgpu',
+      reason: 't',
+      model,
+    });
+    startRun(first);
+    first.crash('it sent nothing for 30 s while working');
+    const second = w.made[1];
+    const load = second.sent.find((m) => m.type === 'load')!;
+    second.emit({ type: 'progress', id: load.id, phase: 'session', loaded: 0, total: 1, backend: 'webgpu' });
+    second.crash('it sent nothing for 60 s while working');
+    expect(w.made).toHaveLength(3);
+    expect(w.made[2].sent.find((m) => m.type === 'load')).toMatchObject({ backend: 'wasm', threads: 1 });
+    expect(useApp.getState().engineNote).toMatch(/again on WebGPU .*restarted on WASM and one thread/);
+    expect(useApp.getState().backendChoice).toBe('wasm');
+  });
+
   it('dead twice while ready on WASM: given up as before (the move is only off the GPU)', () => {
     const w = workers();
     useApp.getState().connect(w.factory, 'auto');

@@ -147,11 +147,12 @@ export const useApp = create<AppState>()((set, get) => {
     const oneThread = stalledOpening && conn.maxThreads !== 1;
     if (oneThread) conn.maxThreads = 1;
     const offGpu = stalledOpening && s.engine.progress?.backend === 'webgpu';
-    // A ready engine on WebGPU that died twice (a GPU pass that never returns is not always reported as
-    // a lost device): the GPU is the likely cause, so rather than give up, the page goes on WASM once.
-    const gpuAgain = conn.restarts >= 1 && !stalledOpening && s.engine.backend === 'webgpu';
-    if (gpuAgain) {
-      const note = `The engine stopped responding again on WebGPU (${cause}), so it was restarted on WASM: slower, but it needs no GPU.${stoppedAt} Your text and settings are kept.`;
+    // An engine on WebGPU that died a second time (a GPU pass that never returns is not always reported
+    // as a lost device, and a wedged GPU then hangs the restart's warm-up too): the GPU is the likely
+    // cause, so rather than give up, the page goes on WASM. WASM is never this branch, so it ends.
+    if (conn.restarts >= 1 && (offGpu || s.engine.backend === 'webgpu')) {
+      const how = oneThread ? 'on WASM and one thread' : 'on WASM';
+      const note = `The engine stopped responding again on WebGPU (${cause}), so it was restarted ${how}: slower, but it needs no GPU.${stoppedAt} Your text and settings are kept.`;
       set({ ...base, engineNote: note });
       open('wasm', note);
       return;
