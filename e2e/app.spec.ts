@@ -42,6 +42,30 @@ test('a failed download shows the error and Retry loads the model, keeping the p
   await runToEnd(page);
 });
 
+test('a model download whose server never answers fails after 30 s as a stalled connection, and Retry loads it', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(150_000);
+  // Held, never answered: the connection that stops sending without breaking. Before, only the page's
+  // watchdog (60 s) noticed, and restarted the engine as if it had died.
+  await context.route('**/*.onnx', () => undefined);
+  await page.goto('/');
+  await page.getByTestId('prompt').fill('Kept through a stalled download');
+  await expect(page.getByTestId('engine-error')).toBeVisible({ timeout: 55_000 });
+  await expect(page.getByTestId('engine-error-message')).toContainText(
+    /the server sent nothing for 30 s when asked for \S*model\S*\.onnx \(the connection stalled\)/,
+  );
+  await expect(page.getByTestId('engine-error-action')).toHaveText('Check your connection and press Retry.');
+  await expect(page.getByTestId('engine-note')).toHaveCount(0); // not taken for a dead engine
+  await context.unroute('**/*.onnx');
+  await page.getByTestId('retry').click();
+  await expect(page.getByTestId('backend')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('prompt')).toHaveValue('Kept through a stalled download');
+  await setControls(page, { length: 6, steps: 3, refine: 0 });
+  await runToEnd(page);
+});
+
 test('a corrupt model is reported as such, and a reload keeps what was typed', async ({ page, context }) => {
   // A complete download (the right size) of the wrong bytes: only the hash check can catch it.
   const bytes = (

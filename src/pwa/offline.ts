@@ -4,7 +4,15 @@
 // and nothing else would notice until the next offline visit failed; online, missing files are
 // fetched and stored again.
 import { shippedModels } from '../runtime/modelFiles';
-import { cacheKey, defaultDeps, loadFile, MODEL_CACHE, type FileSpec, type StoreDeps } from '../runtime/modelStore';
+import {
+  cacheKey,
+  defaultDeps,
+  DOWNLOAD_STALL_MS,
+  loadFile,
+  MODEL_CACHE,
+  type FileSpec,
+  type StoreDeps,
+} from '../runtime/modelStore';
 import { askOnce, type GpuLike } from '../runtime/backend';
 import { withTimeLimit } from '../runtime/timeLimit';
 import { ENGINE_CACHE, engineCaches, engineWasmSpecs } from '../runtime/wasmBinary';
@@ -31,13 +39,10 @@ export interface OfflineDeps {
   /** Asks the active service worker which shell files are missing, and to fetch them when `repair`. */
   checkPrecache(repair: boolean): Promise<PrecacheReport>;
   engineFiles(): EngineFile[] | Promise<EngineFile[]>;
-  /** A repair download that receives nothing for this long is given up (default STALL_MS). */
+  /** A repair download that receives nothing for this long is given up (default DOWNLOAD_STALL_MS: a
+   * stalled connection or a captive portal would otherwise keep the check on "Checking…" for good). */
   stallMs?: number;
 }
-
-/** A stalled connection or a captive portal would otherwise keep the check on "Checking…" for good;
- * a slow one keeps going, since every chunk that arrives restarts the clock. */
-export const STALL_MS = 30_000;
 
 async function hasEntry(f: EngineFile): Promise<boolean> {
   try {
@@ -67,7 +72,7 @@ export async function checkOffline(deps: OfflineDeps): Promise<OfflineStatus> {
     }
     try {
       // Downloads, checks the sha256 and stores, exactly as the worker does.
-      const got = await repairFile(f, deps.stallMs ?? STALL_MS);
+      const got = await repairFile(f, deps.stallMs ?? DOWNLOAD_STALL_MS);
       if (got.stored) repaired++;
       else missing++;
     } catch {
@@ -79,21 +84,10 @@ export async function checkOffline(deps: OfflineDeps): Promise<OfflineStatus> {
   return repaired > 0 ? { state: 'repaired', files: total, repaired } : { state: 'ready', files: total };
 }
 
-/** Downloads, checks and stores one engine file, as the worker does; aborts once nothing has arrived
- * for `stallMs`. */
-async function repairFile(f: EngineFile, stallMs: number) {
-  const abort = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const wait = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => abort.abort(), stallMs);
-  };
-  wait();
-  try {
-    return await loadFile(f.spec, wait, f.store, abort.signal);
-  } finally {
-    clearTimeout(timer);
-  }
+/** Downloads, checks and stores one engine file, as the worker does (which gives up once nothing has
+ * arrived for `stallMs`). */
+function repairFile(f: EngineFile, stallMs: number) {
+  return loadFile(f.spec, () => {}, { ...f.store, stallMs });
 }
 
 /** Sends CHECK_PRECACHE to the active service worker and waits for its report. */

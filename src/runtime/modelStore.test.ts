@@ -198,6 +198,51 @@ describe('loadFile', () => {
     expect(await ourEntries(t.storage)).toHaveLength(1);
   });
 
+  it('fails a download once nothing has arrived for the stall limit, and says so; a slow one that keeps sending finishes', async () => {
+    const spec = await specFor(content);
+    // Two chunks, then silence without an error: a connection that stopped sending.
+    const silent = (): ReadableStream<Uint8Array> => {
+      const chunks = split(content, 4);
+      let i = 0;
+      return new ReadableStream({
+        pull: (ctrl) => (i < 2 ? ctrl.enqueue(chunks[i++]) : new Promise<void>(() => {})),
+      });
+    };
+    const t = setup(() => new Response(silent()));
+    t.deps.stallMs = 30;
+    const err = await expectCode(loadFile(spec, t.onProgress, t.deps), 'download-failed');
+    expect(err.message).toMatch(/nothing arrived for \d+ s after 1500 of 3000 bytes \(the connection stalled\)$/);
+    expect(err.action).toBe('Check your connection and press Retry');
+    expect(await ourEntries(t.storage)).toEqual([]);
+
+    // A server that never answers (fetch honours its signal, as the browser's does).
+    const mute = setup(() => new Response(null));
+    mute.deps.stallMs = 30;
+    mute.deps.fetch = ((_url: string, init?: RequestInit) =>
+      new Promise<Response>((_, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+      )) as typeof fetch;
+    const none = await expectCode(loadFile(spec, mute.onProgress, mute.deps), 'download-failed');
+    expect(none.message).toMatch(/the server sent nothing for \d+ s when asked for model-abc123\.onnx/);
+
+    // Each chunk 40 ms apart, 360 ms in all, under a 200 ms limit: every chunk restarts the clock.
+    const slow = setup(() => {
+      const chunks = split(content, 8);
+      let i = 0;
+      return new Response(
+        new ReadableStream<Uint8Array>({
+          pull: async (ctrl) => {
+            await new Promise((r) => setTimeout(r, 40));
+            if (i < chunks.length) ctrl.enqueue(chunks[i++]);
+            else ctrl.close();
+          },
+        }),
+      );
+    });
+    slow.deps.stallMs = 200;
+    expect(await loadFile(spec, slow.onProgress, slow.deps)).toMatchObject({ fromCache: false, stored: true });
+  });
+
   it('treats a body that ends early as a failed download', async () => {
     const spec = await specFor(content);
     const t = setup(() => new Response(body(split(content, 4).slice(0, 3))));

@@ -21,7 +21,13 @@ export interface StoreDeps {
   /** `caches` of the worker; null where the Cache API is missing (e.g. an insecure context). */
   caches: CacheStorage | null;
   subtle: SubtleCrypto;
+  /** A download that receives nothing for this long fails (default DOWNLOAD_STALL_MS). */
+  stallMs?: number;
 }
+
+/** Half the page's watchdog on a load (src/worker/watchdog.ts), so a stalled download is reported as
+ * one, rather than taken for a dead engine and started again from zero. */
+export const DOWNLOAD_STALL_MS = 30_000;
 
 export interface LoadedFile {
   data: Uint8Array;
@@ -114,6 +120,44 @@ function fileName(url: string): string {
   return last.replace(/-[A-Za-z0-9_-]{8}(?=\.[^.]+$)/, '') || url;
 }
 
+/**
+ * A connection can stop sending without breaking (a mobile network, a captive portal): fetch() and
+ * read() then wait for good. This aborts the download once nothing has arrived for `ms`, and tells
+ * that apart from the user's own cancel (`signal`).
+ */
+class StallWatch {
+  readonly abort = new AbortController();
+  stalled = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  private readonly cancel = () => this.abort.abort();
+
+  constructor(
+    readonly ms: number,
+    private readonly signal?: AbortSignal,
+  ) {
+    if (signal?.aborted) this.abort.abort();
+    signal?.addEventListener('abort', this.cancel);
+    this.heard();
+  }
+  /** Something arrived: the clock starts again. */
+  heard() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.stalled = true;
+      this.abort.abort();
+      this.reader?.cancel().catch(() => {}); // a body that does not end itself on abort
+    }, this.ms);
+  }
+  reading(reader: ReadableStreamDefaultReader<Uint8Array>) {
+    this.reader = reader;
+  }
+  end() {
+    clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this.cancel);
+  }
+}
+
 async function download(
   spec: FileSpec,
   deps: StoreDeps,
@@ -122,14 +166,33 @@ async function download(
   /** Why the cache did not serve it, for the message when the network cannot either. */
   cached = '',
 ): Promise<Uint8Array> {
+  const watch = new StallWatch(deps.stallMs ?? DOWNLOAD_STALL_MS, signal);
+  try {
+    return await downloadWatched(spec, deps, onProgress, watch, signal, cached);
+  } finally {
+    watch.end();
+  }
+}
+
+async function downloadWatched(
+  spec: FileSpec,
+  deps: StoreDeps,
+  onProgress: Progress,
+  watch: StallWatch,
+  signal: AbortSignal | undefined,
+  cached: string,
+): Promise<Uint8Array> {
   const failed = (why: string, cause?: unknown) =>
     new RuntimeError('download-failed', `Downloading the model failed: ${why}`, ACTIONS.retryDownload, { cause });
+  const secs = `${Math.round(watch.ms / 1000)} s`;
+  const quiet = (what: string) => failed(`${what} (the connection stalled)`);
   let res: Response;
   try {
     // 'no-cache' revalidates with the server instead of trusting a possibly stale HTTP cache entry.
-    res = await deps.fetch(spec.url, { cache: 'no-cache', signal });
+    res = await deps.fetch(spec.url, { cache: 'no-cache', signal: watch.abort.signal });
   } catch (err) {
     if (signal?.aborted) throw cancelled(spec);
+    if (watch.stalled) throw quiet(`the server sent nothing for ${secs} when asked for ${fileName(spec.url)}`);
     // fetch() rejects only when no answer came at all: the network, not the server or the file.
     throw new RuntimeError(
       'download-failed',
@@ -153,16 +216,20 @@ async function download(
   const header = Number(res.headers.get('content-length'));
   const total = spec.bytes > 0 ? spec.bytes : Number.isFinite(header) ? header : 0;
   onProgress('download', 0, total);
+  watch.heard();
 
   const chunks: Uint8Array[] = [];
   let loaded = 0;
+  const stalled = () => quiet(`nothing arrived for ${secs} after ${loaded} of ${total} bytes`);
   try {
     if (res.body) {
       const reader = res.body.getReader();
+      watch.reading(reader);
       for (;;) {
         const { done, value } = await reader.read();
         if (signal?.aborted) throw cancelled(spec); // a body that does not end itself on abort
-        if (done) break;
+        if (done || watch.stalled) break;
+        watch.heard();
         chunks.push(value);
         loaded += value.byteLength;
         onProgress('download', loaded, Math.max(total, loaded));
@@ -175,8 +242,10 @@ async function download(
     }
   } catch (err) {
     if (signal?.aborted) throw cancelled(spec);
+    if (watch.stalled) throw stalled();
     throw failed(`the connection broke after ${loaded} of ${total} bytes (${messageOf(err)})`, err);
   }
+  if (watch.stalled) throw stalled();
   if (loaded < spec.bytes) throw failed(`the download stopped after ${loaded} of ${spec.bytes} bytes`);
 
   const data = new Uint8Array(loaded);
