@@ -117,3 +117,34 @@ describe('the inspector panel', () => {
     expect(screen.getByTestId('inspector-whatif-label').textContent).toMatch(/What-if: q at temperature 1.5/);
   });
 });
+
+describe('the inspector without an engine', () => {
+  it('says what brings the numbers (Retry, the download, the load) instead of "Recomputing…", and asks once ready', () => {
+    setUp();
+    let asked = 0;
+    const answer = useApp.getState().inspect;
+    useApp.setState({
+      inspect: (request, onReply) => {
+        asked++;
+        return answer(request, onReply);
+      },
+    });
+    const engineIs = (status: 'error' | 'cancelled' | 'loading' | 'ready') =>
+      act(() => useApp.setState({ engine: { ...useApp.getState().engine, status } }));
+    engineIs('error');
+    render(<SlotInspector />);
+    expect(screen.getByTestId('inspector-not-ready').textContent).toMatch(/engine has stopped: press Retry/);
+    expect(screen.queryByText(/Recomputing/)).toBeNull();
+    engineIs('cancelled');
+    expect(screen.getByTestId('inspector-not-ready').textContent).toMatch(/not downloaded: .*Download the model/);
+    engineIs('loading');
+    expect(screen.getByTestId('inspector-not-ready').textContent).toMatch(
+      /loading: step 1's forward pass is recomputed once it has loaded/,
+    );
+    expect(asked).toBe(0);
+    engineIs('ready');
+    expect(asked).toBe(1);
+    expect(screen.queryByTestId('inspector-not-ready')).toBeNull();
+    expect(screen.getAllByTestId('candidate').length).toBeGreaterThan(0);
+  });
+});

@@ -30,7 +30,8 @@ function Bar({ value, kind }: { value: number; kind: 'p' | 'q' | 'whatif' }) {
 export default function SlotInspector() {
   const run = useApp((s) => s.run);
   const view = useApp((s) => s.view);
-  const ready = useApp((s) => s.engine.status === 'ready');
+  const engineStatus = useApp((s) => s.engine.status);
+  const ready = engineStatus === 'ready';
   const pieces = useApp((s) => s.engine.model?.pieces);
   const slot = useInspector((s) => s.slot);
   const [whatIf, setWhatIf] = useState<{ temperature: number; topP: number } | null>(null);
@@ -143,6 +144,15 @@ export default function SlotInspector() {
             <p className="hint" data-testid="inspector-error">
               The pass could not be recomputed: {answer.message}
               {answer.action ? ` ${answer.action}.` : ''}
+            </p>
+          ) : !dist && !ready ? (
+            // Nothing is asked of an engine that is not there: say what brings the numbers.
+            <p className="hint" data-testid="inspector-not-ready">
+              {engineStatus === 'error'
+                ? `The engine has stopped: press Retry at the top of the page, and step ${target.step}'s forward pass is recomputed once the model has loaded.`
+                : engineStatus === 'cancelled'
+                  ? `The model is not downloaded: once it is (Download the model, at the top), step ${target.step}'s forward pass is recomputed.`
+                  : `The model is loading: step ${target.step}'s forward pass is recomputed once it has loaded.`}
             </p>
           ) : !dist ? (
             <p className="hint">Recomputing step {target.step}'s forward pass…</p>
