@@ -34,6 +34,18 @@ describe('a lazily loaded view', () => {
     expect(screen.queryByTestId('view-failed')).toBeNull();
   });
 
+  it('whose code neither arrives nor fails is given up after its limit, and Try again asks again', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    let calls = 0;
+    const load = () =>
+      ++calls === 1 ? new Promise<never>(() => {}) : Promise.resolve({ default: () => <p>arrived at last</p> });
+    render(<LazyView load={load} name="the sweep" fallback={<p>loading…</p>} limitMs={20} />);
+    const failed = await screen.findByTestId('view-failed');
+    expect(failed.textContent).toMatch(/^The sweep could not be shown \(its code did not arrive within \d+ s\)/);
+    fireEvent.click(screen.getByTestId('view-retry'));
+    expect(await screen.findByText('arrived at last')).toBeTruthy();
+  });
+
   it('that throws while it renders says so without blaming the connection', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const Broken = () => {

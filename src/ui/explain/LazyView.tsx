@@ -6,6 +6,7 @@
 import { Component, lazy, Suspense, useState, type ComponentType, type ErrorInfo, type ReactNode } from 'react';
 import { messageOf } from '../../runtime/errors';
 import { causeOf } from '../../runtime/failure';
+import { withTimeLimit } from '../../runtime/timeLimit';
 
 type Loader = () => Promise<{ default: ComponentType }>;
 
@@ -14,12 +15,16 @@ interface Props {
   /** What the view is called in its error, e.g. "the inspector". */
   name: string;
   fallback: ReactNode;
+  /** A chunk that neither arrives nor fails (a hung connection) counts as failed after this long. */
+  limitMs?: number;
 }
 
-export function LazyView({ load, name, fallback }: Props) {
-  const [View, setView] = useState(() => lazy(load));
+export function LazyView({ load, name, fallback, limitMs = 60_000 }: Props) {
+  const limited = () =>
+    withTimeLimit(load(), limitMs, `its code did not arrive within ${Math.round(limitMs / 1000)} s`);
+  const [View, setView] = useState(() => lazy(limited));
   return (
-    <ViewBoundary name={name} onRetry={() => setView(() => lazy(load))}>
+    <ViewBoundary name={name} onRetry={() => setView(() => lazy(limited))}>
       <Suspense fallback={fallback}>
         <View />
       </Suspense>
