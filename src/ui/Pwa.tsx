@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useRegisterSW } from 'virtual:pwa-register/react';
 import { browserOfflineDeps, checkOffline, type OfflineStatus } from '../pwa/offline';
+import { reloadToUpdate } from '../pwa/update';
 import { useApp } from '../store/store';
 import { useDeviceStorage } from '../store/model';
 
@@ -59,7 +60,17 @@ export function UpdatePrompt() {
       {toast === 'update' && (
         <div className="toast" role="alert" data-testid="update-prompt">
           <span>An update is available.</span>
-          <button type="button" className="primary" onClick={() => void updateServiceWorker(true)}>
+          <button
+            type="button"
+            className="primary"
+            onClick={() =>
+              void reloadToUpdate(
+                () => updateServiceWorker(true),
+                Boolean(navigator.serviceWorker?.controller),
+                () => location.reload(),
+              )
+            }
+          >
             Reload to update
           </button>
           <button type="button" onClick={() => setNeedRefresh(false)}>
