@@ -1,7 +1,7 @@
 // The model store against a scripted fetch and an in-memory CacheStorage: what is under test is
 // our logic (verify before storing, never keep a broken download, prefer cached bytes).
 import { webcrypto } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RuntimeError } from './errors';
 import {
   cacheKey,
@@ -225,22 +225,70 @@ describe('loadFile', () => {
     const none = await expectCode(loadFile(spec, mute.onProgress, mute.deps), 'download-failed');
     expect(none.message).toMatch(/the server sent nothing for \d+ s when asked for model-abc123\.onnx/);
 
-    // Each chunk 40 ms apart, 360 ms in all, under a 200 ms limit: every chunk restarts the clock.
+    // Each chunk 30 ms apart, 600 ms in all, under a 400 ms limit: every chunk restarts the clock.
     const slow = setup(() => {
-      const chunks = split(content, 8);
+      const chunks = split(content, 20);
       let i = 0;
       return new Response(
         new ReadableStream<Uint8Array>({
           pull: async (ctrl) => {
-            await new Promise((r) => setTimeout(r, 40));
+            await new Promise((r) => setTimeout(r, 30));
             if (i < chunks.length) ctrl.enqueue(chunks[i++]);
             else ctrl.close();
           },
         }),
       );
     });
-    slow.deps.stallMs = 200;
+    slow.deps.stallMs = 400;
     expect(await loadFile(spec, slow.onProgress, slow.deps)).toMatchObject({ fromCache: false, stored: true });
+  });
+
+  it('a stall timer that fires far late (the tab was frozen) waits again instead of failing the download', async () => {
+    const spec = await specFor(content);
+    let now = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const t = setup(() => {
+      const chunks = split(content, 4);
+      let i = 0;
+      return new Response(
+        new ReadableStream<Uint8Array>({
+          pull: async (ctrl) => {
+            if (i === 2) await gate; // the rest arrives only after the freeze
+            if (i < chunks.length) ctrl.enqueue(chunks[i++]);
+            else ctrl.close();
+          },
+        }),
+      );
+    });
+    t.deps.stallMs = 200;
+    const loading = loadFile(spec, t.onProgress, t.deps);
+    await new Promise((r) => setTimeout(r, 5));
+    now = 10_000; // the clock jumps: the first firing (at 200 ms) reads as 50 times late
+    await new Promise((r) => setTimeout(r, 300));
+    release(); // before the re-armed timer (400 ms) fires
+    await expect(loading).resolves.toMatchObject({ fromCache: false, stored: true });
+    clock.mockRestore();
+  });
+
+  it('a cancel before the server answers ends the download at once, as cancelled, not as a stall', async () => {
+    const spec = await specFor(content);
+    const t = setup(() => new Response(null));
+    let fetchAborted = false;
+    t.deps.fetch = ((_url: string, init?: RequestInit) =>
+      new Promise<Response>((_, reject) =>
+        init?.signal?.addEventListener('abort', () => {
+          fetchAborted = true;
+          reject(new DOMException('aborted', 'AbortError'));
+        }),
+      )) as typeof fetch;
+    t.deps.stallMs = 60_000;
+    const abort = new AbortController();
+    const loading = loadFile(spec, t.onProgress, t.deps, abort.signal);
+    setTimeout(() => abort.abort(), 10);
+    await expect(loading).rejects.toBeInstanceOf(DownloadCancelled);
+    expect(fetchAborted).toBe(true); // at once: the stall limit (60 s) is far past the test's 5 s
   });
 
   it('treats a body that ends early as a failed download', async () => {

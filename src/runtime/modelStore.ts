@@ -143,7 +143,11 @@ class StallWatch {
   /** Something arrived: the clock starts again. */
   heard() {
     clearTimeout(this.timer);
+    const armedAt = performance.now();
     this.timer = setTimeout(() => {
+      // Fired far later than asked: the tab was frozen (a phone in a pocket), and the chunks that came
+      // meanwhile may still be queued behind this timer. That silence was the page's: wait again.
+      if (performance.now() - armedAt > this.ms * 1.5) return this.heard();
       this.stalled = true;
       this.abort.abort();
       this.reader?.cancel().catch(() => {}); // a body that does not end itself on abort

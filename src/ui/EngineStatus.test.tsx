@@ -28,7 +28,7 @@ describe('a slow engine start', () => {
     act(() => void vi.advanceTimersByTime(2000));
     expect(hint()?.textContent).toMatch(/Still starting after 11 s/);
     expect(hint()?.textContent).toMatch(
-      /not started 60 s in, the page steps in by itself: it restarts the engine once, then offers Retry/,
+      /not started 60 s in, the page steps in by itself: it restarts the engine \(on WASM, if the GPU was the one not answering\), then offers Retry/,
     );
     // A new load (the page's restart) counts from zero again.
     act(() => loading('session', 2));

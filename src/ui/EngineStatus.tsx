@@ -99,7 +99,8 @@ export function EngineStatus() {
         {opening && waited * 1000 >= SLOW_START_MS && (
           <p className="hint" data-testid="slow-start" role="status">
             Still starting after {waited} s (it usually takes a few). If it has not started {STEP_IN_S} s in, the page
-            steps in by itself: it restarts the engine once, then offers Retry.
+            steps in by itself: it restarts the engine (on WASM, if the GPU was the one not answering), then offers
+            Retry.
           </p>
         )}
         {p?.phase === 'download' && (

@@ -44,6 +44,15 @@ export function InstallButton() {
   );
 }
 
+async function reloadToUpdateNow(activateWaiting: () => Promise<void>) {
+  const reg = await navigator.serviceWorker?.getRegistration();
+  await reloadToUpdate(
+    activateWaiting,
+    { controlled: Boolean(navigator.serviceWorker?.controller), waiting: reg?.waiting ?? null },
+    () => location.reload(),
+  );
+}
+
 /** Registers the service worker. Mounted once the model is loaded, so its precache downloads do
  * not compete with the first load. */
 export function UpdatePrompt() {
@@ -63,13 +72,7 @@ export function UpdatePrompt() {
           <button
             type="button"
             className="primary"
-            onClick={() =>
-              void reloadToUpdate(
-                () => updateServiceWorker(true),
-                Boolean(navigator.serviceWorker?.controller),
-                () => location.reload(),
-              )
-            }
+            onClick={() => void reloadToUpdateNow(() => updateServiceWorker(true))}
           >
             Reload to update
           </button>

@@ -133,7 +133,9 @@ describe('the inspector without an engine', () => {
       act(() => useApp.setState({ engine: { ...useApp.getState().engine, status } }));
     engineIs('error');
     render(<SlotInspector />);
-    expect(screen.getByTestId('inspector-not-ready').textContent).toMatch(/engine has stopped: press Retry/);
+    expect(screen.getByTestId('inspector-not-ready').textContent).toMatch(
+      /not loaded \(the error at the top of the page says why\): press Retry there/,
+    );
     expect(screen.queryByText(/Recomputing/)).toBeNull();
     engineIs('cancelled');
     expect(screen.getByTestId('inspector-not-ready').textContent).toMatch(/not downloaded: .*Download the model/);

@@ -149,7 +149,7 @@ export default function SlotInspector() {
             // Nothing is asked of an engine that is not there: say what brings the numbers.
             <p className="hint" data-testid="inspector-not-ready">
               {engineStatus === 'error'
-                ? `The engine has stopped: press Retry at the top of the page, and step ${target.step}'s forward pass is recomputed once the model has loaded.`
+                ? `The model is not loaded (the error at the top of the page says why): press Retry there, and step ${target.step}'s forward pass is recomputed once it has loaded.`
                 : engineStatus === 'cancelled'
                   ? `The model is not downloaded: once it is (Download the model, at the top), step ${target.step}'s forward pass is recomputed.`
                   : `The model is loading: step ${target.step}'s forward pass is recomputed once it has loaded.`}
