@@ -5,6 +5,7 @@
 // offline copy. Reading and hashing run off the worker's thread, so files load side by side.
 import { RuntimeError, ACTIONS, messageOf } from './errors';
 import { markLoad } from './loadMarks';
+import { realTimers, silenceClock } from './timeLimit';
 
 export const MODEL_CACHE = 'unmask-model-v1';
 
@@ -128,9 +129,10 @@ function fileName(url: string): string {
 class StallWatch {
   readonly abort = new AbortController();
   stalled = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
   private reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   private readonly cancel = () => this.abort.abort();
+  // A hidden tab still downloads, so only a frozen one's late timer waits again (see silenceClock).
+  private readonly clock = silenceClock(() => this.stall(), { ...realTimers, hidden: () => false });
 
   constructor(
     readonly ms: number,
@@ -142,22 +144,18 @@ class StallWatch {
   }
   /** Something arrived: the clock starts again. */
   heard() {
-    clearTimeout(this.timer);
-    const armedAt = performance.now();
-    this.timer = setTimeout(() => {
-      // Fired far later than asked: the tab was frozen (a phone in a pocket), and the chunks that came
-      // meanwhile may still be queued behind this timer. That silence was the page's: wait again.
-      if (performance.now() - armedAt > this.ms * 1.5) return this.heard();
-      this.stalled = true;
-      this.abort.abort();
-      this.reader?.cancel().catch(() => {}); // a body that does not end itself on abort
-    }, this.ms);
+    this.clock.heard(this.ms);
+  }
+  private stall() {
+    this.stalled = true;
+    this.abort.abort();
+    this.reader?.cancel().catch(() => {}); // a body that does not end itself on abort
   }
   reading(reader: ReadableStreamDefaultReader<Uint8Array>) {
     this.reader = reader;
   }
   end() {
-    clearTimeout(this.timer);
+    this.clock.stop();
     this.signal?.removeEventListener('abort', this.cancel);
   }
 }

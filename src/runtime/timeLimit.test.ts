@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { withTimeLimit } from './timeLimit';
+import { manualTimers } from './testTimers';
+import { silenceClock, withTimeLimit } from './timeLimit';
 
 afterEach(() => vi.useRealTimers());
 
@@ -20,5 +21,53 @@ describe('withTimeLimit', () => {
     expect(vi.getTimerCount()).toBe(0);
     await expect(withTimeLimit(Promise.reject(new Error('own')), 1_000, 'late')).rejects.toThrow('own');
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('silenceClock', () => {
+  it('calls onSilent once a whole limit passes with nothing heard, and not while things keep arriving', () => {
+    const t = manualTimers();
+    const silent: number[] = [];
+    const clock = silenceClock((ms) => silent.push(ms), t.timers);
+    clock.heard(100);
+    for (let i = 0; i < 5; i++) {
+      t.advance(99);
+      clock.heard(100);
+    }
+    expect(silent).toEqual([]);
+    t.advance(100);
+    expect(silent).toEqual([100]);
+    expect(clock.armed()).toBe(false);
+  });
+
+  it('waits again when its timer fires more than half a limit late (a frozen page) or while the page is hidden', () => {
+    const t = manualTimers();
+    const silent: number[] = [];
+    const clock = silenceClock((ms) => silent.push(ms), t.timers);
+    clock.heard(100);
+    t.sleep(151); // frozen: the timer is due but did not run
+    t.advance(0);
+    expect(silent).toEqual([]);
+    expect(clock.armed()).toBe(true);
+    t.hide(true);
+    t.advance(100);
+    expect(silent).toEqual([]);
+    t.hide(false);
+    t.advance(100);
+    expect(silent).toEqual([100]);
+  });
+
+  it('a timer at most half a limit late still counts, and stop() ends the clock', () => {
+    const t = manualTimers();
+    const silent: number[] = [];
+    const clock = silenceClock((ms) => silent.push(ms), t.timers);
+    clock.heard(100);
+    t.sleep(150);
+    t.advance(0);
+    expect(silent).toEqual([100]);
+    clock.heard(100);
+    clock.stop();
+    t.advance(1000);
+    expect(silent).toEqual([100]);
   });
 });

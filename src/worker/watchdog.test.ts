@@ -2,37 +2,8 @@
 // nothing owed, or replies that keep coming, do not.
 import { describe, expect, it } from 'vitest';
 import { fakeClient } from '../store/fakeClient';
-import { LOAD_SILENCE_FACTOR, watchEngine, type Timers } from './watchdog';
-
-/** Timers driven by hand: `advance(ms)` fires whatever is due; `sleep(ms)` moves the clock with no
- * timer firing (a frozen tab), `hide(flag)` sets the page's visibility. */
-function manualTimers() {
-  let now = 0;
-  let next = 1;
-  let hidden = false;
-  const due = new Map<number, { at: number; cb: () => void }>();
-  const timers: Timers = {
-    set: (cb, ms) => {
-      due.set(next, { at: now + ms, cb });
-      return next++;
-    },
-    clear: (h) => void due.delete(h as number),
-    now: () => now,
-    hidden: () => hidden,
-  };
-  const advance = (ms: number) => {
-    now += ms;
-    for (const [h, t] of [...due]) {
-      if (t.at <= now) {
-        due.delete(h);
-        t.cb();
-      }
-    }
-  };
-  const sleep = (ms: number) => void (now += ms);
-  const hide = (flag: boolean) => void (hidden = flag);
-  return { timers, advance, sleep, hide, armed: () => due.size };
-}
+import { manualTimers } from '../runtime/testTimers';
+import { LOAD_SILENCE_FACTOR, watchEngine } from './watchdog';
 
 function watched(limit = 1000) {
   const f = fakeClient();

@@ -7,28 +7,13 @@
 // Two silences are not deaths: a load may say nothing for longer (opening a session and its warm-up
 // post no progress, and take long on a slow phone), and a tab the browser hid or froze runs no timers
 // and gets no frames, so a clock that fires while the page is hidden, or fires late, starts again.
+import { realTimers, silenceClock, type Timers } from '../runtime/timeLimit';
 import type { EngineClient } from './engineClient';
 import type { WorkerIn, WorkerOut } from './protocol';
 
 export const SILENCE_LIMIT_MS = 30_000;
 /** A load's silence may last this many times the limit (session creation and warm-up are one step). */
 export const LOAD_SILENCE_FACTOR = 2;
-
-export interface Timers {
-  set(cb: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-  /** Milliseconds on a monotonic clock: a timer that fires far later than asked slept with the page. */
-  now(): number;
-  /** Whether the page is hidden now (its timers and the worker's frames may be held back). */
-  hidden(): boolean;
-}
-
-const realTimers: Timers = {
-  set: (cb, ms) => setTimeout(cb, ms),
-  clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-  now: () => performance.now(),
-  hidden: () => typeof document !== 'undefined' && document.visibilityState === 'hidden',
-};
 
 /** Requests that owe an answer, and the replies that end each kind. */
 type Waiting = 'load' | 'generate' | 'inspect' | 'denoise';
@@ -51,31 +36,19 @@ export function watchEngine(
   timers: Timers = realTimers,
 ): EngineClient {
   const waiting = new Map<number, Waiting>();
-  let timer: unknown = null;
   let dead = false;
+  const clock = silenceClock((ms) => die(`it sent nothing for ${Math.round(ms / 1000)} s while working`), timers);
 
   const die = (cause: string) => {
     if (dead) return;
     dead = true;
-    disarm();
+    clock.stop();
     onDead(cause);
-  };
-  const disarm = () => {
-    if (timer !== null) timers.clear(timer);
-    timer = null;
   };
   // Every message restarts the clock while something is owed; nothing owed, no clock.
   const rearm = () => {
-    disarm();
-    if (waiting.size === 0 || dead) return;
-    const ms = [...waiting.values()].includes('load') ? limitMs * LOAD_SILENCE_FACTOR : limitMs;
-    const armedAt = timers.now();
-    timer = timers.set(() => {
-      timer = null;
-      // Hidden, or woken from a freeze (fired more than half a limit late): the silence was the page's.
-      if (timers.hidden() || timers.now() - armedAt > ms * 1.5) rearm();
-      else die(`it sent nothing for ${Math.round(ms / 1000)} s while working`);
-    }, ms);
+    if (waiting.size === 0 || dead) return clock.stop();
+    clock.heard([...waiting.values()].includes('load') ? limitMs * LOAD_SILENCE_FACTOR : limitMs);
   };
 
   const stopListening = client.subscribe((m) => {
@@ -90,7 +63,7 @@ export function watchEngine(
       const kind = waitsForReply(msg);
       if (kind) {
         waiting.set(msg.id, kind);
-        if (timer === null) rearm();
+        if (!clock.armed()) rearm();
       }
       client.send(msg);
     },
@@ -98,7 +71,7 @@ export function watchEngine(
     onCrash: (cb) => client.onCrash?.(cb) ?? (() => undefined),
     terminate() {
       dead = true;
-      disarm();
+      clock.stop();
       stopListening();
       stopCrashes?.();
       client.terminate();
