@@ -259,7 +259,9 @@ describe('a dead engine worker', () => {
     expect(s.run?.status).toBe('cancelled');
     expect(s.form.prompt).toBe('keep this text');
     expect(s.engineNote).toMatch(/stopped responding again on WebGPU \(it sent nothing for 30 s while working\)/);
-    expect(s.engineNote).toMatch(/restarted on WASM: slower, but it needs no GPU\. The run stopped at step 1 of 2\./);
+    expect(s.engineNote).toMatch(
+      /restarted on WASM: slower, but it needs no GPU from the browser\. The run stopped at step 1 of 2\./,
+    );
     // On WASM the usual limit holds: another death before a run completes is given up, with Retry.
     const third = w.readyLast();
     startRun(third);

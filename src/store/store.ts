@@ -147,26 +147,25 @@ export const useApp = create<AppState>()((set, get) => {
     const oneThread = stalledOpening && conn.maxThreads !== 1;
     if (oneThread) conn.maxThreads = 1;
     const offGpu = stalledOpening && s.engine.progress?.backend === 'webgpu';
-    // An engine on WebGPU that died a second time (a GPU pass that never returns is not always reported
-    // as a lost device, and a wedged GPU then hangs the restart's warm-up too): the GPU is the likely
-    // cause, so rather than give up, the page goes on WASM. WASM is never this branch, so it ends.
-    if (conn.restarts >= 1 && (offGpu || s.engine.backend === 'webgpu')) {
-      const how = oneThread ? 'on WASM and one thread' : 'on WASM';
-      const note = `The engine stopped responding again on WebGPU (${cause}), so it was restarted ${how}: slower, but it needs no GPU.${stoppedAt} Your text and settings are kept.`;
-      set({ ...base, engineNote: note });
-      open('wasm', note);
-      return;
-    }
-    if (conn.restarts < 1) {
+    // The page restarts a dead engine by itself once. An engine on WebGPU that dies a second time (a GPU
+    // pass that never returns is not always reported as a lost device, and a wedged GPU then hangs the
+    // restart's warm-up too) is restarted once more, on WASM: the GPU is the likely cause. WASM is never
+    // that second restart, so the restarts end.
+    const againOnGpu = conn.restarts >= 1 && (offGpu || s.engine.backend === 'webgpu');
+    if (conn.restarts < 1 || againOnGpu) {
       conn.restarts++;
-      const how = offGpu ? (oneThread ? 'on WASM and one thread' : 'on WASM') : oneThread ? 'on one thread' : '';
-      const needs = offGpu ? 'neither the GPU nor extra threads' : 'no extra threads';
-      const note =
-        how !== ''
-          ? `The engine did not finish starting (${cause}), so it was restarted ${how}: slower, but it needs ${needs} from the browser. Your text and settings are kept.`
-          : `The engine stopped responding (${cause}), so it was restarted.${stoppedAt} Your text and settings are kept.`;
+      const toWasm = offGpu || againOnGpu;
+      const how = toWasm ? (oneThread ? ' on WASM and one thread' : ' on WASM') : oneThread ? ' on one thread' : '';
+      const needs = toWasm ? (oneThread ? 'neither the GPU nor extra threads' : 'no GPU') : 'no extra threads';
+      const what = againOnGpu
+        ? 'stopped responding again on WebGPU'
+        : how
+          ? 'did not finish starting'
+          : 'stopped responding';
+      const slower = how ? `: slower, but it needs ${needs} from the browser` : '';
+      const note = `The engine ${what} (${cause}), so it was restarted${how}${slower}.${stoppedAt} Your text and settings are kept.`;
       set({ ...base, engineNote: note });
-      open(offGpu ? 'wasm' : s.backendChoice, note);
+      open(toWasm ? 'wasm' : s.backendChoice, note);
       return;
     }
     // Given up: end this worker too, so that a late reply cannot bring it back unwatched, and answer
