@@ -2,6 +2,7 @@
 // what is missing is reported, and repaired only when online.
 import { webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { unansweredFetch } from '../runtime/testFetch';
 import { cacheKey, MODEL_CACHE, sha256Hex, type FileSpec, type StoreDeps } from '../runtime/modelStore';
 import type { PrecacheReport } from './messages';
 import { checkOffline, type OfflineDeps } from './offline';
@@ -69,28 +70,13 @@ describe('checkOffline', () => {
 
   it('online but the connection stalls: the repair gives up and says so, instead of checking for good', async () => {
     const s = await setup({});
-    const aborted: string[] = [];
+    const server = unansweredFetch(); // nothing ever arrives; only the abort ends the request
     s.deps.engineFiles = () => [
-      {
-        spec: s.spec,
-        cache: MODEL_CACHE,
-        store: {
-          caches: memoryCaches().storage,
-          subtle,
-          // Nothing ever arrives; only the abort ends the request.
-          fetch: (url, init) =>
-            new Promise<Response>((_, reject) =>
-              init?.signal?.addEventListener('abort', () => {
-                aborted.push(String(url));
-                reject(new DOMException('The operation was aborted.', 'AbortError'));
-              }),
-            ),
-        },
-      },
+      { spec: s.spec, cache: MODEL_CACHE, store: { caches: memoryCaches().storage, subtle, fetch: server.fetch } },
     ];
     s.deps.stallMs = 20;
     expect(await checkOffline(s.deps)).toEqual({ state: 'incomplete', missing: 1, online: true });
-    expect(aborted).toEqual([s.spec.url]);
+    expect(server.aborted).toEqual([s.spec.url]);
   });
 
   it('no service worker answering: unavailable, with the reason', async () => {

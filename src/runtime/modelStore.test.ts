@@ -3,6 +3,7 @@
 import { webcrypto } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { RuntimeError } from './errors';
+import { unansweredFetch } from './testFetch';
 import {
   cacheKey,
   DownloadCancelled,
@@ -218,10 +219,7 @@ describe('loadFile', () => {
     // A server that never answers (fetch honours its signal, as the browser's does).
     const mute = setup(() => new Response(null));
     mute.deps.stallMs = 30;
-    mute.deps.fetch = ((_url: string, init?: RequestInit) =>
-      new Promise<Response>((_, reject) =>
-        init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
-      )) as typeof fetch;
+    mute.deps.fetch = unansweredFetch().fetch;
     const none = await expectCode(loadFile(spec, mute.onProgress, mute.deps), 'download-failed');
     expect(none.message).toMatch(/the server sent nothing for \d+ s when asked for model-abc123\.onnx/);
 
@@ -275,20 +273,14 @@ describe('loadFile', () => {
   it('a cancel before the server answers ends the download at once, as cancelled, not as a stall', async () => {
     const spec = await specFor(content);
     const t = setup(() => new Response(null));
-    let fetchAborted = false;
-    t.deps.fetch = ((_url: string, init?: RequestInit) =>
-      new Promise<Response>((_, reject) =>
-        init?.signal?.addEventListener('abort', () => {
-          fetchAborted = true;
-          reject(new DOMException('aborted', 'AbortError'));
-        }),
-      )) as typeof fetch;
+    const server = unansweredFetch();
+    t.deps.fetch = server.fetch;
     t.deps.stallMs = 60_000;
     const abort = new AbortController();
     const loading = loadFile(spec, t.onProgress, t.deps, abort.signal);
     setTimeout(() => abort.abort(), 10);
     await expect(loading).rejects.toBeInstanceOf(DownloadCancelled);
-    expect(fetchAborted).toBe(true); // at once: the stall limit (60 s) is far past the test's 5 s
+    expect(server.aborted).toEqual([spec.url]); // at once: the stall limit (60 s) is far past the test's 5 s
   });
 
   it('treats a body that ends early as a failed download', async () => {
