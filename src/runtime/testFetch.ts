@@ -3,11 +3,13 @@
 export function unansweredFetch() {
   const aborted: string[] = [];
   const fetch = ((url: RequestInfo | URL, init?: RequestInit) =>
-    new Promise<Response>((_, reject) =>
-      init?.signal?.addEventListener('abort', () => {
+    new Promise<Response>((_, reject) => {
+      const abort = () => {
         aborted.push(String(url));
         reject(new DOMException('The operation was aborted.', 'AbortError'));
-      }),
-    )) as typeof globalThis.fetch;
+      };
+      if (init?.signal?.aborted) abort();
+      else init?.signal?.addEventListener('abort', abort);
+    })) as typeof globalThis.fetch;
   return { fetch, aborted };
 }

@@ -13,7 +13,8 @@ export interface EngineConnection {
   nextId: number;
   /** The vocabulary of the model before a switch: a run shown from it is dropped if the new one differs. */
   piecesBeforeSwitch: string[] | null;
-  /** Workers started by the page itself after one died; one such restart, then the user decides (Retry). */
+  /** Workers started by the page itself after one died: one such restart (a second only to move off
+   * WebGPU), then the user decides (Retry). */
   restarts: number;
   /** At most this many WASM threads for the workers the page starts from now on: 1 once a start stalled
    * while opening the engine, where ORT waits for its thread workers (null: the worker decides). */

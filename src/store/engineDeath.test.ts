@@ -159,6 +159,8 @@ describe('a dead engine worker', () => {
       vi.advanceTimersByTime(SILENCE_LIMIT_MS * LOAD_SILENCE_FACTOR);
       expect(w.made.at(-1)!.sent.find((m) => m.type === 'load')).toMatchObject({ backend: 'wasm' });
       expect(useApp.getState().engine.status).toBe('loading');
+      // Already on one thread: only the GPU is new to do without, and the note says just that.
+      expect(useApp.getState().engineNote).toMatch(/restarted on WASM: slower, but it needs no GPU from the browser\./);
     }
   });
 
@@ -289,7 +291,9 @@ describe('a dead engine worker', () => {
     second.crash('it sent nothing for 60 s while working');
     expect(w.made).toHaveLength(3);
     expect(w.made[2].sent.find((m) => m.type === 'load')).toMatchObject({ backend: 'wasm', threads: 1 });
-    expect(useApp.getState().engineNote).toMatch(/again on WebGPU .*restarted on WASM and one thread/);
+    expect(useApp.getState().engineNote).toMatch(
+      /again on WebGPU .*restarted on WASM and one thread: slower, but it needs neither the GPU nor extra threads from the browser\./,
+    );
     expect(useApp.getState().backendChoice).toBe('wasm');
   });
 

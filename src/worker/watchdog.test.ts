@@ -102,6 +102,17 @@ describe('engine watchdog', () => {
     expect(t.armed()).toBe(0);
   });
 
+  it('a load sent while a shorter limit runs gets its own, longer limit from when it was sent', () => {
+    const { client, t, deaths } = watched();
+    client.send({ type: 'generate', id: 1, request: {} as never });
+    t.advance(900);
+    client.send({ type: 'load', id: 2, backend: 'wasm' });
+    t.advance(1000 * LOAD_SILENCE_FACTOR - 1);
+    expect(deaths).toEqual([]);
+    t.advance(1);
+    expect(deaths).toEqual([`it sent nothing for ${LOAD_SILENCE_FACTOR} s while working`]);
+  });
+
   it('a run owes frames until done, cancelled or an error names it', () => {
     const { client, f, t, deaths } = watched();
     client.send({ type: 'generate', id: 7, request: {} as never });

@@ -63,7 +63,8 @@ export function watchEngine(
       const kind = waitsForReply(msg);
       if (kind) {
         waiting.set(msg.id, kind);
-        if (!clock.armed()) rearm();
+        // A load may be silent longer than what was owed before it: its own limit starts now.
+        if (!clock.armed() || kind === 'load') rearm();
       }
       client.send(msg);
     },
