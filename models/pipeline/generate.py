@@ -20,14 +20,20 @@ from .specials import EOS_ID, MASK_ID, PAD_ID
 Logits = Callable[[np.ndarray], np.ndarray]
 
 
-def onnx_session(path: Path):
-    """onnxruntime session on the GPU when this machine has one (the GPU run evaluates there), else CPU."""
+def onnx_session(path: Path, threads: int | None = None):
+    """onnxruntime session on the GPU when this machine has one (the GPU run evaluates there), else CPU.
+    `threads` pins the CPU's thread count: the measuring tools use 1 so that their timings and
+    results do not depend on what else the machine runs."""
     import onnxruntime as ort
 
     if not Path(path).exists():
         raise PipelineError(f"missing {path}: run the 'export' (and 'quantize') stage first")
+    so = ort.SessionOptions()
+    if threads is not None:
+        so.intra_op_num_threads = threads
+        so.inter_op_num_threads = threads
     providers = [p for p in ("CUDAExecutionProvider", "CPUExecutionProvider") if p in ort.get_available_providers()]
-    return ort.InferenceSession(str(path), providers=providers)
+    return ort.InferenceSession(str(path), so, providers=providers)
 
 
 def onnx_logits(sess) -> Logits:

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "models"))
 
 from pipeline.evaluate import DEFAULT_SEEDS, defaults_quality  # noqa: E402
-from pipeline.generate import onnx_logits  # noqa: E402
+from pipeline.generate import onnx_logits, onnx_session  # noqa: E402
 from pipeline.quality import training_vocabulary  # noqa: E402
 
 
@@ -44,12 +44,9 @@ def main(argv=None):
     ap.add_argument("--out", type=Path)
     a = ap.parse_args(argv)
 
-    import onnxruntime as ort
     from tokenizers import Tokenizer
 
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = 1
-    sess = ort.InferenceSession(str(a.model / "model.onnx"), so, providers=["CPUExecutionProvider"])
+    sess = onnx_session(a.model / "model.onnx", threads=1)
     tok = Tokenizer.from_file(str(a.model / "tokenizer.json"))
     context = json.loads((a.model / "config.json").read_text())["context"]
     vocab = training_vocabulary(a.run)

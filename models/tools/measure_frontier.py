@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "models"))
 sys.path.insert(0, str(ROOT / "models" / "tools"))
 from measure_refinement import PROMPTS, Tally  # noqa: E402
 
-from pipeline.generate import never_emitted_of, onnx_logits  # noqa: E402
+from pipeline.generate import never_emitted_of, onnx_logits, onnx_session  # noqa: E402
 from pipeline.quality import vocabulary_of  # noqa: E402
 from pipeline.sampler import Settings, build_canvas, unmask  # noqa: E402
 
@@ -54,13 +54,9 @@ def main(argv=None):
     ap.add_argument("--out", type=Path)
     a = ap.parse_args(argv)
 
-    import onnxruntime as ort
     from tokenizers import Tokenizer
 
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = 1
-    so.inter_op_num_threads = 1
-    sess = ort.InferenceSession(str(a.model / "model.onnx"), so, providers=["CPUExecutionProvider"])
+    sess = onnx_session(a.model / "model.onnx", threads=1)
     tok = Tokenizer.from_file(str(a.model / "tokenizer.json"))
     cfg = json.loads((a.model / "config.json").read_text())
     sp = cfg["special_ids"]
