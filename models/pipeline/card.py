@@ -84,19 +84,27 @@ def quality_lines(ev: dict) -> list[str]:
     if not q or not real:
         return []
     st = q["settings"]
+    norep = st.get("noRepeatNgram", 0)
     return [
         "",
         f"Quality under the app's defaults ({st['strategy']}, {st['steps']} steps, T {st['temperature']}, "
-        f"top-p {st['topP']}, {st['length']} new tokens, refinement {st.get('refineRounds', 0)} rounds; "
+        f"top-p {st['topP']}, {st['length']} new tokens, refinement {st.get('refineRounds', 0)} rounds"
+        f"{f', no repeated {norep}-grams' if norep else ''}; "
         f"{q['samples']} samples from fresh prompts{_words(q)}), against held-out real text "
         "cut into pieces of the same size:",
         "",
-        "| | invented words | repeated word 3-grams |",
-        "|---|---|---|",
+        "| | invented words | repeated word 3-grams | doubled words |",
+        "|---|---|---|---|",
         f"| model | {q['invented_word_share'] * 100:.2f} %{_pm(q.get('invented_word_share_std_error'))} "
-        f"| {q['repeated_word_3gram_share'] * 100:.1f} % |",
-        f"| real text | {real['invented_word_share'] * 100:.2f} % | {real['repeated_word_3gram_share'] * 100:.1f} % |",
+        f"| {q['repeated_word_3gram_share'] * 100:.1f} % | {_share(q.get('doubled_word_share'))} |",
+        f"| real text | {real['invented_word_share'] * 100:.2f} % | {real['repeated_word_3gram_share'] * 100:.1f} % "
+        f"| {_share(real.get('doubled_word_share'))} |",
     ] + _run_together(q, real)
+
+
+def _share(x: float | None) -> str:
+    """A share as the card prints it; cards evaluated before a measure existed show a dash."""
+    return "–" if x is None else f"{x * 100:.2f} %"
 
 
 def _run_together(q: dict, real: dict) -> list[str]:

@@ -23,6 +23,7 @@ from .export import load_model
 from .generate import generate, onnx_logits, onnx_session, prompt_segments, torch_logits
 from .prepare import read_book, read_docs
 from .quality import (
+    doubled_word_share,
     invented_share,
     invented_share_error,
     repeated_word_trigram_share,
@@ -158,6 +159,7 @@ def defaults_quality(
         "std_error_unit": "prompt",
         "invented_run_together_share": run_together_share(texts, vocab),
         "repeated_word_3gram_share": repeated_word_trigram_share(texts),
+        "doubled_word_share": doubled_word_share(texts),
     }
 
 
@@ -171,6 +173,7 @@ def real_text_quality(run: Path, vocab: set[str], words_per_chunk: int = 36, chu
         "invented_word_share": invented_share(texts, vocab),
         "invented_run_together_share": run_together_share(texts, vocab),
         "repeated_word_3gram_share": repeated_word_trigram_share(texts),
+        "doubled_word_share": doubled_word_share(texts),
     }
 
 

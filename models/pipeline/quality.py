@@ -133,3 +133,12 @@ def repeated_word_trigram_share(texts: list[str]) -> float:
     counts = [repeated_counts(words(t)) for t in texts]
     n = sum(c[1] for c in counts)
     return sum(c[0] for c in counts) / n if n else 0.0
+
+
+def doubled_word_share(texts: list[str]) -> float:
+    """Pooled over samples: words that repeat the word just before them ("they they") / all words.
+    Two slots resolved in one step do not see each other, so a model can double a word; a rule
+    against repeated 3-grams (SAMPLING.md 2b') must not just move its repeats here."""
+    ws = [words(t) for t in texts]
+    n = sum(len(w) for w in ws)
+    return sum(a == b for w in ws for a, b in zip(w, w[1:])) / n if n else 0.0

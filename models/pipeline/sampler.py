@@ -9,6 +9,8 @@ from typing import Callable
 
 import numpy as np
 
+from .specials import SPECIAL_IDS
+
 STRATEGIES = ("confidence", "margin", "entropy", "random", "blocks", "left-to-right")
 INNER = ("confidence", "margin", "entropy", "random")
 
@@ -16,7 +18,7 @@ INNER = ("confidence", "margin", "entropy", "random")
 @dataclass
 class Settings:
     steps: int = 32
-    temperature: float = 0.8
+    temperature: float = 0.7  # with noRepeatNgram 3: the app's defaults (src/engine/settings.ts says why)
     topK: int = 0
     topP: float = 0.95
     seed: int = 1
@@ -27,6 +29,7 @@ class Settings:
     blockStrategy: str = "confidence"
     repetitionPenalty: float = 1.0
     repetitionWindow: int = 16
+    noRepeatNgram: int = 3  # n, 2..6: no draw repeats an n-gram of tokens the canvas holds (SAMPLING.md 2b')
     # Refinement rounds after unmasking (SAMPLING.md, "Refinement"), 0 = off. On by default, as in the
     # app: shipped model, 8 prompts x 4 seeds, margin, T 0.8, 32 steps, 48 tokens: invented words
     # 5.2 % -> 3.5 %, repeated word 3-grams 0.2 % -> 0.6 % (real text 0.4 %), passes 32 -> 46.
@@ -146,6 +149,25 @@ class Frame:
     draft_probs: np.ndarray | None = None  # [N] its probability (float32), 0 elsewhere
 
 
+def repeated_ngram_bans(ids: np.ndarray, i: int, n: int) -> list[int]:
+    """SAMPLING.md 2b': the ids slot i may not take, ascending. For each run of n positions holding i
+    whose other positions hold known tokens (not [PAD], [MASK] or [EOS]), the id at i's place in every
+    other all-known run of the canvas that equals it everywhere else."""
+    if n < 2:
+        return []
+    N = len(ids)
+    known = [int(v) not in SPECIAL_IDS for v in ids]
+    bans: set[int] = set()
+    for o in range(n):
+        start = i - o
+        if start < 0 or start + n > N or not all(known[start + k] for k in range(n) if k != o):
+            continue
+        for t in range(N - n + 1):
+            if t != start and known[t + o] and all(ids[t + k] == ids[start + k] for k in range(n) if k != o):
+                bans.add(int(ids[t + o]))
+    return sorted(bans)
+
+
 def unmask(
     ids: np.ndarray,
     fixed: np.ndarray,
@@ -190,6 +212,11 @@ def unmask(
                 seen = {int(ids[j]) for j in range(lo, hi) if j != i and ids[j] != mask_id and int(ids[j]) not in skip}
                 if seen:
                     L[r, list(seen)] -= log_r
+        if s.noRepeatNgram:
+            for r, i in enumerate(masked):
+                bans = repeated_ngram_bans(ids, int(i), s.noRepeatNgram)
+                if bans and np.isfinite(np.delete(L[r], bans)).any():  # else the rule gives way
+                    L[r, bans] = -np.inf
         P = np.exp(L - L.max(axis=1, keepdims=True))
         P /= P.sum(axis=1, keepdims=True)
         scores = np.zeros(len(masked))

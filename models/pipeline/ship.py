@@ -86,6 +86,12 @@ GOLDEN_RUNS = [
         [{"kind": "text", "text": "The sea"}, {"kind": "blank", "length": 24}],
         dict(steps=12, strategy="confidence", repetitionPenalty=1.5),
     ),
+    (
+        # The defaults ban repeated 3-grams (SAMPLING.md 2b'); this case holds the path without it.
+        "repeats-allowed",
+        [{"kind": "text", "text": "The king and the queen"}, {"kind": "blank", "length": 24}],
+        dict(steps=12, strategy="confidence", noRepeatNgram=0),
+    ),
 ]
 
 

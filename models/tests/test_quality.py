@@ -7,7 +7,10 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipeline.quality import (
+    doubled_word_share,
     front_code,
     front_decode,
     invented_share,
@@ -105,3 +108,9 @@ def test_the_shipped_word_list_is_what_write_word_list_writes():
 
 def test_the_pages_fixture_is_what_the_script_writes():
     assert (ROOT / "src" / "ui" / "explain" / "quality.fixture.json").read_text(encoding="utf-8") == render()
+
+
+def test_doubled_word_share_counts_a_word_that_repeats_the_one_before():
+    # 10 words, 2 doubled ("they they", "it it"); "had had" across two samples does not count.
+    assert doubled_word_share(["They they went, and put it it", "down had", "had"]) == pytest.approx(2 / 10)
+    assert doubled_word_share([]) == 0.0

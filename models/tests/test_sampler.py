@@ -1,7 +1,16 @@
 import numpy as np
 import pytest
 
-from pipeline.sampler import Rng, Settings, planned_steps, refine_shape, schedule_counts, total_steps, unmask
+from pipeline.sampler import (
+    Rng,
+    Settings,
+    planned_steps,
+    refine_shape,
+    repeated_ngram_bans,
+    schedule_counts,
+    total_steps,
+    unmask,
+)
 
 
 @pytest.mark.parametrize("kind", ["linear", "cosine"])
@@ -140,3 +149,35 @@ def test_adaptive_commits_every_sure_slot_at_once_and_keeps_the_budget():
     s.steps = 2
     frames = list(unmask(ids, fixed, logits, s, (0, 1, 2), 1))
     assert [len(f.resolved) for f in frames] == [3, 3]
+
+
+def test_repeated_ngram_bans_read_every_run_through_the_slot():
+    # The cases of src/engine/repeats.test.ts (M = [MASK], 2 = [EOS], 0 = [PAD]).
+    M = 1
+    assert repeated_ngram_bans(np.array([5, 6, 7, M, 5, 6, M]), 6, 3) == [7]
+    assert repeated_ngram_bans(np.array([M, 6, 7, 4, 5, 6, 7]), 0, 3) == [5]
+    assert repeated_ngram_bans(np.array([5, M, 7, 4, 5, 6, 7]), 1, 3) == [6]
+    assert repeated_ngram_bans(np.array([4, 5, 7, 4, 3, 4, M, 4]), 6, 2) == [3, 5, 7]
+    assert repeated_ngram_bans(np.array([5, 6, 7, M, 5, 6, M]), 6, 0) == []
+    assert repeated_ngram_bans(np.array([5, 6, 7, M, M, 6, M]), 6, 3) == []
+    assert repeated_ngram_bans(np.array([5, 6, 2, 5, 6, M]), 5, 3) == []
+    assert repeated_ngram_bans(np.array([5, 6, 7, 5, 0, M]), 5, 3) == []
+
+
+def test_no_repeat_ngram_stops_a_looping_model_and_gives_way_when_nothing_is_left():
+    # The model wants "5 6 7" again and again (3 and 4 are its only other tokens); the prompt holds it once.
+    n, v = 12, 8
+
+    def logits(ids):
+        out = np.full((n, v), -np.inf)
+        for p in range(n):
+            out[p, 3] = out[p, 4] = 0.0
+            out[p, 5 + p % 3] = 20.0
+        return out
+
+    ids = np.array([5, 6, 7] + [1] * (n - 3))
+    fixed = np.array([1, 1, 1] + [0] * (n - 3))
+    s = Settings(temperature=0, strategy="left-to-right", refineRounds=0, noRepeatNgram=3)
+    last = list(unmask(ids, fixed, logits, s, (0, 1, 2), 1))[-1].ids
+    # Each later "5 6 _" takes the next choice (3, then 4); the fourth has none left and repeats.
+    assert last.tolist() == [5, 6, 7, 5, 6, 3, 5, 6, 4, 5, 6, 7]

@@ -65,6 +65,7 @@ def main(argv=None):
             "invented": q["invented_word_share"],
             "invented_se": q["invented_word_share_std_error"],
             "repeated_3grams": q["repeated_word_3gram_share"],
+            "doubled": q["doubled_word_share"],
             "words": q["words"],
             "passes_per_run": calls[0] / q["samples"],
             "seconds": round(time.time() - t0, 1),

@@ -7,6 +7,7 @@ export { buildCanvas, DEFAULT_BLANK, maskedCount, parseTemplate, promptSegments,
 export { unmask } from './unmask';
 export { selectRows } from './rows';
 export { repeatedTrigramShare } from './metrics';
+export { MAX_NGRAM, MIN_NGRAM, repeatedNgramBans } from './repeats';
 export { createRng } from './rng';
 export type { Rng } from './rng';
 export { boundOf, curvePoints, drawSeed, lossAt, lossCurve, noiseMask, noisyCanvas, scoreRows } from './objective';

@@ -156,3 +156,22 @@ describe('q is the distribution the draw walks', () => {
     expect(d.candidates).toHaveLength(10);
   });
 });
+
+describe("the slot's banned ids (SAMPLING.md 2b')", () => {
+  // Slot 8 follows "5 6"; the canvas holds "5 6 7" and "5 6 3" already.
+  const ids = Int32Array.from([5, 6, 7, 5, 6, 3, 5, 6, M]);
+  const logits = Float32Array.from(row({ 3: 2, 4: 1, 7: 4 }));
+  it('lists them, and gives them no probability, when no repeated 3-grams is on', () => {
+    const d = slotDistribution(logits, ids, 8, { temperature: 1, topP: 1, noRepeatNgram: 3 }, SPECIAL);
+    expect(d.banned).toEqual([3, 7]);
+    expect(d.argmax).toBe(4);
+    expect(d.candidates.map((c) => c.id)).toEqual([4]);
+    expect(slotDistribution(logits, ids, 8, { temperature: 1, topP: 1, noRepeatNgram: 0 }, SPECIAL).banned).toEqual([]);
+  });
+  it('lists none when the rule gives way', () => {
+    const only = Float32Array.from(row({ 7: 1 }));
+    const d = slotDistribution(only, ids, 8, { noRepeatNgram: 3 }, SPECIAL);
+    expect(d.banned).toEqual([]);
+    expect(d.argmax).toBe(7);
+  });
+});

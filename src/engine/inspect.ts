@@ -3,6 +3,7 @@
 // slot the model's distribution p (2a–2c) beside the distribution the draw walks, q (2d). Pure: the
 // worker recomputes the pass and calls inspectPass; the page calls slotDistribution on the row,
 // with the run's settings and with a what-if temperature or top-p.
+import { repeatedNgramBans } from './repeats';
 import { createRng } from './rng';
 import { analyse, cutKept, prepareLogits, probability, RowScratch } from './sampling';
 import { normalizeSettings } from './settings';
@@ -138,6 +139,9 @@ export interface SlotDistribution {
   /** The argmax of p (the draft), and how many ids the draw could pick. */
   argmax: number;
   kept: number;
+  /** The ids SAMPLING.md 2b' took away here (they would repeat an n-gram the canvas holds): empty
+   * when the rule is off, finds nothing, or gives way. */
+  banned: number[];
 }
 
 /** Candidates a distribution lists at least (the drawn token comes on top when it is not among them). */
@@ -159,7 +163,8 @@ export function slotDistribution(
   const s = normalizeSettings(settings).settings;
   const vocab = row.length;
   const scratch = new RowScratch(vocab);
-  prepareLogits(row, ids, slot, special, s.repetitionPenalty, s.repetitionWindow, scratch);
+  const bans = repeatedNgramBans(ids, slot, s.noRepeatNgram, special);
+  prepareLogits(row, ids, slot, special, s.repetitionPenalty, s.repetitionWindow, scratch, bans);
   // The engine's own exponentials: zp for p, and at T > 0 the draw's weights e (q ∝ e).
   analyse(scratch, s.temperature, false);
   const p = new Float64Array(vocab);
@@ -193,5 +198,7 @@ export function slotDistribution(
     rest: { count: byP.length - listed.length, p: restP, q: restQ },
     argmax: scratch.best,
     kept,
+    // prepareLogits restores the row when the ban would leave nothing: then nothing was banned.
+    banned: bans.every((v) => scratch.l[v] === -Infinity) ? bans : [],
   };
 }

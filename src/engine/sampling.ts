@@ -67,7 +67,8 @@ const isNever = (v: number, s: SpecialIds) => isSpecial(v, s) || (s.never?.inclu
  * 2a and 2b: `row` (the logits of position i) into scratch.l as float64, special ids and byte pieces
  * (`special.never`) at -∞, and
  * every token seen at a non-masked, non-special position within `window` of i lowered by ln(penalty),
- * once per distinct token; then the largest and second largest l and the argmax (the draft).
+ * once per distinct token, and (2b') the ids in `bans` at -∞ unless that leaves nothing finite; then
+ * the largest and second largest l and the argmax (the draft).
  * Throws when the row holds NaN or +∞, or nothing finite.
  */
 export function prepareLogits(
@@ -78,6 +79,7 @@ export function prepareLogits(
   penalty: number,
   window: number,
   scratch: RowScratch,
+  bans: readonly number[] = NONE,
 ): void {
   const { l, vocab } = scratch;
   for (let v = 0; v < vocab; v++) l[v] = row[v];
@@ -101,6 +103,19 @@ export function prepareLogits(
       l[v] -= lnR;
     }
   }
+  const before = bans.map((v) => l[v]);
+  for (const v of bans) l[v] = -Infinity;
+  if (!findTop(scratch, i) && bans.length > 0) {
+    // Every id the row could give is banned: the rule gives way rather than leave the slot empty.
+    bans.forEach((v, k) => (l[v] = before[k]));
+    findTop(scratch, i);
+  }
+  if (scratch.max === -Infinity) throw new Error(`The model gave no usable token at position ${i}.`);
+}
+
+/** The largest and second largest l and the argmax into scratch; false when nothing is finite. */
+function findTop(scratch: RowScratch, i: number): boolean {
+  const { l, vocab } = scratch;
   let max = -Infinity;
   let second = -Infinity;
   let best = 0;
@@ -116,10 +131,10 @@ export function prepareLogits(
       second = x;
     }
   }
-  if (max === -Infinity) throw new Error(`The model gave no usable token at position ${i}.`);
   scratch.max = max;
   scratch.best = best;
   scratch.second = second;
+  return max > -Infinity;
 }
 
 /**

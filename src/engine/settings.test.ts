@@ -20,6 +20,7 @@ describe('normalizeSettings', () => {
       blockStrategy: 'random' as const,
       repetitionPenalty: 1.3,
       repetitionWindow: 0,
+      noRepeatNgram: 6,
       refineRounds: 16,
       refineFraction: 1,
     };
@@ -39,6 +40,10 @@ describe('normalizeSettings', () => {
     [{ seed: 7.9 }, 'seed', 7],
     [{ repetitionPenalty: 0.5 }, 'repetitionPenalty', 1],
     [{ repetitionWindow: -2 }, 'repetitionWindow', 0],
+    [{ noRepeatNgram: 1 }, 'noRepeatNgram', 2],
+    [{ noRepeatNgram: 9 }, 'noRepeatNgram', 6],
+    [{ noRepeatNgram: -1 }, 'noRepeatNgram', 0],
+    [{ noRepeatNgram: 2.5 }, 'noRepeatNgram', 3],
     [{ strategy: 'blocks', blockLength: 0 }, 'blockLength', 1],
     [{ strategy: 'sideways' }, 'strategy', DEFAULT_SETTINGS.strategy],
     [{ schedule: 'quadratic' }, 'schedule', DEFAULT_SETTINGS.schedule],

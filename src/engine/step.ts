@@ -2,6 +2,7 @@
 // masked row's candidate, confidence, draft and score. The unmasking loop (unmask.ts) runs it for
 // every step; the inspector (inspect.ts) runs it again on a recomputed pass, so the two cannot
 // disagree on what a step drew or how it ranked its slots.
+import { repeatedNgramBans } from './repeats';
 import { analyse, drawToken, drawWeights, prepareLogits, probability, RowScratch, summaryRow } from './sampling';
 import { distributionScore, scoringStrategy } from './strategy';
 import type { Logits, RowSummary, SamplerSettings, SpecialIds } from './types';
@@ -72,9 +73,11 @@ export function scoreRows(
   // Ascending positions: the order in which random numbers are drawn is part of the rules.
   for (let j = 0; j < m; j++) {
     const i = masked[j];
-    const summarized = summary !== undefined && summaryRow(summary, j, special, scratch);
+    // A row with banned ids (2b') is not the row the graph summarised.
+    const bans = repeatedNgramBans(ids, i, s.noRepeatNgram, special);
+    const summarized = summary !== undefined && bans.length === 0 && summaryRow(summary, j, special, scratch);
     if (!summarized) {
-      prepareLogits(rowOf(out, vocab, j), ids, i, special, s.repetitionPenalty, s.repetitionWindow, scratch);
+      prepareLogits(rowOf(out, vocab, j), ids, i, special, s.repetitionPenalty, s.repetitionWindow, scratch, bans);
       analyse(scratch, drawLater ? 0 : s.temperature, strategy === 'entropy');
     }
     draftIds[i] = scratch.best;
@@ -110,7 +113,8 @@ export function drawDeferred(
   scratch: RowScratch,
 ): void {
   if (!rows.u || !rows.zp) return;
-  prepareLogits(rowOf(out, rows.vocab, j), ids, i, special, s.repetitionPenalty, s.repetitionWindow, scratch);
+  const bans = repeatedNgramBans(ids, i, s.noRepeatNgram, special);
+  prepareLogits(rowOf(out, rows.vocab, j), ids, i, special, s.repetitionPenalty, s.repetitionWindow, scratch, bans);
   drawWeights(scratch, s.temperature);
   rows.token[j] = drawToken(scratch, s.topK, s.topP, rows.u[j]);
   scratch.zp = rows.zp[j];

@@ -53,6 +53,25 @@ describe('the Python twin', () => {
     }
   });
 
+  it('includes cases with no repeated n-grams, many of which the rule changes', async () => {
+    const banned = cases.cases.filter((c) => c.settings.noRepeatNgram > 0);
+    expect(banned.length).toBeGreaterThanOrEqual(12);
+    let changed = 0;
+    for (const c of banned) {
+      const ids = Int32Array.from(c.ids);
+      const fixed = Uint8Array.from(c.ids.map((v) => (v === SPECIAL.mask ? 0 : 1)));
+      const settings = { ...(c.settings as SamplerSettings), noRepeatNgram: 0 };
+      let last: Int32Array = ids;
+      for await (const f of unmask({ ids, fixed }, syntheticLogits(c.table_seed, ids.length), settings, {
+        ...SPECIAL,
+        never: c.never,
+      }))
+        last = f.ids;
+      if (Array.from(last).join() !== c.frames[c.frames.length - 1].ids.join()) changed++;
+    }
+    expect(changed).toBeGreaterThanOrEqual(banned.length / 3);
+  });
+
   it.each(
     cases.cases.map(
       (c, k) => [`${k} ${c.settings.strategy} T=${c.settings.temperature} R=${c.settings.refineRounds}`, c] as const,

@@ -28,6 +28,8 @@ export interface SamplerSettings {
   /** 1 = off; see SAMPLING.md step 2b. */
   repetitionPenalty: number;
   repetitionWindow: number;
+  /** 0 = off; else n, 2..6: a draw may not repeat an n-gram of tokens the canvas holds (SAMPLING.md 2b'). */
+  noRepeatNgram: number;
   /** Refinement rounds after unmasking, 0..16; 0 = off (SAMPLING.md, "Refinement"). */
   refineRounds: number;
   /** Share of the generated tokens re-masked per round, 0.01..1. */

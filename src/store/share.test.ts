@@ -26,11 +26,13 @@ describe('share links', () => {
         blockStrategy: 'entropy',
         repetitionPenalty: 1.3,
         repetitionWindow: 9,
+        noRepeatNgram: 4,
         refineRounds: 3,
         refineFraction: 0.35,
       },
     });
     expect(encodeShare(f)).toContain('refine=3');
+    expect(encodeShare(f)).toContain('norep=4');
     expect(decodeShare('#' + encodeShare(f), DEFAULT_FORM)?.form).toEqual(f);
   });
 

@@ -18,6 +18,7 @@ const NUMERIC: Array<[string, keyof SamplerSettings]> = [
   ['block', 'blockLength'],
   ['rep', 'repetitionPenalty'],
   ['repw', 'repetitionWindow'],
+  ['norep', 'noRepeatNgram'],
   ['refine', 'refineRounds'],
   ['refinef', 'refineFraction'],
   ['tau', 'threshold'],

@@ -1,6 +1,7 @@
 // The sampler's controls. Every change goes to the form in the store; a run already going on
 // keeps the settings it started with (the worker got a copy), so the panel says so.
 import {
+  MAX_NGRAM,
   MAX_REFINE_ROUNDS,
   normalizeSettings,
   plannedSteps,
@@ -217,6 +218,19 @@ export function Controls() {
           {...field('repetitionWindow')}
           min={0}
           step={1}
+        />
+        <NumberField
+          label="No repeated phrases of n tokens (0 = off)"
+          testId="no-repeat-ngram"
+          {...field('noRepeatNgram')}
+          min={0}
+          max={MAX_NGRAM}
+          step={1}
+          hint={
+            effective.noRepeatNgram > 0
+              ? `A slot may not take a token that would write a run of ${effective.noRepeatNgram} tokens the passage already holds.`
+              : 'Off: the model may repeat itself word for word.'
+          }
         />
         <NumberField
           label="Refinement share (of generated tokens per round)"

@@ -50,6 +50,7 @@ const settings = v.partial(
     blockStrategy: v.picklist(['confidence', 'margin', 'entropy', 'random']),
     repetitionPenalty: num,
     repetitionWindow: num,
+    noRepeatNgram: num,
     refineRounds: num,
     refineFraction: num,
   }),

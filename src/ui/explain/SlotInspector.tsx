@@ -174,6 +174,12 @@ export default function SlotInspector() {
                 piece={piece}
                 committed={target.how !== 'masked'}
               />
+              {dist.banned.length > 0 && (
+                <p className="hint" data-testid="inspector-banned">
+                  Not allowed here: {dist.banned.map(name).join(', ')}. Each would repeat a run of {s.noRepeatNgram}{' '}
+                  tokens the passage already holds (no repeated phrases is on).
+                </p>
+              )}
               <WhatIf
                 runT={s.temperature}
                 runP={s.topP}
