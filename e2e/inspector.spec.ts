@@ -199,3 +199,37 @@ test('an order map cell moves the timeline to its step and opens the inspector o
     'true',
   );
 });
+
+test('with no repeated 3-grams on, the inspector names the tokens the rule took away, and the run differs with it off', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  // Left to right and greedy: one slot a step, so every ban is visible at the slot's own pass.
+  const link = `/#mode=prompt&prompt=The%20king%20and%20the%20queen&length=24&temp=0&refine=0&strategy=left-to-right&norep=3`;
+  await openApp(page, link);
+  await page.locator('details.advanced summary').click();
+  await expect(page.getByTestId('no-repeat-ngram')).toHaveValue('3');
+  await runToEnd(page);
+  const banned = await generatedText(page);
+  const tokens = page.getByTestId('token');
+  let found = '';
+  for (let k = 0; k < (await tokens.count()) && !found; k++) {
+    await tokens.nth(k).click();
+    const index = await tokens.nth(k).getAttribute('data-index');
+    await expect(page.getByTestId('slot-inspector')).toHaveAttribute('data-slot', index ?? '');
+    await expect(page.getByTestId('inspector-candidates')).toBeVisible({ timeout: 30_000 });
+    if ((await page.getByTestId('inspector-banned').count()) > 0) {
+      found = (await page.getByTestId('inspector-banned').textContent()) ?? '';
+      // Taken away: none of them is among the candidates the model is offered.
+      const listed = await page
+        .getByTestId('candidate')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-token')));
+      for (const name of found.match(/"[^"]*"/g) ?? []) expect(listed).not.toContain(JSON.parse(name));
+    }
+  }
+  expect(found).toMatch(/^Not allowed here: ".*"\. Each would repeat a run of 3 tokens/);
+  // The same run with the rule off: the model writes otherwise.
+  await page.getByTestId('no-repeat-ngram').fill('0');
+  await runToEnd(page);
+  expect(await generatedText(page)).not.toBe(banned);
+});
