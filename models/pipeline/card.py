@@ -183,6 +183,10 @@ def render(run: Path, shipped: Path) -> str:
         "",
     ]
     if "repetition" in ev:
+        lines += [
+            "The model's own looping (no repeated n-grams off, SAMPLING.md 2b'), by strategy and repetition penalty:",
+            "",
+        ]
         lines += ["| strategy | steps | temperature | repetition penalty | repeated 3-grams |", "|---|---|---|---|---|"]
         for r in ev["repetition"]:
             lines.append(

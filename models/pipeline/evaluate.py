@@ -201,6 +201,7 @@ def repetition_table(
                         seed=j + 1,
                         blockLength=32,
                         repetitionPenalty=pen,
+                        noRepeatNgram=0,  # the model's own looping, which the rule would hide
                     )
                     g = generate(fn, tok, prompt_segments(prompt, length), s, context)
                     shares.append(repeated_trigram_share(g.generated_ids))

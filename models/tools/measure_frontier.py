@@ -82,7 +82,9 @@ def main(argv=None):
                 cfg["context"],
             )
             for seed in range(1, a.seeds + 1):
-                s = Settings(temperature=0.8, topP=0.95, strategy="margin", seed=100 * j + seed, **over)
+                s = Settings(
+                    temperature=0.8, topP=0.95, strategy="margin", noRepeatNgram=0, seed=100 * j + seed, **over
+                )
                 t0 = time.perf_counter()
                 frames = list(unmask(ids, fixed, logits, s, special, sp["mask"]))
                 t.seconds.append(time.perf_counter() - t0)

@@ -108,6 +108,7 @@ def main(argv=None):
                     steps=a.steps,
                     temperature=0.8,
                     topP=0.95,
+                    noRepeatNgram=0,  # the sampler these tables in models/README.md measured
                     strategy=a.strategy,
                     seed=100 * j + seed,
                     refineRounds=rounds,

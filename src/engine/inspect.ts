@@ -198,7 +198,10 @@ export function slotDistribution(
     rest: { count: byP.length - listed.length, p: restP, q: restQ },
     argmax: scratch.best,
     kept,
-    // prepareLogits restores the row when the ban would leave nothing: then nothing was banned.
-    banned: bans.every((v) => scratch.l[v] === -Infinity) ? bans : [],
+    // prepareLogits restores the row when the ban would leave nothing: then nothing was banned. A
+    // byte piece the prompt holds was never on offer (2a), so it is not one the rule took away.
+    banned: bans.every((v) => scratch.l[v] === -Infinity)
+      ? bans.filter((v) => row[v] > -Infinity && !special.never?.includes(v))
+      : [],
   };
 }

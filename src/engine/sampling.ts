@@ -167,7 +167,7 @@ export function summaryRow(summary: RowSummary, j: number, special: SpecialIds, 
  * exp(l[v] - max) / zp), Σ p log p when asked (as Σ e·d / zp - log zp, d = l - max), and
  * e = exp((l - max) / T) (shifted first, so a tiny T cannot overflow), their sum z (q = e / z) and
  * each id's bucket, so that the draw sorts only the buckets where its cuts fall.
- * At T = 1 (q = p) and at T = a/(a+1) with a = 1, 2, 4, 8, 16 (0.8, the default, is 4/5) one
+ * At T = 1 (q = p) and at T = a/(a+1) with a = 1, 2, 4, 8, 16 (0.8 is 4/5) one
  * exponential serves both: w = exp(d / a), p ∝ w^a by squarings and e = w^a · w.
  */
 export function analyse(scratch: RowScratch, temperature: number, entropy: boolean): void {

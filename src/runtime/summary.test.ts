@@ -60,8 +60,10 @@ describe('row summary from the graph', () => {
   });
 
   const cases: [string, Partial<SamplerSettings>][] = [
-    ['app defaults (margin, T 0.8, top-p 0.95, refinement)', {}],
+    // With no repeated 3-grams on, a row with banned ids takes the bare path (SAMPLING.md 2b').
+    ['app defaults (margin, T 0.7, top-p 0.95, no repeated 3-grams, refinement)', {}],
     ['greedy margin', { temperature: 0, refineRounds: 0 }],
+    ['greedy margin, repeats allowed', { temperature: 0, refineRounds: 0, noRepeatNgram: 0 }],
     ['random order, T 1', { strategy: 'random', temperature: 1, topP: 1, refineRounds: 0 }],
     [
       'blocks of confidence, greedy',

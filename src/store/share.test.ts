@@ -36,6 +36,16 @@ describe('share links', () => {
     expect(decodeShare('#' + encodeShare(f), DEFAULT_FORM)?.form).toEqual(f);
   });
 
+  it('runs a link shared before no-repeated-n-grams existed without it, as it ran then', () => {
+    const old = decodeShare('#mode=prompt&prompt=hi&length=12&steps=8&temp=0.8', DEFAULT_FORM);
+    expect(DEFAULT_FORM.settings.noRepeatNgram).toBe(3);
+    expect(old?.form.settings.noRepeatNgram).toBe(0);
+    expect(old?.changed).toContain('noRepeatNgram 0');
+    expect(decodeShare('#mode=prompt&prompt=hi&steps=8&norep=4', DEFAULT_FORM)?.form.settings.noRepeatNgram).toBe(4);
+    // A link that names no settings at all (only a prompt) keeps the form's.
+    expect(decodeShare('#prompt=hi', DEFAULT_FORM)?.form.settings.noRepeatNgram).toBe(3);
+  });
+
   it('carries the adaptive schedule and its threshold', () => {
     const f = form({ settings: { ...DEFAULT_FORM.settings, schedule: 'adaptive', threshold: 0.75 } });
     expect(encodeShare(f)).toContain('schedule=adaptive');

@@ -145,6 +145,9 @@ export function decodeShare(
   };
   const settings: Record<string, unknown> = {};
   for (const [key, field] of NUMERIC) settings[field] = num(key) ?? base.settings[field];
+  // Every link names all its settings; one that names them (`steps`) but not `norep` was shared
+  // before the rule existed, and its run had none: so that it gives the same run, the rule is off.
+  if (p.has('steps') && !p.has('norep')) settings.noRepeatNgram = 0;
   for (const [key, field] of CHOICE) settings[field] = p.get(key) ?? base.settings[field];
   const parsed = parseForm(
     {

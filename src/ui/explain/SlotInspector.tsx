@@ -175,7 +175,7 @@ export default function SlotInspector() {
                 committed={target.how !== 'masked'}
               />
               {dist.banned.length > 0 && (
-                <p className="hint" data-testid="inspector-banned">
+                <p className="hint" data-testid="inspector-banned" data-ids={dist.banned.join(' ')}>
                   Not allowed here: {dist.banned.map(name).join(', ')}. Each would repeat a run of {s.noRepeatNgram}{' '}
                   tokens the passage already holds (no repeated phrases is on).
                 </p>
