@@ -177,6 +177,9 @@ def unmask(
     mask_id: int,
 ):
     """Yields one Frame per step, unmasking then refinement. `logits_fn(ids[N]) -> [N, V]`."""
+    if s.noRepeatNgram != 0 and not 2 <= s.noRepeatNgram <= 6:
+        # The app clamps such a value with a sentence (settings.ts); the twin is given settings as run.
+        raise ValueError(f"noRepeatNgram {s.noRepeatNgram}: 0 (off) or 2-6, as the app runs it")
     ids = ids.copy()
     masked0 = [i for i in range(len(ids)) if not fixed[i]]
     m = len(masked0)

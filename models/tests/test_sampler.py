@@ -181,3 +181,5 @@ def test_no_repeat_ngram_stops_a_looping_model_and_gives_way_when_nothing_is_lef
     last = list(unmask(ids, fixed, logits, s, (0, 1, 2), 1))[-1].ids
     # Each later "5 6 _" takes the next choice (3, then 4); the fourth has none left and repeats.
     assert last.tolist() == [5, 6, 7, 5, 6, 3, 5, 6, 4, 5, 6, 7]
+    with pytest.raises(ValueError, match="noRepeatNgram 1"):
+        list(unmask(ids, fixed, logits, Settings(noRepeatNgram=1), (0, 1, 2), 1))
