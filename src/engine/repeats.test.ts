@@ -61,4 +61,16 @@ describe("no repeated n-grams (SAMPLING.md 2b')", () => {
     // Each later "5 6 _" takes the model's next choice (3, then 4).
     expect(Array.from(banned)).toEqual([5, 6, 7, 5, 6, 3, 5, 6, 4, 5, 6]);
   });
+
+  it('holds for a draw made after scoring (margin at T 1), one slot a step', async () => {
+    // Margin does not score by the drawn token, so x is drawn only for the slot a step resolves
+    // (drawDeferred): that later draw must take the same ids away.
+    const loop = crafted((i) => row({ [5 + (i % 3)]: 1e6, 3: 1, 4: 1 }));
+    const start = canvas([5, 6, 7, ...new Array<number>(6).fill(M)]);
+    const settings = { ...DEFAULT_SETTINGS, temperature: 1, topP: 1, steps: 6, refineRounds: 0, noRepeatNgram: 3 };
+    for (const seed of [1, 2, 3]) {
+      const last = (await collect(unmask(start, loop, { ...settings, seed }, SPECIAL))).at(-1)!.ids;
+      expect(repeatedTrigramShare(last), `seed ${seed}: ${Array.from(last).join(' ')}`).toBe(0);
+    }
+  });
 });

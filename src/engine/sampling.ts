@@ -59,7 +59,7 @@ export class RowScratch {
 }
 
 const NONE: number[] = [];
-const isSpecial = (v: number, s: SpecialIds) => v === s.pad || v === s.mask || v === s.eos;
+export const isSpecial = (v: number, s: SpecialIds) => v === s.pad || v === s.mask || v === s.eos;
 // A linear scan of ~129 ids, twice per summarised row: nothing beside the row's 4,096-long loops.
 const isNever = (v: number, s: SpecialIds) => isSpecial(v, s) || (s.never?.includes(v) ?? false);
 

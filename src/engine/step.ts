@@ -21,6 +21,8 @@ export interface ScoredRows {
    * drawn (drawDeferred) only for the rows the step resolves. Null otherwise. */
   u: Float64Array | null;
   zp: Float64Array | null;
+  /** Each row's ids banned by 2b' on the canvas the pass saw: drawDeferred reads them again. */
+  bans: number[][];
 }
 
 /** The graph's row summary when it may stand in for the pass over a row (see SAMPLING.md): no
@@ -64,6 +66,7 @@ export function scoreRows(
   const confidence = new Float64Array(m);
   const score = new Float64Array(m);
   const top = new Float64Array(m);
+  const rowBans: number[][] = new Array<number[]>(m);
   // Only the confidence strategy scores by the drawn token. For the others, each row's u is drawn
   // in its turn (the order of random numbers is part of the rules) but the draw itself, a second
   // pass over the vocabulary, is made only for the rows this step resolves.
@@ -74,7 +77,7 @@ export function scoreRows(
   for (let j = 0; j < m; j++) {
     const i = masked[j];
     // A row with banned ids (2b') is not the row the graph summarised.
-    const bans = repeatedNgramBans(ids, i, s.noRepeatNgram, special);
+    const bans = (rowBans[j] = repeatedNgramBans(ids, i, s.noRepeatNgram, special));
     const summarized = summary !== undefined && bans.length === 0 && summaryRow(summary, j, special, scratch);
     if (!summarized) {
       prepareLogits(rowOf(out, vocab, j), ids, i, special, s.repetitionPenalty, s.repetitionWindow, scratch, bans);
@@ -98,7 +101,7 @@ export function scoreRows(
     else if (strategy === 'left-to-right') score[j] = -i;
     else score[j] = distributionScore(strategy, scratch, confidence[j]);
   }
-  return { vocab, token, confidence, score, top, u, zp };
+  return { vocab, token, confidence, score, top, u, zp, bans: rowBans };
 }
 
 /** The waiting draw of row j (position i) of scoreRows, when `rows.u` is set: x and p[x]. */
@@ -113,8 +116,16 @@ export function drawDeferred(
   scratch: RowScratch,
 ): void {
   if (!rows.u || !rows.zp) return;
-  const bans = repeatedNgramBans(ids, i, s.noRepeatNgram, special);
-  prepareLogits(rowOf(out, rows.vocab, j), ids, i, special, s.repetitionPenalty, s.repetitionWindow, scratch, bans);
+  prepareLogits(
+    rowOf(out, rows.vocab, j),
+    ids,
+    i,
+    special,
+    s.repetitionPenalty,
+    s.repetitionWindow,
+    scratch,
+    rows.bans[j],
+  );
   drawWeights(scratch, s.temperature);
   rows.token[j] = drawToken(scratch, s.topK, s.topP, rows.u[j]);
   scratch.zp = rows.zp[j];
