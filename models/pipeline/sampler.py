@@ -168,6 +168,44 @@ def repeated_ngram_bans(ids: np.ndarray, i: int, n: int) -> list[int]:
     return sorted(bans)
 
 
+def draw(l: np.ndarray, s: Settings, u: float) -> int:
+    """2d on one row of logits, with the row's own u (no new random number)."""
+    if s.temperature == 0:
+        return int(np.argmax(l))
+    q = np.exp((l - l.max()) / s.temperature)
+    q /= q.sum()
+    order = np.argsort(-q, kind="stable")
+    qs = q[order]
+    n = int(np.count_nonzero(qs > 0))
+    if s.topK > 0:
+        n = min(n, s.topK)
+    if s.topP < 1:
+        n = min(n, int(np.searchsorted(np.cumsum(qs[:n]), s.topP)) + 1)
+    kept = qs[:n]
+    j = int(np.searchsorted(np.cumsum(kept), u * kept.sum(), side="right"))
+    return int(order[min(j, n - 1)])
+
+
+def commit_in_order(ids, masked, chosen, L, X, conf, us, s):
+    """Step 4 under 2b': the chosen slots are written one by one in the order of step 3, each seeing
+    the slots this step wrote before it. A draw that would repeat an n-gram of the canvas as it now
+    stands, or the token a slot of this step just wrote beside it, is drawn again without it."""
+    now: set[int] = set()
+    for j in chosen:
+        i = int(masked[j])
+        banned = set(repeated_ngram_bans(ids, i, s.noRepeatNgram))
+        banned |= {int(ids[k]) for k in (i - 1, i + 1) if k in now}
+        if int(X[j]) in banned:
+            l = L[j].copy()
+            l[sorted(banned)] = -np.inf
+            if np.isfinite(l).any():
+                X[j] = draw(l, s, us[j])
+                p = np.exp(l - l.max())
+                conf[j] = p[X[j]] / p.sum()
+        ids[i] = X[j]
+        now.add(i)
+
+
 def unmask(
     ids: np.ndarray,
     fixed: np.ndarray,
@@ -223,6 +261,7 @@ def unmask(
         P = np.exp(L - L.max(axis=1, keepdims=True))
         P /= P.sum(axis=1, keepdims=True)
         scores = np.zeros(len(masked))
+        us = np.zeros(len(masked))  # each row's u (2d): a row drawn again at step 4 reuses it
         if s.temperature == 0:
             X = np.argmax(L, axis=1)  # numpy's argmax takes the first (lowest id) on a tie
         else:
@@ -240,7 +279,8 @@ def unmask(
                 if s.topP < 1:
                     n = min(n, int(np.searchsorted(np.cumsum(qs[:n]), s.topP)) + 1)
                 kept = qs[:n]
-                u = rng() * kept.sum()
+                us[r] = rng()
+                u = us[r] * kept.sum()
                 j = int(np.searchsorted(np.cumsum(kept), u, side="right"))  # first running sum > u
                 X[r] = order[min(j, n - 1)]
             if inner == "random":
@@ -268,7 +308,11 @@ def unmask(
             pick = np.sort(pick.astype(np.int64))
         else:
             pick = np.sort(order[:count])
-        ids[masked[pick]] = X[pick]
+        if s.noRepeatNgram:
+            picked = set(pick.tolist())
+            commit_in_order(ids, masked, [j for j in order if j in picked], L, X, conf, us, s)
+        else:
+            ids[masked[pick]] = X[pick]
         trust[masked[pick]] = conf[pick]
         draft_ids = np.full(len(ids), -1, dtype=np.int32)
         draft_probs = np.zeros(len(ids), dtype=np.float32)

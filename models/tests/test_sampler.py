@@ -183,3 +183,21 @@ def test_no_repeat_ngram_stops_a_looping_model_and_gives_way_when_nothing_is_lef
     assert last.tolist() == [5, 6, 7, 5, 6, 3, 5, 6, 4, 5, 6, 7]
     with pytest.raises(ValueError, match="noRepeatNgram 1"):
         list(unmask(ids, fixed, logits, Settings(noRepeatNgram=1), (0, 1, 2), 1))
+
+
+def test_slots_of_one_step_are_written_in_order_and_see_each_other():
+    # Both slots want 4; slot 2 is surer, so it is written first and slot 1 takes its next choice, 6,
+    # with p renormalised without 4. Without the rule both write 4.
+    def logits(ids):
+        out = np.full((3, 8), -np.inf)
+        out[1, [4, 6]] = np.log([0.6, 0.4])
+        out[2, [4, 5]] = np.log([0.9, 0.1])
+        return out
+
+    ids, fixed = np.array([3, 1, 1]), np.array([1, 0, 0])
+    one = dict(temperature=0, strategy="confidence", steps=1, refineRounds=0)
+    (frame,) = unmask(ids, fixed, logits, Settings(**one, noRepeatNgram=3), (0, 1, 2), 1)
+    assert frame.ids.tolist() == [3, 6, 4]
+    assert frame.confidences == pytest.approx([1.0, 0.9])
+    (off,) = unmask(ids, fixed, logits, Settings(**one, noRepeatNgram=0), (0, 1, 2), 1)
+    assert off.ids.tolist() == [3, 4, 4]

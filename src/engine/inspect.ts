@@ -7,7 +7,7 @@ import { repeatedNgramBans } from './repeats';
 import { createRng } from './rng';
 import { analyse, cutKept, prepareLogits, probability, RowScratch } from './sampling';
 import { normalizeSettings } from './settings';
-import { drawDeferred, scoreRows } from './step';
+import { commitInOrder, drawDeferred, scoreRows } from './step';
 import { resolutionOrder, scoringStrategy } from './strategy';
 import type { Frame, Logits, SamplerSettings, SpecialIds } from './types';
 
@@ -63,7 +63,8 @@ export function passOf(
 /** What the step made of every masked row of one pass (row j belongs to masked[j]). */
 export interface PassReport {
   masked: Int32Array;
-  /** The candidate x each row drew, and p[x]. */
+  /** The candidate x each row drew, and p[x]: what the pass drew; step 4 may draw a committed slot
+   * again (`stepWrites`), and the frame holds what it wrote. */
   token: Int32Array;
   confidence: Float64Array;
   /** The strategy's score (higher resolves first). */
@@ -91,6 +92,43 @@ export function inspectPass(
   special: SpecialIds,
   rngDraws: number,
 ): PassReport {
+  return rerun(out, ids, fixed, masked, settings, special, rngDraws).report;
+}
+
+/**
+ * What step 4 wrote at the slots `resolved` (the frame's), in their order: with 2b' on a draw that
+ * would repeat what the step wrote before it is drawn again (SAMPLING.md 4), so a written token can
+ * differ from the pass's draw in `inspectPass`. The arguments are inspectPass's.
+ */
+export function stepWrites(
+  out: Logits,
+  ids: Int32Array,
+  fixed: Uint8Array,
+  masked: Int32Array,
+  settings: Partial<SamplerSettings>,
+  special: SpecialIds,
+  rngDraws: number,
+  resolved: readonly number[],
+): { token: number[]; confidence: number[] } {
+  const { s, rows, report, scratch } = rerun(out, ids, fixed, masked, settings, special, rngDraws);
+  const chosen = new Set(resolved);
+  const order = Array.from(report.order).filter((j) => chosen.has(masked[j]));
+  rows.token = rows.token.slice();
+  rows.confidence = rows.confidence.slice();
+  commitInOrder(out, rows, masked, order, ids, ids.slice(), s, special, scratch(rows.vocab));
+  const row = (i: number) => masked.indexOf(i);
+  return { token: resolved.map((i) => rows.token[row(i)]), confidence: resolved.map((i) => rows.confidence[row(i)]) };
+}
+
+function rerun(
+  out: Logits,
+  ids: Int32Array,
+  fixed: Uint8Array,
+  masked: Int32Array,
+  settings: Partial<SamplerSettings>,
+  special: SpecialIds,
+  rngDraws: number,
+) {
   const s = normalizeSettings(settings).settings;
   const rng = createRng(s.seed);
   for (let k = 0; k < rngDraws; k++) rng();
@@ -111,7 +149,7 @@ export function inspectPass(
     for (let i = 0, r = 0; i < ids.length; i++) if (!fixed[i]) rank[i] = r++;
     masked.forEach((i, j) => (block[j] = Math.floor(rank[i] / s.blockLength)));
   }
-  return {
+  const report: PassReport = {
     masked,
     token: rows.token,
     confidence: rows.confidence,
@@ -121,6 +159,7 @@ export function inspectPass(
     draftIds,
     draftProbs,
   };
+  return { s, rows, report, scratch: scratchFor };
 }
 
 export interface Candidate {
@@ -204,4 +243,24 @@ export function slotDistribution(
       ? bans.filter((v) => row[v] > -Infinity && !special.never?.includes(v))
       : [],
   };
+}
+
+/**
+ * Why step 4 wrote at `slot` another token than its pass drew (SAMPLING.md 4; `drawnByPass` is the
+ * recomputed pass's draw): 'doubled' when a slot of the same step wrote that token beside it,
+ * 'repeat' when with the step's writes it would repeat a run of n tokens; null when the step wrote
+ * what the pass drew, or when neither explains it (a recomputed pass that rounds differently).
+ */
+export function redrawnBecause(
+  frame: { ids: ArrayLike<number>; resolved: readonly number[] },
+  slot: number,
+  drawnByPass: number,
+  n: number,
+  special: SpecialIds,
+): 'doubled' | 'repeat' | null {
+  if (n === 0 || frame.ids[slot] === drawnByPass) return null;
+  if ([slot - 1, slot + 1].some((k) => frame.resolved.includes(k) && frame.ids[k] === drawnByPass)) return 'doubled';
+  const ids = Int32Array.from(frame.ids);
+  ids[slot] = special.mask;
+  return repeatedNgramBans(ids, slot, n, special).includes(drawnByPass) ? 'repeat' : null;
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { repeatedNgramBans } from './repeats';
+import { createRng } from './rng';
 import { prepareLogits, RowScratch } from './sampling';
 import { DEFAULT_SETTINGS } from './settings';
 import { canvas, collect, crafted, M, row, SPECIAL } from './testkit';
+import type { SamplerSettings } from './types';
 import { unmask } from './unmask';
 import { repeatedTrigramShare } from './metrics';
 
@@ -72,5 +74,54 @@ describe("no repeated n-grams (SAMPLING.md 2b')", () => {
       const last = (await collect(unmask(start, loop, { ...settings, seed }, SPECIAL))).at(-1)!.ids;
       expect(repeatedTrigramShare(last), `seed ${seed}: ${Array.from(last).join(' ')}`).toBe(0);
     }
+  });
+});
+
+describe('slots of one step see each other when they are written (SAMPLING.md 4)', () => {
+  const oneStep = (s: Partial<SamplerSettings>) => ({
+    ...DEFAULT_SETTINGS,
+    temperature: 0,
+    strategy: 'confidence' as const,
+    steps: 1,
+    refineRounds: 0,
+    ...s,
+  });
+  const last = async (ids: number[], rowAt: (i: number) => number[], s: Partial<SamplerSettings>) =>
+    (await collect(unmask(canvas(ids), crafted(rowAt), oneStep(s), SPECIAL))).at(-1)!;
+
+  it('does not let two slots of one step double a token: the one written second takes its next choice', async () => {
+    // Both slots want 4; slot 2 is surer, so it is written first and slot 1 gives 4 up for 6.
+    const rowAt = (i: number) => (i === 2 ? row({ 4: 0.9, 5: 0.1 }) : row({ 4: 0.6, 6: 0.3, 7: 0.1 }));
+    expect(Array.from((await last([3, M, M], rowAt, { noRepeatNgram: 0 })).ids)).toEqual([3, 4, 4]);
+    const frame = await last([3, M, M], rowAt, { noRepeatNgram: 3 });
+    expect(Array.from(frame.ids)).toEqual([3, 6, 4]);
+    // Its confidence is p of 6 with 4 taken away: 0.3 / 0.4.
+    expect(frame.confidences[0]).toBeCloseTo(0.75, 6); // float32 logits
+    expect(frame.confidences[1]).toBeCloseTo(0.9, 6);
+  });
+
+  it('does not let slots of one step write together a run of n tokens the canvas holds', async () => {
+    // "5 6" is given; the slots want "5 6" again. 5 is surer and written first, so 6 would repeat it.
+    const rowAt = (i: number) => (i === 2 ? row({ 5: 0.9, 3: 0.1 }) : row({ 6: 0.8, 7: 0.2 }));
+    expect(Array.from((await last([5, 6, M, M], rowAt, { noRepeatNgram: 0 })).ids)).toEqual([5, 6, 5, 6]);
+    expect(Array.from((await last([5, 6, M, M], rowAt, { noRepeatNgram: 2 })).ids)).toEqual([5, 6, 5, 7]);
+  });
+
+  it('draws again with the same random number, and gives way when nothing else is left', async () => {
+    // At T 1 slot 1 draws 4 (p 0.98) with its u, the run's first number; slot 2 (p 1) is written
+    // first, so slot 1 walks its row without 4 (5 and 6, half each) with that same u.
+    const rowAt = (i: number) => (i === 2 ? row({ 4: 1 }) : row({ 4: 0.98, 5: 0.01, 6: 0.01 }));
+    const seen = new Set<number>();
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const frame = await last([3, M, M], rowAt, { temperature: 1, topP: 1, seed, noRepeatNgram: 3 });
+      const u = createRng(seed)();
+      if (u >= 0.98) continue; // slot 1 drew 5 or 6 itself
+      expect(frame.ids[1], `seed ${seed}, u ${u}`).toBe(u < 0.5 ? 5 : 6);
+      expect(frame.ids[2]).toBe(4);
+      seen.add(frame.ids[1]);
+    }
+    expect([...seen].sort()).toEqual([5, 6]);
+    // A slot that can only give 4 keeps it.
+    expect(Array.from((await last([3, M, M], () => row({ 4: 1 }), { noRepeatNgram: 3 })).ids)).toEqual([3, 4, 4]);
   });
 });

@@ -17,9 +17,10 @@ export interface ScoredRows {
   score: Float64Array;
   /** p[d] = max p of each row, in float64: what the adaptive schedule's threshold reads. */
   top: Float64Array;
-  /** For strategies that do not score by x at T > 0: each row's u and p's normaliser, so that x is
-   * drawn (drawDeferred) only for the rows the step resolves. Null otherwise. */
+  /** Each row's u at T > 0 (null at T 0): a deferred draw, or a draw made again at step 4, reads it. */
   u: Float64Array | null;
+  /** For strategies that do not score by x at T > 0: p's normaliser of each row, so that x is drawn
+   * (drawDeferred) only for the rows the step resolves. Null otherwise. */
   zp: Float64Array | null;
   /** Each row's ids banned by 2b' on the canvas the pass saw: drawDeferred reads them again. */
   bans: number[][];
@@ -71,7 +72,7 @@ export function scoreRows(
   // in its turn (the order of random numbers is part of the rules) but the draw itself, a second
   // pass over the vocabulary, is made only for the rows this step resolves.
   const drawLater = s.temperature > 0 && strategy !== 'confidence';
-  const u = drawLater ? new Float64Array(m) : null;
+  const u = s.temperature > 0 ? new Float64Array(m) : null;
   const zp = drawLater ? new Float64Array(m) : null;
   // Ascending positions: the order in which random numbers are drawn is part of the rules.
   for (let j = 0; j < m; j++) {
@@ -86,15 +87,15 @@ export function scoreRows(
     draftIds[i] = scratch.best;
     draftProbs[i] = 1 / scratch.zp; // p[best] = exp(0) / zp
     top[j] = 1 / scratch.zp;
-    if (u && zp) {
-      u[j] = rng();
+    if (u) u[j] = rng();
+    if (zp) {
       zp[j] = scratch.zp;
     } else if (summarized) {
       // Only reached at temperature 0 (see usableSummary): x is the argmax, p[x] = 1 / zp.
       token[j] = scratch.best;
       confidence[j] = 1 / scratch.zp;
     } else {
-      token[j] = s.temperature > 0 ? drawToken(scratch, s.topK, s.topP, rng()) : scratch.best;
+      token[j] = u ? drawToken(scratch, s.topK, s.topP, u[j]) : scratch.best;
       confidence[j] = probability(scratch, token[j]);
     }
     if (strategy === 'random') score[j] = rng();
@@ -129,6 +130,76 @@ export function drawDeferred(
   drawWeights(scratch, s.temperature);
   rows.token[j] = drawToken(scratch, s.topK, s.topP, rows.u[j]);
   scratch.zp = rows.zp[j];
+  rows.confidence[j] = probability(scratch, rows.token[j]);
+}
+
+/**
+ * Step 4: writes the chosen rows (indexes j into `masked`, in the order of step 3) into `ids`, one at
+ * a time. With 2b' on, each sees what this step wrote before it: a token that would now repeat an
+ * n-gram of the canvas, or double the token a slot of this step wrote beside it, is taken away and
+ * the row drawn again with its own u (`token` and `confidence` change). `passIds` is the canvas the
+ * pass saw, which the repetition penalty reads, as it did for the first draw.
+ */
+export function commitInOrder(
+  out: Logits,
+  rows: ScoredRows,
+  masked: Int32Array,
+  order: readonly number[],
+  passIds: Int32Array,
+  ids: Int32Array,
+  s: SamplerSettings,
+  special: SpecialIds,
+  scratch: RowScratch,
+): void {
+  const written = new Set<number>();
+  for (const j of order) {
+    const i = masked[j];
+    if (s.noRepeatNgram > 0) {
+      const banned = new Set(repeatedNgramBans(ids, i, s.noRepeatNgram, special));
+      for (const k of [i - 1, i + 1]) if (written.has(k)) banned.add(ids[k]);
+      if (banned.has(rows.token[j]))
+        redraw(
+          out,
+          rows,
+          j,
+          i,
+          [...banned].sort((a, b) => a - b),
+          passIds,
+          s,
+          special,
+          scratch,
+        );
+    }
+    ids[i] = rows.token[j];
+    written.add(i);
+  }
+}
+
+/** Row j drawn again without `banned` (the same u; at T 0 the argmax); kept as it was if nothing is left. */
+function redraw(
+  out: Logits,
+  rows: ScoredRows,
+  j: number,
+  i: number,
+  banned: number[],
+  passIds: Int32Array,
+  s: SamplerSettings,
+  special: SpecialIds,
+  scratch: RowScratch,
+): void {
+  prepareLogits(
+    rowOf(out, rows.vocab, j),
+    passIds,
+    i,
+    special,
+    s.repetitionPenalty,
+    s.repetitionWindow,
+    scratch,
+    banned,
+  );
+  if (scratch.l[rows.token[j]] !== -Infinity) return; // every id was banned: the rule gave way
+  analyse(scratch, s.temperature, false);
+  rows.token[j] = rows.u ? drawToken(scratch, s.topK, s.topP, rows.u[j]) : scratch.best;
   rows.confidence[j] = probability(scratch, rows.token[j]);
 }
 

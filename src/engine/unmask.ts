@@ -4,8 +4,8 @@ import { createRng } from './rng';
 import { RowScratch } from './sampling';
 import { isAdaptive, stepPlan } from './schedule';
 import { normalizeSettings } from './settings';
-import { drawDeferred, scoreRows } from './step';
-import { chooseAdaptive, choosePositions } from './strategy';
+import { commitInOrder, drawDeferred, scoreRows } from './step';
+import { chooseAdaptive, choosePositions, resolutionOrder } from './strategy';
 import type { Canvas, LogitsFn, SamplerSettings, SpecialIds, StepFrame } from './types';
 
 /**
@@ -71,23 +71,23 @@ export async function* unmask(
       return scratch;
     };
     const rows = scoreRows(out, ids, masked, s, special, rng, scratchFor, draftIds, draftProbs);
-    const { token, confidence } = rows;
+    const { confidence } = rows;
 
     // Adaptive: the sure slots, and at least the even pace that finishes the phase within its steps.
+    const block = blockOf(masked);
     const resolved = adaptive
-      ? chooseAdaptive(masked, rows.score, blockOf(masked), rows.top, s.threshold, Math.max(1, Math.floor(m / left)))
-      : choosePositions(masked, rows.score, blockOf(masked), count);
+      ? chooseAdaptive(masked, rows.score, block, rows.top, s.threshold, Math.max(1, Math.floor(m / left)))
+      : choosePositions(masked, rows.score, block, count);
+    for (const i of resolved) drawDeferred(out, rows, slot(masked, i), i, ids, s, special, scratchFor(rows.vocab));
+    // Written after every draw, in the order of step 3: the penalty reads the canvas the pass saw, and
+    // with 2b' on each slot sees what this step wrote before it (step 4).
+    const chosen = new Set(resolved);
+    const order = resolutionOrder(rows.score, block).filter((j) => chosen.has(masked[j]));
+    commitInOrder(out, rows, masked, order, ids.slice(), ids, s, special, scratchFor(rows.vocab));
     const confidences: number[] = [];
     for (const i of resolved) {
       const j = slot(masked, i);
-      drawDeferred(out, rows, j, i, ids, s, special, scratchFor(rows.vocab));
       confidences.push(confidence[j]);
-    }
-    // Set after every draw: the penalty of a later draw reads the canvas this step started from.
-    for (let r = 0; r < resolved.length; r++) {
-      const i = resolved[r];
-      const j = slot(masked, i);
-      ids[i] = token[j];
       trust[i] = confidence[j];
       draftIds[i] = -1;
       draftProbs[i] = 0;

@@ -118,6 +118,42 @@ describe('the inspector panel', () => {
   });
 });
 
+describe('a slot its step drew again (SAMPLING.md 4)', () => {
+  it('says what the pass drew, that the step had written it beside the slot, and what it wrote instead', () => {
+    setUp();
+    // One step wrote both slots: the pass drew 4 for each; slot 2 (surer) kept it, slot 1 took 6.
+    const settings = { ...DEFAULT_SETTINGS, steps: 1, refineRounds: 0 };
+    const start = startRun(1, Int32Array.of(5, 1, 1), Uint8Array.of(1, 0, 0), 2, settings, null, 0);
+    const frame: Frame = {
+      step: 1,
+      totalSteps: 1,
+      ids: Int32Array.of(5, 6, 4),
+      resolved: [1, 2],
+      confidences: [0.3, 0.6],
+      forwardMs: 1,
+    };
+    const answer = useApp.getState().inspect;
+    useApp.setState({
+      run: { ...applyFrame(start, frame, 1), status: 'done' },
+      inspect: (request, onReply) =>
+        answer(request, (m) => {
+          if (m.type === 'inspected') m = { ...m, report: { ...m.report, token: Int32Array.of(4, 4) } };
+          onReply(m);
+        }),
+    });
+    render(<SlotInspector />);
+    const hint = screen.getByTestId('inspector-redrawn');
+    expect(hint.getAttribute('data-why')).toBe('doubled');
+    expect(hint.textContent).toMatch(
+      /The pass drew "b", but another slot of this step had already written "b" beside it/,
+    );
+    expect(hint.textContent).toMatch(/which gave "d"/);
+    expect(rows().find((r) => r.drawn)?.id).toBe(6); // the token the run wrote
+    act(() => useInspector.setState({ slot: 2 }));
+    expect(screen.queryByTestId('inspector-redrawn')).toBeNull();
+  });
+});
+
 describe('the inspector without an engine', () => {
   it('says what brings the numbers (Retry, the download, the load) instead of "Recomputing…", and asks once ready', () => {
     setUp();

@@ -5,7 +5,7 @@
 // its score and rank, and how many the schedule committed. The numbers are the engine's own
 // (engine/inspect.ts): the step's sampling is run again, not restated.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { slotDistribution, type SlotDistribution } from '../../engine/inspect';
+import { redrawnBecause, slotDistribution, type SlotDistribution } from '../../engine/inspect';
 import { isAdaptive } from '../../engine/schedule';
 import { useApp, type InspectRefusal } from '../../store/store';
 import type { Inspected } from '../../worker/protocol';
@@ -64,6 +64,13 @@ export default function SlotInspector() {
     if (target.written) return target.written.id;
     return reply.report.token[reply.report.masked.indexOf(reply.slot)];
   }, [reply, target]);
+  // A slot this step drew again when it wrote them in order (SAMPLING.md 4): the pass's own draw and why.
+  const redrawn = useMemo(() => {
+    if (!reply || !run || target?.kind !== 'pass' || !target.written) return null;
+    const id = reply.report.token[reply.report.masked.indexOf(reply.slot)];
+    const why = redrawnBecause(run.frames[target.step - 1], reply.slot, id, run.settings.noRepeatNgram, reply.special);
+    return why ? { id, why } : null;
+  }, [reply, run, target]);
   const dist = useMemo(
     () =>
       reply && run && target?.kind === 'pass'
@@ -174,6 +181,17 @@ export default function SlotInspector() {
                 piece={piece}
                 committed={target.how !== 'masked'}
               />
+              {redrawn && target.written && (
+                <p className="hint" data-testid="inspector-redrawn" data-why={redrawn.why} data-drawn={redrawn.id}>
+                  The pass drew {name(redrawn.id)}, but{' '}
+                  {redrawn.why === 'doubled'
+                    ? `another slot of this step had already written ${name(redrawn.id)} beside it`
+                    : `after the tokens this step had already written, it would repeat a run of ${s.noRepeatNgram} tokens the passage holds`}
+                  . Slots of one step are drawn from the same pass and cannot see each other there, so the step writes
+                  them one at a time, most certain first: {name(redrawn.id)} was taken away and the draw made again from
+                  the rest, which gave {name(target.written.id)}.
+                </p>
+              )}
               {dist.banned.length > 0 && (
                 <p className="hint" data-testid="inspector-banned" data-ids={dist.banned.join(' ')}>
                   Not allowed here: {dist.banned.map(name).join(', ')}. Each would repeat a run of {s.noRepeatNgram}{' '}
