@@ -169,20 +169,20 @@ def repeated_ngram_bans(ids: np.ndarray, i: int, n: int) -> list[int]:
 
 
 def draw(l: np.ndarray, s: Settings, u: float) -> int:
-    """2d on one row of logits, with the row's own u (no new random number)."""
+    """2d on one row of logits (2a-2b' applied), with the row's u (unused at temperature 0)."""
     if s.temperature == 0:
-        return int(np.argmax(l))
-    q = np.exp((l - l.max()) / s.temperature)
+        return int(np.argmax(l))  # numpy's argmax takes the first (lowest id) on a tie
+    q = np.exp((l - l.max()) / s.temperature)  # shift first: a tiny T must not overflow
     q /= q.sum()
-    order = np.argsort(-q, kind="stable")
+    order = np.argsort(-q, kind="stable")  # q descending, id ascending
     qs = q[order]
-    n = int(np.count_nonzero(qs > 0))
+    n = int(np.count_nonzero(qs > 0))  # specials (and underflowed ids) can never be drawn
     if s.topK > 0:
         n = min(n, s.topK)
     if s.topP < 1:
         n = min(n, int(np.searchsorted(np.cumsum(qs[:n]), s.topP)) + 1)
     kept = qs[:n]
-    j = int(np.searchsorted(np.cumsum(kept), u * kept.sum(), side="right"))
+    j = int(np.searchsorted(np.cumsum(kept), u * kept.sum(), side="right"))  # first running sum > u
     return int(order[min(j, n - 1)])
 
 
@@ -262,27 +262,11 @@ def unmask(
         P /= P.sum(axis=1, keepdims=True)
         scores = np.zeros(len(masked))
         us = np.zeros(len(masked))  # each row's u (2d): a row drawn again at step 4 reuses it
-        if s.temperature == 0:
-            X = np.argmax(L, axis=1)  # numpy's argmax takes the first (lowest id) on a tie
-        else:
-            Q = np.exp((L - L.max(axis=1, keepdims=True)) / s.temperature)  # shift first: a tiny T must not overflow
-            Q /= Q.sum(axis=1, keepdims=True)
-            orders = np.argsort(-Q, axis=1, kind="stable")  # q descending, id ascending
-            X = np.zeros(len(masked), dtype=np.int64)
+        X = np.zeros(len(masked), dtype=np.int64)
         for r in range(len(masked)):
             if s.temperature != 0:
-                order = orders[r]
-                qs = Q[r, order]
-                n = int(np.count_nonzero(qs > 0))  # specials (and underflowed ids) can never be drawn
-                if s.topK > 0:
-                    n = min(n, s.topK)
-                if s.topP < 1:
-                    n = min(n, int(np.searchsorted(np.cumsum(qs[:n]), s.topP)) + 1)
-                kept = qs[:n]
                 us[r] = rng()
-                u = us[r] * kept.sum()
-                j = int(np.searchsorted(np.cumsum(kept), u, side="right"))  # first running sum > u
-                X[r] = order[min(j, n - 1)]
+            X[r] = draw(L[r], s, us[r])
             if inner == "random":
                 scores[r] = rng()
         draft = np.argmax(L, axis=1)  # lowest id on a tie, at every temperature

@@ -178,8 +178,8 @@ export interface SlotDistribution {
   /** The argmax of p (the draft), and how many ids the draw could pick. */
   argmax: number;
   kept: number;
-  /** The ids SAMPLING.md 2b' took away here (they would repeat an n-gram the canvas holds): empty
-   * when the rule is off, finds nothing, or gives way. */
+  /** The ids SAMPLING.md 2b' took away here (they would repeat an n-gram the canvas holds), or step
+   * 4's when given: empty when the rule is off, finds nothing, or gives way. */
   banned: number[];
 }
 
@@ -189,6 +189,7 @@ export const TOP_CANDIDATES = 10;
 /**
  * p and q of slot `slot` from its row of logits on the canvas `ids` the pass saw, under `settings`
  * (temperature, top-k, top-p, repetition penalty). `drawn`: a token to list whatever its rank.
+ * `stepBans`: for a slot step 4 drew again, the ids it took away (`writtenAt`), in place of 2b''s.
  */
 export function slotDistribution(
   row: Float32Array,
@@ -198,11 +199,13 @@ export function slotDistribution(
   special: SpecialIds,
   drawn: number | null = null,
   top = TOP_CANDIDATES,
+  stepBans?: readonly number[],
 ): SlotDistribution {
   const s = normalizeSettings(settings).settings;
   const vocab = row.length;
   const scratch = new RowScratch(vocab);
-  const bans = repeatedNgramBans(ids, slot, s.noRepeatNgram, special);
+  // A slot step 4 drew again: the row it was drawn from then (`writtenAt`'s bans), not the pass's.
+  const bans = stepBans ? [...stepBans] : repeatedNgramBans(ids, slot, s.noRepeatNgram, special);
   prepareLogits(row, ids, slot, special, s.repetitionPenalty, s.repetitionWindow, scratch, bans);
   // The engine's own exponentials: zp for p, and at T > 0 the draw's weights e (q ∝ e).
   analyse(scratch, s.temperature, false);
@@ -245,22 +248,55 @@ export function slotDistribution(
   };
 }
 
+/** What step 4 did at one slot, replayed from its frame (see `writtenAt`). */
+export interface StepWrite {
+  /** The ids taken away when the step wrote the slot: 2b' on the canvas as written before it, and the
+   * tokens this step wrote beside it. Empty when the rule is off. */
+  bans: number[];
+  /** Why the pass's draw was drawn again: 'doubled' (this step had written it beside the slot),
+   * 'repeat' (with the step's earlier writes it would repeat a run of n tokens); null when the step
+   * wrote what the pass drew, or when neither explains it (a recomputed pass that rounds differently). */
+  why: 'doubled' | 'repeat' | null;
+}
+
+/** The frame's resolved positions in the order the step wrote them (step 3's, from `inspectPass`). */
+export function writeOrder(report: Pick<PassReport, 'masked' | 'order'>, resolved: readonly number[]): number[] {
+  const chosen = new Set(resolved);
+  return Array.from(report.order, (j) => report.masked[j]).filter((i) => chosen.has(i));
+}
+
 /**
- * Why step 4 wrote at `slot` another token than its pass drew (SAMPLING.md 4; `drawnByPass` is the
- * recomputed pass's draw): 'doubled' when a slot of the same step wrote that token beside it,
- * 'repeat' when with the step's writes it would repeat a run of n tokens; null when the step wrote
- * what the pass drew, or when neither explains it (a recomputed pass that rounds differently).
+ * Step 4 at `slot`, replayed from the frame alone (SAMPLING.md 4): the canvas the pass saw (`passIds`)
+ * gains the frame's tokens in `order` (writeOrder) up to the slot. `drawnByPass`: the pass's draw
+ * at the slot (inspectPass's `token`).
  */
-export function redrawnBecause(
-  frame: { ids: ArrayLike<number>; resolved: readonly number[] },
+export function writtenAt(
+  passIds: Int32Array,
+  frame: { ids: ArrayLike<number> },
+  order: readonly number[],
   slot: number,
   drawnByPass: number,
   n: number,
   special: SpecialIds,
-): 'doubled' | 'repeat' | null {
-  if (n === 0 || frame.ids[slot] === drawnByPass) return null;
-  if ([slot - 1, slot + 1].some((k) => frame.resolved.includes(k) && frame.ids[k] === drawnByPass)) return 'doubled';
-  const ids = Int32Array.from(frame.ids);
-  ids[slot] = special.mask;
-  return repeatedNgramBans(ids, slot, n, special).includes(drawnByPass) ? 'repeat' : null;
+): StepWrite {
+  if (n === 0) return { bans: [], why: null };
+  const ids = Int32Array.from(passIds);
+  const written = new Set<number>();
+  for (const i of order) {
+    if (i === slot) break;
+    ids[i] = frame.ids[i];
+    written.add(i);
+  }
+  const beside = [slot - 1, slot + 1].filter((k) => written.has(k)).map((k) => ids[k]);
+  const repeats = repeatedNgramBans(ids, slot, n, special);
+  const bans = [...new Set([...repeats, ...beside])].sort((a, b) => a - b);
+  const why =
+    frame.ids[slot] === drawnByPass
+      ? null
+      : beside.includes(drawnByPass)
+        ? 'doubled'
+        : repeats.includes(drawnByPass)
+          ? 'repeat'
+          : null;
+  return { bans, why };
 }

@@ -137,7 +137,9 @@ describe('a slot its step drew again (SAMPLING.md 4)', () => {
       run: { ...applyFrame(start, frame, 1), status: 'done' },
       inspect: (request, onReply) =>
         answer(request, (m) => {
-          if (m.type === 'inspected') m = { ...m, report: { ...m.report, token: Int32Array.of(4, 4) } };
+          // Slot 2 ranked first (written first), slot 1 second.
+          if (m.type === 'inspected')
+            m = { ...m, report: { ...m.report, token: Int32Array.of(4, 4), order: Int32Array.of(1, 0) } };
           onReply(m);
         }),
     });
@@ -148,7 +150,12 @@ describe('a slot its step drew again (SAMPLING.md 4)', () => {
       /The pass drew "b", but another slot of this step had already written "b" beside it/,
     );
     expect(hint.textContent).toMatch(/which gave "d"/);
+    // The numbers are the row slot 1 was drawn from again: without 4, which the hint below names.
     expect(rows().find((r) => r.drawn)?.id).toBe(6); // the token the run wrote
+    expect(rows().map((r) => r.id)).not.toContain(4);
+    expect(screen.getByTestId('inspector-banned').textContent).toMatch(
+      /^Not allowed here once this step's surer slots were written: "b"\. .*or double a token written beside it/,
+    );
     act(() => useInspector.setState({ slot: 2 }));
     expect(screen.queryByTestId('inspector-redrawn')).toBeNull();
   });

@@ -5,7 +5,7 @@
 // its score and rank, and how many the schedule committed. The numbers are the engine's own
 // (engine/inspect.ts): the step's sampling is run again, not restated.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { redrawnBecause, slotDistribution, type SlotDistribution } from '../../engine/inspect';
+import { slotDistribution, writeOrder, writtenAt, type SlotDistribution } from '../../engine/inspect';
 import { isAdaptive } from '../../engine/schedule';
 import { useApp, type InspectRefusal } from '../../store/store';
 import type { Inspected } from '../../worker/protocol';
@@ -64,26 +64,47 @@ export default function SlotInspector() {
     if (target.written) return target.written.id;
     return reply.report.token[reply.report.masked.indexOf(reply.slot)];
   }, [reply, target]);
-  // A slot this step drew again when it wrote them in order (SAMPLING.md 4): the pass's own draw and why.
+  // A slot this step drew again when it wrote its slots in order (SAMPLING.md 4): the pass's own
+  // draw, why, and the ids taken away; the numbers below are then the row it was drawn from.
   const redrawn = useMemo(() => {
     if (!reply || !run || target?.kind !== 'pass' || !target.written) return null;
+    const frame = run.frames[target.step - 1];
     const id = reply.report.token[reply.report.masked.indexOf(reply.slot)];
-    const why = redrawnBecause(run.frames[target.step - 1], reply.slot, id, run.settings.noRepeatNgram, reply.special);
-    return why ? { id, why } : null;
+    const order = writeOrder(reply.report, frame.resolved);
+    const w = writtenAt(target.pass.ids, frame, order, reply.slot, id, run.settings.noRepeatNgram, reply.special);
+    return w.why ? { id, why: w.why, bans: w.bans } : null;
   }, [reply, run, target]);
   const dist = useMemo(
     () =>
       reply && run && target?.kind === 'pass'
-        ? slotDistribution(reply.row, target.pass.ids, reply.slot, run.settings, reply.special, drawn)
+        ? slotDistribution(
+            reply.row,
+            target.pass.ids,
+            reply.slot,
+            run.settings,
+            reply.special,
+            drawn,
+            undefined,
+            redrawn?.bans,
+          )
         : null,
-    [reply, run, target, drawn],
+    [reply, run, target, drawn, redrawn],
   );
   const whatIfDist = useMemo(
     () =>
       reply && run && target?.kind === 'pass' && whatIf
-        ? slotDistribution(reply.row, target.pass.ids, reply.slot, { ...run.settings, ...whatIf }, reply.special, drawn)
+        ? slotDistribution(
+            reply.row,
+            target.pass.ids,
+            reply.slot,
+            { ...run.settings, ...whatIf },
+            reply.special,
+            drawn,
+            undefined,
+            redrawn?.bans,
+          )
         : null,
-    [reply, run, target, drawn, whatIf],
+    [reply, run, target, drawn, whatIf, redrawn],
   );
 
   if (!run) return <p className="hint">Generate a passage, then choose a token to look inside it.</p>;
@@ -189,13 +210,15 @@ export default function SlotInspector() {
                     : `after the tokens this step had already written, it would repeat a run of ${s.noRepeatNgram} tokens the passage holds`}
                   . Slots of one step are drawn from the same pass and cannot see each other there, so the step writes
                   them one at a time, most certain first: {name(redrawn.id)} was taken away and the draw made again from
-                  the rest, which gave {name(target.written.id)}.
+                  the rest (the numbers below), which gave {name(target.written.id)}.
                 </p>
               )}
               {dist.banned.length > 0 && (
                 <p className="hint" data-testid="inspector-banned" data-ids={dist.banned.join(' ')}>
-                  Not allowed here: {dist.banned.map(name).join(', ')}. Each would repeat a run of {s.noRepeatNgram}{' '}
-                  tokens the passage already holds (no repeated phrases is on).
+                  Not allowed here{redrawn ? " once this step's surer slots were written" : ''}:{' '}
+                  {dist.banned.map(name).join(', ')}. Each would repeat a run of {s.noRepeatNgram} tokens the passage
+                  {redrawn ? ' then held, or double a token written beside it' : ' already holds'} (no repeated phrases
+                  is on).
                 </p>
               )}
               <WhatIf

@@ -1,7 +1,6 @@
 // Which pass the inspector reads for a slot at a step, on a real engine run with refinement.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, unmask } from '../../engine';
-import { inspectPass, passOf, redrawnBecause } from '../../engine/inspect';
 import { canvas, collect, crafted, M, row, SPECIAL } from '../../engine/testkit';
 import { applyFrame, startRun } from '../../store/run';
 import { inspectTarget, ordinal } from './inspectorData';
@@ -68,41 +67,5 @@ describe('inspectTarget', () => {
       '22nd',
       '101st',
     ]);
-  });
-});
-
-describe('redrawnBecause', () => {
-  // One step resolves every slot; the run's frame against the recomputed pass's draws.
-  async function oneStep(ids: number[], rowAt: (i: number) => number[], noRepeatNgram: number) {
-    const s = {
-      ...DEFAULT_SETTINGS,
-      steps: 1,
-      temperature: 0,
-      strategy: 'confidence' as const,
-      refineRounds: 0,
-      noRepeatNgram,
-    };
-    const c = canvas(ids);
-    const logits = crafted(rowAt);
-    const [frame] = await collect(unmask(c, logits, s, SPECIAL));
-    const pass = passOf(c.ids, c.fixed, [frame], 1, s, M);
-    const report = inspectPass(await logits(pass.ids, pass.masked), pass.ids, c.fixed, pass.masked, s, SPECIAL, 0);
-    return (slot: number) =>
-      redrawnBecause(frame, slot, report.token[pass.masked.indexOf(slot)], noRepeatNgram, SPECIAL);
-  }
-
-  it('tells a slot drawn again because the step wrote its token beside it from one written as drawn', async () => {
-    const why = await oneStep([3, M, M], (i) => (i === 2 ? row({ 4: 0.9, 5: 0.1 }) : row({ 4: 0.6, 6: 0.4 })), 3);
-    expect(why(1)).toBe('doubled');
-    expect(why(2)).toBeNull();
-    // With the rule off the step writes both as drawn.
-    const off = await oneStep([3, M, M], (i) => (i === 2 ? row({ 4: 0.9, 5: 0.1 }) : row({ 4: 0.6, 6: 0.4 })), 0);
-    expect(off(1)).toBeNull();
-  });
-
-  it('tells a slot drawn again because the step would have repeated a run of tokens', async () => {
-    const why = await oneStep([5, 6, M, M], (i) => (i === 2 ? row({ 5: 0.9, 3: 0.1 }) : row({ 6: 0.8, 7: 0.2 })), 2);
-    expect(why(3)).toBe('repeat');
-    expect(why(2)).toBeNull();
   });
 });
