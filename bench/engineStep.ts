@@ -27,7 +27,8 @@ export async function engineStep(reps = 5) {
   const session = await nodeWasmSession();
   const results = [];
   for (const [label, over] of [
-    ['app defaults (margin, T 0.8, top-p 0.95, 32 steps, 2 refinement rounds)', {}],
+    ['app defaults (margin, T 0.7, top-p 0.95, no repeated 3-grams, 32 steps, 2 refinement rounds)', {}],
+    ["the defaults without the no-repeated-n-grams rule (2b' and step 4)", { noRepeatNgram: 0 }],
     ['confidence, T 1, top-p 1', { strategy: 'confidence', temperature: 1, topP: 1, refineRounds: 0 }],
     ['entropy, T 0.8', { strategy: 'entropy', refineRounds: 0 }],
     ['greedy margin', { temperature: 0, refineRounds: 0 }],
