@@ -144,6 +144,9 @@ describe('a slot its step drew again (SAMPLING.md 4)', () => {
         }),
     });
     render(<SlotInspector />);
+    expect(screen.getByTestId('inspector-state').textContent).toMatch(
+      /Step 1 drew "b", then wrote "d" \(p \S+ once "b" was taken away: see below\)/,
+    );
     const hint = screen.getByTestId('inspector-redrawn');
     expect(hint.getAttribute('data-why')).toBe('doubled');
     expect(hint.textContent).toMatch(

@@ -137,7 +137,16 @@ export default function SlotInspector() {
             )}
             {target.how !== 'masked' && target.written && (
               <>
-                Step {target.step} drew {name(target.written.id)} (p {pct(target.written.p)}) and committed it.
+                {redrawn ? (
+                  <>
+                    Step {target.step} drew {name(redrawn.id)}, then wrote {name(target.written.id)} (p{' '}
+                    {pct(target.written.p)} once {name(redrawn.id)} was taken away: see below).
+                  </>
+                ) : (
+                  <>
+                    Step {target.step} drew {name(target.written.id)} (p {pct(target.written.p)}) and committed it.
+                  </>
+                )}
               </>
             )}
             {target.how === 'masked' && (
