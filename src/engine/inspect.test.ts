@@ -46,7 +46,7 @@ async function checkRun(patch: Partial<SamplerSettings>): Promise<number> {
     const committed = Array.from(report.order.slice(0, frame.resolved.length), (j) => pass.masked[j]);
     expect(committed.sort((a, b) => a - b)).toEqual(frame.resolved);
     expect(pass.resolved).toEqual(frame.resolved);
-    const writes = stepWrites(out, pass.ids, c.fixed, pass.masked, settings, SPECIAL, pass.rngDraws, pass.resolved);
+    const writes = stepWrites(pass.resolved, out, pass.ids, c.fixed, pass.masked, settings, SPECIAL, pass.rngDraws);
     frame.resolved.forEach((i, r) => {
       expect(writes.token[r]).toBe(frame.ids[i]);
       expect(Math.abs(writes.confidence[r] - frame.confidences[r])).toBeLessThan(1e-12);
@@ -137,7 +137,7 @@ describe('inspecting a step of an adaptive run', () => {
       const rest = Array.from(report.order, (j) => pass.masked[j]).filter((i) => !sure.includes(i));
       const committed = [...sure, ...rest.slice(0, frame.resolved.length - sure.length)].sort((a, b) => a - b);
       expect(committed).toEqual(frame.resolved);
-      const writes = stepWrites(out, pass.ids, c.fixed, pass.masked, settings, SPECIAL, pass.rngDraws, pass.resolved);
+      const writes = stepWrites(pass.resolved, out, pass.ids, c.fixed, pass.masked, settings, SPECIAL, pass.rngDraws);
       frame.resolved.forEach((i, r) => {
         expect(writes.token[r]).toBe(frame.ids[i]);
         expect(Math.abs(writes.confidence[r] - frame.confidences[r])).toBeLessThan(1e-12);

@@ -83,34 +83,21 @@ export interface PassReport {
  * and the draw made for every row (the loop draws only for the rows it resolves; a draw takes no
  * random number of its own, so this changes nothing).
  */
-export function inspectPass(
-  out: Logits,
-  ids: Int32Array,
-  fixed: Uint8Array,
-  masked: Int32Array,
-  settings: Partial<SamplerSettings>,
-  special: SpecialIds,
-  rngDraws: number,
-): PassReport {
-  return rerun(out, ids, fixed, masked, settings, special, rngDraws).report;
+export function inspectPass(...pass: PassArgs): PassReport {
+  return rerun(...pass).report;
 }
+
+/** inspectPass's arguments: out, ids, fixed, masked, settings, special, rngDraws. */
+type PassArgs = Parameters<typeof rerun>;
 
 /**
  * What step 4 wrote at the slots `resolved` (the frame's), in their order: with 2b' on a draw that
  * would repeat what the step wrote before it is drawn again (SAMPLING.md 4), so a written token can
- * differ from the pass's draw in `inspectPass`. The arguments are inspectPass's.
+ * differ from the pass's draw in `inspectPass`. `pass`: inspectPass's arguments.
  */
-export function stepWrites(
-  out: Logits,
-  ids: Int32Array,
-  fixed: Uint8Array,
-  masked: Int32Array,
-  settings: Partial<SamplerSettings>,
-  special: SpecialIds,
-  rngDraws: number,
-  resolved: readonly number[],
-): { token: number[]; confidence: number[] } {
-  const { s, rows, report, scratch } = rerun(out, ids, fixed, masked, settings, special, rngDraws);
+export function stepWrites(resolved: readonly number[], ...pass: PassArgs): { token: number[]; confidence: number[] } {
+  const [out, ids, , masked, , special] = pass;
+  const { s, rows, report, scratch } = rerun(...pass);
   const chosen = new Set(resolved);
   const order = Array.from(report.order).filter((j) => chosen.has(masked[j]));
   rows.token = rows.token.slice();
