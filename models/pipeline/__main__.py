@@ -118,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--config", type=Path, required=True, help="its config.json or train_config.json")
     p.add_argument("--layers", type=int, required=True, help="the grown model's depth")
     p.add_argument("--out", type=Path, required=True)
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="write float32 (from a run's final fp32 weights): no 8-bit rounding of what the run learnt",
+    )
 
     p = stage("card", "write the measured section of the model card from the run's reports")
     p.add_argument("--card", type=Path, default=ROOT / "models" / "README.md")
@@ -183,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
 
             model = json.loads(args.config.read_text())["model"]
             cfg = ModelConfig(**{k: v for k, v in model.items() if k in ModelConfig.__dataclass_fields__})
-            size = grow(args.init, cfg, args.layers, args.out)
+            size = grow(args.init, cfg, args.layers, args.out, full=args.full)
             print(json.dumps({"layers": f"{cfg.n_layers} -> {args.layers}", "out": str(args.out), "bytes": size}))
         elif args.stage == "card":
             from .card import write_card

@@ -49,8 +49,12 @@ def grow_state(state: dict[str, torch.Tensor], n_from: int, n_to: int) -> dict[s
     return out
 
 
-def grow(init: Path, cfg: ModelConfig, n_to: int, out: Path) -> int:
-    """Write `out`, a weights file for `cfg` with n_to layers grown from `init` (weights.pt or model.onnx)."""
+def grow(init: Path, cfg: ModelConfig, n_to: int, out: Path, full: bool = False) -> int:
+    """Write `out`, a weights file for `cfg` with n_to layers grown from `init` (weights.pt, model.onnx or
+    a run's float32 state dict); `full` keeps float32 instead of weights.pt's 8-bit matrices."""
     state = load_warm_start(init, cfg)
     grown = grow_state(state, cfg.n_layers, n_to)
+    if full:
+        torch.save(grown, out)
+        return out.stat().st_size
     return save_state(grown, out)

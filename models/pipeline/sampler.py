@@ -200,8 +200,7 @@ def commit_in_order(ids, masked, chosen, L, X, conf, us, s):
             l[sorted(banned)] = -np.inf
             if np.isfinite(l).any():
                 X[j] = draw(l, s, us[j])
-                p = np.exp(l - l.max())
-                conf[j] = p[X[j]] / p.sum()
+                conf[j] = _softmax(l)[X[j]]
         ids[i] = X[j]
         now.add(i)
 

@@ -73,6 +73,10 @@ class TrainConfig:
     t_dist: str = "uniform"  # or "logitnormal": a bell on t = 1/2 (diffusion.sample_t), still weighted 1/t
     weighting: str = "inv_t"  # or "one": plain cross-entropy
     optimizer: str = "adamw"  # or "muon": Muon for the blocks' matrices, AdamW for embedding, head, norms
+    # Learning-rate multipliers for some blocks, {"8": 15.0}: after `pipeline grow`, the new block learns at
+    # a high rate while the trained ones move only a little (re-warming a converged model costs more than
+    # its decay wins back; LLaMA Pro trains the inserted blocks alone).
+    block_lr_mult: dict = field(default_factory=dict)
     # A budget in the process's CPU seconds (all threads), 0 = none: equal CPU minutes for the recipe table
     # when other work shares the machine and wall minutes buy unequal compute.
     max_cpu_minutes: float = 0.0
@@ -83,7 +87,7 @@ class TrainConfig:
     def __post_init__(self):
         # Settings arrive from JSON and --set: a wrong type (bf16="False", lr="1e-3") must stop here,
         # not run with a truthy string.
-        kinds = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
+        kinds = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,), "dict": (dict,)}
         for f in fields(self):
             want = kinds.get(str(f.type))
             v = getattr(self, f.name)
@@ -100,6 +104,13 @@ class TrainConfig:
                 raise PipelineError(f"{name} must be one of {allowed}, not {getattr(self, name)!r}")
         if not 0 < self.decay_frac <= 1:
             raise PipelineError(f"decay_frac must be in (0, 1], not {self.decay_frac}")
+        for b, mult in self.block_lr_mult.items():
+            ok_block = str(b).isdigit() and int(b) < self.model.n_layers
+            if not ok_block or isinstance(mult, bool) or not isinstance(mult, (int, float)) or mult <= 0:
+                raise PipelineError(
+                    f"block_lr_mult maps a block index below n_layers ({self.model.n_layers}) to a positive "
+                    f"number, not {b!r}: {mult!r}"
+                )
 
     @classmethod
     def from_dict(cls, d: dict) -> "TrainConfig":
@@ -370,21 +381,33 @@ class Optimizers:
 def make_optimizer(model: Denoiser, cfg: TrainConfig, device: torch.device) -> Optimizers:
     """AdamW with weight decay on matrices only; with optimizer="muon", the blocks' matrices go to
     torch.optim.Muon instead. Its "match_rms_adamw" scaling (Moonshot, "Muon is Scalable for LLM
-    Training") gives updates AdamW's size, so both share one learning rate and one schedule."""
+    Training") gives updates AdamW's size, so both share one learning rate and one schedule. Blocks named in
+    `block_lr_mult` get groups of their own, whose "lr_mult" set_lr applies to the schedule's rate."""
     named = list(model.named_parameters())
-    hidden = [p for n, p in named if cfg.optimizer == "muon" and n.startswith("blocks.") and p.dim() == 2]
-    ids = {id(p) for p in hidden}
-    decay = [p for n, p in named if p.dim() >= 2 and id(p) not in ids]
-    no_decay = [p for n, p in named if p.dim() < 2]
+
+    def mult(name: str) -> float:
+        parts = name.split(".")
+        return float(cfg.block_lr_mult.get(parts[1], 1.0)) if parts[0] == "blocks" else 1.0
+
+    def groups(params: list, **extra) -> list[dict]:
+        by_mult: dict[float, list] = {}
+        for n, p in params:
+            by_mult.setdefault(mult(n), []).append(p)
+        return [{"params": ps, "lr_mult": m, **extra} for m, ps in sorted(by_mult.items())]
+
+    hidden = [(n, p) for n, p in named if cfg.optimizer == "muon" and n.startswith("blocks.") and p.dim() == 2]
+    ids = {id(p) for _, p in hidden}
+    decay = [(n, p) for n, p in named if p.dim() >= 2 and id(p) not in ids]
+    no_decay = [(n, p) for n, p in named if p.dim() < 2]
     adamw = torch.optim.AdamW(
-        [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+        groups(decay, weight_decay=cfg.weight_decay) + groups(no_decay, weight_decay=0.0),
         lr=cfg.lr,
         betas=cfg.betas,
         fused=device.type == "cuda",
     )
     if not hidden:
         return Optimizers(adamw)
-    muon = torch.optim.Muon(hidden, lr=cfg.lr, weight_decay=cfg.weight_decay, adjust_lr_fn="match_rms_adamw")
+    muon = torch.optim.Muon(groups(hidden), lr=cfg.lr, weight_decay=cfg.weight_decay, adjust_lr_fn="match_rms_adamw")
     return Optimizers(muon, adamw)
 
 
@@ -552,7 +575,7 @@ def set_lr(s: Session, marks: dict, log=print) -> float:
         log(f"step {s.step}: learning-rate decay begins; weights saved as stable.pt")
     marks["decaying"] = decaying
     for g in s.opt.param_groups:
-        g["lr"] = lr
+        g["lr"] = lr * g.get("lr_mult", 1.0)
     return lr
 
 

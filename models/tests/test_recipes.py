@@ -91,6 +91,45 @@ def test_growing_stacks_copies_and_computes_the_same_function(tmp_path):
         assert torch.allclose(small(x), deep(x), atol=1e-5)
 
 
+def test_growing_in_full_precision_keeps_the_float32_weights_exactly(tmp_path):
+    cfg = ModelConfig(vocab_size=60, d_model=32, n_layers=3, n_heads=2, context=16)
+    small = Denoiser(cfg).eval()
+    torch.save(small.state_dict(), tmp_path / "final.pt")  # a run's final fp32 weights
+    grow(tmp_path / "final.pt", cfg, 4, tmp_path / "g.pt", full=True)
+    grown = torch.load(tmp_path / "g.pt", weights_only=True)
+    assert all(v.dtype == torch.float32 for v in grown.values())
+    assert torch.equal(grown["blocks.3.up.weight"], small.state_dict()["blocks.2.up.weight"])  # no 8-bit rounding
+    deep_cfg = dataclasses.replace(cfg, n_layers=4)
+    deep = Denoiser(deep_cfg).eval()
+    deep.load_state_dict(load_warm_start(tmp_path / "g.pt", deep_cfg))
+    x = torch.randint(3, 60, (2, 16))
+    x[:, ::3] = MASK_ID
+    with torch.no_grad():
+        assert torch.allclose(small(x), deep(x), atol=1e-5)
+
+
+def test_a_block_learning_rate_multiplier_moves_that_block_more(shard_run, tmp_path):  # noqa: F811
+    """block_lr_mult: after a growth, the new block trains at a high rate and the old ones at a low one."""
+
+    def moved(mult: dict) -> dict[int, float]:
+        cfg = tiny(max_steps=4, warmup_steps=1, block_lr_mult=mult)
+        start = Denoiser(dataclasses.replace(cfg.model, vocab_size=300))
+        torch.save(start.state_dict(), tmp_path / "start.pt")
+        train(shard_run, cfg, fresh=True, init=tmp_path / "start.pt", log=lambda *_: None)
+        end = load_checkpoint(shard_run / "ckpt.pt")["model"]
+        w = "blocks.{}.up.weight"
+        return {b: (end[w.format(b)] - start.state_dict()[w.format(b)]).abs().mean().item() for b in (0, 1)}
+
+    even, slowed = moved({}), moved({"1": 0.01})
+    assert 0.5 < even[1] / even[0] < 2  # AdamW moves both blocks alike at one rate
+    assert slowed[1] < 0.05 * slowed[0]  # a hundredth of the rate: a small fraction of the move
+    state = load_checkpoint(shard_run / "ckpt.pt")
+    assert sorted(g["lr_mult"] for g in state["opt"]["optimizers"][0]["param_groups"]) == [0.01, 0.01, 1.0, 1.0]
+    for bad in ({"2": 2.0}, {"1": 0}, {"x": 1.0}, {"1": "fast"}):
+        with pytest.raises(PipelineError, match="block_lr_mult"):
+            tiny(block_lr_mult=bad)
+
+
 def test_muon_takes_the_hidden_matrices_and_adamw_the_rest():
     cfg = ModelConfig(vocab_size=50, d_model=32, n_layers=2, n_heads=2, context=16)
     m = Denoiser(cfg)

@@ -8,7 +8,7 @@ import { createRng } from './rng';
 import { analyse, cutKept, prepareLogits, probability, RowScratch } from './sampling';
 import { normalizeSettings } from './settings';
 import { commitInOrder, drawDeferred, scoreRows } from './step';
-import { resolutionOrder, scoringStrategy } from './strategy';
+import { resolutionOrder, scoringStrategy, stepOrder } from './strategy';
 import type { Frame, Logits, SamplerSettings, SpecialIds } from './types';
 
 /** The forward pass of step `step` (1-based) of a run, rebuilt from its frames. */
@@ -98,8 +98,7 @@ type PassArgs = Parameters<typeof rerun>;
 export function stepWrites(resolved: readonly number[], ...pass: PassArgs): { token: number[]; confidence: number[] } {
   const [out, ids, , masked, , special] = pass;
   const { s, rows, report, scratch } = rerun(...pass);
-  const chosen = new Set(resolved);
-  const order = Array.from(report.order).filter((j) => chosen.has(masked[j]));
+  const order = stepOrder(report.order, masked, resolved);
   rows.token = rows.token.slice();
   rows.confidence = rows.confidence.slice();
   commitInOrder(out, rows, masked, order, ids, ids.slice(), s, special, scratch(rows.vocab));
@@ -248,8 +247,7 @@ export interface StepWrite {
 
 /** The frame's resolved positions in the order the step wrote them (step 3's, from `inspectPass`). */
 export function writeOrder(report: Pick<PassReport, 'masked' | 'order'>, resolved: readonly number[]): number[] {
-  const chosen = new Set(resolved);
-  return Array.from(report.order, (j) => report.masked[j]).filter((i) => chosen.has(i));
+  return stepOrder(report.order, report.masked, resolved).map((j) => report.masked[j]);
 }
 
 /**

@@ -33,6 +33,15 @@ export function resolutionOrder(score: Float64Array, block: Int32Array): number[
 }
 
 /**
+ * Step 4's write order: the rows j of `order` (resolutionOrder's) whose slots masked[j] the step
+ * resolves. One place for it: the engine, the inspector's replay and its write order all read it.
+ */
+export function stepOrder(order: ArrayLike<number>, masked: ArrayLike<number>, resolved: readonly number[]): number[] {
+  const chosen = new Set(resolved);
+  return Array.from(order).filter((j) => chosen.has(masked[j]));
+}
+
+/**
  * The n positions to resolve among `masked` (ascending): the first n of resolutionOrder, returned
  * in ascending position order. `score[j]` and `block[j]` belong to masked[j] (block all 0 outside
  * the blocks strategy).

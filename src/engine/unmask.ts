@@ -5,7 +5,7 @@ import { RowScratch } from './sampling';
 import { isAdaptive, stepPlan } from './schedule';
 import { normalizeSettings } from './settings';
 import { commitInOrder, drawDeferred, scoreRows } from './step';
-import { chooseAdaptive, choosePositions, resolutionOrder } from './strategy';
+import { chooseAdaptive, choosePositions, resolutionOrder, stepOrder } from './strategy';
 import type { Canvas, LogitsFn, SamplerSettings, SpecialIds, StepFrame } from './types';
 
 /**
@@ -80,10 +80,13 @@ export async function* unmask(
       : choosePositions(masked, rows.score, block, count);
     for (const i of resolved) drawDeferred(out, rows, slot(masked, i), i, ids, s, special, scratchFor(rows.vocab));
     // Written after every draw, in the order of step 3: the penalty reads the canvas the pass saw, and
-    // with 2b' on each slot sees what this step wrote before it (step 4).
-    const chosen = new Set(resolved);
-    const order = resolutionOrder(rows.score, block).filter((j) => chosen.has(masked[j]));
-    commitInOrder(out, rows, masked, order, ids.slice(), ids, s, special, scratchFor(rows.vocab));
+    // with 2b' on each slot sees what this step wrote before it (step 4). Without 2b' no slot sees
+    // another, so any order writes the same canvas and nothing is redrawn: no sort, no copy.
+    const rule = s.noRepeatNgram > 0;
+    const order = rule
+      ? stepOrder(resolutionOrder(rows.score, block), masked, resolved)
+      : resolved.map((i) => slot(masked, i));
+    commitInOrder(out, rows, masked, order, rule ? ids.slice() : ids, ids, s, special, scratchFor(rows.vocab));
     const confidences: number[] = [];
     for (const i of resolved) {
       const j = slot(masked, i);
