@@ -75,7 +75,8 @@ class TrainConfig:
     optimizer: str = "adamw"  # or "muon": Muon for the blocks' matrices, AdamW for embedding, head, norms
     # Learning-rate multipliers for some blocks, {"8": 15.0}: after `pipeline grow`, the new block learns at
     # a high rate while the trained ones move only a little (re-warming a converged model costs more than
-    # its decay wins back; LLaMA Pro trains the inserted blocks alone).
+    # its decay wins back; LLaMA Pro trains the inserted blocks alone). Decoupled weight decay is lr × wd,
+    # so it scales with the multiplier too.
     block_lr_mult: dict = field(default_factory=dict)
     # A budget in the process's CPU seconds (all threads), 0 = none: equal CPU minutes for the recipe table
     # when other work shares the machine and wall minutes buy unequal compute.
@@ -105,11 +106,12 @@ class TrainConfig:
         if not 0 < self.decay_frac <= 1:
             raise PipelineError(f"decay_frac must be in (0, 1], not {self.decay_frac}")
         for b, mult in self.block_lr_mult.items():
-            ok_block = str(b).isdigit() and int(b) < self.model.n_layers
+            ok_block = isinstance(b, str) and b.isascii() and b.isdigit() and str(int(b)) == b
+            ok_block = ok_block and int(b) < self.model.n_layers
             if not ok_block or isinstance(mult, bool) or not isinstance(mult, (int, float)) or mult <= 0:
                 raise PipelineError(
-                    f"block_lr_mult maps a block index below n_layers ({self.model.n_layers}) to a positive "
-                    f"number, not {b!r}: {mult!r}"
+                    f"block_lr_mult maps a block index below n_layers ({self.model.n_layers}), written as in "
+                    f'{{"8": 15}}, to a positive number, not {b!r}: {mult!r}'
                 )
 
     @classmethod
@@ -357,7 +359,12 @@ class Optimizers:
 
     def __init__(self, *opts: torch.optim.Optimizer):
         self.opts = opts
-        self.param_groups = [g for o in opts for g in o.param_groups]
+
+    @property
+    def param_groups(self) -> list[dict]:
+        # Read afresh each time: torch's load_state_dict replaces an optimizer's group dicts, and a list
+        # taken before it would take set_lr's rates while the optimizers ran on the checkpoint's.
+        return [g for o in self.opts for g in o.param_groups]
 
     def step(self) -> None:
         for o in self.opts:
@@ -467,6 +474,13 @@ def resume(s: Session, fresh: bool, init: Path | None, log=print) -> None:
             raise PipelineError(
                 f"{ckpt_path} was trained with model {state['config']['model']}, not "
                 f"{s.cfg.model.to_dict()}; pass --fresh to start over"
+            )
+        # The optimizer's groups follow block_lr_mult: another map would pair Adam's moments with other
+        # parameters, or keep the checkpoint's multipliers.
+        if state["config"].get("block_lr_mult", {}) != s.cfg.block_lr_mult:
+            raise PipelineError(
+                f"{ckpt_path} was trained with block_lr_mult {state['config'].get('block_lr_mult', {})}, not "
+                f"{s.cfg.block_lr_mult}; pass --fresh to start over"
             )
         # A checkpoint from before these settings existed ran on their defaults.
         was = {k: state["config"].get(k, getattr(TrainConfig, k)) for k in ("schedule", "decay_frac")}

@@ -19,3 +19,9 @@ def test_a_partial_decay_names_its_share_of_the_run():
 
 def test_the_cosine_schedule():
     assert schedule_line(BASE | {"schedule": "cosine"}, {}).endswith("cosine decay to 1.5e-05 over the run.")
+
+
+def test_a_grown_models_own_block_rates_are_named():
+    line = schedule_line(BASE | {"decay_frac": 1.0, "block_lr_mult": {"10": 2, "8": 15.0}}, {})
+    assert line.startswith("- Schedule: AdamW, peak learning rate 0.0003 (block 8 at 15×, block 10 at 2×), 100 warm-up")
+    assert "(block" not in schedule_line(BASE | {"decay_frac": 1.0, "block_lr_mult": {}}, {})

@@ -13,7 +13,7 @@ from pipeline.errors import PipelineError
 from pipeline.grow import copied_blocks, grow
 from pipeline.model import Denoiser, ModelConfig
 from pipeline.specials import EOS_ID, MASK_ID, PAD_ID
-from pipeline.train import load_checkpoint, make_optimizer, train
+from pipeline.train import load_checkpoint, lr_at, make_optimizer, train
 from pipeline.warmstart import load_warm_start, save_weights
 
 
@@ -125,9 +125,26 @@ def test_a_block_learning_rate_multiplier_moves_that_block_more(shard_run, tmp_p
     assert slowed[1] < 0.05 * slowed[0]  # a hundredth of the rate: a small fraction of the move
     state = load_checkpoint(shard_run / "ckpt.pt")
     assert sorted(g["lr_mult"] for g in state["opt"]["optimizers"][0]["param_groups"]) == [0.01, 0.01, 1.0, 1.0]
-    for bad in ({"2": 2.0}, {"1": 0}, {"x": 1.0}, {"1": "fast"}):
+    for bad in ({"2": 2.0}, {"1": 0}, {"x": 1.0}, {"1": "fast"}, {1: 2.0}, {"01": 2.0}):
         with pytest.raises(PipelineError, match="block_lr_mult"):
             tiny(block_lr_mult=bad)
+
+
+def test_a_resumed_run_follows_the_schedule_and_keeps_its_block_rates(shard_run):  # noqa: F811
+    """After load_state_dict the optimizers hold new group dicts: set_lr must reach those, not stale ones."""
+    cfg = dict(warmup_steps=2, schedule="wsd", decay_frac=1.0, block_lr_mult={"1": 4.0})
+    train(shard_run, tiny(max_steps=3, **cfg), fresh=True, log=lambda *_: None)
+    resumed_cfg = tiny(max_steps=6, **cfg)
+    train(shard_run, resumed_cfg, log=lambda *_: None)
+    state = load_checkpoint(shard_run / "ckpt.pt")
+    assert state["step"] == 6
+    last = lr_at(resumed_cfg, 5, 5 / 6)  # the rate of the last step taken (progress by steps: no time limit hit)
+    rates = sorted((g["lr_mult"], g["lr"]) for g in state["opt"]["optimizers"][0]["param_groups"])
+    assert [m for m, _ in rates] == [1.0, 1.0, 4.0, 4.0]
+    for m, lr in rates:
+        assert lr == pytest.approx(last * m)
+    with pytest.raises(PipelineError, match="block_lr_mult"):
+        train(shard_run, tiny(max_steps=8, **(cfg | {"block_lr_mult": {"0": 4.0}})), log=lambda *_: None)
 
 
 def test_muon_takes_the_hidden_matrices_and_adamw_the_rest():
