@@ -11,6 +11,8 @@ import { COPY, startTwoModelBuild, type TwoModelBuild } from './twoModelBuild';
 import { mb } from '../src/ui/format';
 
 const SMALL = 'models/unmask-small';
+// The committed model's own figures, so the tests follow a retrained model.
+const CONFIG = JSON.parse(readFileSync(`${SMALL}/config.json`, 'utf8'));
 const PORT = 4174;
 
 /** Every .onnx the page (or its workers) asked the server for, by file name without the hash. */
@@ -24,8 +26,7 @@ function onnxRequests(page: Page): string[] {
 }
 
 test('with one model the picker is a label with its size and use, and the layout holds at 375 px', async ({ page }) => {
-  const config = JSON.parse(readFileSync(`${SMALL}/config.json`, 'utf8'));
-  const bytes = config.files['model.onnx'].bytes + config.files['tokenizer.json'].bytes;
+  const bytes = CONFIG.files['model.onnx'].bytes + CONFIG.files['tokenizer.json'].bytes;
   await page.setViewportSize({ width: 375, height: 800 });
   await openApp(page);
   const picker = page.getByTestId('model-picker');
@@ -73,12 +74,10 @@ test.describe('a build with two models', () => {
     await expect(page.getByRole('radio', { name: /unmask-small/ })).toBeChecked();
     await expect(options.nth(0)).toContainText(/unmask-small · \d+\.\d{1,2} MB download\s*Fast on any device/);
     // A model the registry does not describe is described from its config.
-    // Its figures come from the committed model's config.json, so the test follows a retrained model.
-    const config = JSON.parse(readFileSync(`${SMALL}/config.json`, 'utf8'));
-    const millions = (config.params / 1e6).toFixed(1).replace('.', '\\.');
+    const millions = (CONFIG.params / 1e6).toFixed(1).replace('.', '\\.');
     await expect(options.nth(1)).toContainText(
       new RegExp(
-        `unmask-copy · \\d+\\.\\d{1,2} MB download\\s*A ${millions} M-parameter model, ${config.model.n_layers} layers, reads ${config.context} tokens\\.`,
+        `unmask-copy · \\d+\\.\\d{1,2} MB download\\s*A ${millions} M-parameter model, ${CONFIG.model.n_layers} layers, reads ${CONFIG.context} tokens\\.`,
       ),
     );
     expect(onnx.map((n) => n.replace(/-[\w-]{8}$/, ''))).toEqual(['model']);

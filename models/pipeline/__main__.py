@@ -188,8 +188,14 @@ def main(argv: list[str] | None = None) -> int:
 
             model = json.loads(args.config.read_text())["model"]
             cfg = ModelConfig(**{k: v for k, v in model.items() if k in ModelConfig.__dataclass_fields__})
+            from .warmstart import holds_rounded
+
             size = grow(args.init, cfg, args.layers, args.out, full=args.full)
-            print(json.dumps({"layers": f"{cfg.n_layers} -> {args.layers}", "out": str(args.out), "bytes": size}))
+            report = {"layers": f"{cfg.n_layers} -> {args.layers}", "out": str(args.out), "bytes": size}
+            if args.full and holds_rounded(args.init):
+                # float32 of 8-bit values: four times the bytes and nothing gained over weights.pt
+                report["note"] = f"{args.init} holds 8-bit matrices: --full keeps no precision they lack"
+            print(json.dumps(report))
         elif args.stage == "card":
             from .card import write_card
 

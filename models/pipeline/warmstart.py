@@ -76,6 +76,18 @@ def state_from_onnx(path: Path, cfg: ModelConfig) -> dict[str, torch.Tensor]:
     return state
 
 
+def holds_rounded(path: Path) -> bool:
+    """True when the file stores 8-bit (or narrower) matrices: a shipped model.onnx or weights.pt."""
+    path = Path(path)
+    if path.suffix == ".onnx":
+        import onnx
+
+        m = onnx.load(str(path), load_external_data=False)
+        return any(i.data_type != onnx.TensorProto.FLOAT for i in m.graph.initializer if len(i.dims) == 2)
+    raw = torch.load(path, map_location="cpu", weights_only=True)
+    return any(v.dtype == torch.int8 for v in raw.values())
+
+
 def load_warm_start(path: Path, cfg: ModelConfig) -> dict[str, torch.Tensor]:
     """A full float32 state dict for `cfg` from weights.pt or model.onnx; a clear error otherwise."""
     path = Path(path)

@@ -14,7 +14,7 @@ from pipeline.grow import copied_blocks, grow
 from pipeline.model import Denoiser, ModelConfig
 from pipeline.specials import EOS_ID, MASK_ID, PAD_ID
 from pipeline.train import load_checkpoint, lr_at, make_optimizer, train
-from pipeline.warmstart import load_warm_start, save_weights
+from pipeline.warmstart import holds_rounded, load_warm_start, save_weights
 
 
 def test_logitnormal_t_is_stratified_and_bell_shaped():
@@ -81,6 +81,7 @@ def test_growing_stacks_copies_and_computes_the_same_function(tmp_path):
     small = Denoiser(cfg).eval()
     save_weights(small, tmp_path / "w.pt")
     grow(tmp_path / "w.pt", cfg, 5, tmp_path / "g.pt")
+    assert holds_rounded(tmp_path / "w.pt") and holds_rounded(tmp_path / "g.pt")
     deep_cfg = dataclasses.replace(cfg, n_layers=5)
     deep = Denoiser(deep_cfg).eval()
     deep.load_state_dict(load_warm_start(tmp_path / "g.pt", deep_cfg))
@@ -97,6 +98,7 @@ def test_growing_in_full_precision_keeps_the_float32_weights_exactly(tmp_path):
     torch.save(small.state_dict(), tmp_path / "final.pt")  # a run's final fp32 weights
     grow(tmp_path / "final.pt", cfg, 4, tmp_path / "g.pt", full=True)
     grown = torch.load(tmp_path / "g.pt", weights_only=True)
+    assert not holds_rounded(tmp_path / "final.pt") and not holds_rounded(tmp_path / "g.pt")
     assert all(v.dtype == torch.float32 for v in grown.values())
     assert torch.equal(grown["blocks.3.up.weight"], small.state_dict()["blocks.2.up.weight"])  # no 8-bit rounding
     deep_cfg = dataclasses.replace(cfg, n_layers=4)
