@@ -12,6 +12,7 @@ line's. Runs unchanged under `torchrun` (DistributedDataParallel).
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
@@ -27,6 +28,7 @@ import torch.distributed as dist
 from .cpushare import ThreadGovernor
 from .diffusion import T_DISTS, WEIGHTINGS, diffusion_loss, loss_weight, mask_tokens, sample_t
 from .errors import PipelineError
+from .fakequant import q8_state, q8_view
 from .hardware import describe_cpu
 from .model import Denoiser, ModelConfig
 from .runfolder import run_file, run_json
@@ -81,6 +83,10 @@ class TrainConfig:
     # A budget in the process's CPU seconds (all threads), 0 = none: equal CPU minutes for the recipe table
     # when other work shares the machine and wall minutes buy unequal compute.
     max_cpu_minutes: float = 0.0
+    # Quantization-aware training: the forward sees the weights rounded as the q8 file ships them and the
+    # gradient passes straight through (pipeline/fakequant.py); evaluation scores the rounded weights.
+    # One process only: the rounded view bypasses DistributedDataParallel.
+    qat: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -293,7 +299,12 @@ class Session:
         return max(self.step / self.cfg.max_steps, self.elapsed / (self.cfg.max_minutes * 60), cpu)
 
     def eval_model(self) -> torch.nn.Module:
-        return self.ema.module if self.ema is not None else self.model
+        m = self.ema.module if self.ema is not None else self.model
+        if not self.cfg.qat:
+            return m
+        rounded = copy.deepcopy(m)  # a quantization-aware run is judged by the file it will ship
+        rounded.load_state_dict(q8_state(m))
+        return rounded
 
     def checkpoint(self) -> None:
         if self.rank == 0:
@@ -421,6 +432,8 @@ def make_optimizer(model: Denoiser, cfg: TrainConfig, device: torch.device) -> O
 def setup(run: Path, cfg: TrainConfig, log=print) -> Session:
     """Device, data, model, optimizer and EMA for a run that starts at step 0."""
     distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
+    if distributed and cfg.qat:
+        raise PipelineError("qat runs in one process: its rounded forward bypasses DistributedDataParallel")
     device, rank, world = _device(cfg, distributed)
     train_tokens = np.load(run_file(run, "tokens_train.npy"), mmap_mode="r")
     val_path = run / "tokens_val.npy"
@@ -600,7 +613,10 @@ def train_step(s: Session, windows: Windows, gen: torch.Generator) -> StepOut:
     t = sample_t(x.shape[0], gen, device=device, dist=cfg.t_dist)
     noisy, masked = mask_tokens(x, t, MASK_ID, gen)
     with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
-        logits = s.fwd(noisy, masked)
+        if cfg.qat:
+            logits = torch.func.functional_call(s.model, q8_view(s.model), (noisy, masked))
+        else:
+            logits = s.fwd(noisy, masked)
     per_seq = diffusion_loss(logits, x, masked, t, cfg.weight_cap, cfg.weighting, cfg.subs)
     loss = per_seq.mean()
     s.opt.zero_grad(set_to_none=True)

@@ -7,6 +7,8 @@ import numpy as np
 import torch
 
 from pipeline.__main__ import main
+from pipeline.export import load_model
+from pipeline.fakequant import q8_state
 from pipeline.model import ModelConfig
 from pipeline.warmstart import dequantization_gap, dequantized_model, read_weights
 
@@ -72,6 +74,13 @@ def test_pipeline_end_to_end(tiny_corpus, tmp_path):
     for name in ("q8", "q4e8", "q4h8"):
         path = run / f"model_{name}.onnx"
         assert dequantization_gap(path, dequantized_model(path, cfg)) < 1e-3, name
+    # What a quantization-aware run trains against (pipeline/fakequant.py) is what `quantize` writes: the
+    # q8 file's weights are the checkpoint's rounded by q8_state, but for ties rounded the other way.
+    shipped = dequantized_model(run / "model_q8.onnx", cfg).state_dict()
+    rounded = q8_state(load_model(run))
+    for k, w in rounded.items():
+        off = (shipped[k] - w).abs() > 1e-6
+        assert off.float().mean() < 1e-3, (k, off.float().mean())
     assert (
         main(
             [
