@@ -54,7 +54,8 @@ def schedule_line(cfg: dict, ship_cfg: dict) -> str:
     mults = sorted((cfg.get("block_lr_mult") or {}).items(), key=lambda kv: int(kv[0]))
     # A grown model: its new blocks at their own rates.
     own = f" (block {', block '.join(f'{b} at {m:g}×' for b, m in mults)})" if mults else ""
-    head = f"- Schedule: AdamW, peak learning rate {cfg['lr']:g}{own}, {cfg['warmup_steps']} warm-up steps, "
+    qat = ", quantization-aware (the forward on the q8 file's rounded weights)" if cfg.get("qat") else ""
+    head = f"- Schedule: AdamW{qat}, peak learning rate {cfg['lr']:g}{own}, {cfg['warmup_steps']} warm-up steps, "
     floor = f"to {cfg['min_lr_frac'] * cfg['lr']:.2g}"
     if cfg.get("schedule", "cosine") == "wsd":
         w = ship_cfg.get("training", {}).get("weights_pt", {})

@@ -499,6 +499,8 @@ def resume(s: Session, fresh: bool, init: Path | None, log=print) -> None:
         was = {k: state["config"].get(k, getattr(TrainConfig, k)) for k in ("schedule", "decay_frac")}
         if was != {"schedule": s.cfg.schedule, "decay_frac": s.cfg.decay_frac}:
             log(f"note: the schedule changes from {was} at step {state['step']} (the log keeps each step's rate)")
+        if state["config"].get("qat", False) != s.cfg.qat:
+            log(f"note: quantization-aware training {'on' if s.cfg.qat else 'off'} from step {state['step']}")
         stable = s.run / "stable.json"
         if stable.exists() and json.loads(stable.read_text())["step"] > state["step"] and s.rank == 0:
             forget_stable(s.run)  # saved by a stretch of the run that this checkpoint does not contain

@@ -25,3 +25,10 @@ def test_a_grown_models_own_block_rates_are_named():
     line = schedule_line(BASE | {"decay_frac": 1.0, "block_lr_mult": {"10": 2, "8": 15.0}}, {})
     assert line.startswith("- Schedule: AdamW, peak learning rate 0.0003 (block 8 at 15×, block 10 at 2×), 100 warm-up")
     assert "(block" not in schedule_line(BASE | {"decay_frac": 1.0, "block_lr_mult": {}}, {})
+
+
+def test_a_quantization_aware_run_says_so():
+    assert "AdamW, quantization-aware (the forward on the q8 file's rounded weights), peak" in schedule_line(
+        BASE | {"decay_frac": 1.0, "qat": True}, {}
+    )
+    assert "quantization-aware" not in schedule_line(BASE | {"decay_frac": 1.0}, {})
