@@ -12,8 +12,9 @@ The rounding matches onnxruntime's, so what the run measures is what `quantize` 
   scale = -x / 128 for the block's element x of largest magnitude, q = round(w / scale) in [-128, 127].
 - The embedding table (quantize_dynamic on the Gather, uint8, one scale for the whole table):
   scale = (max - min) / 255 over the range widened to hold 0, zero point = round(-min / scale).
-torch.round breaks ties to even where onnxruntime rounds them away from zero: ties are rare in float
-weights and move one weight by one step.
+Ties: onnxruntime's 8-bit MatMulNBits rounds halves up (toward +infinity), as floor(x + 0.5) here; its
+quantize_dynamic rounds halves to even, as torch.round. Under bf16 autocast the matmuls see the rounded
+weights cast to bf16 (8 significant bits): close to the file's, not exactly it; evaluation is in fp32.
 """
 
 from __future__ import annotations
@@ -25,14 +26,12 @@ BLOCK = 32  # quantize.BLOCK; not imported, so that training does not import onn
 
 def matmul_q8(w: torch.Tensor, block: int = BLOCK) -> torch.Tensor:
     """A Linear weight [out, in] rounded as MatMulNBits' 8-bit symmetric blocks along `in`."""
-    out_f, in_f = w.shape
-    if in_f % block:
-        raise ValueError(f"input dimension {in_f} is not a multiple of the block {block}")
+    out_f, in_f = w.shape  # a multiple of the block: train.setup checks it for a qat run
     b = w.reshape(out_f, in_f // block, block)
     extreme = torch.gather(b, -1, b.abs().argmax(-1, keepdim=True))
     scale = extreme / -128
     scale = torch.where(scale == 0, torch.ones_like(scale), scale)  # an all-zero block stays zero
-    return (torch.round(b / scale).clamp(-128, 127) * scale).reshape(out_f, in_f)
+    return (torch.floor(b / scale + 0.5).clamp(-128, 127) * scale).reshape(out_f, in_f)
 
 
 def embedding_u8(w: torch.Tensor) -> torch.Tensor:
@@ -40,8 +39,7 @@ def embedding_u8(w: torch.Tensor) -> torch.Tensor:
     lo = torch.clamp(w.min(), max=0.0)
     hi = torch.clamp(w.max(), min=0.0)
     scale = (hi - lo) / 255
-    if scale == 0:
-        return w
+    scale = torch.where(scale == 0, torch.ones_like(scale), scale)  # all zeros stay zeros (no host sync)
     zero = torch.round(-lo / scale)
     return (torch.clamp(torch.round(w / scale) + zero, 0, 255) - zero) * scale
 

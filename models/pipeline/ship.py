@@ -211,6 +211,8 @@ def ship(run: Path, dest: Path, variant: str | None = None, force: bool = False,
             "and byte pieces of its tokenizer: export and quantize it again"
         )
     train_cfg = run_json(run, "train_config.json")
+    if train_cfg.get("qat") and variant != "q8":
+        raise PipelineError(f"this run trained against the q8 file's rounding (qat): ship --variant q8, not {variant}")
     context = train_cfg["model"]["context"]
     dest.mkdir(parents=True, exist_ok=True)
     (dest / "fixtures").mkdir(exist_ok=True)

@@ -28,7 +28,7 @@ import torch.distributed as dist
 from .cpushare import ThreadGovernor
 from .diffusion import T_DISTS, WEIGHTINGS, diffusion_loss, loss_weight, mask_tokens, sample_t
 from .errors import PipelineError
-from .fakequant import q8_state, q8_view
+from .fakequant import BLOCK, q8_state, q8_view
 from .hardware import describe_cpu
 from .model import Denoiser, ModelConfig
 from .runfolder import run_file, run_json
@@ -432,8 +432,13 @@ def make_optimizer(model: Denoiser, cfg: TrainConfig, device: torch.device) -> O
 def setup(run: Path, cfg: TrainConfig, log=print) -> Session:
     """Device, data, model, optimizer and EMA for a run that starts at step 0."""
     distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
-    if distributed and cfg.qat:
-        raise PipelineError("qat runs in one process: its rounded forward bypasses DistributedDataParallel")
+    if cfg.qat and (distributed or cfg.compile):
+        raise PipelineError(
+            "qat runs in one process and uncompiled (its rounded forward bypasses DistributedDataParallel "
+            "and torch.compile): --set compile=false, one process"
+        )
+    if cfg.qat and (cfg.model.d_model % BLOCK or int(cfg.model.d_model * cfg.model.ffn_mult) % BLOCK):
+        raise PipelineError(f"qat rounds blocks of {BLOCK} inputs: d_model and its FFN width must be multiples")
     device, rank, world = _device(cfg, distributed)
     train_tokens = np.load(run_file(run, "tokens_train.npy"), mmap_mode="r")
     val_path = run / "tokens_val.npy"

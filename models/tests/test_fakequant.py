@@ -1,15 +1,18 @@
 """Quantization-aware training: the rounding is onnxruntime's, and the gradient reaches the float weights."""
 
+import copy
 import json
 from pathlib import Path
 
+import numpy as np
 import torch
 from test_train import shard_run, tiny  # noqa: F401  (the fixture)
 
+from pipeline.diffusion import diffusion_loss, mask_tokens, sample_t
 from pipeline.fakequant import embedding_u8, matmul_q8, q8_state, q8_view, rounded
 from pipeline.model import Denoiser, ModelConfig
 from pipeline.specials import MASK_ID
-from pipeline.train import load_checkpoint, setup, train, validation_bounds
+from pipeline.train import Windows, load_checkpoint, setup, train, train_step, validation_bounds
 from pipeline.warmstart import load_warm_start
 
 SHIPPED = Path(__file__).resolve().parents[1] / "unmask-small"
@@ -69,3 +72,21 @@ def test_a_quantization_aware_run_logs_the_bound_of_its_rounded_weights(shard_ru
     rounded_bound = validation_bounds(s.eval_model(), s.val_batches, s.device)[0]
     float_bound = validation_bounds(s.model, s.val_batches, s.device)[0]
     assert abs(logged[-1] - rounded_bound) < 2e-4 and abs(rounded_bound - float_bound) > 1e-5
+
+
+def test_a_quantization_aware_step_computes_its_loss_on_the_rounded_weights(shard_run):  # noqa: F811
+    cfg = tiny(qat=True)
+    s = setup(shard_run, cfg, log=lambda *_: None)
+    tokens = np.load(shard_run / "tokens_train.npy")
+    rounded_twin, float_twin = s.eval_model(), copy.deepcopy(s.model)  # before the step moves the weights
+
+    def loss_of(model):  # the step's own batch: the same window and mask draws
+        x = Windows(tokens, cfg.model.context, 5).batch(cfg.batch_size)
+        g = torch.Generator().manual_seed(6)
+        t = sample_t(x.shape[0], g, dist=cfg.t_dist)
+        noisy, masked = mask_tokens(x, t, MASK_ID, g)
+        with torch.no_grad():
+            return diffusion_loss(model(noisy, masked), x, masked, t, cfg.weight_cap, cfg.weighting).mean().item()
+
+    got = train_step(s, Windows(tokens, cfg.model.context, 5), torch.Generator().manual_seed(6)).loss.item()
+    assert abs(got - loss_of(rounded_twin)) < 1e-5 < abs(got - loss_of(float_twin))

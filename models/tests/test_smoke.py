@@ -75,7 +75,7 @@ def test_pipeline_end_to_end(tiny_corpus, tmp_path):
         path = run / f"model_{name}.onnx"
         assert dequantization_gap(path, dequantized_model(path, cfg)) < 1e-3, name
     # What a quantization-aware run trains against (pipeline/fakequant.py) is what `quantize` writes: the
-    # q8 file's weights are the checkpoint's rounded by q8_state, but for ties rounded the other way.
+    # q8 file's weights are the checkpoint's rounded by q8_state (1e-3: room for float rounding at a tie).
     shipped = dequantized_model(run / "model_q8.onnx", cfg).state_dict()
     rounded = q8_state(load_model(run))
     for k, w in rounded.items():
