@@ -105,6 +105,15 @@ test('offline, every explainer view opens with its data: order map, inspector, o
   await runToEnd(page);
   await page.getByTestId('order-map-open').click();
   await expect(page.getByTestId('order-cell')).toHaveCount(12);
+  // A chunk asked for again under a new URL (src/ui/explain/importAfresh.ts) is the precached file.
+  const afresh = await page.evaluate(async () => {
+    const names = performance.getEntriesByType('resource').map((e) => e.name);
+    const chunk = names.find((n) => /\/OrderMap-[\w-]+\.js$/.test(n));
+    if (chunk === undefined) return 'no OrderMap chunk among the resources';
+    const res = await fetch(`${chunk}?afresh=7`).catch((e: unknown) => String(e));
+    return typeof res === 'string' ? res : res.ok ? 'ok' : `HTTP ${res.status}`;
+  });
+  expect(afresh).toBe('ok');
   await page.getByTestId('token').first().click(); // opens the inspector on it
   await expect(page.getByTestId('candidate').first()).toBeVisible();
   await page.getByTestId('objective-open').click();

@@ -16,7 +16,7 @@ import {
   precacheAndRoute,
 } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
-import type { PrecacheReport } from './messages';
+import { AFRESH_PARAM, type PrecacheReport } from './messages';
 
 declare let self: ServiceWorkerGlobalScope & {
   __WB_MANIFEST: Array<{ url: string; revision: string | null } | string>;
@@ -38,7 +38,8 @@ addPlugins([
     },
   },
 ]);
-precacheAndRoute(manifest);
+// Workbox's default ignored parameters, and ours (messages.ts).
+precacheAndRoute(manifest, { ignoreURLParametersMatching: [/^utm_/, /^fbclid$/, new RegExp(`^${AFRESH_PARAM}$`)] });
 cleanupOutdatedCaches();
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
 

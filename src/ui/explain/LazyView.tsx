@@ -1,12 +1,13 @@
 // A view whose code loads when it is first opened, inside its own error boundary: a chunk that cannot
 // load (offline before the service worker had cached it, or a deploy since) or a view that throws
 // breaks that view only, says so, and offers Try again. React.lazy keeps a failed import for good, so
-// Try again makes a new lazy component and calls import() again (Chromium then fetches the chunk
-// again: e2e/explain.spec.ts; a browser that keeps the failure leaves Reload as the way out).
+// Try again makes a new lazy component and imports again; where the browser keeps the failed chunk
+// too, importAfresh asks for it under a new URL (e2e/explain.spec.ts).
 import { Component, lazy, Suspense, useState, type ComponentType, type ErrorInfo, type ReactNode } from 'react';
 import { messageOf } from '../../runtime/errors';
 import { causeOf } from '../../runtime/failure';
 import { withTimeLimit } from '../../runtime/timeLimit';
+import { importAfresh } from './importAfresh';
 
 type Loader = () => Promise<{ default: ComponentType }>;
 
@@ -21,7 +22,7 @@ interface Props {
 
 export function LazyView({ load, name, fallback, limitMs = 60_000 }: Props) {
   const limited = () =>
-    withTimeLimit(load(), limitMs, `its code did not arrive within ${Math.round(limitMs / 1000)} s`);
+    withTimeLimit(importAfresh(load), limitMs, `its code did not arrive within ${Math.round(limitMs / 1000)} s`);
   const [View, setView] = useState(() => lazy(limited));
   return (
     <ViewBoundary name={name} onRetry={() => setView(() => lazy(limited))}>

@@ -1,0 +1,55 @@
+// A chunk the browser keeps failed is asked for under a new URL, and only a chunk of ours.
+import { describe, expect, it } from 'vitest';
+import { failedChunkUrl, importAfresh } from './importAfresh';
+
+const origin = 'http://localhost:4173';
+const chunk = `${origin}/assets/OrderMap-t4H-mC53.js`;
+const chromium = new TypeError(`Failed to fetch dynamically imported module: ${chunk}`);
+
+describe('the chunk a failed import names', () => {
+  it("is read from Chromium's and Firefox's messages", () => {
+    expect(failedChunkUrl(chromium, origin)?.href).toBe(chunk);
+    const firefox = new TypeError(`error loading dynamically imported module: ${chunk}`);
+    expect(failedChunkUrl(firefox, origin)?.href).toBe(chunk);
+  });
+
+  it('is none where the message names no script of this origin', () => {
+    expect(failedChunkUrl(new TypeError('Importing a module script failed.'), origin)).toBeNull();
+    const elsewhere = new TypeError('Failed to fetch dynamically imported module: https://cdn.example/x.js');
+    expect(failedChunkUrl(elsewhere, origin)).toBeNull();
+    const notScript = new TypeError(`Failed to fetch dynamically imported module: ${origin}/assets/a.css`);
+    expect(failedChunkUrl(notScript, origin)).toBeNull();
+  });
+});
+
+describe('an import asked afresh', () => {
+  it('is not asked while the first import works', async () => {
+    const asked: string[] = [];
+    const got = await importAfresh(
+      () => Promise.resolve('module'),
+      (url) => (asked.push(url), Promise.resolve('other')),
+      origin,
+    );
+    expect(got).toBe('module');
+    expect(asked).toEqual([]);
+  });
+
+  it('asks for the named chunk under a URL not asked before, each time', async () => {
+    const asked: string[] = [];
+    const importUrl = (url: string) => (asked.push(url), Promise.resolve('fresh'));
+    expect(await importAfresh(() => Promise.reject(chromium), importUrl, origin)).toBe('fresh');
+    expect(await importAfresh(() => Promise.reject(chromium), importUrl, origin)).toBe('fresh');
+    expect(asked).toHaveLength(2);
+    for (const url of asked) expect(url).toMatch(/\/assets\/OrderMap-t4H-mC53\.js\?afresh=\d+$/);
+    expect(asked[0]).not.toBe(asked[1]);
+  });
+
+  it('that fails too leaves the first error, and one that names no chunk is not asked', async () => {
+    const asked: string[] = [];
+    const failing = (url: string) => (asked.push(url), Promise.reject(new TypeError('second')));
+    await expect(importAfresh(() => Promise.reject(chromium), failing, origin)).rejects.toBe(chromium);
+    const safari = new TypeError('Importing a module script failed.');
+    await expect(importAfresh(() => Promise.reject(safari), failing, origin)).rejects.toBe(safari);
+    expect(asked).toHaveLength(1);
+  });
+});
