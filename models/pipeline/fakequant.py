@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import torch
 
-BLOCK = 32  # quantize.BLOCK; not imported, so that training does not import onnx
+BLOCK = 32  # MatMulNBits' block along the input; quantize.py writes its files with this one
 
 
 def matmul_q8(w: torch.Tensor, block: int = BLOCK) -> torch.Tensor:

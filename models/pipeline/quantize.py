@@ -22,12 +22,11 @@ import onnx
 
 from .errors import PipelineError
 from .export import excluded_ids
+from .fakequant import BLOCK  # the grid qat trains on is this file's: one constant for both
 from .generate import onnx_logits, onnx_session
 from .rowsummary import check_row_summary
 from .runfolder import run_file, run_json
 from .specials import MASK_ID
-
-BLOCK = 32
 
 
 def _nbits(

@@ -85,7 +85,7 @@ class TrainConfig:
     max_cpu_minutes: float = 0.0
     # Quantization-aware training: the forward sees the weights rounded as the q8 file ships them and the
     # gradient passes straight through (pipeline/fakequant.py); evaluation scores the rounded weights.
-    # One process only: the rounded view bypasses DistributedDataParallel.
+    # One process, uncompiled: the rounded view bypasses DistributedDataParallel and torch.compile.
     qat: bool = False
 
     def to_dict(self) -> dict:

@@ -2,11 +2,11 @@
 
 import copy
 import json
-from pathlib import Path
 
 import numpy as np
 import torch
 from test_train import shard_run, tiny  # noqa: F401  (the fixture)
+from test_warmstart import SHIPPED, shipped_config
 
 from pipeline.diffusion import diffusion_loss, mask_tokens, sample_t
 from pipeline.fakequant import embedding_u8, matmul_q8, q8_state, q8_view, rounded
@@ -15,14 +15,11 @@ from pipeline.specials import MASK_ID
 from pipeline.train import Windows, load_checkpoint, setup, train, train_step, validation_bounds
 from pipeline.warmstart import load_warm_start
 
-SHIPPED = Path(__file__).resolve().parents[1] / "unmask-small"
-
 
 def test_the_shipped_q8_file_is_already_on_the_grid():
     # The committed file holds onnxruntime's rounding: rounding its weights again moves none of them. A
     # different scale (absmax / 127, say, or blocks along the other axis) would move most of them.
-    cfg = ModelConfig(**json.loads((SHIPPED / "config.json").read_text())["model"])
-    state = load_warm_start(SHIPPED / "model.onnx", cfg)
+    state = load_warm_start(SHIPPED / "model.onnx", shipped_config())
     for name, w in state.items():
         assert torch.allclose(rounded(name, w), w, rtol=0, atol=1e-6), name
 
