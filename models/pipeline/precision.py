@@ -17,6 +17,7 @@ from typing import Callable
 import torch
 
 from .diffusion import diffusion_loss, mask_tokens, sample_t
+from .fakequant import q8_view
 from .specials import MASK_ID
 
 
@@ -50,6 +51,7 @@ def time_steps(
     steps: int = 3,
     budget_s: float = 4.0,
     reject_below: float = 0.0,
+    qat: bool = False,
 ) -> Timing:
     """Tokens/s of full training steps (forward, backward, AdamW) on a copy of `model`, after one untimed step.
 
@@ -57,7 +59,9 @@ def time_steps(
     (emulated bf16 runs 30x slower) and no full batch is spent on it. That step is timed warm: the first step
     in a precision runs at about half speed (one sequence on an AMX Xeon, fresh process: fp32 778 then 1,902
     tokens/s, bf16 1,025 then 1,531), and timed cold bf16 on 2 threads lost there at 889 tokens/s, though it
-    trains at ~5,800 against fp32's ~3,850. So one untimed one-sequence step runs before it."""
+    trains at ~5,800 against fp32's ~3,850. So one untimed one-sequence step runs before it.
+    With `qat` the forward runs on the rounded weights, as a quantization-aware run's does (about 4 % slower
+    on 2 cores of an AMD EPYC): the probe times the step the run will take, so the run can be held to it."""
     m = copy.deepcopy(model)
     m.train()
     opt = torch.optim.AdamW(m.parameters(), lr=1e-4)
@@ -68,7 +72,7 @@ def time_steps(
         t = sample_t(batch, g)
         noisy, masked = mask_tokens(x, t, MASK_ID, g)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            logits = m(noisy, masked)
+            logits = torch.func.functional_call(m, q8_view(m), (noisy, masked)) if qat else m(noisy, masked)
         loss = diffusion_loss(logits, x, masked, t, 10.0).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -96,6 +100,7 @@ def pick(
     batch: int = 16,
     measure: Callable[..., Timing] = time_steps,
     set_threads: Callable[[int], None] = torch.set_num_threads,
+    qat: bool = False,
 ) -> tuple[Candidate, dict[str, float]]:
     """The fastest candidate and every candidate's tokens/s. Leaves torch on the chosen thread count.
 
@@ -108,7 +113,7 @@ def pick(
     fastest_quick = 0.0
     for c in candidates(max_threads):
         set_threads(c.threads)
-        timing = measure(model, vocab, context, batch, c.bf16, reject_below=fastest_quick / 4)
+        timing = measure(model, vocab, context, batch, c.bf16, reject_below=fastest_quick / 4, qat=qat)
         fastest_quick = max(fastest_quick, timing.quick)
         if timing.full is None:
             rates[f"{c.label} (lost early)"] = round(timing.quick)

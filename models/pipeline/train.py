@@ -454,7 +454,7 @@ def setup(run: Path, cfg: TrainConfig, log=print) -> Session:
     if cfg.pick_precision and device.type == "cpu":
         from .precision import pick, thread_ceiling
 
-        best, rates = pick(model, cfg.model.vocab_size, cfg.model.context, cfg.threads)
+        best, rates = pick(model, cfg.model.vocab_size, cfg.model.context, cfg.threads, qat=cfg.qat)
         cfg.bf16, cfg.threads = best.bf16, thread_ceiling(best, cfg.threads, cfg.adaptive_threads)
         torch.set_num_threads(cfg.threads)
         precision = {"bf16": cfg.bf16, "threads": cfg.threads, "measured": True, "probe_tokens_per_s": rates}

@@ -19,13 +19,14 @@ def test_pick_takes_the_fastest_and_leaves_its_thread_count():
     threads = []
     calls = []
 
-    def measure(_model, _vocab, _context, _batch, bf16, reject_below=0.0):
-        calls.append((bf16, threads[-1], reject_below))
+    def measure(_model, _vocab, _context, _batch, bf16, reject_below=0.0, qat=False):
+        calls.append((bf16, threads[-1], reject_below, qat))
         quick, full = speed[(bf16, threads[-1])]
         return Timing(quick, full if quick >= reject_below else None)
 
-    best, rates = pick(torch.nn.Linear(1, 1), 16, 8, 2, measure=measure, set_threads=threads.append)
+    best, rates = pick(torch.nn.Linear(1, 1), 16, 8, 2, measure=measure, set_threads=threads.append, qat=True)
     assert best == Candidate(False, 2)
+    assert all(c[3] for c in calls), "a quantization-aware run's probe times the rounded forward"
     # bf16's one sequence came in under a quarter of fp32's: its figures are marked, not passed off as its speed.
     assert rates == {
         "fp32, 2 threads": 2500,
@@ -44,7 +45,7 @@ def test_pick_compares_one_sequence_against_one_sequence():
     speed = {(False, 2): (1400, 4400), (False, 1): (900, 2400), (True, 2): (1000, 5800), (True, 1): (1000, 3400)}
     threads = []
 
-    def measure(*a, reject_below=0.0):
+    def measure(*a, reject_below=0.0, qat=False):
         quick, full = speed[(a[4], threads[-1])]
         return Timing(quick, full if quick >= reject_below else None)
 
@@ -62,7 +63,7 @@ def test_pick_prefers_bf16_where_it_is_faster():
         8,
         2,
         set_threads=threads.append,
-        measure=lambda *a, reject_below=0.0: Timing(1000, speed[(a[4], threads[-1])]),
+        measure=lambda *a, reject_below=0.0, qat=False: Timing(1000, speed[(a[4], threads[-1])]),
     )
     assert best == Candidate(True, 2) and threads[-1] == 2
 
@@ -76,6 +77,20 @@ def test_time_steps_runs_real_steps_without_touching_the_model():
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
     # A candidate slower than the floor stops after its one-sequence step.
     assert time_steps(model, 64, 16, 2, bf16=False, reject_below=float("inf")).full is None
+
+
+def test_time_steps_of_a_quantization_aware_run_runs_the_rounded_forward(monkeypatch):
+    import pipeline.precision as precision
+    from pipeline.fakequant import q8_view
+
+    cfg = ModelConfig(d_model=32, n_layers=1, n_heads=2, context=16, vocab_size=64)
+    model = Denoiser(cfg)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    views = []
+    monkeypatch.setattr(precision, "q8_view", lambda m: views.append(1) or q8_view(m))
+    timing = time_steps(model, 64, 16, 2, bf16=False, steps=2, budget_s=1.0, qat=True)
+    assert timing.full is not None and len(views) >= 4  # cold, quick, first full and each timed step
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
 
 
 def test_a_probe_beside_other_work_does_not_cap_the_threads_of_a_load_following_run():
