@@ -104,6 +104,10 @@ export default defineConfig({
       },
     }),
   ],
+  // One stylesheet, loaded with the page: Vite's preload never asks again for a view's own stylesheet
+  // that failed once, so after Try again (src/ui/explain/LazyView.tsx) the view showed unstyled. The
+  // views' rules are under 2 kB.
+  build: { cssCodeSplit: false },
   worker: { format: 'es' },
   preview: {
     headers: SECURITY,

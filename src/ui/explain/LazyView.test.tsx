@@ -34,6 +34,19 @@ describe('a lazily loaded view', () => {
     expect(screen.queryByTestId('view-failed')).toBeNull();
   });
 
+  it('that fails again after Try again says to reload, as a browser may keep the failure', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const load = () => Promise.reject(new TypeError('Failed to fetch dynamically imported module'));
+    render(<LazyView load={load} name="the cost of steps" fallback={null} />);
+    expect((await screen.findByTestId('view-failed')).textContent).not.toMatch(/reload/);
+    fireEvent.click(screen.getByTestId('view-retry'));
+    await vi.waitFor(() =>
+      expect(screen.getByTestId('view-failed').textContent).toMatch(
+        /If it fails again while connected, reload the page: this browser may keep a failed download until then\./,
+      ),
+    );
+  });
+
   it('whose code neither arrives nor fails is given up after its limit, and Try again asks again', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     let calls = 0;

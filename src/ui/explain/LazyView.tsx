@@ -2,7 +2,8 @@
 // load (offline before the service worker had cached it, or a deploy since) or a view that throws
 // breaks that view only, says so, and offers Try again. React.lazy keeps a failed import for good, so
 // Try again makes a new lazy component and imports again; where the browser keeps the failed chunk
-// too, importAfresh asks for it under a new URL (e2e/explain.spec.ts).
+// too, importAfresh asks for it under a new URL (e2e/explain.spec.ts). A shared chunk that failed with
+// it cannot be asked for anew that way: after a failed Try again the message says to reload.
 import { Component, lazy, Suspense, useState, type ComponentType, type ErrorInfo, type ReactNode } from 'react';
 import { messageOf } from '../../runtime/errors';
 import { causeOf } from '../../runtime/failure';
@@ -24,8 +25,13 @@ export function LazyView({ load, name, fallback, limitMs = 60_000 }: Props) {
   const limited = () =>
     withTimeLimit(importAfresh(load), limitMs, `its code did not arrive within ${Math.round(limitMs / 1000)} s`);
   const [View, setView] = useState(() => lazy(limited));
+  const [retried, setRetried] = useState(false);
+  const retry = () => {
+    setRetried(true);
+    setView(() => lazy(limited));
+  };
   return (
-    <ViewBoundary name={name} onRetry={() => setView(() => lazy(limited))}>
+    <ViewBoundary name={name} retried={retried} onRetry={retry}>
       <Suspense fallback={fallback}>
         <View />
       </Suspense>
@@ -35,6 +41,8 @@ export function LazyView({ load, name, fallback, limitMs = 60_000 }: Props) {
 
 interface BoundaryProps {
   name: string;
+  /** Whether Try again was pressed before: a browser may keep a failed download until a reload. */
+  retried: boolean;
   onRetry: () => void;
   children: ReactNode;
 }
@@ -64,6 +72,9 @@ class ViewBoundary extends Component<BoundaryProps, { error: unknown }> {
           {causeOf(this.state.error, navigator.onLine) === 'network'
             ? 'Its code did not arrive: if this device is offline, it may not be saved here yet. Connect, then try again.'
             : 'Try again, or reload the page if it happens again.'}{' '}
+          {this.props.retried && causeOf(this.state.error, navigator.onLine) === 'network'
+            ? 'If it fails again while connected, reload the page: this browser may keep a failed download until then. '
+            : ''}
           The rest of the page works as before.
         </p>
         <button type="button" data-testid="view-retry" onClick={this.retry}>

@@ -22,10 +22,15 @@ export function failedChunkUrl(error: unknown, origin: string): URL | null {
   return null;
 }
 
+// What a chunk's new URL gave, by the URL that failed: a view opened again later imports that, not
+// yet another copy of its module.
+const afresh = new Map<string, Promise<unknown>>();
 let asked = 0;
 
-/** `load()`; if it fails naming a chunk of ours, one import of that chunk under a URL not asked
- * before. Where that fails too, the first error stands: it is the one that says what happened. */
+/** `load()`; if it fails naming a chunk of ours, that chunk under a URL not asked before (one that
+ * loaded it already, if any). Where that fails too, the first error stands: it says what happened.
+ * A chunk whose own imports failed with it (a shared chunk) stays failed where the browser keeps
+ * them: LazyView then says to reload. */
 export async function importAfresh<T>(
   load: () => Promise<T>,
   importUrl: (url: string) => Promise<T> = (url) => import(/* @vite-ignore */ url) as Promise<T>,
@@ -36,10 +41,17 @@ export async function importAfresh<T>(
   } catch (error) {
     const url = failedChunkUrl(error, origin);
     if (url === null) throw error;
-    url.searchParams.set(AFRESH_PARAM, String(++asked));
+    const key = url.href;
+    let fresh = afresh.get(key) as Promise<T> | undefined;
+    if (fresh === undefined) {
+      url.searchParams.set(AFRESH_PARAM, String(++asked));
+      fresh = importUrl(url.href);
+      afresh.set(key, fresh);
+    }
     try {
-      return await importUrl(url.href);
+      return await fresh;
     } catch {
+      afresh.delete(key);
       throw error;
     }
   }
