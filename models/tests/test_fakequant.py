@@ -87,3 +87,18 @@ def test_a_quantization_aware_step_computes_its_loss_on_the_rounded_weights(shar
 
     got = train_step(s, Windows(tokens, cfg.model.context, 5), torch.Generator().manual_seed(6)).loss.item()
     assert abs(got - loss_of(rounded_twin)) < 1e-5 < abs(got - loss_of(float_twin))
+
+
+def test_a_quantization_aware_runs_probe_times_the_rounded_step(shard_run, monkeypatch):  # noqa: F811
+    import pipeline.precision as precision
+
+    asked = []
+
+    def pick(*_a, qat=False, **_kw):
+        asked.append(qat)
+        return precision.Candidate(bf16=False, threads=1), {"fp32, 1 thread": 1}
+
+    monkeypatch.setattr(precision, "pick", pick)
+    for qat in (True, False):
+        setup(shard_run, tiny(qat=qat, pick_precision=True), log=lambda *_: None)
+    assert asked == [True, False]
