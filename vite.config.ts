@@ -106,7 +106,7 @@ export default defineConfig({
   ],
   // One stylesheet, loaded with the page: Vite's preload never asks again for a view's own stylesheet
   // that failed once, so after Try again (src/ui/explain/LazyView.tsx) the view showed unstyled. The
-  // views' rules are under 2 kB.
+  // views' rules are 2.4 kB (under 1 kB gzip).
   build: { cssCodeSplit: false },
   worker: { format: 'es' },
   preview: {

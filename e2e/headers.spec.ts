@@ -61,7 +61,7 @@ for (const { name, base } of servers) {
       [asset(/\.onnx$/), /^application\/octet-stream$/, 'immutable'],
       [asset(/^tokenizer-.*\.json$/), /^application\/json/, 'immutable'],
       [asset(/^index-.*\.js$/), /^text\/javascript/, 'immutable'],
-      [asset(/^index-.*\.css$/), /^text\/css/, 'immutable'],
+      [asset(/^style-.*\.css$/), /^text\/css/, 'immutable'],
       ['/manifest.webmanifest', /^application\/manifest\+json/, 'no-cache'],
       ['/sw.js', /^text\/javascript/, 'no-cache'],
       ['/icons/icon-192.png', /^image\/png$/, 'no-cache'],

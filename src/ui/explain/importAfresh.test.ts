@@ -1,5 +1,5 @@
 // A chunk the browser keeps failed is asked for under a new URL, and only a chunk of ours.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { failedChunkUrl, importAfresh } from './importAfresh';
 
 const origin = 'http://localhost:4173';
@@ -52,6 +52,20 @@ describe('an import asked afresh', () => {
     expect(await importAfresh(() => Promise.reject(failed), working, origin)).toBe('fresh');
     expect(asked).toHaveLength(2);
     expect(asked[0]).not.toBe(asked[1]);
+  });
+
+  it('that hangs does not hold up the next try', async () => {
+    const failed = new TypeError(`Failed to fetch dynamically imported module: ${origin}/assets/Slot-ab1.js`);
+    const asked: string[] = [];
+    void importAfresh(
+      () => Promise.reject(failed),
+      (url) => (asked.push(url), new Promise<string>(() => {})),
+      origin,
+    );
+    await vi.waitFor(() => expect(asked).toHaveLength(1)); // the first try now waits for good
+    const working = (url: string) => (asked.push(url), Promise.resolve('fresh'));
+    expect(await importAfresh(() => Promise.reject(failed), working, origin)).toBe('fresh');
+    expect(asked).toHaveLength(2);
   });
 
   it('is not asked where the error names no chunk', async () => {

@@ -22,15 +22,16 @@ export function failedChunkUrl(error: unknown, origin: string): URL | null {
   return null;
 }
 
-// What a chunk's new URL gave, by the URL that failed: a view opened again later imports that, not
-// yet another copy of its module.
-const afresh = new Map<string, Promise<unknown>>();
+// The module a chunk's new URL gave, by the URL that failed: a view opened again later gets it, not
+// yet another copy. Only modules that arrived are kept: an import that hangs (LazyView gives up on it,
+// but cannot cancel it) must not stand in the way of the next try.
+const afresh = new Map<string, unknown>();
 let asked = 0;
 
-/** `load()`; if it fails naming a chunk of ours, that chunk under a URL not asked before (one that
- * loaded it already, if any). Where that fails too, the first error stands: it says what happened.
- * A chunk whose own imports failed with it (a shared chunk) stays failed where the browser keeps
- * them: LazyView then says to reload. */
+/** `load()`; if it fails naming a chunk of ours, that chunk under a URL not asked before (or the
+ * module such a URL gave before). Where that fails too, the first error stands: it says what
+ * happened. A chunk whose own imports failed with it (a shared chunk) stays failed where the browser
+ * keeps them: LazyView then says to reload. */
 export async function importAfresh<T>(
   load: () => Promise<T>,
   importUrl: (url: string) => Promise<T> = (url) => import(/* @vite-ignore */ url) as Promise<T>,
@@ -42,17 +43,15 @@ export async function importAfresh<T>(
     const url = failedChunkUrl(error, origin);
     if (url === null) throw error;
     const key = url.href;
-    let fresh = afresh.get(key) as Promise<T> | undefined;
-    if (fresh === undefined) {
-      url.searchParams.set(AFRESH_PARAM, String(++asked));
-      fresh = importUrl(url.href);
-      afresh.set(key, fresh);
-    }
+    if (afresh.has(key)) return afresh.get(key) as T;
+    url.searchParams.set(AFRESH_PARAM, String(++asked));
+    let module: T;
     try {
-      return await fresh;
+      module = await importUrl(url.href);
     } catch {
-      afresh.delete(key);
       throw error;
     }
+    afresh.set(key, module);
+    return module;
   }
 }
