@@ -58,6 +58,12 @@ def q8_view(model: torch.nn.Module) -> dict[str, torch.Tensor]:
     return {n: p + delta[n] for n, p in model.named_parameters()}
 
 
+def rounded_forward(model: torch.nn.Module, *inputs: torch.Tensor) -> torch.Tensor:
+    """The forward of a quantization-aware step: on the rounded weights, gradients straight through.
+    One function for the training step and the precision probe, so the probe times the step the run takes."""
+    return torch.func.functional_call(model, q8_view(model), inputs)
+
+
 def q8_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
     """The rounded weights as a state dict (what evaluation during a quantization-aware run scores)."""
     params = {n for n, _ in model.named_parameters()}  # buffers (if any) stay as they are

@@ -17,7 +17,7 @@ from typing import Callable
 import torch
 
 from .diffusion import diffusion_loss, mask_tokens, sample_t
-from .fakequant import q8_view
+from .fakequant import rounded_forward
 from .specials import MASK_ID
 
 
@@ -72,7 +72,7 @@ def time_steps(
         t = sample_t(batch, g)
         noisy, masked = mask_tokens(x, t, MASK_ID, g)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            logits = torch.func.functional_call(m, q8_view(m), (noisy, masked)) if qat else m(noisy, masked)
+            logits = rounded_forward(m, noisy, masked) if qat else m(noisy, masked)
         loss = diffusion_loss(logits, x, masked, t, 10.0).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()

@@ -28,7 +28,7 @@ import torch.distributed as dist
 from .cpushare import ThreadGovernor
 from .diffusion import T_DISTS, WEIGHTINGS, diffusion_loss, loss_weight, mask_tokens, sample_t
 from .errors import PipelineError
-from .fakequant import BLOCK, q8_state, q8_view
+from .fakequant import BLOCK, q8_state, rounded_forward
 from .hardware import describe_cpu
 from .model import Denoiser, ModelConfig
 from .runfolder import run_file, run_json
@@ -620,10 +620,7 @@ def train_step(s: Session, windows: Windows, gen: torch.Generator) -> StepOut:
     t = sample_t(x.shape[0], gen, device=device, dist=cfg.t_dist)
     noisy, masked = mask_tokens(x, t, MASK_ID, gen)
     with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
-        if cfg.qat:
-            logits = torch.func.functional_call(s.model, q8_view(s.model), (noisy, masked))
-        else:
-            logits = s.fwd(noisy, masked)
+        logits = rounded_forward(s.model, noisy, masked) if cfg.qat else s.fwd(noisy, masked)
     per_seq = diffusion_loss(logits, x, masked, t, cfg.weight_cap, cfg.weighting, cfg.subs)
     loss = per_seq.mean()
     s.opt.zero_grad(set_to_none=True)

@@ -9,7 +9,7 @@ from test_train import shard_run, tiny  # noqa: F401  (the fixture)
 from test_warmstart import SHIPPED, shipped_config
 
 from pipeline.diffusion import diffusion_loss, mask_tokens, sample_t
-from pipeline.fakequant import embedding_u8, matmul_q8, q8_state, q8_view, rounded
+from pipeline.fakequant import embedding_u8, matmul_q8, q8_state, rounded, rounded_forward
 from pipeline.model import Denoiser, ModelConfig
 from pipeline.specials import MASK_ID
 from pipeline.train import Windows, load_checkpoint, setup, train, train_step, validation_bounds
@@ -47,7 +47,7 @@ def test_the_rounded_forward_is_the_rounded_model_and_trains_the_float_weights()
     model = Denoiser(cfg)
     x = torch.randint(3, 60, (2, 16), generator=torch.Generator().manual_seed(1))
     x[:, ::2] = MASK_ID
-    out = torch.func.functional_call(model, q8_view(model), (x,))
+    out = rounded_forward(model, x)
     twin = Denoiser(cfg)
     twin.load_state_dict(q8_state(model))
     with torch.no_grad():

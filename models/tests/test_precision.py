@@ -81,13 +81,13 @@ def test_time_steps_runs_real_steps_without_touching_the_model():
 
 def test_time_steps_of_a_quantization_aware_run_runs_the_rounded_forward(monkeypatch):
     import pipeline.precision as precision
-    from pipeline.fakequant import q8_view
+    from pipeline.fakequant import rounded_forward
 
     cfg = ModelConfig(d_model=32, n_layers=1, n_heads=2, context=16, vocab_size=64)
     model = Denoiser(cfg)
     before = {k: v.clone() for k, v in model.state_dict().items()}
     views = []
-    monkeypatch.setattr(precision, "q8_view", lambda m: views.append(1) or q8_view(m))
+    monkeypatch.setattr(precision, "rounded_forward", lambda m, *x: views.append(1) or rounded_forward(m, *x))
     timing = time_steps(model, 64, 16, 2, bf16=False, steps=2, budget_s=1.0, qat=True)
     assert timing.full is not None and len(views) >= 4  # cold, quick, first full and each timed step
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())

@@ -65,14 +65,15 @@ class ViewBoundary extends Component<BoundaryProps, { error: unknown }> {
 
   render() {
     if (this.state.error === null) return this.props.children;
+    const networkCause = causeOf(this.state.error, navigator.onLine) === 'network';
     return (
       <div role="alert" className="error" data-testid="view-failed">
         <p>
           {capitalized(this.props.name)} could not be shown ({messageOf(this.state.error)}).{' '}
-          {causeOf(this.state.error, navigator.onLine) === 'network'
+          {networkCause
             ? 'Its code did not arrive: if this device is offline, it may not be saved here yet. Connect, then try again.'
             : 'Try again, or reload the page if it happens again.'}{' '}
-          {this.props.retried && causeOf(this.state.error, navigator.onLine) === 'network'
+          {this.props.retried && networkCause
             ? 'If it fails again while connected, reload the page: this browser may keep a failed download until then. '
             : ''}
           The rest of the page works as before.
