@@ -27,6 +27,8 @@ export const ACTIONS = {
   waitLoading: 'Wait until it is ready',
   waitLoad: 'Wait for it to finish',
   changeRequest: 'Change the prompt or the settings and try again',
+  ownTab:
+    'Open the page in a tab of its own, at its web address (not inside another page or as a file), then press Retry',
 } as const;
 
 /** The message of anything thrown, for error texts. */

@@ -249,12 +249,14 @@ export function createModelLoader(deps: LoaderDeps): {
     }
     events.progress('session', 0, 1);
     const V = config.vocab_size;
-    const open = async (b: Backend) => {
+    // `report`: a load's progress. The WASM session that takes over a failed GPU pass mid-run is no
+    // load, and a progress message then would show the page "loading" again with nothing to end it.
+    const open = async (b: Backend, report = true) => {
       // Only a second load in the same worker, asking for WebGPU after a start on WASM, gets here.
       if (b === 'webgpu' && build === 'wasm' && typeof deps.ort === 'function') {
         throw new Error("this engine started with onnxruntime-web's WASM build; reload the page to try WebGPU");
       }
-      events.progress('session', 0, 1, b);
+      if (report) events.progress('session', 0, 1, b);
       markLoad(`${b} session create`);
       const s = await openSession(ort, files.model.data, b, V);
       markLoad(`${b} session created`);
@@ -336,7 +338,7 @@ export function createModelLoader(deps: LoaderDeps): {
       ort,
       session,
       async () => {
-        const s = await opened.open('wasm');
+        const s = await opened.open('wasm', false);
         await opened.check(s);
         return s;
       },

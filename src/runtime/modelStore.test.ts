@@ -261,13 +261,19 @@ describe('loadFile', () => {
       );
     });
     t.deps.stallMs = 200;
-    const loading = loadFile(spec, t.onProgress, t.deps);
-    await new Promise((r) => setTimeout(r, 5));
-    now = 10_000; // the clock jumps: the first firing (at 200 ms) reads as 50 times late
-    await new Promise((r) => setTimeout(r, 300));
-    release(); // before the re-armed timer (400 ms) fires
-    await expect(loading).resolves.toMatchObject({ fromCache: false, stored: true });
-    clock.mockRestore();
+    // Fake timers: a busy machine cannot delay the steps below past the stall timer (it did on real ones).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const loading = loadFile(spec, t.onProgress, t.deps);
+      await vi.advanceTimersByTimeAsync(5);
+      now = 10_000; // the clock jumps: the first firing (at 200 ms) reads as 50 times late
+      await vi.advanceTimersByTimeAsync(300);
+      release(); // before the re-armed timer (400 ms) fires
+      await expect(loading).resolves.toMatchObject({ fromCache: false, stored: true });
+    } finally {
+      vi.useRealTimers();
+      clock.mockRestore();
+    }
   });
 
   it('a cancel before the server answers ends the download at once, as cancelled, not as a stall', async () => {

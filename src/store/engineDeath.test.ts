@@ -50,6 +50,29 @@ beforeEach(() => {
 });
 afterEach(() => vi.useRealTimers());
 
+describe('an engine worker the browser will not start', () => {
+  it('is an engine error with what to do, not a blank page; Retry starts one once the browser allows it', () => {
+    const w = workers();
+    let refuse = true;
+    const factory = () => {
+      if (refuse) throw new DOMException('Failed to construct Worker: access denied', 'SecurityError');
+      return w.factory();
+    };
+    expect(() => useApp.getState().connect(factory, 'wasm')).not.toThrow();
+    const s = useApp.getState();
+    expect(s.engine.status).toBe('error');
+    expect(s.engine.error?.message).toMatch(/would not start the page's engine \(a Web Worker\): Failed to construct/);
+    expect(s.engine.error?.action).toMatch(/tab of its own.*Retry$/);
+    expect(s.form.prompt).toBe('keep this text');
+    refuse = false;
+    useApp.getState().retry();
+    expect(useApp.getState().engine.status).toBe('loading');
+    w.readyLast();
+    expect(useApp.getState().engine.status).toBe('ready');
+    expect(useApp.getState().backendChoice).toBe('wasm');
+  });
+});
+
 describe('a dead engine worker', () => {
   it('mid-run: the run ends stopped with its frames, the form is kept, and a new worker loads by itself', () => {
     const w = workers();

@@ -40,6 +40,12 @@ describe('reduce', () => {
     for (const m of others) expect(reduce(s, m, 0)).toEqual({ state: s, then: null });
   });
 
+  it('progress counts only while the engine loads: a late one for a load that ended leaves the engine as it is', () => {
+    const p: WorkerOut = { type: 'progress', id: 1, phase: 'session', loaded: 0, total: 1, backend: 'wasm' };
+    expect(reduce(state(), p, 0).state.engine).toMatchObject({ status: 'loading', progress: { phase: 'session' } });
+    for (const s of [ready(), running(5)]) expect(reduce(s, p, 0)).toEqual({ state: s, then: null });
+  });
+
   it('ready for the current load makes the engine ready and asks for the linked run', () => {
     const out = reduce(state({ autoRun: true }), { type: 'ready', id: 1, backend: 'wasm', reason: 'why', model }, 0);
     expect(out.state.engine).toMatchObject({ status: 'ready', backend: 'wasm', reason: 'why', model });
@@ -78,6 +84,21 @@ describe('reduce', () => {
     expect(next.pending).toBeNull();
     expect(next.runError).toBe('Still loading. Wait.');
     expect(next.engine.status).toBe('ready');
+  });
+
+  it("a refusal of the request a share link waited for starts the link's run, once; another refusal leaves it waiting", () => {
+    const pending = { runId: 4, settings: DEFAULT_SETTINGS, label: null };
+    const busy = (id: number): WorkerOut => ({ type: 'error', id, code: 'busy', message: 'Busy.', action: '' });
+    const out = reduce(ready({ pending, autoRun: true }), busy(4), 0);
+    expect(out.then).toEqual({ kind: 'generate' });
+    expect(out.state.autoRun).toBe(false);
+    expect(out.state.runError).toBe('Busy.');
+    // The refused request was not the one going on: the run still runs, and the link waits for its end.
+    const run = { ...running(5), pending, autoRun: true };
+    const waits = reduce(run, busy(4), 0);
+    expect(waits.then).toBeNull();
+    expect(waits.state.autoRun).toBe(true);
+    expect(waits.state.run?.status).toBe('running');
   });
 
   it('a failed load is an engine error carrying the cause, the action and the detail', () => {

@@ -111,7 +111,8 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
   if (!concernsUs(s, m)) return same;
   switch (m.type) {
     case 'progress':
-      if (m.id !== s.engine.loadId) return same;
+      // Only a load reports progress; one arriving after its ready must not show the page loading again.
+      if (m.id !== s.engine.loadId || s.engine.status !== 'loading') return same;
       return {
         state: {
           ...s,
@@ -246,7 +247,24 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
       const sweep = stopSweep(s.sweep);
       if (refusal) {
         const text = errorText(m.message, m.action);
-        return { state: { ...s, run, pending, compare, sweep, runError: text, announcement: text }, then: null };
+        // A share link that waited for this request's run: nothing is going on now, so it runs (as after
+        // 'cancelled'); left waiting, it would start with the next run's end, one nobody asked for.
+        const ownRequest = m.id === s.pending?.runId || m.id === s.run?.runId;
+        const linkNow =
+          s.autoRun && ownRequest && s.engine.status === 'ready' && pending === null && run?.status !== 'running';
+        return {
+          state: {
+            ...s,
+            run,
+            pending,
+            compare,
+            sweep,
+            runError: text,
+            announcement: text,
+            autoRun: s.autoRun && !linkNow,
+          },
+          then: linkNow ? { kind: 'generate' } : null,
+        };
       }
       return {
         state: {

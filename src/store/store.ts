@@ -5,7 +5,8 @@
 import { create } from 'zustand';
 import type { Denoised, SamplerSettings, Segment } from '../engine';
 import type { BackendChoice } from '../runtime/types';
-import type { EngineFactory } from '../worker/engineClient';
+import type { EngineClient, EngineFactory } from '../worker/engineClient';
+import { ACTIONS, messageOf } from '../runtime/errors';
 import type { GenerateRequest, InspectRequest, Inspected, WorkerOut } from '../worker/protocol';
 import { watchEngine } from '../worker/watchdog';
 import { shippedModels } from '../runtime/modelFiles';
@@ -239,7 +240,17 @@ export const useApp = create<AppState>()((set, get) => {
       if (!conn.factory) return;
       conn.unsubscribe?.();
       conn.client?.terminate();
-      conn.client = watchEngine(conn.factory(), engineDied);
+      conn.client = conn.unsubscribe = null;
+      let client: EngineClient;
+      try {
+        client = conn.factory();
+      } catch (err) {
+        // new Worker() throws where the page has no origin of its own (a sandboxed frame, a file): said
+        // here, with Retry, rather than a blank page or a button that does nothing.
+        failedToStart(err, choice, newWorker);
+        return;
+      }
+      conn.client = watchEngine(client, engineDied);
       conn.unsubscribe = conn.client.subscribe(onMessage);
     }
     const s = get();
@@ -260,6 +271,25 @@ export const useApp = create<AppState>()((set, get) => {
       backend: choice,
       ...(model !== null ? { model } : {}),
       ...(conn.maxThreads !== null ? { threads: conn.maxThreads } : {}),
+    });
+  }
+
+  function failedToStart(err: unknown, choice: BackendChoice, newWorker: boolean) {
+    const s = get();
+    const message = `This browser would not start the page's engine (a Web Worker): ${messageOf(err)}`;
+    set({
+      backendChoice: choice,
+      pending: null,
+      compare: stopCompare(s.compare),
+      sweep: stopSweep(s.sweep),
+      run: newWorker && s.run?.status === 'running' ? { ...s.run, status: 'failed' } : s.run,
+      engine: {
+        ...IDLE_ENGINE,
+        status: 'error',
+        loadId: conn.nextId++,
+        error: { code: 'internal', message, action: ACTIONS.ownTab },
+      },
+      announcement: `Error: ${message}`,
     });
   }
 

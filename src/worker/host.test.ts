@@ -295,6 +295,8 @@ describe('generate', () => {
     });
     expect(t.out.filter((m) => m.type === 'frame')).toHaveLength(4);
     expect(t.out.at(-1)).toMatchObject({ type: 'done', stats: { steps: 4, forwardPasses: 5 } });
+    // The WASM session opened mid-run is no load: a load's progress here left the page "loading" for good.
+    expect(t.types()).toEqual(['started', 'frame', 'notice', 'frame', 'frame', 'frame', 'done']);
   });
 
   it('a cancel stops the run before the next forward pass, and the next generate works', async () => {
