@@ -1,6 +1,7 @@
 // What the page says about the form: what a share link did to it (and the way back), saved settings
 // that could not be read, and storage that keeps nothing. Pure: the store decides when to show them.
 import type { FormState } from './form';
+import type { BeforeLink } from './persist';
 import { isBusy, type SessionState } from './reducer';
 import { cloneForm } from './schema';
 import type { ExplainLink, SharedLink } from './share';
@@ -26,6 +27,20 @@ export const STORAGE_NOTICE: FormNotice = {
 export function savedNotices(problems: string[]): FormNotice[] {
   if (problems.length === 0) return [];
   return [{ kind: 'saved', message: 'Some saved settings could not be read and were replaced by defaults.', problems }];
+}
+
+/** After a reload, the way back a share link left (persist.ts keeps it): `current` is the form the page
+ * started with; where it is still the link's, a second link keeps this way back, as before the reload. */
+export function keptLinkNotice(kept: BeforeLink, current: FormState): FormNotice {
+  const unedited = kept.setByLink !== undefined && JSON.stringify(kept.setByLink) === JSON.stringify(current);
+  return {
+    kind: 'link',
+    message:
+      'Before this page was reloaded, a shared link replaced your text and settings. Put them back, or press OK to keep these.',
+    problems: [],
+    before: kept.before,
+    ...(unedited ? { setByLink: current } : {}),
+  };
 }
 
 /** A link's explainer state, waiting for the link's run to end (src/ui/explain/LinkedView.tsx shows it). */

@@ -17,6 +17,7 @@ import {
 export const FORM_KEY = 'unmask:form:v1';
 export const VIEW_KEY = 'unmask:view:v1';
 export const TOUR_KEY = 'unmask:tour:v1';
+export const BEFORE_LINK_KEY = 'unmask:before-link:v1';
 
 /** The keys whose last save failed (storage turned off, or full): the page then says so. */
 const failing = new Set<string>();
@@ -105,6 +106,34 @@ export function loadSavedTour(): Parsed<TourPrefs> {
 
 export function saveTour(tour: TourPrefs): void {
   save(TOUR_KEY, tour);
+}
+
+/** The form a share link replaced (and the form it set), kept until it is put back or dismissed: the
+ * link's form is saved at once, so without this a reload would lose the way back to what was typed. */
+export interface BeforeLink {
+  before: FormState;
+  setByLink?: FormState;
+}
+
+export function loadBeforeLink(): BeforeLink | null {
+  const saved = readSaved(BEFORE_LINK_KEY);
+  if (saved === 'unreadable' || typeof saved.json !== 'object' || saved.json === null) return null;
+  const { before, setByLink } = saved.json as { before?: unknown; setByLink?: unknown };
+  if (typeof before !== 'object' || before === null) return null;
+  return {
+    before: parseForm(before).value,
+    ...(typeof setByLink === 'object' && setByLink !== null ? { setByLink: parseForm(setByLink).value } : {}),
+  };
+}
+
+/** Saves the way back, or forgets it (null) once it is used or dismissed. */
+export function saveBeforeLink(kept: BeforeLink | null): void {
+  if (kept) return save(BEFORE_LINK_KEY, kept);
+  try {
+    storage()?.removeItem(BEFORE_LINK_KEY);
+  } catch {
+    // storage turned off: nothing was kept either
+  }
 }
 
 /** The default form with the user's text kept: prompt, template and the mode that shows it. */

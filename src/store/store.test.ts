@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkerIn, WorkerOut } from '../worker/protocol';
 import { fakeClient, readyClient, TEST_MODEL as model } from './fakeClient';
 import { installMemoryStorage } from './memoryStorage';
-import { FORM_KEY, VIEW_KEY } from './persist';
+import { BEFORE_LINK_KEY, FORM_KEY, VIEW_KEY } from './persist';
 import { isBusy, resetApp, useApp, type AppState } from './store';
 
 const noticeOf = (s: AppState, kind: 'link' | 'saved') => s.notices.find((n) => n.kind === kind);
@@ -362,5 +362,57 @@ describe('the saved view preference (Show the draft)', () => {
     useApp.getState().setShowDraft(false);
     useApp.getState().openLink('#prompt=x&length=2&model=unmask-small');
     expect(useApp.getState().viewPrefs.showDraft).toBe(false);
+  });
+});
+
+describe("the way back from a share link's form", () => {
+  let removeStorage = () => {};
+  beforeEach(() => {
+    removeStorage = installMemoryStorage();
+  });
+  afterEach(() => removeStorage());
+  const reload = () => {
+    resetApp();
+    useApp.getState().startApp({ hash: '' });
+  };
+
+  it('outlives a reload until it is used, then is forgotten', () => {
+    useApp.getState().startApp({ hash: '' });
+    useApp.getState().setForm({ mode: 'prompt', prompt: 'typed before the link', length: 5 });
+    useApp.getState().openLink('#prompt=the%20link&length=3');
+    expect(localStorage.getItem(BEFORE_LINK_KEY)).toContain('typed before the link');
+    reload();
+    expect(useApp.getState().form.prompt).toBe('the link'); // the link's form was saved as it came
+    const notice = noticeOf(useApp.getState(), 'link');
+    expect(notice?.message).toMatch(/Before this page was reloaded, a shared link replaced your text/);
+    expect(notice?.before?.prompt).toBe('typed before the link');
+    // Unedited since: a second link keeps the way back to the first one's, as without the reload.
+    useApp.getState().openLink('#prompt=second%20link&length=4');
+    expect(noticeOf(useApp.getState(), 'link')?.before?.prompt).toBe('typed before the link');
+    useApp.getState().restoreBeforeLink();
+    expect(useApp.getState().form).toMatchObject({ prompt: 'typed before the link', length: 5 });
+    reload();
+    expect(noticeOf(useApp.getState(), 'link')).toBeUndefined();
+    expect(useApp.getState().form.prompt).toBe('typed before the link');
+  });
+
+  it('dismissed, it is forgotten; edited after the reload, a second link keeps the edit instead', () => {
+    useApp.getState().startApp({ hash: '' });
+    useApp.getState().setForm({ mode: 'prompt', prompt: 'mine', length: 5 });
+    useApp.getState().openLink('#prompt=the%20link&length=3');
+    useApp.getState().setForm({ prompt: 'the link, edited' });
+    reload();
+    useApp.getState().openLink('#prompt=second%20link&length=4');
+    expect(noticeOf(useApp.getState(), 'link')?.before?.prompt).toBe('the link, edited');
+    useApp.getState().dismissNotice('link');
+    expect(localStorage.getItem(BEFORE_LINK_KEY)).toBeNull();
+    reload();
+    expect(noticeOf(useApp.getState(), 'link')).toBeUndefined();
+  });
+
+  it('an unreadable kept form is no notice', () => {
+    localStorage.setItem(BEFORE_LINK_KEY, '{"before": 7}');
+    useApp.getState().startApp({ hash: '' });
+    expect(noticeOf(useApp.getState(), 'link')).toBeUndefined();
   });
 });

@@ -24,9 +24,11 @@ import {
 } from './model';
 import {
   forgetSaveFailures,
+  loadBeforeLink,
   loadSavedForm,
   loadSavedView,
   resetKeepingText,
+  saveBeforeLink,
   saveForm,
   savesFailing,
   saveView,
@@ -38,7 +40,14 @@ import { randomSeed } from './seed';
 import { decodeShare } from './share';
 import { cloneForm, DEFAULT_VIEW, type ViewPrefs } from './schema';
 import { conn, freshConnection, refuseViewPasses, viewPass } from './connection';
-import { linkArrival, savedNotices, STORAGE_NOTICE, type FormNotice, type LinkedExplain } from './notices';
+import {
+  keptLinkNotice,
+  linkArrival,
+  savedNotices,
+  STORAGE_NOTICE,
+  type FormNotice,
+  type LinkedExplain,
+} from './notices';
 
 export type { EngineClient, EngineFactory } from '../worker/engineClient';
 export type { CompareResult, CompareView } from './compare';
@@ -341,19 +350,24 @@ export const useApp = create<AppState>()((set, get) => {
       const problems = [...saved.problems, ...view.problems];
       const models = shippedModels().models.map(optionOf);
       const choice = loadModelChoice(models.map((m) => m.name));
+      const kept = loadBeforeLink();
       set({
         models,
         modelChoice: choice.value,
         modelNote: choice.problems[0] ?? null,
         form: saved.value,
         viewPrefs: view.value,
-        notices: savedNotices(problems),
+        notices: [...savedNotices(problems), ...(kept ? [keptLinkNotice(kept, saved.value)] : [])],
       });
       // Every change to the form is saved at once: nothing typed is lost to a crash or a reload.
       conn.stopSaving?.();
       conn.stopSaving = useApp.subscribe((state, prev) => {
         if (state.form !== prev.form) saveForm(state.form);
         if (state.viewPrefs !== prev.viewPrefs) saveView(state.viewPrefs);
+        if (state.notices !== prev.notices) {
+          const link = state.notices.find((n) => n.kind === 'link');
+          saveBeforeLink(link?.before ? { before: link.before, setByLink: link.setByLink } : null);
+        }
         if (savesFailing() && !conn.toldStorage) {
           conn.toldStorage = true; // once: a dismissed notice stays dismissed
           set({ notices: [...get().notices, STORAGE_NOTICE] });
