@@ -244,9 +244,9 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
       const run = endsRun && s.run?.status === 'running' ? { ...s.run, status: 'failed' as const } : s.run;
       const pending = s.pending?.runId === m.id || !refusal ? null : s.pending;
       const compare = stopCompare(s.compare);
-      const sweep = stopSweep(s.sweep);
+      const text = errorText(m.message, m.action);
+      const sweep = stopSweep(s.sweep, text);
       if (refusal) {
-        const text = errorText(m.message, m.action);
         // A share link that waited for this request's run: nothing is going on now, so it runs (as after
         // 'cancelled'); left waiting, it would start with the next run's end, one nobody asked for.
         const ownRequest = m.id === s.pending?.runId || m.id === s.run?.runId;

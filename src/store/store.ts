@@ -90,7 +90,8 @@ export interface AppState extends SessionState, ModelSlice {
   stop(): void;
   startCompare(): void;
   /** The cost of steps (sweep.ts): the form's run at several step counts, adaptive and left to right. */
-  startSweep(): void;
+  /** Returns why it did not start (the panel says so beside its button), or null. */
+  startSweep(): string | null;
   setView(step: number | null): void;
   /** Masks `positions` of the last run again and lets the model fill them from both sides. */
   reimagine(positions: number[]): void;
@@ -116,16 +117,16 @@ export const useApp = create<AppState>()((set, get) => {
     );
   }
 
-  /** Whether a comparison or a sweep may start now: an idle, ready engine and a form it can run (else
-   * the form's problems are shown as the run error). */
-  function canFollowUp(s: AppState): boolean {
-    if (isBusy(s) || s.engine.status !== 'ready') return false;
+  /** Why a comparison or a sweep may not start now (null: it may): it needs an idle, ready engine and a
+   * form it can run (the form's problems are also shown as the run error, and announced). */
+  function followUpRefusal(s: AppState): string | null {
+    if (isBusy(s)) return 'A run is going on: wait for it to end, or stop it.';
+    if (s.engine.status !== 'ready') return 'The model is not ready yet.';
     const problems = problemsOf(s);
-    if (problems.length > 0) {
-      set({ runError: problems.join(' ') });
-      return false;
-    }
-    return true;
+    if (problems.length === 0) return null;
+    const text = problems.join(' ');
+    set({ runError: text, announcement: text });
+    return text;
   }
 
   /** The one path a generate takes to the worker (runs, comparisons, re-imagines). */
@@ -485,17 +486,19 @@ export const useApp = create<AppState>()((set, get) => {
     },
     startCompare() {
       const s = get();
-      if (!canFollowUp(s)) return;
+      if (followUpRefusal(s) !== null) return;
       const { compare, run } = beginCompare(segmentsOf(s.form), effectiveSettings(s.form).settings);
       set({ compare });
       send(run.segments, run.settings, run.label);
     },
     startSweep() {
       const s = get();
-      if (!canFollowUp(s)) return;
+      const refused = followUpRefusal(s);
+      if (refused !== null) return refused;
       const { sweep, run } = beginSweep(segmentsOf(s.form), effectiveSettings(s.form).settings);
       set({ sweep, compare: null });
       send(run.segments, run.settings, run.label);
+      return null;
     },
     setView(step) {
       set({ view: step });

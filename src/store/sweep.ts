@@ -33,6 +33,8 @@ export interface SweepView {
   rows: SweepRow[];
   /** The row under way (rows.length once done). */
   current: number;
+  /** Why it stopped, where the engine refused or failed a run (a Cancel gives none). */
+  why?: string;
 }
 
 /** What the store sends for a row. */
@@ -109,7 +111,7 @@ export function sweepRunDone(
   };
 }
 
-/** A sweep still going on stops (Cancel, Stop, an error, a reload of the engine). */
-export function stopSweep(v: SweepView | null): SweepView | null {
-  return v?.phase === 'running' ? { ...v, phase: 'stopped' } : v;
+/** A sweep still going on stops (Cancel, Stop, an error, a reload of the engine); `why`: the error's. */
+export function stopSweep(v: SweepView | null, why?: string): SweepView | null {
+  return v?.phase === 'running' ? { ...v, phase: 'stopped', ...(why ? { why } : {}) } : v;
 }

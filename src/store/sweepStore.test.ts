@@ -75,4 +75,24 @@ describe('the cost of steps through the store', () => {
     expect(f.sent.filter((m) => m.type === 'generate')).toHaveLength(2);
     expect(useApp.getState().sweep?.current).toBe(1);
   });
+
+  it('a form that cannot run starts no sweep and says why (returned for the panel, shown as the run error)', () => {
+    const f = ready();
+    useApp.getState().setForm({ mode: 'fill', template: 'No blank here at all' });
+    const why = useApp.getState().startSweep();
+    expect(why).toMatch(/blank/i);
+    expect(useApp.getState()).toMatchObject({ sweep: null, runError: why, announcement: why });
+    expect(f.sent.filter((m) => m.type === 'generate')).toHaveLength(0);
+    useApp.getState().setForm({ mode: 'prompt' });
+    expect(useApp.getState().startSweep()).toBeNull();
+  });
+
+  it("a row the engine refuses ends the sweep with the engine's reason, which a Cancel does not give", () => {
+    const f = ready();
+    useApp.getState().startSweep();
+    finish(f, lastGenerate(f.sent).runId, 2);
+    const second = lastGenerate(f.sent);
+    f.emit({ type: 'error', id: second.runId, code: 'bad-request', message: 'Too long.', action: 'Shorten it' });
+    expect(useApp.getState().sweep).toMatchObject({ phase: 'stopped', current: 1, why: 'Too long. Shorten it.' });
+  });
 });

@@ -21,7 +21,8 @@ function progressLine(sweep: SweepView | null): string {
   const n = sweep.rows.length;
   if (sweep.phase === 'done') return `Done: ${n} runs.`;
   const row = sweep.rows[sweep.current];
-  if (sweep.phase === 'stopped') return `Stopped at row ${sweep.current + 1} of ${n}${row ? ` (${row.label})` : ''}.`;
+  if (sweep.phase === 'stopped')
+    return `Stopped at row ${sweep.current + 1} of ${n}${row ? ` (${row.label})` : ''}${sweep.why ? `: ${sweep.why}` : '.'}`;
   return `Running row ${sweep.current + 1} of ${n}: ${row.label}…`;
 }
 
@@ -37,6 +38,10 @@ export default function CostOfSteps() {
   const ready = useApp((s) => s.engine.status === 'ready');
   const [vocab, setVocab] = useState<Vocab>({ status: 'idle' });
   const running = sweep?.phase === 'running';
+  // Why the last press did not start a sweep (the form cannot run): said here, beside the button.
+  const [refused, setRefused] = useState<string | null>(null);
+  const form = useApp((s) => s.form);
+  useEffect(() => setRefused(null), [form]); // an edited form may run: the old reason no longer holds
 
   // A sweep started elsewhere (or before this panel was opened) still gets its word list.
   useEffect(() => {
@@ -75,7 +80,7 @@ export default function CostOfSteps() {
           className="primary"
           data-testid="steps-sweep"
           disabled={busy || !ready}
-          onClick={() => useApp.getState().startSweep()}
+          onClick={() => setRefused(useApp.getState().startSweep())}
         >
           Run the sweep
         </button>
@@ -83,7 +88,7 @@ export default function CostOfSteps() {
           Cancel
         </button>
         <p className="sweep-progress" role="status" data-testid="sweep-progress">
-          {progressLine(sweep)}
+          {refused ? `Not started: ${refused}` : progressLine(sweep)}
         </p>
       </div>
       {vocab.status === 'loading' && <p className="hint">Fetching the training books' word list (96 kB compressed)…</p>}
