@@ -120,7 +120,17 @@ describe('buildCanvas', () => {
 
   it('refuses text that tokenizes to [MASK]', () => {
     const withMask = (t: string) => (t === '[MASK]' ? [MASK] : encode(t));
-    expect(() => buildCanvas([{ kind: 'text', text: '[MASK]' }], withMask, MASK, 128)).toThrow(/\[MASK\]/);
+    expect(() => buildCanvas([{ kind: 'text', text: '[MASK]' }], withMask, MASK, 128)).toThrow(
+      /contains the \[MASK\] token.*Use a blank such as \[___\]/,
+    );
+    // A prompt reads no blanks: its advice is to remove it, or to mark gaps in the fill mode.
+    const prompt = [
+      { kind: 'text' as const, text: '[MASK]' },
+      { kind: 'blank' as const, length: 4 },
+    ];
+    expect(() => buildCanvas(prompt, withMask, MASK, 128, 'prompt')).toThrow(
+      /Remove it; .*switch to Fill in the blanks/,
+    );
   });
 
   it('allows a canvas without blanks (the run then has no step)', () => {

@@ -80,8 +80,11 @@ export function buildCanvas(
     if (seg.kind === 'text') {
       const tokens = encode(seg.text);
       if (tokens.includes(maskId)) {
+        // A prompt has no blanks (its length is the masked part): there the way out is the fill mode.
         throw new TemplateError(
-          'The text contains the [MASK] token, which the model reserves for blanks. Use a blank such as [___] or [12] instead.',
+          mode === 'prompt'
+            ? 'The prompt contains the [MASK] token, which the model reserves for the slots it fills. Remove it; to mark a gap inside the text, switch to Fill in the blanks and write a blank such as [___] or [12].'
+            : 'The text contains the [MASK] token, which the model reserves for blanks. Use a blank such as [___] or [12] instead.',
         );
       }
       for (const [name, id] of Object.entries(reserved)) {

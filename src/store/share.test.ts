@@ -46,6 +46,17 @@ describe('share links', () => {
     expect(decodeShare('#prompt=hi', DEFAULT_FORM)?.form.settings.noRepeatNgram).toBe(3);
   });
 
+  it('a link from before refinement (no refine) runs without it, as its run did', () => {
+    expect(DEFAULT_FORM.settings.refineRounds).toBeGreaterThan(0);
+    const old = decodeShare('#mode=prompt&prompt=hi&length=12&steps=8&temp=0.8', DEFAULT_FORM);
+    expect(old?.form.settings.refineRounds).toBe(0);
+    expect(old?.changed).toContain('refineRounds 0');
+    expect(decodeShare('#mode=prompt&prompt=hi&steps=8&refine=3', DEFAULT_FORM)?.form.settings.refineRounds).toBe(3);
+    expect(decodeShare('#prompt=hi', DEFAULT_FORM)?.form.settings.refineRounds).toBe(
+      DEFAULT_FORM.settings.refineRounds,
+    );
+  });
+
   it('carries the adaptive schedule and its threshold', () => {
     const f = form({ settings: { ...DEFAULT_FORM.settings, schedule: 'adaptive', threshold: 0.75 } });
     expect(encodeShare(f)).toContain('schedule=adaptive');

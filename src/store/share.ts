@@ -148,6 +148,8 @@ export function decodeShare(
   // Every link names all its settings; one that names them (`steps`) but not `norep` was shared
   // before the rule existed, and its run had none: so that it gives the same run, the rule is off.
   if (p.has('steps') && !p.has('norep')) settings.noRepeatNgram = 0;
+  // Likewise refinement (links carry it since 2026-11-30; the runs before had none).
+  if (p.has('steps') && !p.has('refine')) settings.refineRounds = 0;
   for (const [key, field] of CHOICE) settings[field] = p.get(key) ?? base.settings[field];
   const parsed = parseForm(
     {

@@ -212,6 +212,20 @@ describe('store', () => {
     expect(useApp.getState().openLink('#top')).toBe(false);
   });
 
+  it('Regenerate draws a new seed and runs; with a form that cannot run it keeps the seed and says why', () => {
+    const f = ready();
+    useApp.getState().setSettings({ seed: 1234 });
+    useApp.getState().setForm({ mode: 'fill', template: 'No blank here' });
+    useApp.getState().regenerate();
+    expect(useApp.getState().form.settings.seed).toBe(1234);
+    expect(useApp.getState().runError).toMatch(/blank/i);
+    expect(f.sent.some((m) => m.type === 'generate')).toBe(false);
+    useApp.getState().setForm({ mode: 'prompt' });
+    useApp.getState().regenerate();
+    expect(useApp.getState().form.settings.seed).not.toBe(1234);
+    expect(lastGenerate(f.sent).settings.seed).toBe(useApp.getState().form.settings.seed);
+  });
+
   it('a second link keeps the way back to the text typed before the first', () => {
     ready();
     useApp.getState().setForm({ mode: 'prompt', prompt: 'typed by me', length: 5 });

@@ -474,8 +474,10 @@ export const useApp = create<AppState>()((set, get) => {
       send(segmentsOf(s.form), effectiveSettings(s.form).settings, null);
     },
     regenerate() {
-      if (isBusy(get())) return;
-      get().setSettings({ seed: randomSeed() });
+      const s = get();
+      if (isBusy(s) || s.engine.status !== 'ready') return;
+      // A form that cannot run keeps the seed the user set: generate() then says what is wrong.
+      if (problemsOf(s).length === 0) get().setSettings({ seed: randomSeed() });
       get().generate();
     },
     stop() {

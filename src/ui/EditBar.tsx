@@ -8,6 +8,8 @@ export function EditBar({ editable, slots }: { editable: boolean; slots: readonl
   const selection = useCanvasView((s) => s.selection);
   const clear = useCanvasView((s) => s.clear);
   const canUndo = useApp((s) => s.history.length > 0 && !isBusy(s));
+  // The run stays on screen while another model or backend loads, or after the engine failed.
+  const ready = useApp((s) => s.engine.status === 'ready');
   const { reimagine, undo } = useApp.getState();
   const words = new Set(slots.filter((s) => selection.includes(s.index)).map((s) => s.word)).size;
   return (
@@ -15,7 +17,7 @@ export function EditBar({ editable, slots }: { editable: boolean; slots: readonl
       <button
         type="button"
         data-testid="reimagine"
-        disabled={!editable || selection.length === 0}
+        disabled={!editable || !ready || selection.length === 0}
         onClick={() => reimagine(selection)}
         title="Mask the selected words again and let the model fill them from the text on both sides"
       >
@@ -30,11 +32,13 @@ export function EditBar({ editable, slots }: { editable: boolean; slots: readonl
         </button>
       )}
       <span className="hint" role="status" data-testid="selection-status">
-        {editable
-          ? selection.length > 0
+        {editable && !ready
+          ? 'Re-imagine works once the model is ready (the engine status above says what it is doing).'
+          : editable && selection.length > 0
             ? `${words} word${words === 1 ? '' : 's'} selected (${selection.length} token${selection.length === 1 ? '' : 's'}).`
-            : 'Select words to re-imagine: click, shift-click or drag; or Space on a focused word.'
-          : ''}
+            : editable
+              ? 'Select words to re-imagine: click, shift-click or drag; or Space on a focused word.'
+              : ''}
       </span>
     </div>
   );
