@@ -49,6 +49,18 @@ def lineage(ship_cfg: dict, summ: dict) -> list[str]:
     ]
 
 
+def objective_line(cfg: dict) -> str:
+    """What training minimised (the bound below is always the uncapped 1/t one): the page's noise panel
+    says the same of the shipped model, so a change of recipe shows here first."""
+    t = "logit-normal t (a bell on t = 1/2)" if cfg.get("t_dist") == "logitnormal" else "t uniform, stratified"
+    if cfg.get("weighting", "inv_t") == "one":
+        loss = "plain cross-entropy on the masked tokens, each one alike (`weighting=one`)"
+    else:
+        loss = f"cross-entropy on the masked tokens weighted 1/t, capped at {cfg.get('weight_cap', 10.0):g}"
+    subs = "excluded" if cfg.get("subs") else "not excluded"
+    return f"- Loss: {loss}; {t}; `[MASK]` and `[PAD]` {subs} from the softmax."
+
+
 def schedule_line(cfg: dict, ship_cfg: dict) -> str:
     """The learning-rate schedule, and which weights the next run continues from."""
     mults = sorted((cfg.get("block_lr_mult") or {}).items(), key=lambda kv: int(kv[0]))
@@ -148,6 +160,7 @@ def render(run: Path, shipped: Path) -> str:
         f"**{summ['tokens_seen'] / 1e6:.1f} M tokens seen** in {summ['elapsed_s'] / 60:.0f} min "
         f"({summ['tokens_seen'] / max(1, summ['elapsed_s']):,.0f} tokens/s); one weighted pass over the training "
         f"books is {shards['train']['tokens'] / 1e6:.1f} M tokens{_mix(run)}.",
+        objective_line(cfg),
         schedule_line(cfg, ship_cfg),
         *lineage(ship_cfg, summ),
         f"- Validation bound on held-out books ({ev['texts']}): **{b['nats_per_token']:.3f} nats/token** "

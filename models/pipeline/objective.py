@@ -3,7 +3,8 @@
 Writes `passages.json`: a few passages of the run's validation books (text and token ids, a window of
 the model's context each, at most 30 kB in all), the only corpus text in git. The page masks a passage at
 noise level t with the seeded generator both sides share (SAMPLING.md, "Randomness"), runs one forward
-pass, and reports the loss the model was trained on. The same definitions live in src/engine/objective.ts;
+pass, and reports the loss at t (the bound's integrand; training lowers the same cross-entropy, weighted
+over t as its recipe says: the card's "Loss" line). The same definitions live in src/engine/objective.ts;
 `objective_cases.json` holds this side's numbers on the shipped graph for the TypeScript twin test.
 
 Definitions (natural logs inside, bits outside):

@@ -249,6 +249,7 @@ def ship(run: Path, dest: Path, variant: str | None = None, force: bool = False,
         "model": train_cfg["model"],
         "training": {k: summary.get(k) for k in ("device", "steps", "tokens_seen", "elapsed_s", "val_bound")}
         | {"batch_size": train_cfg["batch_size"], "lr": train_cfg["lr"], "weight_cap": train_cfg["weight_cap"]}
+        | {"weighting": train_cfg.get("weighting", "inv_t"), "t_dist": train_cfg.get("t_dist", "uniform")}
         | ({"block_lr_mult": train_cfg["block_lr_mult"]} if train_cfg.get("block_lr_mult") else {})
         | ({"qat": True} if train_cfg.get("qat") else {})
         | {"weights_pt": {"from": "stable", **facts("stable.json")} if stable else {"from": resume_from}}

@@ -1,6 +1,6 @@
 """The card's schedule line says what the run did: a held phase only where there was one."""
 
-from pipeline.card import schedule_line
+from pipeline.card import objective_line, schedule_line
 
 BASE = {"lr": 3e-4, "warmup_steps": 100, "min_lr_frac": 0.05, "schedule": "wsd"}
 STABLE = {"training": {"weights_pt": {"from": "stable", "step": 100, "tokens_seen": 409_600}}}
@@ -32,3 +32,12 @@ def test_a_quantization_aware_run_says_so():
         BASE | {"decay_frac": 1.0, "qat": True}, {}
     )
     assert "quantization-aware" not in schedule_line(BASE | {"decay_frac": 1.0}, {})
+
+
+def test_the_loss_line_names_the_weighting_the_run_trained_with():
+    assert "plain cross-entropy on the masked tokens, each one alike (`weighting=one`)" in objective_line(
+        BASE | {"weighting": "one"}
+    )
+    line = objective_line(BASE | {"weighting": "inv_t", "weight_cap": 10.0, "t_dist": "logitnormal", "subs": True})
+    assert "weighted 1/t, capped at 10; logit-normal t" in line and "excluded from the softmax" in line
+    assert "weighted 1/t" in objective_line(BASE) and "t uniform, stratified" in objective_line(BASE)

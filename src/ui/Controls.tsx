@@ -111,7 +111,7 @@ export function Controls() {
           hint={
             effective.strategy === 'left-to-right'
               ? 'Left to right resolves one token per step: the threshold does not apply.'
-              : `A step commits every masked slot whose most likely token has probability ≥ ${effective.threshold}, and never fewer than the even pace that ends within the steps.`
+              : `A step commits every masked slot${effective.strategy === 'blocks' ? ' of the current block' : ''} whose most likely token has probability ≥ ${effective.threshold}, and never fewer than the even pace that ends within the steps.`
           }
         />
       )}

@@ -71,8 +71,8 @@ export default function CostOfSteps() {
         The prompt and seed of the form at 4, 8, 16, 32 and 64 steps, then under the adaptive schedule (sure at the
         form's threshold, with the masked count as its budget), then left to right, one run after another. Every other
         setting is the form's as it is, refinement included (its passes are counted); the step rows use a fixed schedule
-        (linear if the form's is adaptive), and left to right changes the strategy too. Each run shows on the canvas as
-        it goes.
+        (linear if the form's is adaptive) and a diffusion order (margin, if the form's is left to right), and left to
+        right changes the strategy too. Each run shows on the canvas as it goes.
       </p>
       <div className="sweep-actions">
         <button

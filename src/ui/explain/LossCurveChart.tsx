@@ -15,7 +15,7 @@ export function LossCurveChart({ curve, points, current }: { curve: CurvePoint[]
   const y = (b: number) => H - PAD.bottom - (b / top) * (H - PAD.top - PAD.bottom);
   const width = (W - PAD.left - PAD.right) / points;
   const label = curve.length
-    ? `Loss over t, bits per token: ${curve.map((c, k) => `t ${c.t.toFixed(2)}: ${bits[k].toFixed(2)}`).join('; ')}`
+    ? `Loss over t, bits per hidden token: ${curve.map((c, k) => `t ${c.t.toFixed(2)}: ${bits[k].toFixed(2)}`).join('; ')}`
     : 'Loss over t: not computed yet';
   return (
     <figure className="loss-curve">
@@ -33,7 +33,7 @@ export function LossCurveChart({ curve, points, current }: { curve: CurvePoint[]
           </text>
         ))}
         <text className="tick" x={(W + PAD.left) / 2} y={H - 6} textAnchor="middle">
-          noise t (share of tokens hidden) · bits per token
+          across: noise t (share of tokens hidden) · up: bits per hidden token
         </text>
         {curve.map((c, k) => (
           <rect
@@ -48,7 +48,8 @@ export function LossCurveChart({ curve, points, current }: { curve: CurvePoint[]
         <line className="now" x1={x(current)} y1={PAD.top} x2={x(current)} y2={H - PAD.bottom} />
       </svg>
       <figcaption>
-        Each bar: the loss at the middle of its tenth of t, averaged over every passage and draw. Low t: most words are
+        Each bar: the loss at the middle of its tenth of t, averaged over every passage and draw (the hidden tokens'
+        bits per token of the passage, divided by t: in expectation, the bits per hidden token). Low t: most words are
         there to read, the guesses are easy; high t: the model guesses almost blind.
       </figcaption>
     </figure>

@@ -155,8 +155,8 @@ export default function OrderMap() {
       <p className="hint">
         {transposed ? 'Steps across, positions down' : 'Positions across, steps down'}: each cell is a token at the step
         it was written; grey is your own text. A left-to-right model fills the diagonal (the second map); a diffusion
-        model writes wherever it is surest first. Click a cell, or press Enter on it (arrows move), to see that step and
-        look inside that token.
+        model, in its default order, writes wherever it is surest first. Click a cell, or press Enter on it (arrows
+        move), to see that step and look inside that token.
       </p>
       <label>
         <input type="checkbox" checked={byConfidence} onChange={(e) => setByConfidence(e.target.checked)} /> Colour by

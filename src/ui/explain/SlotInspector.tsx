@@ -9,7 +9,7 @@ import { slotDistribution, writeOrder, writtenAt, type SlotDistribution } from '
 import { isAdaptive } from '../../engine/schedule';
 import { useApp, type InspectRefusal } from '../../store/store';
 import type { Inspected } from '../../worker/protocol';
-import { inspectTarget, ordinal, scoreName, whyNotTheTop } from './inspectorData';
+import { inspectTarget, scoreName, whyItWaits, whyNotTheTop } from './inspectorData';
 import { useInspector } from './inspectorState';
 
 type Answer = Inspected | InspectRefusal;
@@ -165,6 +165,7 @@ export default function SlotInspector() {
                     strategy={scoreName(s.strategy, s.blockStrategy)}
                     committed={target.committed}
                     threshold={isAdaptive(s) ? s.threshold : null}
+                    blocks={s.strategy === 'blocks'}
                   />
                 ) : (
                   <>The schedule committed {target.committed} slots at this step.</>
@@ -218,8 +219,8 @@ export default function SlotInspector() {
                     ? `another slot of this step had already written ${name(redrawn.id)} beside it`
                     : `after the tokens this step had already written, it would repeat a run of ${s.noRepeatNgram} tokens the passage holds`}
                   . Slots of one step are drawn from the same pass and cannot see each other there, so the step writes
-                  them one at a time, most certain first: {name(redrawn.id)} was taken away and the draw made again from
-                  the rest (the numbers below), which gave {name(target.written.id)}.
+                  them one at a time, in the step's order: {name(redrawn.id)} was taken away and the draw made again
+                  from the rest (the numbers below), which gave {name(target.written.id)}.
                 </p>
               )}
               {dist.banned.length > 0 && (
@@ -261,28 +262,29 @@ function Why({
   strategy,
   committed,
   threshold,
+  blocks,
 }: {
   reply: Inspected;
   strategy: string;
   committed: number;
   threshold: number | null;
+  blocks: boolean;
 }) {
   const r = reply.report;
   const j = r.masked.indexOf(reply.slot);
   const rank = r.order.indexOf(j) + 1;
-  if (threshold !== null) {
-    return (
-      <span data-testid="inspector-rank" data-rank={rank} data-score={r.score[j]} data-committed={committed}>
-        Its most likely token had p {(100 * r.top[j]).toFixed(1)}%, below the adaptive threshold of{' '}
-        {(100 * threshold).toFixed(0)}%; the step committed the {committed} slot{committed === 1 ? '' : 's'} that were
-        sure (or the even pace), and this one was {ordinal(rank)} of {r.masked.length} by {strategy}, so it waits.
-      </span>
-    );
-  }
   return (
     <span data-testid="inspector-rank" data-rank={rank} data-score={r.score[j]} data-committed={committed}>
-      Its score by {strategy} was {r.score[j].toFixed(4)}, {ordinal(rank)} of the {r.masked.length} masked slots; the
-      schedule committed {committed} at this step, so it waits.
+      {whyItWaits({
+        top: r.top[j],
+        score: r.score[j],
+        rank,
+        masked: r.masked.length,
+        committed,
+        strategy,
+        threshold,
+        blocks,
+      })}
     </span>
   );
 }

@@ -1,8 +1,8 @@
 // How it learned (issue 18 §3): the training objective on the shipped model, live. A real passage the
 // model never trained on is masked at noise level t (each token with probability t, seeded); one
 // forward pass fills every masked slot at once; each slot shows the model's best guess, coloured by the
-// probability it gave the true token; the loss at t is what training minimised. The loss over t
-// integrates to the bound the model card reports. The numbers are engine/objective.ts's, from the
+// probability it gave the true token; training lowers this loss at every t (how much each t counts is the
+// recipe's: models/README.md's "Loss" line). The loss over t integrates to the bound the card reports. The numbers are engine/objective.ts's, from the
 // worker's 'denoise' pass.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { lossAt, lossCurve, noiseMask, noisyCanvas, type Bound, type CurvePoint, type Denoised } from '../../engine';
@@ -132,8 +132,9 @@ export default function TrainingObjective() {
       <p className="hint">
         This is how the model learned. Each token of a passage it never trained on is hidden with probability t; one
         forward pass guesses every hidden token at once, from the words left on both sides; the loss is how surprised it
-        was by the true tokens. Training lowered that loss at every t. Averaged over t (each t weighted by 1/t), it is a
-        bound on the bits the model needs per byte of text.
+        was by the true tokens, in bits per hidden token. Training lowered that loss at every t (this model counted
+        every hidden token alike, so heavily masked passages, with more to guess, weighed more). Averaged evenly over t,
+        the same loss is a bound on the bits the model needs per byte of text: the area under the curve below.
       </p>
       <div className="objective-controls">
         <label>
@@ -246,7 +247,8 @@ export default function TrainingObjective() {
           {curve.phase === 'done'
             ? `The area under the curve, the bound: ${(curve.bound.natsPerToken / Math.LN2).toFixed(3)} bits per token, ${curve.bound.bitsPerByte.toFixed(3)} bits per byte on these ${passages.length} passages.`
             : 'The area under the curve is the bound, in bits per token and per byte of text.'}{' '}
-          {card !== null && `The model card: ${card.toFixed(3)} bits per byte on all its validation books.`}
+          {card !== null &&
+            `The model card: ${card.toFixed(3)} bits per byte on random windows of all its validation books.`}
         </p>
       </div>
     </div>

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, unmask } from '../../engine';
 import { canvas, collect, crafted, M, row, SPECIAL } from '../../engine/testkit';
 import { applyFrame, startRun } from '../../store/run';
-import { inspectTarget, ordinal } from './inspectorData';
+import { inspectTarget, ordinal, whyItWaits } from './inspectorData';
 
 const settings = { ...DEFAULT_SETTINGS, steps: 3, temperature: 0, refineRounds: 1, refineFraction: 0.4 };
 
@@ -67,5 +67,28 @@ describe('inspectTarget', () => {
       '22nd',
       '101st',
     ]);
+  });
+});
+
+describe('whyItWaits', () => {
+  const base = { top: 0.42, score: 0.1234, rank: 5, masked: 12, committed: 3, strategy: 'margin', threshold: null };
+  it('names the place by score, or by block then score under Blocks', () => {
+    expect(whyItWaits({ ...base, blocks: false })).toBe(
+      'Its score by margin was 0.1234, 5th of the 12 masked slots; the schedule committed 3 at this step, so it waits.',
+    );
+    expect(whyItWaits({ ...base, blocks: true })).toBe(
+      "Its score by margin was 0.1234, 5th of 12 in the step's order (earlier blocks first, then by margin); the schedule committed 3 slots at this step, so it waits.",
+    );
+  });
+
+  it('under the adaptive schedule: below the threshold, or sure but in a later block', () => {
+    const adaptive = { ...base, threshold: 0.9 };
+    expect(whyItWaits({ ...adaptive, blocks: false })).toMatch(
+      /^Its most likely token had p 42\.0%, below the adaptive threshold of 90%; the step committed the 3 slots that were sure/,
+    );
+    const later = whyItWaits({ ...adaptive, top: 0.95, blocks: true });
+    expect(later).toMatch(/p 95\.0%, above the adaptive threshold of 90%, but it lies in a later block/);
+    expect(later).not.toMatch(/below/);
+    expect(whyItWaits({ ...adaptive, blocks: true })).toMatch(/below the adaptive threshold.*earlier blocks first/);
   });
 });

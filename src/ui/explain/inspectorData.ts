@@ -79,6 +79,35 @@ export function whyNotTheTop(temperature: number, topK: number, topP: number): s
   return `The drawn token need not be the most likely one: at temperature ${temperature} the run draws at random in proportion to the second bars${only}, so a less likely token wins now and then.`;
 }
 
+/** Why a slot stayed masked at its step, in one sentence: its place in the step's order against what
+ * the schedule committed. Under Blocks the order is by block first (strategy.ts), and only the current
+ * block may commit early under the adaptive schedule, so a sure slot of a later block waits too. */
+export function whyItWaits(o: {
+  top: number;
+  score: number;
+  rank: number;
+  masked: number;
+  committed: number;
+  strategy: string;
+  threshold: number | null;
+  blocks: boolean;
+}): string {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const slots = `${o.committed} slot${o.committed === 1 ? '' : 's'}`;
+  const place = o.blocks
+    ? `${ordinal(o.rank)} of ${o.masked} in the step's order (earlier blocks first, then by ${o.strategy})`
+    : `${ordinal(o.rank)} of ${o.masked} by ${o.strategy}`;
+  if (o.threshold !== null) {
+    const bar = `the adaptive threshold of ${(100 * o.threshold).toFixed(0)}%`;
+    if (o.blocks && o.top >= o.threshold)
+      return `Its most likely token had p ${pct(o.top)}, above ${bar}, but it lies in a later block: only the current block's slots may commit early. The step committed ${slots}, and this one was ${place}, so it waits.`;
+    return `Its most likely token had p ${pct(o.top)}, below ${bar}; the step committed the ${slots} that were sure (or the even pace), and this one was ${place}, so it waits.`;
+  }
+  return o.blocks
+    ? `Its score by ${o.strategy} was ${o.score.toFixed(4)}, ${place}; the schedule committed ${slots} at this step, so it waits.`
+    : `Its score by ${o.strategy} was ${o.score.toFixed(4)}, ${ordinal(o.rank)} of the ${o.masked} masked slots; the schedule committed ${o.committed} at this step, so it waits.`;
+}
+
 /** 1 → "1st", 2 → "2nd", 11 → "11th", … */
 export function ordinal(n: number): string {
   const t = n % 100;

@@ -46,7 +46,7 @@ export const TOUR: readonly TourStep[] = [
   {
     id: 'refine',
     title: 'Step by step, and back again',
-    text: 'Each step is one pass of the model over the whole canvas, and the slots it is surest of are committed. With refinement rounds above 0 it then masks the tokens it trusted least again and resolves them once more.',
+    text: 'Each step is one pass of the model over the whole canvas, and the slots ranked first by the unmasking order are committed (by default the surest: the widest lead of the top token over the runner-up). With refinement rounds above 0 it then masks the tokens it trusted least again and resolves them once more.',
     target: '[data-testid="refine"]',
     box: '.field',
   },
