@@ -288,6 +288,9 @@ test('phone: the running canvas comes into view, steps and temperature stay at h
   await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
   await expect(page.getByTestId('steps')).toHaveValue('20');
   await expect(page.getByTestId('temperature')).toHaveValue('0.5');
+  // The timeline's slider spans the phone's width (it was squeezed to 14 px beside its buttons).
+  const slider = await page.getByTestId('timeline').boundingBox();
+  expect(slider?.width ?? 0).toBeGreaterThan(200);
 
   // No notice or status box overlaps a control, at the top of the page or anywhere else.
   const overlaps = await page.evaluate(() => {

@@ -229,7 +229,7 @@ test('with no repeated 3-grams on, the inspector names the tokens the rule took 
       for (const id of ids) expect(listed).not.toContain(id);
     }
   }
-  expect(found).toMatch(/^Not allowed here: ".*"\. Each would repeat a run of 3 tokens/);
+  expect(found).toMatch(/^Not allowed here: “.*”\. Each would repeat a run of 3 tokens/);
   // The same run with the rule off: the model writes otherwise.
   await page.getByTestId('no-repeat-ngram').fill('0');
   await runToEnd(page);
@@ -263,10 +263,12 @@ test('slots of one step written in order: the inspector says when a slot was dra
     const taken = page.getByTestId('inspector-banned');
     await expect(taken).toContainText("Not allowed here once this step's surer slots were written");
     expect(((await taken.getAttribute('data-ids')) ?? '').split(' ')).toContain(passDrew);
-    const text = /^The pass drew ("(?:[^"\\]|\\.)*"), but/.exec((await hint.textContent()) ?? '');
+    const text = /^The pass drew “([\s\S]*?)”, but/.exec((await hint.textContent()) ?? '');
     expect(text).not.toBeNull();
     const written = rows.find((r) => r.drawn)!;
-    await expect(hint).toContainText(`which gave ${JSON.stringify(written.text)}`);
+    // Tokens are named between quotes, newlines and tabs shown as marks (inspectorData.visiblePiece).
+    const visible = (t: string) => t.replace(/\r?\n/g, '↵').replace(/\t/g, '⇥');
+    await expect(hint).toContainText(`which gave “${visible(written.text)}”`);
     if ((await hint.getAttribute('data-why')) === 'doubled') {
       // A neighbour resolved by the same step holds the token the pass drew.
       const step = await tokens.nth(k).getAttribute('data-step');
@@ -279,7 +281,7 @@ test('slots of one step written in order: the inspector says when a slot was dra
               .map((e) => /^“([\s\S]*)” —/.exec(e.getAttribute('title') ?? '')?.[1].trim()),
           index,
         );
-      expect(beside).toContain((JSON.parse(text![1]) as string).trim());
+      expect(beside.map((b) => visible(b ?? ''))).toContain(text![1].trim());
     } else {
       await expect(hint).toHaveAttribute('data-why', 'repeat');
     }

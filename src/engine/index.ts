@@ -1,6 +1,12 @@
 // The pure generation engine: no DOM, no ORT. The rules live in SAMPLING.md.
 export * from './types';
-export { DEFAULT_SETTINGS, MAX_REFINE_ROUNDS, MIN_REFINE_FRACTION, normalizeSettings } from './settings';
+export {
+  DEFAULT_SETTINGS,
+  HOT_TEMPERATURE,
+  MAX_REFINE_ROUNDS,
+  MIN_REFINE_FRACTION,
+  normalizeSettings,
+} from './settings';
 export { plannedSteps, refineShape, stepCounts, stepPlan, unmaskSteps } from './schedule';
 export type { PlannedStep } from './schedule';
 export { buildCanvas, DEFAULT_BLANK, maskedCount, parseTemplate, promptSegments, TemplateError } from './template';

@@ -27,6 +27,15 @@ describe('normalizeSettings', () => {
     expect(normalizeSettings(valid, 64)).toEqual({ settings: valid, warnings: [] });
   });
 
+  it('keeps a temperature above the slider, and says what it does', () => {
+    const { settings, warnings } = normalizeSettings({ temperature: 99 });
+    expect(settings.temperature).toBe(99);
+    expect(warnings).toEqual([
+      "temperature 99 is above 2, the slider's top: the draws come close to uniform over the tokens kept, so expect noise.",
+    ]);
+    expect(normalizeSettings({ temperature: 2 }).warnings).toEqual([]);
+  });
+
   it.each([
     [{ temperature: -0.5 }, 'temperature', 0],
     [{ topP: 1.5 }, 'topP', 1],

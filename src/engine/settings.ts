@@ -5,6 +5,9 @@ import type { InnerStrategy, SamplerSettings, Schedule, Strategy } from './types
 
 /** The same defaults as the Python twin (models/pipeline/sampler.py), so the model card's samples
  * and the app start from one place. */
+/** The temperature slider's top: above it a run is told that its text will be close to noise. */
+export const HOT_TEMPERATURE = 2;
+
 export const DEFAULT_SETTINGS: SamplerSettings = Object.freeze({
   steps: 32,
   // 0.7 with no repeated 3-grams (below): on the shipped model, 256 samples, invented words 1.17 % ->
@@ -96,6 +99,11 @@ export function normalizeSettings(
   if (temperature < 0) {
     warnings.push(`temperature ${temperature} is negative; using 0 (greedy).`);
     temperature = 0;
+  } else if (temperature > HOT_TEMPERATURE) {
+    // Kept (it is a fair experiment), but said: far above the slider the draws are nearly uniform.
+    warnings.push(
+      `temperature ${temperature} is above ${HOT_TEMPERATURE}, the slider's top: the draws come close to uniform over the tokens kept, so expect noise.`,
+    );
   }
 
   const topK = int('topK', d.topK, 0, '0 turns top-k off');

@@ -86,7 +86,14 @@ describe('buildCanvas', () => {
       { kind: 'blank' as const, length: 128 },
     ];
     expect(() => buildCanvas(segs, encode, MASK, 128, 'prompt')).toThrow(
-      /The prompt and length need 129 tokens but the model reads at most 128\. Shorten the prompt or lower the length\./,
+      'The prompt and length need 129 tokens but the model reads at most 128. With this prompt (1 token) the length can be at most 127; or shorten the prompt.',
+    );
+    const long = [
+      { kind: 'text' as const, text: 'x'.repeat(130) },
+      { kind: 'blank' as const, length: 4 },
+    ];
+    expect(() => buildCanvas(long, (t) => [...t].map(() => 7), MASK, 128, 'prompt')).toThrow(
+      'The prompt and length need 134 tokens but the model reads at most 128. The prompt alone is 130 tokens: shorten it.',
     );
   });
 

@@ -32,9 +32,10 @@ export function maskedCount(fixed: ArrayLike<number>): number {
   return m;
 }
 
-/** Prompt mode: the prompt (spaces before the blank dropped, as in parseTemplate), then one blank. */
+/** Prompt mode: the prompt (spaces before the blank dropped, as in parseTemplate), then one blank. A
+ * prompt of only spaces, tabs and newlines is no prompt: the model writes from nothing, as for an empty one. */
 export function promptSegments(prompt: string, length: number): Segment[] {
-  const text = prompt.replace(TRAILING_SPACE, '');
+  const text = prompt.trim() === '' ? '' : prompt.replace(TRAILING_SPACE, '');
   const segments: Segment[] = text.length > 0 ? [{ kind: 'text', text }] : [];
   segments.push({ kind: 'blank', length });
   return segments;
@@ -105,9 +106,16 @@ export function buildCanvas(
     }
   }
   if (total > context) {
+    // A prompt's blank is its length: say the length that fits with this prompt, or that none does.
+    const given = total - segments.reduce((n, seg) => n + (seg.kind === 'blank' ? seg.length : 0), 0);
+    const fits = context - given;
     throw new TemplateError(
       mode === 'prompt'
-        ? `The prompt and length need ${total} tokens but the model reads at most ${context}. Shorten the prompt or lower the length.`
+        ? `The prompt and length need ${total} tokens but the model reads at most ${context}. ${
+            fits >= 1
+              ? `With this prompt (${given} token${given === 1 ? '' : 's'}) the length can be at most ${fits}; or shorten the prompt.`
+              : `The prompt alone is ${given} tokens: shorten it.`
+          }`
         : `The template needs ${total} tokens but the model reads at most ${context}. Shorten the text or the blanks.`,
     );
   }

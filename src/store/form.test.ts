@@ -10,6 +10,8 @@ describe('form to request', () => {
       { kind: 'blank', length: 9 },
     ]);
     expect(segmentsOf(form({ prompt: '', length: 4 }))).toEqual([{ kind: 'blank', length: 4 }]);
+    expect(segmentsOf(form({ prompt: '   \n\t  ', length: 4 }))).toEqual([{ kind: 'blank', length: 4 }]);
+    expect(segmentsOf(form({ prompt: '\n  Indented', length: 4 }))[0]).toEqual({ kind: 'text', text: '\n  Indented' });
   });
 
   it('fill mode uses the template syntax and the chosen blank length', () => {

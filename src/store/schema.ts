@@ -72,9 +72,16 @@ function text(v: unknown, fallback: string, what: string, problems: string[]): s
 
 function count(v: unknown, fallback: number, what: string, problems: string[]): number {
   if (v === undefined) return fallback;
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  problems.push(`The ${what} ${JSON.stringify(v)} is not a number; using ${fallback}.`);
-  return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    problems.push(`The ${what} ${JSON.stringify(v)} is not a number; using ${fallback}.`);
+    return fallback;
+  }
+  // A count of tokens: a link's length -3 would otherwise sit in the form until Generate refused it.
+  if (!Number.isInteger(v) || v < 1) {
+    problems.push(`The ${what} ${v} is not a whole number of tokens, 1 or more; using ${fallback}.`);
+    return fallback;
+  }
+  return v;
 }
 
 /** A whole form from anything (parsed JSON); missing or wrong fields come from `base`. */

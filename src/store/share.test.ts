@@ -40,17 +40,38 @@ describe('share links', () => {
     const old = decodeShare('#mode=prompt&prompt=hi&length=12&steps=8&temp=0.8', DEFAULT_FORM);
     expect(DEFAULT_FORM.settings.noRepeatNgram).toBe(3);
     expect(old?.form.settings.noRepeatNgram).toBe(0);
-    expect(old?.changed).toContain('noRepeatNgram 0');
+    expect(old?.changed).toContain('no repeated phrases off (an older link: its run had none)');
     expect(decodeShare('#mode=prompt&prompt=hi&steps=8&norep=4', DEFAULT_FORM)?.form.settings.noRepeatNgram).toBe(4);
     // A link that names no settings at all (only a prompt) keeps the form's.
     expect(decodeShare('#prompt=hi', DEFAULT_FORM)?.form.settings.noRepeatNgram).toBe(3);
+  });
+
+  it('a length that is no count of tokens is said and replaced, as a non-number is', () => {
+    const link = decodeShare('#prompt=x&length=-3&blank=2.5', DEFAULT_FORM);
+    expect(link?.form.length).toBe(DEFAULT_FORM.length);
+    expect(link?.problems).toEqual([
+      `The blank length 2.5 is not a whole number of tokens, 1 or more; using ${DEFAULT_FORM.blankLength}.`,
+      `The length -3 is not a whole number of tokens, 1 or more; using ${DEFAULT_FORM.length}.`,
+    ]);
+  });
+
+  it('names the settings a link changed as the controls do', () => {
+    const link = decodeShare('#prompt=x&steps=8&topk=40&norep=4&refine=0&strategy=entropy', DEFAULT_FORM);
+    expect(link?.changed).toEqual(
+      expect.arrayContaining([
+        'top-k 40',
+        'no repeated phrases of 4 tokens',
+        'refinement off',
+        'unmasking order entropy',
+      ]),
+    );
   });
 
   it('a link from before refinement (no refine) runs without it, as its run did', () => {
     expect(DEFAULT_FORM.settings.refineRounds).toBeGreaterThan(0);
     const old = decodeShare('#mode=prompt&prompt=hi&length=12&steps=8&temp=0.8', DEFAULT_FORM);
     expect(old?.form.settings.refineRounds).toBe(0);
-    expect(old?.changed).toContain('refineRounds 0');
+    expect(old?.changed).toContain('refinement off (an older link: its run had none)');
     expect(decodeShare('#mode=prompt&prompt=hi&steps=8&refine=3', DEFAULT_FORM)?.form.settings.refineRounds).toBe(3);
     expect(decodeShare('#prompt=hi', DEFAULT_FORM)?.form.settings.refineRounds).toBe(
       DEFAULT_FORM.settings.refineRounds,

@@ -163,7 +163,10 @@ export function decodeShare(
     base,
   );
   const form = parsed.value;
-  const changed = describeChanges(base, form);
+  const older = new Set<keyof SamplerSettings>();
+  if (p.has('steps') && !p.has('norep')) older.add('noRepeatNgram');
+  if (p.has('steps') && !p.has('refine')) older.add('refineRounds');
+  const changed = describeChanges(base, form, older);
   const model = linkedModel(p.get('model'), models, problems);
   if (model !== null && model !== models.current) changed.push(`model ${model}`);
   const explain = explainOf(p, problems);
@@ -183,8 +186,39 @@ function linkedModel(raw: string | null, models: LinkModels, problems: string[])
 const linkWording = (s: string) =>
   s.replace(/^The saved /, 'The ').replace(/using the default\.$/, 'kept the current one.');
 
-/** What differs between two forms, in words a notice can list. */
-export function describeChanges(before: FormState, after: FormState): string[] {
+/** The settings as the controls name them, for a notice a visitor reads. */
+const SETTING_WORDS: Record<keyof SamplerSettings, string> = {
+  steps: 'steps',
+  temperature: 'temperature',
+  topK: 'top-k',
+  topP: 'top-p',
+  seed: 'seed',
+  schedule: 'schedule',
+  threshold: 'adaptive threshold',
+  strategy: 'unmasking order',
+  blockLength: 'block length',
+  blockStrategy: 'order inside blocks',
+  repetitionPenalty: 'repetition penalty',
+  repetitionWindow: 'repetition window',
+  noRepeatNgram: 'no repeated phrases of',
+  refineRounds: 'refinement rounds',
+  refineFraction: 'refinement share',
+};
+
+function settingInWords(key: keyof SamplerSettings, value: SamplerSettings[keyof SamplerSettings]): string {
+  if (key === 'noRepeatNgram')
+    return value === 0 ? 'no repeated phrases off' : `no repeated phrases of ${value} tokens`;
+  if (key === 'refineRounds' && value === 0) return 'refinement off';
+  return `${SETTING_WORDS[key]} ${String(value)}`;
+}
+
+/** What differs between two forms, in words a notice can list. `older`: settings a link turned off because
+ * it was shared before they existed (its run had none), which the notice says. */
+export function describeChanges(
+  before: FormState,
+  after: FormState,
+  older: ReadonlySet<keyof SamplerSettings> = new Set(),
+): string[] {
   const out: string[] = [];
   if (before.mode !== after.mode) out.push(after.mode === 'fill' ? 'fill-in-the-blanks mode' : 'prompt mode');
   const text = after.mode === 'fill' ? 'template' : 'prompt';
@@ -192,7 +226,9 @@ export function describeChanges(before: FormState, after: FormState): string[] {
   if (after.mode === 'prompt' && before.length !== after.length) out.push(`length ${after.length}`);
   if (after.mode === 'fill' && before.blankLength !== after.blankLength) out.push(`blank length ${after.blankLength}`);
   for (const key of Object.keys(after.settings) as Array<keyof SamplerSettings>) {
-    if (before.settings[key] !== after.settings[key]) out.push(`${key} ${String(after.settings[key])}`);
+    if (before.settings[key] === after.settings[key]) continue;
+    const why = older.has(key) ? ' (an older link: its run had none)' : '';
+    out.push(settingInWords(key, after.settings[key]) + why);
   }
   return out;
 }

@@ -221,6 +221,7 @@ describe('store', () => {
     expect(useApp.getState().runError).toMatch(/blank/i);
     expect(f.sent.some((m) => m.type === 'generate')).toBe(false);
     useApp.getState().setForm({ mode: 'prompt' });
+    expect(useApp.getState().runError).toBeNull(); // the edit answered it
     useApp.getState().regenerate();
     expect(useApp.getState().form.settings.seed).not.toBe(1234);
     expect(lastGenerate(f.sent).settings.seed).toBe(useApp.getState().form.settings.seed);

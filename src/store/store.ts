@@ -434,12 +434,13 @@ export const useApp = create<AppState>()((set, get) => {
     setShowDraft(on) {
       set({ viewPrefs: { ...get().viewPrefs, showDraft: on } });
     },
+    // An edit answers the last refusal (or makes it stale): its message goes, the next Generate judges anew.
     setForm(patch) {
-      set({ form: { ...get().form, ...patch } });
+      set({ form: { ...get().form, ...patch }, runError: null });
     },
     setSettings(patch) {
       const form = get().form;
-      set({ form: { ...form, settings: { ...form.settings, ...patch } } });
+      set({ form: { ...form, settings: { ...form.settings, ...patch } }, runError: null });
     },
     connect(f, backend = 'auto') {
       conn.factory = f;

@@ -1,6 +1,7 @@
 // The sampler's controls. Every change goes to the form in the store; a run already going on
 // keeps the settings it started with (the worker got a copy), so the panel says so.
 import {
+  HOT_TEMPERATURE,
   MAX_NGRAM,
   MAX_REFINE_ROUNDS,
   normalizeSettings,
@@ -121,7 +122,7 @@ export function Controls() {
         {...field('temperature')}
         min={0}
         step={0.05}
-        slider={{ min: 0, max: 2, step: 0.05 }}
+        slider={{ min: 0, max: HOT_TEMPERATURE, step: 0.05 }}
         hint="0 always picks the most likely token (greedy)."
       />
       <div className="field">

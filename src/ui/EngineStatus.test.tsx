@@ -50,3 +50,30 @@ describe('a slow engine start', () => {
     expect(hint()).toBeNull();
   });
 });
+
+describe('the loaded model line', () => {
+  const model = { name: 'm', vocabSize: 6, context: 16, params: 1e6, pieces: [], maskId: 1, threads: 2 };
+  const ready = (fromCache: boolean, downloadedBytes: number) =>
+    useApp.setState({
+      models: [{ name: 'm', downloadBytes: 11_200_000, description: '' }],
+      engine: { ...IDLE_ENGINE, status: 'ready', loadId: 1, model: { ...model, fromCache }, downloadedBytes },
+    });
+
+  it("splits a first visit's download into the model and the engine's WebAssembly", () => {
+    ready(false, 25_400_000);
+    render(<EngineStatus />);
+    expect(screen.getByTestId('load-status').textContent).toMatch(
+      /downloaded 25\.4 MB \(the model 11\.2 MB, the rest the engine's WebAssembly, once\)$/,
+    );
+  });
+
+  it('names the model alone where only the model came (the engine was already here), and the cache', () => {
+    ready(false, 11_200_000);
+    const { unmount } = render(<EngineStatus />);
+    expect(screen.getByTestId('load-status').textContent).toMatch(/downloaded 11\.2 MB$/);
+    unmount();
+    ready(true, 0);
+    render(<EngineStatus />);
+    expect(screen.getByTestId('load-status').textContent).toMatch(/loaded from cache$/);
+  });
+});

@@ -37,6 +37,7 @@ export function EngineStatus() {
   // The model this load fetches (the saved choice, else the first the build ships) and its size.
   const choice = useApp((s) => s.engine.progress?.model ?? s.modelChoice ?? s.models[0]?.name ?? '');
   const size = useApp((s) => s.models.find((m) => m.name === choice)?.downloadBytes ?? 0);
+  const loadedSize = useApp((s) => s.models.find((m) => m.name === s.engine.model?.name)?.downloadBytes ?? 0);
   const opening = engine.status === 'loading' && engine.progress?.phase === 'session';
   const waited = useSecondsSince(`${engine.loadId}`, opening);
 
@@ -133,6 +134,10 @@ export function EngineStatus() {
       <p className="model-facts" data-testid="load-status">
         {m.name} · {(m.params / 1e6).toFixed(2)} M parameters · reads {m.context} tokens ·{' '}
         {m.fromCache ? 'loaded from cache' : `downloaded ${mb(engine.downloadedBytes)} MB`}
+        {/* The first visit also fetches the engine's WebAssembly: say so, or the total reads as the model's. */}
+        {!m.fromCache && loadedSize > 0 && engine.downloadedBytes > loadedSize * 1.05
+          ? ` (the model ${mb(loadedSize)} MB, the rest the engine's WebAssembly, once)`
+          : ''}
       </p>
       {restarted}
       {engine.notices.map((n, i) => (

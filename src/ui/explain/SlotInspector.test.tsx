@@ -145,19 +145,19 @@ describe('a slot its step drew again (SAMPLING.md 4)', () => {
     });
     render(<SlotInspector />);
     expect(screen.getByTestId('inspector-state').textContent).toMatch(
-      /Step 1 drew "b", then wrote "d" \(p \S+ once "b" was taken away: see below\)/,
+      /Step 1 drew “b”, then wrote “d” \(p \S+ once “b” was taken away: see below\)/,
     );
     const hint = screen.getByTestId('inspector-redrawn');
     expect(hint.getAttribute('data-why')).toBe('doubled');
     expect(hint.textContent).toMatch(
-      /The pass drew "b", but another slot of this step had already written "b" beside it/,
+      /The pass drew “b”, but another slot of this step had already written “b” beside it/,
     );
-    expect(hint.textContent).toMatch(/which gave "d"/);
+    expect(hint.textContent).toMatch(/which gave “d”/);
     // The numbers are the row slot 1 was drawn from again: without 4, which the hint below names.
     expect(rows().find((r) => r.drawn)?.id).toBe(6); // the token the run wrote
     expect(rows().map((r) => r.id)).not.toContain(4);
     expect(screen.getByTestId('inspector-banned').textContent).toMatch(
-      /^Not allowed here once this step's surer slots were written: "b"\. .*or double a token written beside it/,
+      /^Not allowed here once this step's surer slots were written: “b”\. .*or double a token written beside it/,
     );
     act(() => useInspector.setState({ slot: 2 }));
     expect(screen.queryByTestId('inspector-redrawn')).toBeNull();

@@ -9,7 +9,7 @@ import { slotDistribution, writeOrder, writtenAt, type SlotDistribution } from '
 import { isAdaptive } from '../../engine/schedule';
 import { useApp, type InspectRefusal } from '../../store/store';
 import type { Inspected } from '../../worker/protocol';
-import { inspectTarget, scoreName, whyItWaits, whyNotTheTop } from './inspectorData';
+import { inspectTarget, scoreName, visiblePiece, whyItWaits, whyNotTheTop } from './inspectorData';
 import { useInspector } from './inspectorState';
 
 type Answer = Inspected | InspectRefusal;
@@ -116,7 +116,7 @@ export default function SlotInspector() {
   );
   if (slot === null || !target) return intro;
   const piece = (id: number) => pieces?.[id] ?? `#${id}`;
-  const name = (id: number) => JSON.stringify(piece(id));
+  const name = (id: number) => `“${visiblePiece(piece(id))}”`;
   const s = run.settings;
   return (
     <div className="slot-inspector" data-testid="slot-inspector" data-slot={slot} data-step={shown}>
@@ -330,7 +330,7 @@ function Candidates({
             className={c.id === drawn ? 'drawn' : undefined}
           >
             <th scope="row">
-              <q className="ins-token">{JSON.stringify(piece(c.id)).slice(1, -1)}</q>
+              <q className="ins-token">{visiblePiece(piece(c.id))}</q>
               {c.id === drawn && (
                 <span className="ins-badge">{committed ? 'drawn' : 'its candidate, not committed'}</span>
               )}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, unmask } from '../../engine';
 import { canvas, collect, crafted, M, row, SPECIAL } from '../../engine/testkit';
 import { applyFrame, startRun } from '../../store/run';
-import { inspectTarget, ordinal, whyItWaits } from './inspectorData';
+import { inspectTarget, ordinal, visiblePiece, whyItWaits } from './inspectorData';
 
 const settings = { ...DEFAULT_SETTINGS, steps: 3, temperature: 0, refineRounds: 1, refineFraction: 0.4 };
 
@@ -90,5 +90,13 @@ describe('whyItWaits', () => {
     expect(later).toMatch(/p 95\.0%, above the adaptive threshold of 90%, but it lies in a later block/);
     expect(later).not.toMatch(/below/);
     expect(whyItWaits({ ...adaptive, blocks: true })).toMatch(/below the adaptive threshold.*earlier blocks first/);
+  });
+});
+
+describe('visiblePiece', () => {
+  it('shows newlines and tabs as marks and quotes as they are', () => {
+    expect(visiblePiece('?"')).toBe('?"');
+    expect(visiblePiece('.\n\n')).toBe('.↵↵');
+    expect(visiblePiece(' the\t')).toBe(' the⇥');
   });
 });

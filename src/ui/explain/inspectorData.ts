@@ -108,6 +108,12 @@ export function whyItWaits(o: {
     : `Its score by ${o.strategy} was ${o.score.toFixed(4)}, ${ordinal(o.rank)} of the ${o.masked} masked slots; the schedule committed ${o.committed} at this step, so it waits.`;
 }
 
+/** A token's text as a reader sees it between quotes: newlines and tabs as marks, everything else as
+ * written (JSON's escapes, as in "?\"", read like code). */
+export function visiblePiece(text: string): string {
+  return text.replace(/\r?\n/g, '↵').replace(/\t/g, '⇥');
+}
+
 /** 1 → "1st", 2 → "2nd", 11 → "11th", … */
 export function ordinal(n: number): string {
   const t = n % 100;
