@@ -1,7 +1,5 @@
 """The trainer's precision probe: it picks the fastest measured candidate and never trusts the CPU's name."""
 
-import time
-
 import torch
 
 from pipeline.model import Denoiser, ModelConfig
@@ -101,24 +99,42 @@ def test_a_probe_beside_other_work_does_not_cap_the_threads_of_a_load_following_
     assert thread_ceiling(Candidate(bf16=False, threads=2), 2, adaptive=False) == 2
 
 
+class FakeClock:
+    """The probe's clock, by hand: each reading moves it on 1 ms, and a cold step moves it on its delay.
+    The test then times nothing real, so a busy machine cannot decide it."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        self.now += 0.001
+        return self.now
+
+
 class ColdStart(torch.nn.Module):
     """A model whose first forward pass is slow, as the first step in either precision is (about half speed)."""
 
-    def __init__(self, inner: torch.nn.Module, delay_s: float):
+    def __init__(self, inner: torch.nn.Module, delay_s: float, clock: FakeClock):
         super().__init__()
-        self.inner, self.delay_s, self.cold = inner, delay_s, True
+        # A function, not the clock: the probe deep-copies the model, and a copied clock would stand still.
+        self.inner, self.cold = inner, True
+        self.wait = lambda: setattr(clock, "now", clock.now + delay_s)
 
     def forward(self, *args):
         if self.cold:
-            time.sleep(self.delay_s)
+            self.wait()
             self.cold = False
         return self.inner(*args)
 
 
-def test_the_quick_reject_is_timed_warm():
-    # 16 tokens in a 0.5 s cold step is 32 tokens/s, under the floor; the warm steps of this tiny model run
-    # thousands. Timing the cold step made bf16 "lose early" on the Xeon it trains fastest on.
+def test_the_quick_reject_is_timed_warm(monkeypatch):
+    # 16 tokens in a 0.5 s cold step is 32 tokens/s, under the floor; a warm step here reads 1 ms on the
+    # clock. Timing the cold step made bf16 "lose early" on the Xeon it trains fastest on.
+    import pipeline.precision as precision
+
+    clock = FakeClock()
+    monkeypatch.setattr(precision, "time", clock)
     cfg = ModelConfig(d_model=32, n_layers=1, n_heads=2, context=16, vocab_size=64)
-    model = ColdStart(Denoiser(cfg), delay_s=0.5)
+    model = ColdStart(Denoiser(cfg), delay_s=0.5, clock=clock)
     timing = time_steps(model, 64, 16, 2, bf16=False, steps=2, budget_s=1.0, reject_below=200.0)
     assert timing.quick >= 200.0 and timing.full is not None
