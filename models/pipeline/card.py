@@ -56,7 +56,10 @@ def objective_line(cfg: dict) -> str:
     if cfg.get("weighting", "inv_t") == "one":
         loss = "plain cross-entropy on the masked tokens, each one alike (`weighting=one`)"
     else:
-        loss = f"cross-entropy on the masked tokens weighted 1/t, capped at {cfg.get('weight_cap', 10.0):g}"
+        cap = cfg.get("weight_cap", 10.0)
+        loss = "cross-entropy on the masked tokens weighted 1/t, " + (
+            "uncapped" if cap is None else f"capped at {cap:g}"
+        )
     subs = "excluded" if cfg.get("subs") else "not excluded"
     return f"- Loss: {loss}; {t}; `[MASK]` and `[PAD]` {subs} from the softmax."
 

@@ -41,3 +41,4 @@ def test_the_loss_line_names_the_weighting_the_run_trained_with():
     line = objective_line(BASE | {"weighting": "inv_t", "weight_cap": 10.0, "t_dist": "logitnormal", "subs": True})
     assert "weighted 1/t, capped at 10; logit-normal t" in line and "excluded from the softmax" in line
     assert "weighted 1/t" in objective_line(BASE) and "t uniform, stratified" in objective_line(BASE)
+    assert "weighted 1/t, uncapped" in objective_line(BASE | {"weight_cap": None})

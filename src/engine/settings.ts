@@ -3,11 +3,11 @@
 import { MAX_NGRAM, MIN_NGRAM } from './repeats';
 import type { InnerStrategy, SamplerSettings, Schedule, Strategy } from './types';
 
-/** The same defaults as the Python twin (models/pipeline/sampler.py), so the model card's samples
- * and the app start from one place. */
 /** The temperature slider's top: above it a run is told that its text will be close to noise. */
 export const HOT_TEMPERATURE = 2;
 
+/** The same defaults as the Python twin (models/pipeline/sampler.py), so the model card's samples
+ * and the app start from one place. */
 export const DEFAULT_SETTINGS: SamplerSettings = Object.freeze({
   steps: 32,
   // 0.7 with no repeated 3-grams (below): on the shipped model, 256 samples, invented words 1.17 % ->

@@ -36,7 +36,7 @@ export function keptLinkNotice(kept: BeforeLink, current: FormState): FormNotice
   return {
     kind: 'link',
     message:
-      'Before this page was reloaded, a shared link replaced your text and settings. Put them back, or press OK to keep these.',
+      'Earlier, a shared link replaced your text and settings on this page. Put them back, or press OK to keep these.',
     problems: [],
     before: kept.before,
     ...(unedited ? { setByLink: current } : {}),

@@ -194,13 +194,13 @@ const SETTING_WORDS: Record<keyof SamplerSettings, string> = {
   topP: 'top-p',
   seed: 'seed',
   schedule: 'schedule',
-  threshold: 'adaptive threshold',
+  threshold: 'sure at',
   strategy: 'unmasking order',
   blockLength: 'block length',
-  blockStrategy: 'order inside blocks',
+  blockStrategy: 'order inside a block',
   repetitionPenalty: 'repetition penalty',
   repetitionWindow: 'repetition window',
-  noRepeatNgram: 'no repeated phrases of',
+  noRepeatNgram: 'no repeated phrases of n tokens', // settingInWords says it in full
   refineRounds: 'refinement rounds',
   refineFraction: 'refinement share',
 };

@@ -220,6 +220,9 @@ describe('store', () => {
     expect(useApp.getState().form.settings.seed).toBe(1234);
     expect(useApp.getState().runError).toMatch(/blank/i);
     expect(f.sent.some((m) => m.type === 'generate')).toBe(false);
+    useApp.getState().setForm({ mode: 'fill' }); // a patch that changes nothing (a blur) keeps the message
+    useApp.getState().setSettings({ seed: 1234 });
+    expect(useApp.getState().runError).toMatch(/blank/i);
     useApp.getState().setForm({ mode: 'prompt' });
     expect(useApp.getState().runError).toBeNull(); // the edit answered it
     useApp.getState().regenerate();
@@ -399,7 +402,7 @@ describe("the way back from a share link's form", () => {
     reload();
     expect(useApp.getState().form.prompt).toBe('the link'); // the link's form was saved as it came
     const notice = noticeOf(useApp.getState(), 'link');
-    expect(notice?.message).toMatch(/Before this page was reloaded, a shared link replaced your text/);
+    expect(notice?.message).toMatch(/Earlier, a shared link replaced your text and settings on this page/);
     expect(notice?.before?.prompt).toBe('typed before the link');
     // Unedited since: a second link keeps the way back to the first one's, as without the reload.
     useApp.getState().openLink('#prompt=second%20link&length=4');

@@ -89,8 +89,8 @@ export interface AppState extends SessionState, ModelSlice {
   regenerate(): void;
   stop(): void;
   startCompare(): void;
-  /** The cost of steps (sweep.ts): the form's run at several step counts, adaptive and left to right. */
-  /** Returns why it did not start (the panel says so beside its button), or null. */
+  /** The cost of steps (sweep.ts): the form's run at several step counts, adaptive and left to right.
+   * Returns why it did not start (the panel says so beside its button), or null. */
   startSweep(): string | null;
   setView(step: number | null): void;
   /** Masks `positions` of the last run again and lets the model fill them from both sides. */
@@ -107,6 +107,10 @@ export interface AppState extends SessionState, ModelSlice {
 
 export type InspectRefusal = Extract<WorkerOut, { type: 'error' }>;
 
+/** Whether `patch` sets any field of `to` to another value. */
+const changes = <T extends object>(to: T, patch: Partial<T>) =>
+  (Object.keys(patch) as (keyof T)[]).some((k) => !Object.is(to[k], patch[k]));
+
 export const useApp = create<AppState>()((set, get) => {
   /** Sends one generate request; the run exists for the UI only once 'started' comes back. */
   function send(segments: Segment[], settings: SamplerSettings, label: string | null): void {
@@ -122,7 +126,11 @@ export const useApp = create<AppState>()((set, get) => {
   function followUpRefusal(s: AppState): string | null {
     if (isBusy(s)) return 'A run is going on: wait for it to end, or stop it.';
     if (s.engine.status !== 'ready') return 'The model is not ready yet.';
-    const problems = problemsOf(s);
+    return refuseForm(problemsOf(s));
+  }
+
+  /** The form's problems as the run error, announced; null (and nothing said) when it has none. */
+  function refuseForm(problems: string[]): string | null {
     if (problems.length === 0) return null;
     const text = problems.join(' ');
     set({ runError: text, announcement: text });
@@ -263,14 +271,9 @@ export const useApp = create<AppState>()((set, get) => {
       conn.client = watchEngine(client, engineDied);
       conn.unsubscribe = conn.client.subscribe(onMessage);
     }
-    const s = get();
     const loadId = conn.nextId++;
     set({
-      backendChoice: choice,
-      pending: null,
-      compare: stopCompare(s.compare),
-      sweep: stopSweep(s.sweep),
-      run: newWorker && s.run?.status === 'running' ? { ...s.run, status: 'failed' } : s.run,
+      ...workStopped(get(), choice, newWorker),
       engine: { ...IDLE_ENGINE, status: 'loading', loadId },
       announcement,
     });
@@ -284,15 +287,22 @@ export const useApp = create<AppState>()((set, get) => {
     });
   }
 
-  function failedToStart(err: unknown, choice: BackendChoice, newWorker: boolean) {
-    const s = get();
-    const message = `This browser would not start the page's engine (a Web Worker): ${messageOf(err)}`;
-    set({
+  /** What a (re)load ends: the request waiting for an answer, a comparison or sweep, and a run the old
+   * worker was running (`newWorker`; the worker that loads by itself stops its run, which ends 'cancelled'). */
+  function workStopped(s: AppState, choice: BackendChoice, newWorker: boolean): Partial<AppState> {
+    return {
       backendChoice: choice,
       pending: null,
       compare: stopCompare(s.compare),
       sweep: stopSweep(s.sweep),
       run: newWorker && s.run?.status === 'running' ? { ...s.run, status: 'failed' } : s.run,
+    };
+  }
+
+  function failedToStart(err: unknown, choice: BackendChoice, newWorker: boolean) {
+    const message = `This browser would not start the page's engine (a Web Worker): ${messageOf(err)}`;
+    set({
+      ...workStopped(get(), choice, newWorker),
       engine: {
         ...IDLE_ENGINE,
         status: 'error',
@@ -434,13 +444,16 @@ export const useApp = create<AppState>()((set, get) => {
     setShowDraft(on) {
       set({ viewPrefs: { ...get().viewPrefs, showDraft: on } });
     },
-    // An edit answers the last refusal (or makes it stale): its message goes, the next Generate judges anew.
+    // An edit answers the last refusal (or makes it stale): its message goes, the next Generate judges
+    // anew. A patch that changes nothing (a blur, the tour setting the mode it has) keeps it.
     setForm(patch) {
-      set({ form: { ...get().form, ...patch }, runError: null });
+      const form = get().form;
+      if (changes(form, patch)) set({ form: { ...form, ...patch }, runError: null });
     },
     setSettings(patch) {
       const form = get().form;
-      set({ form: { ...form, settings: { ...form.settings, ...patch } }, runError: null });
+      if (changes(form.settings, patch))
+        set({ form: { ...form, settings: { ...form.settings, ...patch } }, runError: null });
     },
     connect(f, backend = 'auto') {
       conn.factory = f;
@@ -466,11 +479,7 @@ export const useApp = create<AppState>()((set, get) => {
     generate() {
       const s = get();
       if (isBusy(s) || s.engine.status !== 'ready') return;
-      const problems = problemsOf(s);
-      if (problems.length > 0) {
-        set({ runError: problems.join(' '), announcement: problems.join(' ') });
-        return;
-      }
+      if (refuseForm(problemsOf(s)) !== null) return;
       set({ compare: null });
       send(segmentsOf(s.form), effectiveSettings(s.form).settings, null);
     },

@@ -157,7 +157,7 @@ describe('a slot its step drew again (SAMPLING.md 4)', () => {
     expect(rows().find((r) => r.drawn)?.id).toBe(6); // the token the run wrote
     expect(rows().map((r) => r.id)).not.toContain(4);
     expect(screen.getByTestId('inspector-banned').textContent).toMatch(
-      /^Not allowed here once this step's surer slots were written: “b”\. .*or double a token written beside it/,
+      /^Not allowed here once the slots before it in this step were written: “b”\. .*or double a token written beside it/,
     );
     act(() => useInspector.setState({ slot: 2 }));
     expect(screen.queryByTestId('inspector-redrawn')).toBeNull();

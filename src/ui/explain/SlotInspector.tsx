@@ -225,7 +225,7 @@ export default function SlotInspector() {
               )}
               {dist.banned.length > 0 && (
                 <p className="hint" data-testid="inspector-banned" data-ids={dist.banned.join(' ')}>
-                  Not allowed here{redrawn ? " once this step's surer slots were written" : ''}:{' '}
+                  Not allowed here{redrawn ? ' once the slots before it in this step were written' : ''}:{' '}
                   {dist.banned.map(name).join(', ')}. Each would repeat a run of {s.noRepeatNgram} tokens the passage
                   {redrawn ? ' then held, or double a token written beside it' : ' already holds'} (no repeated phrases
                   is on).

@@ -132,9 +132,10 @@ export default function TrainingObjective() {
       <p className="hint">
         This is how the model learned. Each token of a passage it never trained on is hidden with probability t; one
         forward pass guesses every hidden token at once, from the words left on both sides; the loss is how surprised it
-        was by the true tokens, in bits per hidden token. Training lowered that loss at every t (this model counted
-        every hidden token alike, so heavily masked passages, with more to guess, weighed more). Averaged evenly over t,
-        the same loss is a bound on the bits the model needs per byte of text: the area under the curve below.
+        was by the true tokens, in bits per hidden token. Training lowered that loss at every t (this model's latest
+        runs counted every hidden token alike, so heavily masked passages, with more to guess, weighed more). Averaged
+        evenly over t, the same loss is a bound on the bits the model needs per byte of text: the area under the curve
+        below.
       </p>
       <div className="objective-controls">
         <label>
