@@ -243,9 +243,8 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
       const endsRun = !refusal || m.id === s.run?.runId;
       const run = endsRun && s.run?.status === 'running' ? { ...s.run, status: 'failed' as const } : s.run;
       const pending = s.pending?.runId === m.id || !refusal ? null : s.pending;
-      const compare = stopCompare(s.compare);
       const text = errorText(m.message, m.action);
-      const sweep = stopSweep(s.sweep, text);
+      const stopped = { ...s, run, pending, compare: stopCompare(s.compare), sweep: stopSweep(s.sweep, text) };
       if (refusal) {
         // A share link that waited for this request's run: nothing is going on now, so it runs (as after
         // 'cancelled'); left waiting, it would start with the next run's end, one nobody asked for.
@@ -254,11 +253,7 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
           s.autoRun && ownRequest && s.engine.status === 'ready' && pending === null && run?.status !== 'running';
         return {
           state: {
-            ...s,
-            run,
-            pending,
-            compare,
-            sweep,
+            ...stopped,
             runError: text,
             announcement: text,
             autoRun: s.autoRun && !linkNow,
@@ -268,11 +263,7 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
       }
       return {
         state: {
-          ...s,
-          run,
-          pending,
-          compare,
-          sweep,
+          ...stopped,
           engine: {
             ...s.engine,
             status: 'error',

@@ -28,6 +28,11 @@ const CHOICE: Array<[string, keyof SamplerSettings]> = [
   ['inner', 'blockStrategy'],
   ['schedule', 'schedule'],
 ];
+/** Settings added after the first links: a link without them ran without them (0 is off). */
+const LATER_RULES: Array<[string, keyof SamplerSettings]> = [
+  ['norep', 'noRepeatNgram'],
+  ['refine', 'refineRounds'],
+];
 const FORM_KEYS = ['mode', 'prompt', 'template', 'blank', 'length'];
 const EXPLAIN_KEYS = ['at', 'slot', 'noise'];
 const KNOWN = new Set([...FORM_KEYS, ...EXPLAIN_KEYS, 'model', ...NUMERIC.map(([k]) => k), ...CHOICE.map(([k]) => k)]);
@@ -145,11 +150,11 @@ export function decodeShare(
   };
   const settings: Record<string, unknown> = {};
   for (const [key, field] of NUMERIC) settings[field] = num(key) ?? base.settings[field];
-  // Every link names all its settings; one that names them (`steps`) but not `norep` was shared
-  // before the rule existed, and its run had none: so that it gives the same run, the rule is off.
-  if (p.has('steps') && !p.has('norep')) settings.noRepeatNgram = 0;
-  // Likewise refinement (links carry it since 2026-11-30; the runs before had none).
-  if (p.has('steps') && !p.has('refine')) settings.refineRounds = 0;
+  // Every link names all its settings; one that names them (`steps`) but not `norep` (or `refine`, carried
+  // since 2026-11-30) was shared before that rule existed, and its run had none: so that it gives the same
+  // run, the rule is off, and the notice says why.
+  const older = new Set(p.has('steps') ? LATER_RULES.filter(([key]) => !p.has(key)).map(([, field]) => field) : []);
+  for (const field of older) settings[field] = 0;
   for (const [key, field] of CHOICE) settings[field] = p.get(key) ?? base.settings[field];
   const parsed = parseForm(
     {
@@ -163,9 +168,6 @@ export function decodeShare(
     base,
   );
   const form = parsed.value;
-  const older = new Set<keyof SamplerSettings>();
-  if (p.has('steps') && !p.has('norep')) older.add('noRepeatNgram');
-  if (p.has('steps') && !p.has('refine')) older.add('refineRounds');
   const changed = describeChanges(base, form, older);
   const model = linkedModel(p.get('model'), models, problems);
   if (model !== null && model !== models.current) changed.push(`model ${model}`);

@@ -12,6 +12,13 @@ export function EditBar({ editable, slots }: { editable: boolean; slots: readonl
   const ready = useApp((s) => s.engine.status === 'ready');
   const { reimagine, undo } = useApp.getState();
   const words = new Set(slots.filter((s) => selection.includes(s.index)).map((s) => s.word)).size;
+  const status = !editable
+    ? ''
+    : !ready
+      ? 'Re-imagine works once the model is ready (the engine status above says what it is doing).'
+      : selection.length > 0
+        ? `${words} word${words === 1 ? '' : 's'} selected (${selection.length} token${selection.length === 1 ? '' : 's'}).`
+        : 'Select words to re-imagine: click, shift-click or drag; or Space on a focused word.';
   return (
     <div className="edit-bar" role="group" aria-label="Edit by re-masking">
       <button
@@ -32,13 +39,7 @@ export function EditBar({ editable, slots }: { editable: boolean; slots: readonl
         </button>
       )}
       <span className="hint" role="status" data-testid="selection-status">
-        {editable && !ready
-          ? 'Re-imagine works once the model is ready (the engine status above says what it is doing).'
-          : editable && selection.length > 0
-            ? `${words} word${words === 1 ? '' : 's'} selected (${selection.length} token${selection.length === 1 ? '' : 's'}).`
-            : editable
-              ? 'Select words to re-imagine: click, shift-click or drag; or Space on a focused word.'
-              : ''}
+        {status}
       </span>
     </div>
   );

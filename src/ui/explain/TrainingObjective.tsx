@@ -2,8 +2,8 @@
 // model never trained on is masked at noise level t (each token with probability t, seeded); one
 // forward pass fills every masked slot at once; each slot shows the model's best guess, coloured by the
 // probability it gave the true token; training lowers this loss at every t (how much each t counts is the
-// recipe's: models/README.md's "Loss" line). The loss over t integrates to the bound the card reports. The numbers are engine/objective.ts's, from the
-// worker's 'denoise' pass.
+// recipe's: models/README.md's "Loss" line). The loss over t integrates to the bound the card reports.
+// The numbers are engine/objective.ts's, from the worker's 'denoise' pass.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { lossAt, lossCurve, noiseMask, noisyCanvas, type Bound, type CurvePoint, type Denoised } from '../../engine';
 import { isBusy, useApp } from '../../store/store';
