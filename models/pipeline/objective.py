@@ -109,9 +109,8 @@ def pick_passages(docs: list[dict], tok, count: int, tokens: int, least: int | N
         if len(ids) < tokens:
             continue
         ids = ids[:tokens]
-        out.append(
-            {"book": f"{d['folder']}/{d['file']}", "text": tok.decode(ids, skip_special_tokens=False), "ids": ids}
-        )
+        book = {"book": f"{d['folder']}/{d['file']}"} | {k: d[k] for k in ("title", "author") if k in d}
+        out.append(book | {"text": tok.decode(ids, skip_special_tokens=False), "ids": ids})
         if len(out) == count:
             break
     if len(out) < (count if least is None else least):

@@ -1,7 +1,8 @@
 """Stage 1: read the corpus, unwrap hard-wrapped lines into paragraphs, normalise, split by whole book.
 
 Output in the run folder:
-  docs_train.jsonl / docs_val.jsonl  one book per line: {"folder", "file", "weight", "paragraphs": [...]}
+  docs_train.jsonl / docs_val.jsonl  one book per line: {"folder", "file", "title", "author" (where the
+                                      corpus's corpora.bib names one), "weight", "paragraphs": [...]}
   split.json                          which books went where, and the settings used
 """
 
@@ -14,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from .books import book_facts, read_bib
 from .errors import PipelineError
 
 # Copies of each book per pass over the stream. Children's books and fairy tales are the core (twice);
@@ -124,6 +126,7 @@ def prepare(
     if not books:
         raise PipelineError(f"no .txt books found in {corpus} (with weight > 0 in {weights})")
 
+    bib = read_bib(corpus / "corpora.bib")
     run.mkdir(parents=True, exist_ok=True)
     split = {"train": [], "val": [], "weights": weights, "val_fraction": val_fraction, "seed": seed}
     chars = {"train": 0, "val": 0}
@@ -142,7 +145,8 @@ def prepare(
                 if not paragraphs:
                     continue
                 which = "val" if p.name in val_names else "train"
-                rec = {"folder": f, "file": p.name, "weight": weights.get(f, 1.0), "paragraphs": paragraphs}
+                rec = {"folder": f, "file": p.name, **book_facts(bib, p.name)}
+                rec |= {"weight": weights.get(f, 1.0), "paragraphs": paragraphs}
                 (fva if which == "val" else ftr).write(json.dumps(rec, ensure_ascii=False) + "\n")
                 split[which].append(f"{f}/{p.name}")
                 chars[which] += sum(len(x) + 1 for x in paragraphs)

@@ -88,11 +88,13 @@ def test_passages_come_one_per_book_and_their_text_is_their_ids():
     book = lambda n, folder: {  # noqa: E731
         "folder": folder,
         "file": f"{n}.txt",
+        **({"title": f"Book {n}", "author": "A. Writer"} if n == 1 else {}),
         "paragraphs": [f"Paragraph {i} of book {n}, in which the lamp was lit again." for i in range(60)],
     }
     docs = [book(1, "a"), book(2, "a"), book(3, "b")]
     got = pick_passages(docs, tok, 3, 40)
     assert [p["book"] for p in got][:2] == ["a/1.txt", "b/3.txt"]  # folders spread before repeats
+    assert (got[0]["title"], got[0]["author"]) == ("Book 1", "A. Writer") and "title" not in got[1]
     for p in got:
         assert len(p["ids"]) == 40 and p["text"] == tok.decode(p["ids"], skip_special_tokens=False)
         assert p["text"].startswith("Paragraph 20 ")  # a third of the way in
@@ -112,4 +114,5 @@ def test_the_shipped_passages_fit_and_agree_with_the_tokenizer():
     assert data["card_bits_per_byte"] == card
     assert len(data["passages"]) == 8 and len({p["book"] for p in data["passages"]}) == len(data["passages"])
     for p in data["passages"]:
+        assert p["title"]  # the page names the book as a reader would (pipeline/books.py)
         assert p["text"] == tok.decode(p["ids"], skip_special_tokens=False) and MASK_ID not in p["ids"]

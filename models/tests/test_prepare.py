@@ -114,3 +114,16 @@ def test_default_weights_hold_every_book_in_every_pass():
     assert min(counts) >= 1
     core = [n for d, n in zip(docs, counts) if d["folder"] in ("ChiLit", "Grimm")]
     assert min(core) > max(n for d, n in zip(docs, counts) if d["folder"] not in ("ChiLit", "Grimm"))
+
+
+def test_each_book_carries_its_title_and_author(tiny_corpus, tmp_path):
+    (tiny_corpus / "corpora.bib").write_text(
+        "@book{x_1900,\n\ttitle = {The First Book},\n\tshorttitle = {book0},\n\tauthor = {Penn, Anna}\n}\n"
+    )
+    run = tmp_path / "run"
+    prepare(tiny_corpus, run, weights={"ChiLit": 1.0, "Grimm": 1.0}, val_fraction=0.3)
+    docs = [json.loads(x) for f in ("docs_train.jsonl", "docs_val.jsonl") for x in open(run / f)]
+    named = {(d["folder"], d["file"]): (d["title"], d.get("author")) for d in docs}
+    # book0 is listed in the bib (both folders hold one); the others are named by their file
+    assert named[("ChiLit", "book0.txt")] == ("The First Book", "Anna Penn")
+    assert named[("ChiLit", "book1.txt")] == ("Book1", None)

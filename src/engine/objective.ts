@@ -9,7 +9,10 @@
 import { createRng } from './rng';
 
 export interface Passage {
+  /** folder/file in the corpus; `title` and `author` where the corpus names them. */
   book: string;
+  title?: string;
+  author?: string;
   text: string;
   ids: number[];
 }

@@ -8,11 +8,19 @@ import { installMemoryStorage } from '../../store/memoryStorage';
 import { resetApp, useApp } from '../../store/store';
 import TrainingObjective from './TrainingObjective';
 
-vi.mock('./passages', () => ({
+vi.mock('./passages', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('./passages')>()),
   loadPassages: () =>
     Promise.resolve({
       cardBitsPerByte: null,
-      passages: [{ book: 'tales/fox', ids: Array.from({ length: 32 }, (_, i) => 3 + (i % 3)), text: 'abc'.repeat(11) }],
+      passages: [
+        {
+          book: 'tales/fox.txt',
+          title: 'The Fox',
+          ids: Array.from({ length: 32 }, (_, i) => 3 + (i % 3)),
+          text: 'abc'.repeat(11),
+        },
+      ],
     }),
 }));
 
@@ -31,6 +39,7 @@ describe('the noise panel across an engine reload', () => {
       const f = readyClient();
       render(<TrainingObjective />);
       await act(async () => undefined); // the passages arrive
+      expect(screen.getByRole('option', { name: '1. The Fox (tales)' })).toBeTruthy();
       await act(async () => void (await vi.advanceTimersByTimeAsync(200)));
       expect(denoises(f)).toHaveLength(1);
       // A backend change while the pass is owed. Outside act(), as in the browser: the refusal settles

@@ -10,7 +10,7 @@ import { isBusy, useApp } from '../../store/store';
 import { CONFIDENCE_STEPS, confidenceStep } from '../confidence';
 import { clampNoise, CURVE_DRAWS, CURVE_POINTS, useNoiseView } from './noiseView';
 import { LossCurveChart } from './LossCurveChart';
-import { loadPassages, type Passages } from './passages';
+import { loadPassages, passageLabel, type Passages } from './passages';
 import './objective.css';
 
 type Load = { status: 'loading' } | { status: 'ready'; data: Passages } | { status: 'failed'; why: string };
@@ -143,7 +143,7 @@ export default function TrainingObjective() {
           <select value={passageIx} onChange={(e) => setPassageIx(Number(e.target.value))} disabled={curveRunning}>
             {passages.map((p, i) => (
               <option key={p.book} value={i}>
-                {i + 1}. {p.book.split('/').reverse().join(' · ')}
+                {i + 1}. {passageLabel(p)}
               </option>
             ))}
           </select>
