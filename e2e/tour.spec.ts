@@ -20,7 +20,9 @@ test('the tour is offered once, walks the live views, closes on Escape without s
 }) => {
   await openApp(page, '/?pace=manual');
   await expect(page.getByTestId('tour-offer')).toBeVisible();
-  await page.getByTestId('tour-start').click();
+  // One way in: the offer explains, the button beside it starts.
+  await expect(page.locator('.tour-line').getByRole('button')).toHaveText(['Take the tour', 'No thanks']);
+  await page.getByTestId('tour-open').click();
 
   const tour = page.getByRole('dialog', { name: 'A canvas of noise' });
   await expect(tour).toBeVisible();

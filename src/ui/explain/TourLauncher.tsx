@@ -1,5 +1,6 @@
-// "Take the tour", always there, and on a first visit a one-line offer beside it. The offer is in the
-// first paint (its answer is read from storage synchronously) and sits on the button's line, so it
+// "Take the tour", always there, and on a first visit a one-line offer beside it that says what the
+// tour is; the button is its yes (a second Start would be two prompts for one thing). The offer is in
+// the first paint (its answer is read from storage synchronously) and sits on the button's line, so it
 // never shifts the page; once answered it does not come back. The tour's code loads when opened.
 import { useTour } from './tourState';
 import './tour.css';
@@ -17,9 +18,6 @@ export function TourLauncher() {
       {!offered && !open && (
         <span className="tour-offer" data-testid="tour-offer">
           New here? Nine short steps, each showing one idea on the live page.{' '}
-          <button type="button" data-testid="tour-start" onClick={() => start(0)}>
-            Start
-          </button>{' '}
           <button type="button" data-testid="tour-dismiss" onClick={dismiss}>
             No thanks
           </button>

@@ -12,8 +12,8 @@ export interface TourState extends TourPrefs {
 
 /** The tour's transitions as pure functions over its state; `n` is the number of steps. */
 export const tourSteps = {
-  /** Opens at `at`, or where it was left (the tour clamps it to its length); the offer is answered for good. */
-  start: (s: TourState, at?: number): TourState => ({ open: true, offered: true, step: Math.max(0, at ?? s.step) }),
+  /** Opens where it was left (the tour clamps it to its length); the offer is answered for good. */
+  start: (s: TourState): TourState => ({ open: true, offered: true, step: Math.max(0, s.step) }),
   go: (s: TourState, n: number, step: number): TourState => ({ ...s, step: Math.min(Math.max(0, step), n - 1) }),
   /** Closed mid-way: the step is kept, so the next start resumes there. */
   close: (s: TourState): TourState => ({ ...s, open: false }),
@@ -24,7 +24,7 @@ export const tourSteps = {
 };
 
 interface TourStore extends TourState {
-  start(at?: number): void;
+  start(): void;
   go(n: number, step: number): void;
   close(): void;
   finish(): void;
@@ -42,7 +42,7 @@ export const useTour = create<TourStore>()((set, get) => {
   };
   return {
     ...initialTour(),
-    start: (at) => apply(tourSteps.start(get(), at)),
+    start: () => apply(tourSteps.start(get())),
     go: (n, step) => apply(tourSteps.go(get(), n, step)),
     close: () => apply(tourSteps.close(get())),
     finish: () => apply(tourSteps.finish(get())),
