@@ -56,6 +56,7 @@ function scripted(steps: number, fail?: string) {
 
 function loader(loadFile: LoaderDeps['loadFile']) {
   const progress: [string, number, number][] = [];
+  const downloaded: (number | undefined)[] = [];
   const deps: LoaderDeps = {
     ort: {} as never,
     models: () => [entry],
@@ -65,10 +66,13 @@ function loader(loadFile: LoaderDeps['loadFile']) {
     threads: 1,
   };
   const events = {
-    progress: (p: string, l: number, t: number) => void progress.push([p, l, t]),
+    progress: (p: string, l: number, t: number, more?: { downloaded?: number }) => {
+      progress.push([p, l, t]);
+      downloaded.push(more?.downloaded);
+    },
     switchedToWasm: () => undefined,
   };
-  return { progress, load: () => createModelLoader(deps).load('wasm', null, events) };
+  return { progress, downloaded, load: () => createModelLoader(deps).load('wasm', null, events) };
 }
 
 describe('model loader, file phase', () => {
@@ -84,6 +88,31 @@ describe('model loader, file phase', () => {
     expect(l.progress.every(([, , t]) => t === total)).toBe(true);
     const loaded = l.progress.map(([, n]) => n);
     expect([...loaded].sort((a, b) => a - b)).toEqual(loaded);
+  });
+
+  it('counts as downloaded only the bytes of files that came over the network, not cache reads', async () => {
+    const { tokenizer, model } = entry.files;
+    let modelDone = () => {};
+    const modelIn = new Promise<void>((resolve) => (modelDone = resolve));
+    const l = loader(async (spec, onProgress) => {
+      if (spec === tokenizer) {
+        onProgress('cache', tokenizer.bytes, tokenizer.bytes);
+        await modelIn;
+      } else {
+        await tick();
+        onProgress('download', 100, model.bytes);
+        onProgress('download', model.bytes, model.bytes);
+        modelDone();
+      }
+      throw new Error('stop after the files');
+    });
+    await expect(l.load()).rejects.toThrow('stop after the files');
+    expect(l.progress.map(([p, n]) => [p, n])).toEqual([
+      ['cache', tokenizer.bytes],
+      ['download', tokenizer.bytes + 100],
+      ['download', tokenizer.bytes + model.bytes],
+    ]);
+    expect(l.downloaded).toEqual([0, 100, model.bytes]);
   });
 
   it('reports nothing after a failure while the other file is still arriving', async () => {

@@ -37,12 +37,16 @@ export interface LoaderDeps {
   online?(): boolean;
 }
 
+/** The load's phases as the bar names them: files over the network, files from the cache, the session. */
+export type LoadPhase = 'download' | 'cache' | 'session';
+
 export interface LoadEvents {
   /** Which model this load fetches, before its first byte; `note` when it is not the one asked for. */
   chose?(name: string, note: string | null): void;
   /** `backend`: in the session phase, the backend whose session is being opened (a stall there is
-   * the GPU's or ORT's thread workers', and the page restarts accordingly). */
-  progress(phase: 'download' | 'cache' | 'session', loaded: number, total: number, backend?: Backend): void;
+   * the GPU's or ORT's thread workers', and the page restarts accordingly). `downloaded`: in the file
+   * phases, the bytes that came over the network so far (the bar also counts files read from the cache). */
+  progress(phase: LoadPhase, loaded: number, total: number, more?: { backend?: Backend; downloaded?: number }): void;
   /** The model moved to WASM mid-use (GPU failure or lost device). */
   switchedToWasm(why: string): void;
 }
@@ -73,14 +77,18 @@ async function gpuLooksUsable(gpu: GpuLike | undefined): Promise<boolean> {
 /** One progress bar over files that load at the same time: each file's reporter, by size. */
 function sharedBar(sizes: number[], report: LoadEvents['progress']): Progress[] {
   const loaded = sizes.map(() => 0);
+  // Per file, whether it comes over the network: the wasm may be read from the cache while the model
+  // downloads, and "downloaded N MB" must not count the cache's bytes.
+  const fetching = sizes.map(() => false);
   const total = sizes.reduce((a, b) => a + b, 0);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   return sizes.map((size, i) => (phase, n) => {
     loaded[i] = Math.min(n, size);
-    report(
-      phase,
-      loaded.reduce((a, b) => a + b, 0),
-      total,
-    );
+    fetching[i] ||= phase === 'download';
+    const downloading = fetching.some(Boolean);
+    report(downloading ? 'download' : phase, sum(loaded), total, {
+      downloaded: sum(loaded.filter((_, j) => fetching[j])),
+    });
   });
 }
 
@@ -187,8 +195,8 @@ export function createModelLoader(deps: LoaderDeps): {
     const wasmSpec = engine.wasmDone ? null : ortWasmSpec(ort.build);
     // After a failure nothing more is reported: the other files may still be arriving.
     let failed = false;
-    const report: LoadEvents['progress'] = (phase, loaded, total) => {
-      if (!failed) events.progress(phase, loaded, total);
+    const report: LoadEvents['progress'] = (...args) => {
+      if (!failed) events.progress(...args);
     };
     const [tokBar, modelBar, wasmBar] = sharedBar(
       [files.tokenizer.bytes, files.model.bytes, wasmSpec?.bytes ?? 0],
@@ -256,7 +264,7 @@ export function createModelLoader(deps: LoaderDeps): {
       if (b === 'webgpu' && build === 'wasm' && typeof deps.ort === 'function') {
         throw new Error("this engine started with onnxruntime-web's WASM build; reload the page to try WebGPU");
       }
-      if (report) events.progress('session', 0, 1, b);
+      if (report) events.progress('session', 0, 1, { backend: b });
       markLoad(`${b} session create`);
       const s = await openSession(ort, files.model.data, b, V);
       markLoad(`${b} session created`);

@@ -23,7 +23,8 @@ export interface EngineView {
     /** The backend whose session is being opened, once one is (session phase). */
     backend?: Backend;
   } | null;
-  /** Bytes the download phase reported, so "ready" can say how much came over the network. */
+  /** Bytes that came over the network in this load (not those read from the cache), so "ready" can say
+   * how much was downloaded. */
   downloadedBytes: number;
   backend: Backend | null;
   reason: string;
@@ -126,7 +127,7 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
               model: m.model ?? s.engine.progress?.model,
               ...(m.phase === 'session' ? { backend: m.backend ?? s.engine.progress?.backend } : {}),
             },
-            downloadedBytes: m.phase === 'download' ? m.loaded : s.engine.downloadedBytes,
+            downloadedBytes: m.downloaded ?? s.engine.downloadedBytes,
           },
         },
         then: null,

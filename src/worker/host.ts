@@ -127,8 +127,8 @@ export function createHost(deps: HostDeps): {
               chosen = name;
               if (note) post({ type: 'notice', id, message: note });
             },
-            progress: (phase, loaded, total, backend) =>
-              post({ type: 'progress', id, phase, loaded, total, model: chosen, ...(backend ? { backend } : {}) }),
+            progress: (phase, loaded, total, more) =>
+              post({ type: 'progress', id, phase, loaded, total, model: chosen, ...more }),
             switchedToWasm: (why) =>
               post({
                 type: 'notice',
