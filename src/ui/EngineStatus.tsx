@@ -36,8 +36,10 @@ export function EngineStatus() {
   const cancel = useApp((s) => s.cancelLoad);
   // The model this load fetches (the saved choice, else the first the build ships) and its size.
   const choice = useApp((s) => s.engine.progress?.model ?? s.modelChoice ?? s.models[0]?.name ?? '');
-  const size = useApp((s) => s.models.find((m) => m.name === choice)?.downloadBytes ?? 0);
-  const loadedSize = useApp((s) => s.models.find((m) => m.name === s.engine.model?.name)?.downloadBytes ?? 0);
+  const models = useApp((s) => s.models);
+  const bytesOf = (name: string | undefined) => models.find((m) => m.name === name)?.downloadBytes ?? 0;
+  const size = bytesOf(choice);
+  const loadedSize = bytesOf(engine.model?.name);
   const opening = engine.status === 'loading' && engine.progress?.phase === 'session';
   const waited = useSecondsSince(`${engine.loadId}`, opening);
 
