@@ -289,3 +289,37 @@ test('slots of one step written in order: the inspector says when a slot was dra
   }
   expect(found).toBe(true);
 });
+
+test('what it leaned on: each token the step saw hidden in turn, the written token measured on the real model', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await openApp(page);
+  await setControls(page, { prompt: 'Once upon a time', length: 12, steps: 4, temperature: 0, refine: 0 });
+  await runToEnd(page);
+  // A token of the last step: the step saw the prompt and every token written before it.
+  const token = page.locator('[data-testid="token"][data-state="resolved"][data-step="4"]').first();
+  await token.click();
+  await expect(page.getByTestId('candidate').first()).toBeVisible({ timeout: 30_000 });
+  const drawnP = (await candidates(page)).find((r) => r.drawn)!.p;
+  const run = page.getByTestId('lean-run');
+  const passes = Number(/\((\d+) passes\)/.exec((await run.textContent()) ?? '')?.[1]);
+  expect(passes).toBeGreaterThan(4); // the prompt's tokens and those of three steps
+  await run.click();
+  await expect(page.getByTestId('lean-summary')).toBeVisible({ timeout: 90_000 });
+  // The pass on the canvas as it was gives the token the p the inspector shows for it.
+  const summary = (await page.getByTestId('lean-summary').textContent()) ?? '';
+  const baseP = Number(/p ([\d.]+)% on this canvas/.exec(summary)?.[1]) / 100;
+  expect(Math.abs(baseP - drawnP)).toBeLessThanOrEqual(0.005);
+  const bits = await page
+    .getByTestId('lean-token')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-bits'))));
+  expect(bits).toHaveLength(passes - 1);
+  expect(bits.every(Number.isFinite)).toBe(true);
+  expect(Math.max(...bits.map(Math.abs))).toBeGreaterThan(0.01); // hiding some token changed something
+  const named = bits.filter((b) => b > 0.1).length;
+  if (named) await expect(page.getByTestId('lean-summary')).toContainText('It leaned most on');
+  else await expect(page.getByTestId('lean-summary')).toContainText('No token it saw');
+  await expect(page.getByTestId('lean-slot')).toHaveText((await token.textContent()) ?? '');
+  expect(await seriousViolations(page), 'axe with the shaded canvas shown').toEqual([]);
+});

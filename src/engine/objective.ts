@@ -139,13 +139,14 @@ export interface CurveOptions {
   signal?: AbortSignal;
 }
 
-const cancelled = () => new DOMException('The loss curve was cancelled.', 'AbortError');
+/** The error a cancelled series of passes ends with (`what`: the series, as a sentence's subject). */
+export const cancelled = (what = 'The loss curve') => new DOMException(`${what} was cancelled.`, 'AbortError');
 
 /** The pass, unless the signal comes first: Cancel must not wait on a pass that may never be answered. */
-function cancellable<T>(pass: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+export function cancellable<T>(pass: Promise<T>, signal: AbortSignal | undefined, what?: string): Promise<T> {
   if (!signal) return pass;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelled());
+    const onAbort = () => reject(cancelled(what));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     pass.then(

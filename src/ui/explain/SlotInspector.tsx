@@ -3,7 +3,8 @@
 // run going on). The model's top candidates with two bars each, p (the model) and q (what the draw
 // walks under the run's settings, or under a what-if temperature and top-p); for a slot left masked,
 // its score and rank, and how many the schedule committed. The numbers are the engine's own
-// (engine/inspect.ts): the step's sampling is run again, not restated.
+// (engine/inspect.ts): the step's sampling is run again, not restated. For a written token, what it
+// leaned on (LeaningView.tsx).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { slotDistribution, writeOrder, writtenAt, type SlotDistribution } from '../../engine/inspect';
 import { isAdaptive } from '../../engine/schedule';
@@ -11,6 +12,7 @@ import { useApp, type InspectRefusal } from '../../store/store';
 import type { Inspected } from '../../worker/protocol';
 import { inspectTarget, scoreName, visiblePiece, whyItWaits, whyNotTheTop } from './inspectorData';
 import { useInspector } from './inspectorState';
+import { LeaningView } from './LeaningView';
 
 type Answer = Inspected | InspectRefusal;
 
@@ -240,6 +242,16 @@ export default function SlotInspector() {
               <p className="ins-why" data-testid="inspector-why">
                 {whyNotTheTop(s.temperature, s.topK, s.topP)}
               </p>
+              {target.written && (
+                <LeaningView
+                  stepKey={key!}
+                  ids={target.pass.ids}
+                  slot={slot}
+                  token={target.written.id}
+                  maskId={run.maskId}
+                  piece={piece}
+                />
+              )}
             </>
           )}
         </>

@@ -1,0 +1,198 @@
+// "What it leaned on", in the inspector for a token a step wrote: the step's canvas again with each
+// nearby token the model could see hidden in turn (one forward pass each, engine/leaning.ts), shaded
+// by how much less likely the written token became without it. On demand (a pass per token), with
+// progress and Cancel; never during a run (the engine refuses passes beside one).
+import { useEffect, useRef, useState } from 'react';
+import { measureLeaning, probOfBits, strongestLeans, type Leaning } from '../../engine/leaning';
+import { isBusy, useApp } from '../../store/store';
+import { visiblePiece } from './inspectorData';
+
+/** Tokens hidden at most, the nearest to the slot: about 5 s of passes on WASM at 128 tokens. */
+export const LEAN_LIMIT = 40;
+/** Leans shown in the sentence, and the smallest worth naming (bits). */
+const NAMED = 3;
+const FLOOR_BITS = 0.1;
+/** Bits at which the shading is full. */
+const FULL_BITS = 3;
+
+type State =
+  | { phase: 'idle' }
+  | { phase: 'running'; done: number; total: number }
+  | { phase: 'done'; leaning: Leaning }
+  | { phase: 'stopped'; why: string };
+
+const pct = (x: number) => (x < 0.001 ? '<0.1%' : `${(x * 100).toFixed(1)}%`);
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export function LeaningView({
+  stepKey,
+  ids,
+  slot,
+  token,
+  maskId,
+  piece,
+}: {
+  /** Run, step and slot: a new one starts afresh (and stops the passes for the old). */
+  stepKey: string;
+  /** The canvas the step's pass saw (the slot masked). */
+  ids: Int32Array;
+  slot: number;
+  token: number;
+  maskId: number;
+  piece: (id: number) => string;
+}) {
+  const [state, setState] = useState<State>({ phase: 'idle' });
+  const abort = useRef<AbortController | null>(null);
+  const ready = useApp((s) => s.engine.status === 'ready');
+  const busy = useApp(isBusy);
+
+  useEffect(() => {
+    setState({ phase: 'idle' });
+    return () => abort.current?.abort();
+  }, [stepKey]);
+
+  const visible = ids.reduce((n, id, i) => n + (i !== slot && id !== maskId ? 1 : 0), 0);
+  const passes = Math.min(visible, LEAN_LIMIT) + 1;
+  const name = (id: number) => `“${visiblePiece(piece(id))}”`;
+
+  function start() {
+    const ctl = new AbortController();
+    abort.current?.abort();
+    abort.current = ctl;
+    setState({ phase: 'running', done: 0, total: passes });
+    measureLeaning((n, t) => useApp.getState().denoise(n, t), ids, slot, token, {
+      maskId,
+      limit: LEAN_LIMIT,
+      signal: ctl.signal,
+      onProgress: (done, total) => !ctl.signal.aborted && setState({ phase: 'running', done, total }),
+    }).then(
+      (leaning) => !ctl.signal.aborted && setState({ phase: 'done', leaning }),
+      (e: unknown) => {
+        if (abort.current === ctl)
+          setState({ phase: 'stopped', why: ctl.signal.aborted ? 'Cancelled.' : `${messageOf(e)} Run it again.` });
+      },
+    );
+  }
+
+  return (
+    <section className="ins-lean" data-testid="leaning" data-phase={state.phase} aria-labelledby="lean-title">
+      <h4 id="lean-title">What it leaned on</h4>
+      {state.phase !== 'done' && (
+        <p className="hint">
+          Hide one token the model saw, run the pass again, and see how much less likely {name(token)} becomes: the
+          tokens it could not have done without. Hiding is what this model was trained on, so it is a question it
+          understands. {visible > LEAN_LIMIT ? `The ${LEAN_LIMIT} nearest of the ${visible} it saw` : `All ${visible}`},
+          one pass each.
+        </p>
+      )}
+      {state.phase === 'running' ? (
+        <p className="lean-progress" role="status">
+          <label>
+            Hiding token {Math.max(0, state.done - 1)} of {state.total - 1}…{' '}
+            <progress value={state.done} max={state.total} data-testid="lean-progress" />
+          </label>{' '}
+          <button type="button" data-testid="lean-cancel" onClick={() => abort.current?.abort()}>
+            Cancel
+          </button>
+        </p>
+      ) : (
+        <p>
+          <button type="button" data-testid="lean-run" disabled={!ready || busy || visible === 0} onClick={start}>
+            {state.phase === 'done' ? 'Run it again' : `Find what it leaned on (${passes} passes)`}
+          </button>
+          {busy && <span className="hint"> Once the run has ended.</span>}
+          {state.phase === 'stopped' && (
+            <span className="hint" data-testid="lean-stopped">
+              {' '}
+              {state.why}
+            </span>
+          )}
+        </p>
+      )}
+      {state.phase === 'done' && <LeanResult leaning={state.leaning} ids={ids} maskId={maskId} piece={piece} />}
+    </section>
+  );
+}
+
+function LeanResult({
+  leaning,
+  ids,
+  maskId,
+  piece,
+}: {
+  leaning: Leaning;
+  ids: Int32Array;
+  maskId: number;
+  piece: (id: number) => string;
+}) {
+  const name = (id: number) => `“${visiblePiece(piece(id))}”`;
+  const lean = new Map(leaning.leans.map((l) => [l.pos, l.bits]));
+  const p0 = probOfBits(leaning.baseBits);
+  const top = strongestLeans(leaning, NAMED, FLOOR_BITS);
+  const written = name(leaning.token);
+  const shade = (bits: number) => {
+    const a = Math.min(1, Math.abs(bits) / FULL_BITS);
+    return bits >= 0 ? `rgba(230, 120, 20, ${a * 0.6})` : `rgba(40, 110, 220, ${a * 0.6})`;
+  };
+  return (
+    <>
+      <p data-testid="lean-summary">
+        The model gave {written} p {pct(p0)} on this canvas.{' '}
+        {top.length ? (
+          <>
+            It leaned most on{' '}
+            {top.map((l, k) => (
+              <span key={l.pos}>
+                {k > 0 && (k === top.length - 1 ? ' and ' : ', ')}
+                {name(ids[l.pos])} (hidden: p {pct(probOfBits(leaning.baseBits + l.bits))}, {l.bits.toFixed(1)} bits)
+              </span>
+            ))}
+            .
+          </>
+        ) : (
+          <>
+            No token it saw, hidden alone, made it more than {FLOOR_BITS} bits less likely: it rests on the context as a
+            whole, or on what the model expects anywhere.
+          </>
+        )}
+      </p>
+      <p className="lean-canvas" data-testid="lean-canvas">
+        {Array.from(ids, (id, i) => {
+          if (i === leaning.slot)
+            return (
+              <mark key={i} className="lean-slot" data-testid="lean-slot">
+                {piece(leaning.token)}
+              </mark>
+            );
+          if (id === maskId)
+            return (
+              <span key={i} className="lean-masked" aria-hidden="true">
+                {' ·'}
+              </span>
+            );
+          const bits = lean.get(i);
+          if (bits === undefined) return <span key={i}>{piece(id)}</span>;
+          const p = probOfBits(leaning.baseBits + bits);
+          return (
+            <span
+              key={i}
+              data-testid="lean-token"
+              data-pos={i}
+              data-bits={bits}
+              style={{ background: shade(bits) }}
+              title={`Hidden: p of ${written} ${pct(p)} (was ${pct(p0)}): ${Math.abs(bits).toFixed(2)} bits ${bits >= 0 ? 'less' : 'more'} likely`}
+            >
+              {piece(id)}
+            </span>
+          );
+        })}
+      </p>
+      <p className="hint">
+        Orange: hidden, it made {written} less likely (the choice leaned on it); blue: more likely (it argued against
+        it); the darker, the more (full at {FULL_BITS} bits, a factor of {2 ** FULL_BITS}). Masked slots show as dots.
+        {leaning.skipped > 0 && ` ${leaning.skipped} tokens farther away were not hidden.`} These are the model's own
+        probabilities over its whole vocabulary, before temperature and the other settings.
+      </p>
+    </>
+  );
+}
