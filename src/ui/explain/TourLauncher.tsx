@@ -17,7 +17,7 @@ export function TourLauncher() {
       </button>
       {!offered && !open && (
         <span className="tour-offer" data-testid="tour-offer">
-          New here? Nine short steps, each showing one idea on the live page.{' '}
+          New here? Ten short steps, each showing one idea on the live page.{' '}
           <button type="button" data-testid="tour-dismiss" onClick={dismiss}>
             No thanks
           </button>

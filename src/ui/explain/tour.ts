@@ -16,13 +16,13 @@ export interface TourStep {
   open?: () => void;
 }
 
-/** Opens the <details> whose summary is `summary` (its toggle event tells React). */
 /** Opens a panel behind a disclosure button, unless it is open already. */
 function clickOpen(selector: string) {
   const b = document.querySelector<HTMLButtonElement>(selector);
   if (b?.getAttribute('aria-expanded') === 'false') b.click();
 }
 
+/** Opens the <details> whose summary is `summary` (its toggle event tells React). */
 function openDetails(summary: string) {
   const d = document.querySelector(summary)?.closest('details');
   if (d && !d.open) d.open = true;
@@ -92,6 +92,12 @@ export const TOUR: readonly TourStep[] = [
     text: 'Choose “Blocks” here to write left to right block by block, in diffusion order inside each block: halfway between the two. The tour leaves this setting as it is.',
     target: '[data-testid="strategy"]',
     box: '.field',
+  },
+  {
+    id: 'why',
+    title: 'Why this word?',
+    text: 'After a run, click any token: the inspector shows the model’s candidates at the step that wrote it, and “What it leaned on” hides each word that step saw, one at a time, to find the ones the choice could not do without.',
+    target: '[data-testid="canvas"]',
   },
 ];
 
