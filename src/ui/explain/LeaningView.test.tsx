@@ -45,7 +45,10 @@ function answer(f: ReturnType<typeof readyClient>) {
   );
 }
 
-const view = () => render(<LeaningView stepKey="1:3:2" ids={ids} slot={2} token={6} maskId={M} piece={piece} />);
+const leaning = (stepKey = '1:3:2') => (
+  <LeaningView stepKey={stepKey} ids={ids} slot={2} token={6} maskId={M} piece={piece} />
+);
+const view = () => render(leaning());
 
 describe('what it leaned on', () => {
   it('hides each token in turn and shades them by how much the written token needed them', async () => {
@@ -101,5 +104,19 @@ describe('what it leaned on', () => {
     await act(async () => undefined);
     expect(screen.getByTestId('lean-stopped').textContent).toBe(' A run is going on. Run it again.');
     expect((screen.getByTestId('lean-run') as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('another token starts afresh: the passes for the old one stop and say nothing', async () => {
+    const f = readyClient();
+    const { rerender } = view();
+    fireEvent.click(screen.getByTestId('lean-run'));
+    await act(async () => undefined);
+    answer(f);
+    rerender(leaning('1:4:2'));
+    await act(async () => undefined);
+    await act(async () => undefined);
+    expect(screen.getByTestId('leaning').getAttribute('data-phase')).toBe('idle');
+    expect(screen.queryByTestId('lean-stopped')).toBeNull();
+    expect(denoises(f)).toHaveLength(1); // the one answered before the change; none after it
   });
 });

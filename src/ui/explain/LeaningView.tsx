@@ -48,7 +48,11 @@ export function LeaningView({
 
   useEffect(() => {
     setState({ phase: 'idle' });
-    return () => abort.current?.abort();
+    return () => {
+      // Forgotten as well as stopped: its rejection must not mark the next token's view as cancelled.
+      abort.current?.abort();
+      abort.current = null;
+    };
   }, [stepKey]);
 
   const visible = ids.reduce((n, id, i) => n + (i !== slot && id !== maskId ? 1 : 0), 0);
