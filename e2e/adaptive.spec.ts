@@ -45,5 +45,5 @@ test('the threshold is checked like any setting: out of range is clamped and sai
   await page.getByTestId('threshold').fill('1.7');
   await page.getByTestId('threshold').blur();
   await expect(page.getByTestId('threshold')).toHaveValue('1');
-  await expect(page.getByText(/threshold 1\.7 is above 1/).first()).toBeVisible();
+  await expect(page.getByText(/Sure at 1\.7 is above 1/).first()).toBeVisible();
 });

@@ -127,7 +127,7 @@ test('impossible values get a message and are clamped', async ({ page }) => {
   await page.getByTestId('temperature').fill('-2');
   await page.getByTestId('temperature').blur();
   await expect(page.getByTestId('temperature')).toHaveValue('0');
-  await expect(page.getByText(/temperature -2 is negative/)).toBeVisible();
+  await expect(page.getByText(/Temperature -2 is negative/)).toBeVisible();
   await runToEnd(page);
   expect(await stepCounter(page)).toEqual([16, 16]);
 });
@@ -184,6 +184,14 @@ test('works at 375 px wide without sideways scrolling', async ({ page }) => {
   await expect(page.getByTestId('quick-generate')).toBeInViewport();
   await page.getByTestId('generate').scrollIntoViewIfNeeded();
   await expect(page.getByTestId('generate')).toBeInViewport();
+  // The largest seed the dice can pick shows whole in its box, and its note stays on the screen.
+  await page.getByTestId('seed').fill('4294967295');
+  await page.getByTestId('seed').blur();
+  expect(await page.getByTestId('seed').evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(0);
+  await page.getByTestId('seed').fill('1e20');
+  await page.getByTestId('seed').blur();
+  await expect(page.getByText(/is used as the 32-bit seed/)).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 });
 
 test('a worker that fails to start shows an error, and Retry starts a new one', async ({ page, context }) => {

@@ -31,7 +31,10 @@ test('first visit: download progress, backend, and a run that only ever adds tok
   await expect(page.getByTestId('backend')).toContainText(/webgpu|wasm/);
   await expect(page.getByTestId('load-status')).toContainText(/downloaded \d+\.\d+ MB/);
   const download = await page.evaluate(() => (window as unknown as { __download: string[] }).__download);
-  expect(download.some((l) => /Downloading the model( \([^)]+\))? — [\d.]+ of [\d.]+ MB/.test(l))).toBe(true);
+  // A first visit downloads the engine's WebAssembly with the model, and the label says so.
+  expect(download.some((l) => /Downloading the model and the engine \([^)]+\) — [\d.]+ of [\d.]+ MB/.test(l))).toBe(
+    true,
+  );
 
   const length = 48;
   await setControls(page, { prompt: 'Once upon a time', length, steps: 24, temperature: 0.8, seed: 7, refine: 0 });

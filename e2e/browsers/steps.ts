@@ -415,6 +415,25 @@ export const scenarios: Scenario[] = [
         rows.every((r) => r.text.length > 0 && r.p > 0 && r.p <= 1),
         `rows: ${JSON.stringify(rows)}`,
       );
+      // What it leaned on: one pass per token the step saw, each a finite lean in bits.
+      const label =
+        (await page.driver.evaluate<string>(`return document.querySelector('${byTestId('lean-run')}').textContent;`)) ??
+        '';
+      const passes = Number(/\((\d+) passes\)/.exec(label)?.[1]);
+      expectTrue(passes > 1, `the lean button: ${label}`);
+      await page.driver.click(byTestId('lean-run'));
+      const bits = await page.waitFor(
+        'the leans',
+        () =>
+          page.driver.evaluate<number[]>(
+            `return [...document.querySelectorAll('[data-testid="lean-token"]')].map((e) => Number(e.getAttribute('data-bits')));`,
+          ),
+        (b) => b.length > 0,
+        120_000,
+      );
+      expectEqual(bits.length, passes - 1, 'one lean per token the step saw');
+      expectTrue(bits.every(Number.isFinite), `leans: ${JSON.stringify(bits)}`);
+      await page.waitForText(byTestId('lean-summary'), /^The model gave .* on this canvas\./);
       await page.press(token, 'Escape');
       await page.waitFor(
         'the inspector to close',

@@ -6,6 +6,7 @@ export {
   MAX_REFINE_ROUNDS,
   MIN_REFINE_FRACTION,
   normalizeSettings,
+  SETTING_NAMES,
 } from './settings';
 export { plannedSteps, refineShape, stepCounts, stepPlan, unmaskSteps } from './schedule';
 export type { PlannedStep } from './schedule';

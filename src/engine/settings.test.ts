@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, normalizeSettings } from './settings';
+import { DEFAULT_SETTINGS, normalizeSettings, SETTING_NAMES } from './settings';
 
 describe('normalizeSettings', () => {
   it('fills every field from the defaults without a warning', () => {
@@ -31,7 +31,7 @@ describe('normalizeSettings', () => {
     const { settings, warnings } = normalizeSettings({ temperature: 99 });
     expect(settings.temperature).toBe(99);
     expect(warnings).toEqual([
-      "temperature 99 is above 2, the slider's top: the draws come close to uniform over the tokens kept, so expect noise.",
+      "Temperature 99 is above 2, the slider's top: the draws come close to uniform over the tokens kept, so expect noise.",
     ]);
     expect(normalizeSettings({ temperature: 2 }).warnings).toEqual([]);
   });
@@ -70,7 +70,9 @@ describe('normalizeSettings', () => {
     const { settings, warnings } = normalizeSettings(input as never);
     expect(settings[key]).toBe(expected);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain(key);
+    // Named as the controls name it (a field's note shows it), never by its field name.
+    expect(warnings[0].toLowerCase()).toContain(SETTING_NAMES[key]);
+    if (/[A-Z]/.test(key)) expect(warnings[0]).not.toContain(key);
   });
 
   it('makes a setting the run does not use valid without a warning the controls could not show', () => {

@@ -43,6 +43,28 @@ export const MAX_REFINE_ROUNDS = 16;
 /** Fewest tokens, as a share of the generated ones, a round re-masks (a round re-masks at least one). */
 export const MIN_REFINE_FRACTION = 0.01;
 
+/** Each setting as the controls name it, for the sentences a user reads (a field's note, a link's). */
+export const SETTING_NAMES: Readonly<Record<keyof SamplerSettings, string>> = {
+  steps: 'steps',
+  temperature: 'temperature',
+  topK: 'top-k',
+  topP: 'top-p',
+  seed: 'seed',
+  schedule: 'schedule',
+  threshold: 'sure at',
+  strategy: 'unmasking order',
+  blockLength: 'block length',
+  blockStrategy: 'order inside a block',
+  repetitionPenalty: 'repetition penalty',
+  repetitionWindow: 'repetition window',
+  noRepeatNgram: 'no repeated phrases (n)',
+  refineRounds: 'refinement rounds',
+  refineFraction: 'refinement share',
+};
+
+/** A setting's name at the start of a sentence. */
+const Name = (key: keyof SamplerSettings) => SETTING_NAMES[key][0].toUpperCase() + SETTING_NAMES[key].slice(1);
+
 const STRATEGIES: readonly Strategy[] = ['confidence', 'margin', 'entropy', 'random', 'blocks', 'left-to-right'];
 const INNER: readonly InnerStrategy[] = ['confidence', 'margin', 'entropy', 'random'];
 const SCHEDULES: readonly Schedule[] = ['linear', 'cosine', 'adaptive'];
@@ -63,7 +85,7 @@ export function normalizeSettings(
     const v = input[key];
     if (v === undefined) return fallback;
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      warnings.push(`${key} must be a finite number; using ${fallback}.`);
+      warnings.push(`${Name(key)} must be a finite number; using ${fallback}.`);
       return fallback;
     }
     return v;
@@ -72,17 +94,17 @@ export function normalizeSettings(
     const raw = num(key, fallback);
     const v = Math.floor(raw + 0.5);
     if (v < min) {
-      warnings.push(`${key} ${raw} is below ${min} (${why}); using ${min}.`);
+      warnings.push(`${Name(key)} ${raw} is below ${min} (${why}); using ${min}.`);
       return min;
     }
-    if (v !== raw) warnings.push(`${key} ${raw} is not a whole number; using ${v}.`);
+    if (v !== raw) warnings.push(`${Name(key)} ${raw} is not a whole number; using ${v}.`);
     return v;
   };
   const choice = <T extends string>(key: keyof SamplerSettings, allowed: readonly T[], fallback: T): T => {
     const v = input[key];
     if (v === undefined) return fallback;
     if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
-    warnings.push(`Unknown ${key} "${String(v)}"; using ${fallback}. Choices: ${allowed.join(', ')}.`);
+    warnings.push(`Unknown ${SETTING_NAMES[key]} "${String(v)}"; using ${fallback}. Choices: ${allowed.join(', ')}.`);
     return fallback;
   };
 
@@ -97,12 +119,12 @@ export function normalizeSettings(
 
   let temperature = num('temperature', d.temperature);
   if (temperature < 0) {
-    warnings.push(`temperature ${temperature} is negative; using 0 (greedy).`);
+    warnings.push(`Temperature ${temperature} is negative; using 0 (greedy).`);
     temperature = 0;
   } else if (temperature > HOT_TEMPERATURE) {
     // Kept (it is a fair experiment), but said: far above the slider the draws are nearly uniform.
     warnings.push(
-      `temperature ${temperature} is above ${HOT_TEMPERATURE}, the slider's top: the draws come close to uniform over the tokens kept, so expect noise.`,
+      `Temperature ${temperature} is above ${HOT_TEMPERATURE}, the slider's top: the draws come close to uniform over the tokens kept, so expect noise.`,
     );
   }
 
@@ -110,49 +132,49 @@ export function normalizeSettings(
 
   let topP = num('topP', d.topP);
   if (topP > 1) {
-    warnings.push(`topP ${topP} is above 1; using 1 (off).`);
+    warnings.push(`Top-p ${topP} is above 1; using 1 (off).`);
     topP = 1;
   } else if (topP < 0) {
-    warnings.push(`topP ${topP} is negative; using 0 (the most likely token only).`);
+    warnings.push(`Top-p ${topP} is negative; using 0 (the most likely token only).`);
     topP = 0;
   }
 
   let seed = num('seed', d.seed);
   if (seed >>> 0 !== seed) {
     // The generator reads the seed as an unsigned 32-bit integer; show the user the one in use.
-    warnings.push(`seed ${seed} is used as the 32-bit seed ${seed >>> 0}.`);
+    warnings.push(`Seed ${seed} is used as the 32-bit seed ${seed >>> 0}.`);
     seed = seed >>> 0;
   }
 
   let repetitionPenalty = num('repetitionPenalty', d.repetitionPenalty);
   if (repetitionPenalty < 1) {
     // ln(r) < 0 would reward repeats, and r ≤ 0 has no logarithm at all.
-    warnings.push(`repetitionPenalty ${repetitionPenalty} is below 1; using 1 (off).`);
+    warnings.push(`Repetition penalty ${repetitionPenalty} is below 1; using 1 (off).`);
     repetitionPenalty = 1;
   }
 
   let noRepeatNgram = int('noRepeatNgram', d.noRepeatNgram, 0, '0 turns the rule off');
   if (noRepeatNgram > MAX_NGRAM) {
-    warnings.push(`noRepeatNgram ${noRepeatNgram} is above ${MAX_NGRAM}; using ${MAX_NGRAM}.`);
+    warnings.push(`No repeated phrases (n) ${noRepeatNgram} is above ${MAX_NGRAM}; using ${MAX_NGRAM}.`);
     noRepeatNgram = MAX_NGRAM;
   } else if (noRepeatNgram > 0 && noRepeatNgram < MIN_NGRAM) {
     // n = 1 would ban every token the canvas already holds, "the" and "," included.
-    warnings.push(`noRepeatNgram ${noRepeatNgram} would ban every token already written; using ${MIN_NGRAM}.`);
+    warnings.push(`No repeated phrases (n) ${noRepeatNgram} would ban every token already written; using ${MIN_NGRAM}.`);
     noRepeatNgram = MIN_NGRAM;
   }
 
   let refineRounds = int('refineRounds', d.refineRounds, 0, '0 turns refinement off');
   if (refineRounds > MAX_REFINE_ROUNDS) {
-    warnings.push(`refineRounds ${refineRounds} is above ${MAX_REFINE_ROUNDS}; using ${MAX_REFINE_ROUNDS}.`);
+    warnings.push(`Refinement rounds ${refineRounds} is above ${MAX_REFINE_ROUNDS}; using ${MAX_REFINE_ROUNDS}.`);
     refineRounds = MAX_REFINE_ROUNDS;
   }
 
   let refineFraction = num('refineFraction', d.refineFraction);
   if (refineFraction > 1) {
-    warnings.push(`refineFraction ${refineFraction} is above 1; using 1 (every generated token).`);
+    warnings.push(`Refinement share ${refineFraction} is above 1; using 1 (every generated token).`);
     refineFraction = 1;
   } else if (refineFraction < MIN_REFINE_FRACTION) {
-    warnings.push(`refineFraction ${refineFraction} is below ${MIN_REFINE_FRACTION}; using ${MIN_REFINE_FRACTION}.`);
+    warnings.push(`Refinement share ${refineFraction} is below ${MIN_REFINE_FRACTION}; using ${MIN_REFINE_FRACTION}.`);
     refineFraction = MIN_REFINE_FRACTION;
   }
 
@@ -167,10 +189,10 @@ export function normalizeSettings(
   let from = warnings.length;
   let threshold = num('threshold', d.threshold);
   if (threshold > 1) {
-    warnings.push(`threshold ${threshold} is above 1; using 1 (only certain slots commit early).`);
+    warnings.push(`Sure at ${threshold} is above 1; using 1 (only certain slots commit early).`);
     threshold = 1;
   } else if (threshold < 0) {
-    warnings.push(`threshold ${threshold} is negative; using 0 (every slot commits at the first step).`);
+    warnings.push(`Sure at ${threshold} is negative; using 0 (every slot commits at the first step).`);
     threshold = 0;
   }
   unless(schedule === 'adaptive', from);

@@ -77,17 +77,18 @@ async function gpuLooksUsable(gpu: GpuLike | undefined): Promise<boolean> {
 /** One progress bar over files that load at the same time: each file's reporter, by size. */
 function sharedBar(sizes: number[], report: LoadEvents['progress']): Progress[] {
   const loaded = sizes.map(() => 0);
-  // Per file, whether it comes over the network: the wasm may be read from the cache while the model
-  // downloads, and "downloaded N MB" must not count the cache's bytes.
-  const fetching = sizes.map(() => false);
-  const total = sizes.reduce((a, b) => a + b, 0);
+  // Where each file comes from, once it says. While any file downloads, the bar is the download's: a
+  // file read from the cache leaves it (the wasm may be cached while the model downloads, and
+  // "Downloading … 17 of 25 MB" would count the cache's bytes), one not yet begun stays in it.
+  const from = sizes.map((): 'download' | 'cache' | null => null);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   return sizes.map((size, i) => (phase, n) => {
     loaded[i] = Math.min(n, size);
-    fetching[i] ||= phase === 'download';
-    const downloading = fetching.some(Boolean);
-    report(downloading ? 'download' : phase, sum(loaded), total, {
-      downloaded: sum(loaded.filter((_, j) => fetching[j])),
+    if (from[i] !== 'download') from[i] = phase;
+    const downloading = from.includes('download');
+    const counted = (_: number, j: number) => !downloading || from[j] !== 'cache';
+    report(downloading ? 'download' : phase, sum(loaded.filter(counted)), sum(sizes.filter(counted)), {
+      downloaded: sum(loaded.filter((_, j) => from[j] === 'download')),
     });
   });
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../engine';
 import type { WorkerOut } from '../worker/protocol';
-import { IDLE_ENGINE, INITIAL_SESSION, reduce, type SessionState } from './reducer';
+import { currentRunNotices, IDLE_ENGINE, INITIAL_SESSION, reduce, type SessionState } from './reducer';
 import { startRun } from './run';
 
 const model = { name: 't', vocabSize: 6, context: 16, params: 1, pieces: [], maskId: 1, fromCache: true, threads: 2 };
@@ -38,6 +38,26 @@ describe('reduce', () => {
       { type: 'error', id: 9, code: 'internal', message: 'old engine', action: 'a' },
     ];
     for (const m of others) expect(reduce(s, m, 0)).toEqual({ state: s, then: null });
+  });
+
+  it("a run's notices stay with that run: the next run's request hides them; the engine's stay", () => {
+    const warn: WorkerOut = { type: 'notice', id: 5, message: 'temperature 100 is above 2' };
+    let s = reduce(running(5), warn, 0).state;
+    expect(currentRunNotices(s)).toEqual(['temperature 100 is above 2']);
+    expect(s.engine.notices).toEqual([]);
+    s = reduce(s, warn, 0).state; // said again: once
+    expect(currentRunNotices(s)).toEqual(['temperature 100 is above 2']);
+    // The next run is sent without the problem: nothing of the last one's is shown.
+    s = { ...s, pending: { runId: 6, settings: DEFAULT_SETTINGS, label: null } };
+    expect(currentRunNotices(s)).toEqual([]);
+    s = reduce(s, { type: 'notice', id: 6, message: 'top-p 5 is above 1' }, 0).state;
+    expect(currentRunNotices(s)).toEqual(['top-p 5 is above 1']);
+    // The load's notice, and a switch to WASM that names the running run, are the engine's.
+    s = reduce(s, { type: 'notice', id: 1, message: 'not saved for offline use' }, 0).state;
+    const failover: WorkerOut = { type: 'notice', id: 6, message: 'GPU lost', backend: 'wasm', reason: 'lost' };
+    s = reduce(s, failover, 0).state;
+    expect(s.engine).toMatchObject({ notices: ['not saved for offline use', 'GPU lost'], backend: 'wasm' });
+    expect(currentRunNotices(s)).toEqual(['top-p 5 is above 1']);
   });
 
   it('progress counts only while the engine loads: a late one for a load that ended leaves the engine as it is', () => {

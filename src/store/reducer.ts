@@ -29,6 +29,7 @@ export interface EngineView {
   backend: Backend | null;
   reason: string;
   model: ModelInfo | null;
+  /** The engine's own notices (the model it chose, a switch to WASM): the latest few. */
   notices: string[];
   error: { code: ErrorCode; message: string; action: string; detail?: string } | null;
 }
@@ -57,6 +58,17 @@ export interface SessionState {
   history: RunView[];
   /** Set when a share link was opened: run once the engine is ready. */
   autoRun: boolean;
+  /** What the engine said of one run's request (a setting it adjusted): shown while that run is the
+   * latest, so a later run without the problem does not keep the warning (`currentRunNotices`). */
+  runNotices: { runId: number; messages: string[] } | null;
+}
+
+const NONE: readonly string[] = []; // one empty list, so a store selector returns the same value each time
+
+/** The notices of the latest run (the one sent, else the one shown), none once another run was sent. */
+export function currentRunNotices(s: Pick<SessionState, 'pending' | 'run' | 'runNotices'>): readonly string[] {
+  const latest = s.pending?.runId ?? s.run?.runId;
+  return s.runNotices && s.runNotices.runId === latest ? s.runNotices.messages : NONE;
 }
 
 /** True while the worker has a run going, or one was sent and not yet answered. */
@@ -97,6 +109,7 @@ export const INITIAL_SESSION: SessionState = {
   sweep: null,
   history: [],
   autoRun: false,
+  runNotices: null,
 };
 
 /** Whether a reply answers a request this state is waiting for. */
@@ -221,13 +234,20 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
     case 'inspected':
     case 'denoised':
       return same; // the explainer views' own replies (src/ui/explain): no session state changes
-    case 'notice':
+    case 'notice': {
+      if (m.id !== s.engine.loadId && !m.backend) {
+        // A run's request (a setting adjusted): kept with that run, replaced by the next run's. A switch
+        // of backend mid-run is the engine's, whichever request it names.
+        const kept = s.runNotices?.runId === m.id ? s.runNotices.messages : [];
+        const runNotices = { runId: m.id, messages: [...kept.filter((n) => n !== m.message), m.message] };
+        return { state: { ...s, runNotices, announcement: m.message }, then: null };
+      }
       return {
         state: {
           ...s,
           engine: {
             ...s.engine,
-            // The latest few, without repeats: settings notices come back with every run.
+            // The latest few, without repeats.
             notices: [...s.engine.notices.filter((n) => n !== m.message), m.message].slice(-3),
             backend: m.backend ?? s.engine.backend,
             reason: m.reason ?? s.engine.reason,
@@ -236,6 +256,7 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
         },
         then: null,
       };
+    }
     case 'error': {
       // busy / bad-request refuse one request and leave the run going on alone; anything else
       // (a failed load, internal, device-lost) means the engine may be wedged, so it becomes an

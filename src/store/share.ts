@@ -4,7 +4,7 @@
 // A link may also open an explainer state (ExplainLink): a step of the run, an inspected slot, a noise
 // level of the training-objective panel. View preferences (whether drafts show) stay out: they are how the recipient likes to watch a
 // run, not what the run is, and a link must not overwrite a preference they saved.
-import type { SamplerSettings } from '../engine';
+import { SETTING_NAMES, type SamplerSettings } from '../engine';
 import type { FormState, Mode } from './form';
 import { parseForm } from './schema';
 
@@ -188,30 +188,11 @@ function linkedModel(raw: string | null, models: LinkModels, problems: string[])
 const linkWording = (s: string) =>
   s.replace(/^The saved /, 'The ').replace(/using the default\.$/, 'kept the current one.');
 
-/** The settings as the controls name them, for a notice a visitor reads. */
-const SETTING_WORDS: Record<keyof SamplerSettings, string> = {
-  steps: 'steps',
-  temperature: 'temperature',
-  topK: 'top-k',
-  topP: 'top-p',
-  seed: 'seed',
-  schedule: 'schedule',
-  threshold: 'sure at',
-  strategy: 'unmasking order',
-  blockLength: 'block length',
-  blockStrategy: 'order inside a block',
-  repetitionPenalty: 'repetition penalty',
-  repetitionWindow: 'repetition window',
-  noRepeatNgram: 'no repeated phrases of n tokens', // settingInWords says it in full
-  refineRounds: 'refinement rounds',
-  refineFraction: 'refinement share',
-};
-
 function settingInWords(key: keyof SamplerSettings, value: SamplerSettings[keyof SamplerSettings]): string {
   if (key === 'noRepeatNgram')
     return value === 0 ? 'no repeated phrases off' : `no repeated phrases of ${value} tokens`;
   if (key === 'refineRounds' && value === 0) return 'refinement off';
-  return `${SETTING_WORDS[key]} ${String(value)}`;
+  return `${SETTING_NAMES[key]} ${String(value)}`;
 }
 
 /** What differs between two forms, in words a notice can list. `older`: settings a link turned off because

@@ -52,7 +52,7 @@ import {
 export type { EngineClient, EngineFactory } from '../worker/engineClient';
 export type { CompareResult, CompareView } from './compare';
 export type { SweepRow, SweepView } from './sweep';
-export { isBusy, type EngineView, type Pending } from './reducer';
+export { currentRunNotices, isBusy, type EngineView, type Pending } from './reducer';
 export type { FormNotice } from './notices';
 export { engineConnection } from './connection';
 

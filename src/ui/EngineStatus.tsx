@@ -1,7 +1,7 @@
 // Where the model stands: download progress (MB of MB), then the backend and why it was chosen,
 // then ready; or the error and a Retry button.
 import { useEffect, useState } from 'react';
-import { useApp } from '../store/store';
+import { currentRunNotices, useApp } from '../store/store';
 import { LOAD_SILENCE_FACTOR, SILENCE_LIMIT_MS } from '../worker/watchdog';
 import { mb } from './format';
 
@@ -34,6 +34,7 @@ export function EngineStatus() {
   const retry = useApp((s) => s.retry);
   const note = useApp((s) => s.engineNote);
   const cancel = useApp((s) => s.cancelLoad);
+  const runNotices = useApp(currentRunNotices);
   // The model this load fetches (the saved choice, else the first the build ships) and its size.
   const choice = useApp((s) => s.engine.progress?.model ?? s.modelChoice ?? s.models[0]?.name ?? '');
   const models = useApp((s) => s.models);
@@ -84,8 +85,10 @@ export function EngineStatus() {
 
   if (engine.status !== 'ready') {
     const p = engine.progress;
-    const label = p ? PHASES[p.phase] : 'Starting';
     const known = p && p.total > 0;
+    // The bar holds what is downloading: more than the model is the engine's WebAssembly (a first visit).
+    const withEngine = p?.phase === 'download' && size > 0 && p.total > size * 1.05;
+    const label = p ? (withEngine ? 'Downloading the model and the engine' : PHASES[p.phase]) : 'Starting';
     return (
       <div className="engine loading" data-testid="engine-loading">
         {restarted}
@@ -96,7 +99,8 @@ export function EngineStatus() {
         </label>
         {!p && size > 0 && (
           <p className="hint" data-testid="download-size">
-            {choice}: {mb(size)} MB to download, unless this device already has it.
+            {choice}: {mb(size)} MB to download, unless this device already has it (a first visit also downloads the
+            engine's WebAssembly, once).
           </p>
         )}
         {opening && waited * 1000 >= SLOW_START_MS && (
@@ -142,7 +146,7 @@ export function EngineStatus() {
           : ''}
       </p>
       {restarted}
-      {engine.notices.map((n, i) => (
+      {[...engine.notices, ...runNotices].map((n, i) => (
         <p key={i} className="notice" role="status">
           {n}
         </p>
