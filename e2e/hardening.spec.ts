@@ -39,7 +39,7 @@ test('bad saved settings: the controls show what is used, Reset keeps the text',
   );
   await page.goto('/');
   await expect(page.getByTestId('prompt')).toHaveValue('My kept [___] text');
-  await expect(page.getByTestId('notice-problems')).toContainText('Unknown strategy "zigzag"; using margin.');
+  await expect(page.getByTestId('notice-problems')).toContainText('Unknown unmasking order "zigzag"; using margin.');
   // The dropdown shows the strategy in use, not the first option.
   await expect(page.getByTestId('strategy')).toHaveValue('margin');
   await expect(page.getByTestId('steps')).toHaveValue('32');
@@ -86,7 +86,7 @@ test('a link without mode and with an unknown strategy falls back, and the dropd
   await page.goto('/#prompt=Hello%20there&length=10&steps=5&strategy=zigzag&refine=0');
   await expect(page.getByTestId('prompt')).toHaveValue('Hello there');
   await expect(page.getByTestId('mode-prompt')).toBeChecked();
-  await expect(page.getByTestId('notice-problems')).toContainText('Unknown strategy "zigzag"; using margin.');
+  await expect(page.getByTestId('notice-problems')).toContainText('Unknown unmasking order "zigzag"; using margin.');
   await expect(page.getByTestId('strategy')).toHaveValue('margin');
   await expect(page.getByTestId('run-status')).toHaveText(/^Done/, { timeout: 90_000 });
   await expect(page.getByTestId('step-counter')).toHaveText(/step 5 \/ 5/);

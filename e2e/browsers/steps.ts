@@ -419,7 +419,7 @@ export const scenarios: Scenario[] = [
       const label =
         (await page.driver.evaluate<string>(`return document.querySelector('${byTestId('lean-run')}').textContent;`)) ??
         '';
-      const passes = Number(/\((\d+) passes\)/.exec(label)?.[1]);
+      const passes = Number(/\((\d+) forward passes\)/.exec(label)?.[1]);
       expectTrue(passes > 1, `the lean button: ${label}`);
       await page.driver.click(byTestId('lean-run'));
       const bits = await page.waitFor(

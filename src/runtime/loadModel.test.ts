@@ -57,6 +57,7 @@ function scripted(steps: number, fail?: string) {
 function loader(loadFile: LoaderDeps['loadFile']) {
   const progress: [string, number, number][] = [];
   const downloaded: (number | undefined)[] = [];
+  const downloading: (string[] | undefined)[] = [];
   const deps: LoaderDeps = {
     ort: {} as never,
     models: () => [entry],
@@ -66,13 +67,14 @@ function loader(loadFile: LoaderDeps['loadFile']) {
     threads: 1,
   };
   const events = {
-    progress: (p: string, l: number, t: number, more?: { downloaded?: number }) => {
+    progress: (p: string, l: number, t: number, more?: { downloaded?: number; downloading?: string[] }) => {
       progress.push([p, l, t]);
       downloaded.push(more?.downloaded);
+      downloading.push(more?.downloading);
     },
     switchedToWasm: () => undefined,
   };
-  return { progress, downloaded, load: () => createModelLoader(deps).load('wasm', null, events) };
+  return { progress, downloaded, downloading, load: () => createModelLoader(deps).load('wasm', null, events) };
 }
 
 describe('model loader, file phase', () => {
@@ -114,6 +116,7 @@ describe('model loader, file phase', () => {
       ['download', model.bytes, model.bytes],
     ]);
     expect(l.downloaded).toEqual([0, 100, model.bytes]);
+    expect(l.downloading).toEqual([[], ['model'], ['model']]);
   });
 
   it('reports nothing after a failure while the other file is still arriving', async () => {

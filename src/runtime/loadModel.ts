@@ -40,13 +40,24 @@ export interface LoaderDeps {
 /** The load's phases as the bar names them: files over the network, files from the cache, the session. */
 export type LoadPhase = 'download' | 'cache' | 'session';
 
+/** What a file is to the user: the model (its weights and tokenizer) or the engine (ORT's wasm). */
+export type LoadPart = 'model' | 'engine';
+
+export interface LoadDetails {
+  /** In the session phase, the backend whose session is being opened (a stall there is the GPU's or
+   * ORT's thread workers', and the page restarts accordingly). */
+  backend?: Backend;
+  /** In the file phases, the bytes that came over the network so far. */
+  downloaded?: number;
+  /** In the file phases, what is coming over the network (the label names it). */
+  downloading?: LoadPart[];
+}
+
 export interface LoadEvents {
   /** Which model this load fetches, before its first byte; `note` when it is not the one asked for. */
   chose?(name: string, note: string | null): void;
-  /** `backend`: in the session phase, the backend whose session is being opened (a stall there is
-   * the GPU's or ORT's thread workers', and the page restarts accordingly). `downloaded`: in the file
-   * phases, the bytes that came over the network so far (the bar also counts files read from the cache). */
-  progress(phase: LoadPhase, loaded: number, total: number, more?: { backend?: Backend; downloaded?: number }): void;
+  /** `more`: see LoadDetails. */
+  progress(phase: LoadPhase, loaded: number, total: number, more?: LoadDetails): void;
   /** The model moved to WASM mid-use (GPU failure or lost device). */
   switchedToWasm(why: string): void;
 }
@@ -75,7 +86,8 @@ async function gpuLooksUsable(gpu: GpuLike | undefined): Promise<boolean> {
 }
 
 /** One progress bar over files that load at the same time: each file's reporter, by size. */
-function sharedBar(sizes: number[], report: LoadEvents['progress']): Progress[] {
+function sharedBar(files: { bytes: number; part: LoadPart }[], report: LoadEvents['progress']): Progress[] {
+  const sizes = files.map((f) => f.bytes);
   const loaded = sizes.map(() => 0);
   // Where each file comes from, once it says. While any file downloads, the bar is the download's: a
   // file read from the cache leaves it (the wasm may be cached while the model downloads, and
@@ -87,8 +99,10 @@ function sharedBar(sizes: number[], report: LoadEvents['progress']): Progress[] 
     if (from[i] !== 'download') from[i] = phase;
     const downloading = from.includes('download');
     const counted = (_: number, j: number) => !downloading || from[j] !== 'cache';
+    const parts = new Set(files.filter((_, j) => from[j] === 'download').map((f) => f.part));
     report(downloading ? 'download' : phase, sum(loaded.filter(counted)), sum(sizes.filter(counted)), {
       downloaded: sum(loaded.filter((_, j) => from[j] === 'download')),
+      downloading: (['model', 'engine'] as const).filter((p) => parts.has(p)),
     });
   });
 }
@@ -200,7 +214,11 @@ export function createModelLoader(deps: LoaderDeps): {
       if (!failed) events.progress(...args);
     };
     const [tokBar, modelBar, wasmBar] = sharedBar(
-      [files.tokenizer.bytes, files.model.bytes, wasmSpec?.bytes ?? 0],
+      [
+        { bytes: files.tokenizer.bytes, part: 'model' },
+        { bytes: files.model.bytes, part: 'model' },
+        { bytes: wasmSpec?.bytes ?? 0, part: 'engine' },
+      ],
       report,
     );
     engine.wasmProgress = wasmBar;

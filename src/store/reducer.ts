@@ -22,6 +22,8 @@ export interface EngineView {
     model?: string;
     /** The backend whose session is being opened, once one is (session phase). */
     backend?: Backend;
+    /** What is coming over the network (download phase). */
+    downloading?: readonly ('model' | 'engine')[];
   } | null;
   /** Bytes that came over the network in this load (not those read from the cache), so "ready" can say
    * how much was downloaded. */
@@ -139,6 +141,7 @@ export function reduce(s: SessionState, m: WorkerOut, now: number): { state: Ses
               total: m.total,
               model: m.model ?? s.engine.progress?.model,
               ...(m.phase === 'session' ? { backend: m.backend ?? s.engine.progress?.backend } : {}),
+              ...(m.phase === 'download' && m.downloading ? { downloading: m.downloading } : {}),
             },
             downloadedBytes: m.downloaded ?? s.engine.downloadedBytes,
           },

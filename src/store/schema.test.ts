@@ -35,10 +35,10 @@ describe('the form schema', () => {
     const expected = [
       'Unknown mode "poem"; using prompt.',
       `The blank length "x" is not a number; using ${DEFAULT_FORM.blankLength}.`,
-      `steps "8" is not a number; using ${DEFAULT_SETTINGS.steps}.`,
-      `temperature null is not a number; using ${DEFAULT_SETTINGS.temperature}.`,
-      `topK null is not a number; using ${DEFAULT_SETTINGS.topK}.`,
-      `Unknown strategy "zigzag"; using ${DEFAULT_SETTINGS.strategy}.`,
+      `Steps "8" is not a number; using ${DEFAULT_SETTINGS.steps}.`,
+      `Temperature null is not a number; using ${DEFAULT_SETTINGS.temperature}.`,
+      `Top-k null is not a number; using ${DEFAULT_SETTINGS.topK}.`,
+      `Unknown unmasking order "zigzag"; using ${DEFAULT_SETTINGS.strategy}.`,
     ];
     expect(problems).toHaveLength(expected.length);
     expect(problems).toEqual(expect.arrayContaining(expected));

@@ -205,7 +205,7 @@ describe('store', () => {
       kind: 'link',
       message: expect.stringContaining('the prompt, length 3'),
     });
-    expect(noticeOf(s, 'link')?.problems).toEqual(['Unknown strategy "zigzag"; using margin.']);
+    expect(noticeOf(s, 'link')?.problems).toEqual(['Unknown unmasking order "zigzag"; using margin.']);
     expect(lastGenerate(f.sent).segments).toEqual([
       { kind: 'text', text: 'after' },
       { kind: 'blank', length: 3 },

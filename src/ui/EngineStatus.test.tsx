@@ -51,6 +51,32 @@ describe('a slow engine start', () => {
   });
 });
 
+describe('the download label', () => {
+  it('names what is coming over the network: the model, the engine, or both', () => {
+    const at = (downloading?: ('model' | 'engine')[]) =>
+      act(() =>
+        useApp.setState({
+          engine: {
+            ...IDLE_ENGINE,
+            status: 'loading',
+            loadId: 1,
+            progress: { phase: 'download', loaded: 2e6, total: 4e6, model: 'm', downloading },
+          },
+        }),
+      );
+    const label = () => document.querySelector('label[for="load-progress"]')?.textContent;
+    at(['model', 'engine']);
+    render(<EngineStatus />);
+    expect(label()).toBe('Downloading the model and the engine (m) — 2.00 of 4.00 MB');
+    at(['engine']); // the model is on this device, this backend's build of the engine is not
+    expect(label()).toBe('Downloading the engine (m) — 2.00 of 4.00 MB');
+    at(['model']);
+    expect(label()).toBe('Downloading the model (m) — 2.00 of 4.00 MB');
+    at(undefined);
+    expect(label()).toBe('Downloading the model (m) — 2.00 of 4.00 MB');
+  });
+});
+
 describe('the loaded model line', () => {
   const model = { name: 'm', vocabSize: 6, context: 16, params: 1e6, pieces: [], maskId: 1, threads: 2 };
   const ready = (fromCache: boolean, downloadedBytes: number) =>

@@ -23,6 +23,13 @@ function useSecondsSince(key: string, active: boolean): number {
   return seconds;
 }
 
+/** What the bar is downloading: the engine's WebAssembly comes with the model on a first visit, or alone
+ * when the device has the model but not this backend's build of the engine. */
+function downloadLabel(parts: readonly string[] = ['model']): string {
+  if (!parts.includes('engine')) return PHASES.download;
+  return parts.includes('model') ? 'Downloading the model and the engine' : 'Downloading the engine';
+}
+
 const PHASES = {
   download: 'Downloading the model',
   cache: 'Loading the model from cache',
@@ -86,9 +93,7 @@ export function EngineStatus() {
   if (engine.status !== 'ready') {
     const p = engine.progress;
     const known = p && p.total > 0;
-    // The bar holds what is downloading: more than the model is the engine's WebAssembly (a first visit).
-    const withEngine = p?.phase === 'download' && size > 0 && p.total > size * 1.05;
-    const label = p ? (withEngine ? 'Downloading the model and the engine' : PHASES[p.phase]) : 'Starting';
+    const label = p ? (p.phase === 'download' ? downloadLabel(p.downloading) : PHASES[p.phase]) : 'Starting';
     return (
       <div className="engine loading" data-testid="engine-loading">
         {restarted}

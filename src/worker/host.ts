@@ -335,11 +335,13 @@ export function createHost(deps: HostDeps): {
 
   /** ready → ready: `work` (one forward pass for a view) after the views' earlier passes; refused
    * unless the model is ready, since a pass beside a run would slow it and a load would release it. */
-  function queuePass(msgId: number, who: string, work: (model: LoadedModel) => Promise<void>): void {
+  /** `whileRunning`: what the refusal during a run says of the pass (the inspector asks again by
+   * itself; a view's pass is run again by its user). */
+  function queuePass(msgId: number, whileRunning: string, work: (model: LoadedModel) => Promise<void>): void {
     if (state.kind !== 'ready') {
       const why =
         state.kind === 'running'
-          ? { code: 'busy' as const, message: `A run is going on: ${who} waits for it to end.`, action: '' }
+          ? { code: 'busy' as const, message: `A run is going on: ${whileRunning}.`, action: '' }
           : state.kind === 'loading'
             ? { code: 'busy' as const, message: 'The model is still loading.', action: ACTIONS.waitLoading }
             : { code: 'bad-request' as const, message: 'No model is loaded.', action: ACTIONS.reload };
@@ -365,7 +367,7 @@ export function createHost(deps: HostDeps): {
 
   /** The inspector: one forward pass on the canvas it names, and the step's report on it. */
   function onInspect(msg: InspectRequest): void {
-    queuePass(msg.id, 'the inspector', async (model) => {
+    queuePass(msg.id, 'the inspector waits for it to end', async (model) => {
       const { config } = model;
       const { ids, fixed, slot } = msg;
       const mask = config.special_ids.mask;
@@ -387,7 +389,7 @@ export function createHost(deps: HostDeps): {
 
   /** The noise panel: one forward pass on a masked passage, scored against the passage. */
   function onDenoise(msg: DenoiseRequest): void {
-    queuePass(msg.id, 'the noise panel', async (model) => {
+    queuePass(msg.id, 'this forward pass was not run', async (model) => {
       const { config } = model;
       checkCanvas(msg.ids, config, 'to denoise');
       checkCanvas(msg.targets, config, 'to score against');

@@ -207,8 +207,8 @@ const runStats = v.object({
 export const workerOutSchema = v.variant('type', [
   /** `model`: the name of the model being loaded (absent before the load has chosen one); `backend`: in
    * the session phase, the backend whose session is being opened (absent before one is tried);
-   * `downloaded`: in the file phases, the bytes that came over the network (`loaded` also counts the
-   * files read from the cache). */
+   * `downloaded` and `downloading`: in the file phases, the bytes that came over the network and what
+   * they are (runtime/loadModel.ts, LoadDetails). */
   v.object({
     type: v.literal('progress'),
     id,
@@ -218,6 +218,7 @@ export const workerOutSchema = v.variant('type', [
     model: v.optional(v.string()),
     backend: v.optional(v.picklist(BACKENDS)),
     downloaded: v.optional(num),
+    downloading: v.optional(v.array(v.picklist(['model', 'engine']))),
   }),
   v.object({ type: v.literal('ready'), id, backend: v.picklist(BACKENDS), reason: v.string(), model: modelInfo }),
   v.object({ type: v.literal('started'), id, ids: int32, fixed: uint8, totalSteps: num }),

@@ -46,7 +46,7 @@ function answer(f: ReturnType<typeof readyClient>) {
 }
 
 const leaning = (stepKey = '1:3:2') => (
-  <LeaningView stepKey={stepKey} ids={ids} slot={2} token={6} maskId={M} piece={piece} />
+  <LeaningView key={stepKey} ids={ids} slot={2} token={6} maskId={M} piece={piece} />
 );
 const view = () => render(leaning());
 
@@ -55,7 +55,7 @@ describe('what it leaned on', () => {
     const f = readyClient();
     view();
     const run = screen.getByTestId('lean-run');
-    expect(run.textContent).toBe('Find what it leaned on (4 passes)');
+    expect(run.textContent).toBe('Find what it leaned on (4 forward passes)');
     fireEvent.click(run);
     for (let k = 1; k <= 4; k++) {
       await act(async () => undefined);
@@ -89,9 +89,12 @@ describe('what it leaned on', () => {
     view();
     fireEvent.click(screen.getByTestId('lean-run'));
     await act(async () => undefined);
+    const label = () => screen.getByTestId('lean-progress').closest('label')!.textContent;
+    expect(label()).toBe('Scoring the canvas as it was… ');
     answer(f);
     await act(async () => undefined);
     expect(screen.getByTestId('lean-progress').getAttribute('value')).toBe('1');
+    expect(label()).toBe('Hiding token 1 of 3… ');
     fireEvent.click(screen.getByTestId('lean-cancel'));
     await act(async () => undefined);
     expect(screen.getByTestId('lean-stopped').textContent).toBe(' Cancelled.');
@@ -100,9 +103,11 @@ describe('what it leaned on', () => {
     fireEvent.click(screen.getByTestId('lean-run'));
     await act(async () => undefined);
     const m = denoises(f).at(-1)!;
-    act(() => f.emit({ type: 'error', id: m.id, code: 'busy', message: 'A run is going on.', action: '' }));
+    // The worker's refusal during a run (host.ts), made a sentence before what to do.
+    const busy = 'A run is going on: this forward pass was not run';
+    act(() => f.emit({ type: 'error', id: m.id, code: 'busy', message: busy, action: '' }));
     await act(async () => undefined);
-    expect(screen.getByTestId('lean-stopped').textContent).toBe(' A run is going on. Run it again.');
+    expect(screen.getByTestId('lean-stopped').textContent).toBe(` ${busy}. Run it again.`);
     expect((screen.getByTestId('lean-run') as HTMLButtonElement).disabled).toBe(false);
   });
 
@@ -118,5 +123,12 @@ describe('what it leaned on', () => {
     expect(screen.getByTestId('leaning').getAttribute('data-phase')).toBe('idle');
     expect(screen.queryByTestId('lean-stopped')).toBeNull();
     expect(denoises(f)).toHaveLength(1); // the one answered before the change; none after it
+  });
+
+  it('says there was nothing to lean on when the step saw only masked slots', () => {
+    readyClient();
+    render(<LeaningView ids={Int32Array.from([M, M, M])} slot={1} token={6} maskId={M} piece={piece} />);
+    expect(screen.getByTestId('lean-nothing').textContent).toMatch(/Every other slot was masked/);
+    expect((screen.getByTestId('lean-run') as HTMLButtonElement).disabled).toBe(true);
   });
 });

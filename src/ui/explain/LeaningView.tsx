@@ -1,7 +1,8 @@
 // "What it leaned on", in the inspector for a token a step wrote: the step's canvas again with each
 // nearby token the model could see hidden in turn (one forward pass each, engine/leaning.ts), shaded
 // by how much less likely the written token became without it. On demand (a pass per token), with
-// progress and Cancel; never during a run (the engine refuses passes beside one).
+// progress and Cancel; never during a run (the engine refuses passes beside one). Keyed by run, step and
+// slot where it is used: another token is a fresh view, and the old one's passes stop when it unmounts.
 import { useEffect, useRef, useState } from 'react';
 import { measureLeaning, probOfBits, strongestLeans, type Leaning } from '../../engine/leaning';
 import { isBusy, useApp } from '../../store/store';
@@ -22,18 +23,16 @@ type State =
   | { phase: 'stopped'; why: string };
 
 const pct = (x: number) => (x < 0.001 ? '<0.1%' : `${(x * 100).toFixed(1)}%`);
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+/** An error's message as a sentence (a full stop added where it has none). */
+const sentenceOf = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/([^.!?])$/, '$1.');
 
 export function LeaningView({
-  stepKey,
   ids,
   slot,
   token,
   maskId,
   piece,
 }: {
-  /** Run, step and slot: a new one starts afresh (and stops the passes for the old). */
-  stepKey: string;
   /** The canvas the step's pass saw (the slot masked). */
   ids: Int32Array;
   slot: number;
@@ -46,14 +45,7 @@ export function LeaningView({
   const ready = useApp((s) => s.engine.status === 'ready');
   const busy = useApp(isBusy);
 
-  useEffect(() => {
-    setState({ phase: 'idle' });
-    return () => {
-      // Forgotten as well as stopped: its rejection must not mark the next token's view as cancelled.
-      abort.current?.abort();
-      abort.current = null;
-    };
-  }, [stepKey]);
+  useEffect(() => () => abort.current?.abort(), []);
 
   const visible = ids.reduce((n, id, i) => n + (i !== slot && id !== maskId ? 1 : 0), 0);
   const passes = Math.min(visible, LEAN_LIMIT) + 1;
@@ -73,7 +65,7 @@ export function LeaningView({
       (leaning) => !ctl.signal.aborted && setState({ phase: 'done', leaning }),
       (e: unknown) => {
         if (abort.current === ctl)
-          setState({ phase: 'stopped', why: ctl.signal.aborted ? 'Cancelled.' : `${messageOf(e)} Run it again.` });
+          setState({ phase: 'stopped', why: ctl.signal.aborted ? 'Cancelled.' : `${sentenceOf(e)} Run it again.` });
       },
     );
   }
@@ -81,18 +73,35 @@ export function LeaningView({
   return (
     <section className="ins-lean" data-testid="leaning" data-phase={state.phase} aria-labelledby="lean-title">
       <h4 id="lean-title">What it leaned on</h4>
-      {state.phase !== 'done' && (
-        <p className="hint">
-          Hide one token the model saw, run the pass again, and see how much less likely {name(token)} becomes: the
-          tokens it could not have done without. Hiding is what this model was trained on, so it is a question it
-          understands. {visible > LEAN_LIMIT ? `The ${LEAN_LIMIT} nearest of the ${visible} it saw` : `All ${visible}`},
-          one pass each.
-        </p>
-      )}
+      {state.phase !== 'done' &&
+        (visible === 0 ? (
+          <p className="hint" data-testid="lean-nothing">
+            Every other slot was masked when this step wrote {name(token)}: there was nothing on the canvas to lean on,
+            only what the model expects anywhere.
+          </p>
+        ) : (
+          <p className="hint">
+            Hide one token the model saw, run the pass again, and see how much less likely {name(token)} becomes: the
+            tokens it could not have done without. Hiding is what this model was trained on, so it is a question it
+            understands.{' '}
+            {visible > LEAN_LIMIT ? `The ${LEAN_LIMIT} nearest of the ${visible} it saw` : `All ${visible} it saw`}, one
+            pass each.
+          </p>
+        ))}
+      {/* Said at the start and the end only: a screen reader is not read every pass. */}
+      <p className="sr-only" role="status">
+        {state.phase === 'running'
+          ? 'Finding what it leaned on.'
+          : state.phase === 'done'
+            ? 'Done: what it leaned on is shown below.'
+            : state.phase === 'stopped'
+              ? state.why
+              : ''}
+      </p>
       {state.phase === 'running' ? (
-        <p className="lean-progress" role="status">
+        <p className="lean-progress">
           <label>
-            Hiding token {Math.max(0, state.done - 1)} of {state.total - 1}…{' '}
+            {state.done === 0 ? 'Scoring the canvas as it was…' : `Hiding token ${state.done} of ${state.total - 1}…`}{' '}
             <progress value={state.done} max={state.total} data-testid="lean-progress" />
           </label>{' '}
           <button type="button" data-testid="lean-cancel" onClick={() => abort.current?.abort()}>
@@ -102,7 +111,7 @@ export function LeaningView({
       ) : (
         <p>
           <button type="button" data-testid="lean-run" disabled={!ready || busy || visible === 0} onClick={start}>
-            {state.phase === 'done' ? 'Run it again' : `Find what it leaned on (${passes} passes)`}
+            {state.phase === 'done' ? 'Run it again' : `Find what it leaned on (${passes} forward passes)`}
           </button>
           {busy && <span className="hint"> Once the run has ended.</span>}
           {state.phase === 'stopped' && (
@@ -187,6 +196,13 @@ function LeanResult({
               title={`Hidden: p of ${written} ${pct(p)} (was ${pct(p0)}): ${Math.abs(bits).toFixed(2)} bits ${bits >= 0 ? 'less' : 'more'} likely`}
             >
               {piece(id)}
+              {/* The shade's meaning for a screen reader, where it matters. */}
+              {Math.abs(bits) >= FLOOR_BITS && (
+                <span className="sr-only">
+                  {' '}
+                  (hidden, p {pct(p)}: {Math.abs(bits).toFixed(1)} bits {bits >= 0 ? 'less' : 'more'} likely)
+                </span>
+              )}
             </span>
           );
         })}
@@ -195,7 +211,8 @@ function LeanResult({
         Orange: hidden, it made {written} less likely (the choice leaned on it); blue: more likely (it argued against
         it); the darker, the more (full at {FULL_BITS} bits, a factor of {2 ** FULL_BITS}). Masked slots show as dots.
         {leaning.skipped > 0 && ` ${leaning.skipped} tokens farther away were not hidden.`} These are the model's own
-        probabilities over its whole vocabulary, before temperature and the other settings.
+        probabilities over its whole vocabulary, before temperature and the run's rules: the table above leaves out the
+        tokens the sampler never writes and those the rules forbid, so its p can read a little higher.
       </p>
     </>
   );

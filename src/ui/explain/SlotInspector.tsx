@@ -244,7 +244,7 @@ export default function SlotInspector() {
               </p>
               {target.written && (
                 <LeaningView
-                  stepKey={key!}
+                  key={key}
                   ids={target.pass.ids}
                   slot={slot}
                   token={target.written.id}

@@ -96,7 +96,7 @@ export const TOUR: readonly TourStep[] = [
   {
     id: 'why',
     title: 'Why this word?',
-    text: 'After a run, click any token: the inspector shows the model’s candidates at the step that wrote it, and “What it leaned on” hides each word that step saw, one at a time, to find the ones the choice could not do without.',
+    text: 'After a run, click a token the model wrote: the inspector shows its candidates at the step that wrote it, and “What it leaned on” hides the tokens that step saw (the 40 nearest), one at a time, to find the ones the choice could not do without.',
     target: '[data-testid="canvas"]',
   },
 ];
