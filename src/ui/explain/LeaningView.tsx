@@ -113,7 +113,11 @@ export function LeaningView({
           <button type="button" data-testid="lean-run" disabled={!ready || busy || visible === 0} onClick={start}>
             {state.phase === 'done' ? 'Run it again' : `Find what it leaned on (${passes} forward passes)`}
           </button>
-          {busy && <span className="hint"> Once the run has ended.</span>}
+          {busy ? (
+            <span className="hint"> Once the run has ended.</span>
+          ) : (
+            !ready && <span className="hint"> Once the model is ready.</span>
+          )}
           {state.phase === 'stopped' && (
             <span className="hint" data-testid="lean-stopped">
               {' '}
