@@ -159,7 +159,9 @@ export function normalizeSettings(
     noRepeatNgram = MAX_NGRAM;
   } else if (noRepeatNgram > 0 && noRepeatNgram < MIN_NGRAM) {
     // n = 1 would ban every token the canvas already holds, "the" and "," included.
-    warnings.push(`No repeated phrases (n) ${noRepeatNgram} would ban every token already written; using ${MIN_NGRAM}.`);
+    warnings.push(
+      `No repeated phrases (n) ${noRepeatNgram} would ban every token already written; using ${MIN_NGRAM}.`,
+    );
     noRepeatNgram = MIN_NGRAM;
   }
 
