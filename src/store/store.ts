@@ -4,6 +4,7 @@
 // the saved form and the link, and connect() starts the engine.
 import { create } from 'zustand';
 import type { Denoised, SamplerSettings, Segment } from '../engine';
+import { measureLeaning, type Leaning, type LeaningOptions } from '../engine/leaning';
 import type { BackendChoice } from '../runtime/types';
 import type { EngineClient, EngineFactory } from '../worker/engineClient';
 import { ACTIONS, messageOf } from '../runtime/errors';
@@ -103,6 +104,10 @@ export interface AppState extends SessionState, ModelSlice {
   /** The noise panel's pass (engine/objective.ts's DenoiseFn): rejects with the engine's refusal in
    * plain words (for instance while a run is going on). */
   denoise(noisy: Int32Array, targets: Int32Array): Promise<Denoised>;
+  /** What a written token leaned on (engine/leaning.ts), over `denoise`. Here, in the page's own code,
+   * so that the inspector's and the noise panel's lazy chunks share no chunk a failed import could
+   * keep (e2e/explain.spec.ts). */
+  leaning(ids: Int32Array, slot: number, token: number, o: LeaningOptions): Promise<Leaning>;
 }
 
 export type InspectRefusal = Extract<WorkerOut, { type: 'error' }>;
@@ -549,6 +554,9 @@ export const useApp = create<AppState>()((set, get) => {
           (why) => reject(new Error(why)),
         );
       });
+    },
+    leaning(ids, slot, token, o) {
+      return measureLeaning((n, t) => get().denoise(n, t), ids, slot, token, o);
     },
     undo() {
       const s = get();

@@ -77,29 +77,6 @@ describe('the download label', () => {
   });
 });
 
-describe('the size before the download', () => {
-  it('stays said while only the small files have come, and goes once the model flows', () => {
-    const at = (downloadedBytes: number) =>
-      act(() =>
-        useApp.setState({
-          models: [{ name: 'm', downloadBytes: 11_200_000, description: '' }],
-          engine: {
-            ...IDLE_ENGINE,
-            status: 'loading',
-            loadId: 1,
-            downloadedBytes,
-            progress: { phase: 'download', loaded: downloadedBytes, total: 11_200_000, model: 'm' },
-          },
-        }),
-      );
-    at(265_000); // the tokenizer, before the model's first byte
-    render(<EngineStatus />);
-    expect(screen.getByTestId('download-size').textContent).toMatch(/^m: 11.2 MB to download/);
-    at(3_000_000);
-    expect(screen.queryByTestId('download-size')).toBeNull();
-  });
-});
-
 describe('the loaded model line', () => {
   const model = { name: 'm', vocabSize: 6, context: 16, params: 1e6, pieces: [], maskId: 1, threads: 2 };
   const ready = (fromCache: boolean, downloadedBytes: number) =>

@@ -102,11 +102,9 @@ export function EngineStatus() {
           {p?.model ? ` (${p.model})` : ''}
           {p && p.phase === 'download' && known ? ` — ${mb(p.loaded)} of ${mb(p.total)} MB` : '…'}
         </label>
-        {/* Until the model's bytes flow (the small tokenizer may come first), say how large it is. */}
-        {size > 0 && (!p || (p.phase === 'download' && engine.downloadedBytes < size * 0.05)) && (
+        {!p && size > 0 && (
           <p className="hint" data-testid="download-size">
-            {choice}: {mb(size)} MB to download, unless this device already has it (a first visit also downloads the
-            engine's WebAssembly, once).
+            {choice}: {mb(size)} MB to download, unless this device already has it.
           </p>
         )}
         {opening && waited * 1000 >= SLOW_START_MS && (

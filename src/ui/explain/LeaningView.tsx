@@ -4,7 +4,7 @@
 // progress and Cancel; never during a run (the engine refuses passes beside one). Keyed by run, step and
 // slot where it is used: another token is a fresh view, and the old one's passes stop when it unmounts.
 import { useEffect, useRef, useState } from 'react';
-import { measureLeaning, probOfBits, strongestLeans, type Leaning } from '../../engine/leaning';
+import { probOfBits, strongestLeans, type Leaning } from '../../engine/leaning';
 import { isBusy, useApp } from '../../store/store';
 import { visiblePiece } from './inspectorData';
 
@@ -56,18 +56,21 @@ export function LeaningView({
     abort.current?.abort();
     abort.current = ctl;
     setState({ phase: 'running', done: 0, total: passes });
-    measureLeaning((n, t) => useApp.getState().denoise(n, t), ids, slot, token, {
-      maskId,
-      limit: LEAN_LIMIT,
-      signal: ctl.signal,
-      onProgress: (done, total) => !ctl.signal.aborted && setState({ phase: 'running', done, total }),
-    }).then(
-      (leaning) => !ctl.signal.aborted && setState({ phase: 'done', leaning }),
-      (e: unknown) => {
-        if (abort.current === ctl)
-          setState({ phase: 'stopped', why: ctl.signal.aborted ? 'Cancelled.' : `${sentenceOf(e)} Run it again.` });
-      },
-    );
+    useApp
+      .getState()
+      .leaning(ids, slot, token, {
+        maskId,
+        limit: LEAN_LIMIT,
+        signal: ctl.signal,
+        onProgress: (done, total) => !ctl.signal.aborted && setState({ phase: 'running', done, total }),
+      })
+      .then(
+        (leaning) => !ctl.signal.aborted && setState({ phase: 'done', leaning }),
+        (e: unknown) => {
+          if (abort.current === ctl)
+            setState({ phase: 'stopped', why: ctl.signal.aborted ? 'Cancelled.' : `${sentenceOf(e)} Run it again.` });
+        },
+      );
   }
 
   return (
