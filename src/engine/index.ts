@@ -7,6 +7,7 @@ export {
   MIN_REFINE_FRACTION,
   normalizeSettings,
   SETTING_NAMES,
+  settingAtStart,
 } from './settings';
 export { plannedSteps, refineShape, stepCounts, stepPlan, unmaskSteps } from './schedule';
 export type { PlannedStep } from './schedule';

@@ -63,7 +63,8 @@ export const SETTING_NAMES: Readonly<Record<keyof SamplerSettings, string>> = {
 };
 
 /** A setting's name at the start of a sentence. */
-const Name = (key: keyof SamplerSettings) => SETTING_NAMES[key][0].toUpperCase() + SETTING_NAMES[key].slice(1);
+export const settingAtStart = (key: keyof SamplerSettings) =>
+  SETTING_NAMES[key][0].toUpperCase() + SETTING_NAMES[key].slice(1);
 
 const STRATEGIES: readonly Strategy[] = ['confidence', 'margin', 'entropy', 'random', 'blocks', 'left-to-right'];
 const INNER: readonly InnerStrategy[] = ['confidence', 'margin', 'entropy', 'random'];
@@ -85,7 +86,7 @@ export function normalizeSettings(
     const v = input[key];
     if (v === undefined) return fallback;
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      warnings.push(`${Name(key)} must be a finite number; using ${fallback}.`);
+      warnings.push(`${settingAtStart(key)} must be a finite number; using ${fallback}.`);
       return fallback;
     }
     return v;
@@ -94,10 +95,10 @@ export function normalizeSettings(
     const raw = num(key, fallback);
     const v = Math.floor(raw + 0.5);
     if (v < min) {
-      warnings.push(`${Name(key)} ${raw} is below ${min} (${why}); using ${min}.`);
+      warnings.push(`${settingAtStart(key)} ${raw} is below ${min} (${why}); using ${min}.`);
       return min;
     }
-    if (v !== raw) warnings.push(`${Name(key)} ${raw} is not a whole number; using ${v}.`);
+    if (v !== raw) warnings.push(`${settingAtStart(key)} ${raw} is not a whole number; using ${v}.`);
     return v;
   };
   const choice = <T extends string>(key: keyof SamplerSettings, allowed: readonly T[], fallback: T): T => {

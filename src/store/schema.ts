@@ -2,7 +2,7 @@
 // the form a share link describes. Each field that is missing or of the wrong kind gets its
 // default, and every replacement is reported in a sentence, so a bad value never reaches the UI
 // (where it would crash a render or make a control show something other than what is used).
-import { DEFAULT_SETTINGS, normalizeSettings, SETTING_NAMES, type SamplerSettings } from '../engine';
+import { DEFAULT_SETTINGS, normalizeSettings, SETTING_NAMES, settingAtStart, type SamplerSettings } from '../engine';
 import { DEFAULT_FORM, type FormState, type Mode } from './form';
 
 /** Longest prompt or template kept; far beyond what the model reads (a huge value is a mistake). */
@@ -29,18 +29,15 @@ function settingProblem(key: keyof SamplerSettings, v: unknown, fallback: unknow
   if (typeof fallback === 'number') {
     return typeof v === 'number' && Number.isFinite(v)
       ? null
-      : `${name(key)} ${JSON.stringify(v) ?? 'undefined'} is not a number; using ${fallback}.`;
+      : `${settingAtStart(key)} ${JSON.stringify(v) ?? 'undefined'} is not a number; using ${fallback}.`;
   }
   if (typeof fallback === 'string') {
     return typeof v === 'string' && validChoice(key, v)
       ? null
       : `Unknown ${SETTING_NAMES[key]} ${JSON.stringify(v)}; using ${fallback}.`;
   }
-  return typeof v === typeof fallback ? null : `${name(key)} has the wrong kind of value; using the default.`;
+  return typeof v === typeof fallback ? null : `${settingAtStart(key)} has the wrong kind of value; using the default.`;
 }
-
-/** A setting as its control names it, at the start of a sentence. */
-const name = (key: keyof SamplerSettings) => SETTING_NAMES[key][0].toUpperCase() + SETTING_NAMES[key].slice(1);
 
 export function parseSettings(raw: unknown, base: SamplerSettings = DEFAULT_SETTINGS): Parsed<SamplerSettings> {
   const src = isObj(raw) ? raw : {};

@@ -3,6 +3,11 @@ export function mb(bytes: number): string {
   return (bytes / 1e6).toFixed(bytes < 10e6 ? 2 : 1);
 }
 
+/** A probability as the inspector's views show it: one decimal, "<0.1%" for the tail, "0%" for none. */
+export function percent(x: number): string {
+  return x === 0 ? '0%' : x < 0.001 ? '<0.1%' : `${(x * 100).toFixed(1)}%`;
+}
+
 export function fixed(n: number | null, digits: number): string {
   return n === null || !Number.isFinite(n) ? '—' : n.toFixed(digits);
 }

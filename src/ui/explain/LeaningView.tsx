@@ -6,7 +6,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { probOfBits, strongestLeans, type Leaning } from '../../engine/leaning';
 import { isBusy, useApp } from '../../store/store';
-import { visiblePiece } from './inspectorData';
+import { percent } from '../format';
+import { quotedPiece } from './inspectorData';
 
 /** Tokens hidden at most, the nearest to the slot: about 5 s of passes on WASM at 128 tokens. */
 export const LEAN_LIMIT = 40;
@@ -22,7 +23,6 @@ type State =
   | { phase: 'done'; leaning: Leaning }
   | { phase: 'stopped'; why: string };
 
-const pct = (x: number) => (x < 0.001 ? '<0.1%' : `${(x * 100).toFixed(1)}%`);
 /** An error's message as a sentence (a full stop added where it has none). */
 const sentenceOf = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/([^.!?])$/, '$1.');
 
@@ -49,7 +49,7 @@ export function LeaningView({
 
   const visible = ids.reduce((n, id, i) => n + (i !== slot && id !== maskId ? 1 : 0), 0);
   const passes = Math.min(visible, LEAN_LIMIT) + 1;
-  const name = (id: number) => `“${visiblePiece(piece(id))}”`;
+  const name = (id: number) => quotedPiece(piece(id));
 
   function start() {
     const ctl = new AbortController();
@@ -145,7 +145,7 @@ function LeanResult({
   maskId: number;
   piece: (id: number) => string;
 }) {
-  const name = (id: number) => `“${visiblePiece(piece(id))}”`;
+  const name = (id: number) => quotedPiece(piece(id));
   const lean = new Map(leaning.leans.map((l) => [l.pos, l.bits]));
   const p0 = probOfBits(leaning.baseBits);
   const top = strongestLeans(leaning, NAMED, FLOOR_BITS);
@@ -157,14 +157,15 @@ function LeanResult({
   return (
     <>
       <p data-testid="lean-summary">
-        The model gave {written} p {pct(p0)} on this canvas.{' '}
+        The model gave {written} p {percent(p0)} on this canvas.{' '}
         {top.length ? (
           <>
             It leaned most on{' '}
             {top.map((l, k) => (
               <span key={l.pos}>
                 {k > 0 && (k === top.length - 1 ? ' and ' : ', ')}
-                {name(ids[l.pos])} (hidden: p {pct(probOfBits(leaning.baseBits + l.bits))}, {l.bits.toFixed(1)} bits)
+                {name(ids[l.pos])} (hidden: p {percent(probOfBits(leaning.baseBits + l.bits))}, {l.bits.toFixed(1)}{' '}
+                bits)
               </span>
             ))}
             .
@@ -200,14 +201,14 @@ function LeanResult({
               data-pos={i}
               data-bits={bits}
               style={{ background: shade(bits) }}
-              title={`Hidden: p of ${written} ${pct(p)} (was ${pct(p0)}): ${Math.abs(bits).toFixed(2)} bits ${bits >= 0 ? 'less' : 'more'} likely`}
+              title={`Hidden: p of ${written} ${percent(p)} (was ${percent(p0)}): ${Math.abs(bits).toFixed(2)} bits ${bits >= 0 ? 'less' : 'more'} likely`}
             >
               {piece(id)}
               {/* The shade's meaning for a screen reader, where it matters. */}
               {Math.abs(bits) >= FLOOR_BITS && (
                 <span className="sr-only">
                   {' '}
-                  (hidden, p {pct(p)}: {Math.abs(bits).toFixed(1)} bits {bits >= 0 ? 'less' : 'more'} likely)
+                  (hidden, p {percent(p)}: {Math.abs(bits).toFixed(1)} bits {bits >= 0 ? 'less' : 'more'} likely)
                 </span>
               )}
             </span>

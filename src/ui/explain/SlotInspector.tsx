@@ -10,13 +10,12 @@ import { slotDistribution, writeOrder, writtenAt, type SlotDistribution } from '
 import { isAdaptive } from '../../engine/schedule';
 import { useApp, type InspectRefusal } from '../../store/store';
 import type { Inspected } from '../../worker/protocol';
-import { inspectTarget, scoreName, visiblePiece, whyItWaits, whyNotTheTop } from './inspectorData';
+import { percent } from '../format';
+import { inspectTarget, quotedPiece, scoreName, visiblePiece, whyItWaits, whyNotTheTop } from './inspectorData';
 import { useInspector } from './inspectorState';
 import { LeaningView } from './LeaningView';
 
 type Answer = Inspected | InspectRefusal;
-
-const pct = (x: number) => (x === 0 ? '0%' : x < 0.001 ? '<0.1%' : `${(x * 100).toFixed(1)}%`);
 
 function Bar({ value, kind }: { value: number; kind: 'p' | 'q' | 'whatif' }) {
   return (
@@ -24,7 +23,7 @@ function Bar({ value, kind }: { value: number; kind: 'p' | 'q' | 'whatif' }) {
       <span className="ins-track" aria-hidden="true">
         <span className={`ins-bar ins-${kind}`} style={{ width: `${Math.max(0, Math.min(1, value)) * 100}%` }} />
       </span>
-      <span className="ins-num">{pct(value)}</span>
+      <span className="ins-num">{percent(value)}</span>
     </span>
   );
 }
@@ -118,7 +117,7 @@ export default function SlotInspector() {
   );
   if (slot === null || !target) return intro;
   const piece = (id: number) => pieces?.[id] ?? `#${id}`;
-  const name = (id: number) => `“${visiblePiece(piece(id))}”`;
+  const name = (id: number) => quotedPiece(piece(id));
   const s = run.settings;
   return (
     <div className="slot-inspector" data-testid="slot-inspector" data-slot={slot} data-step={shown}>
@@ -142,11 +141,11 @@ export default function SlotInspector() {
                 {redrawn ? (
                   <>
                     Step {target.step} drew {name(redrawn.id)}, then wrote {name(target.written.id)} (p{' '}
-                    {pct(target.written.p)} once {name(redrawn.id)} was taken away: see below).
+                    {percent(target.written.p)} once {name(redrawn.id)} was taken away: see below).
                   </>
                 ) : (
                   <>
-                    Step {target.step} drew {name(target.written.id)} (p {pct(target.written.p)}) and committed it.
+                    Step {target.step} drew {name(target.written.id)} (p {percent(target.written.p)}) and committed it.
                   </>
                 )}
               </>
@@ -157,7 +156,7 @@ export default function SlotInspector() {
                 {target.draft && (
                   <>
                     {' '}
-                    (its best guess {name(target.draft.id)} at p {pct(target.draft.p)})
+                    (its best guess {name(target.draft.id)} at p {percent(target.draft.p)})
                   </>
                 )}
                 .{' '}

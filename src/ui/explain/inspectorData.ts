@@ -114,6 +114,9 @@ export function visiblePiece(text: string): string {
   return text.replace(/\r?\n/g, '↵').replace(/\t/g, '⇥');
 }
 
+/** A token named in a sentence: its visible text between quotes. */
+export const quotedPiece = (text: string) => `“${visiblePiece(text)}”`;
+
 /** 1 → "1st", 2 → "2nd", 11 → "11th", … */
 export function ordinal(n: number): string {
   const t = n % 100;
