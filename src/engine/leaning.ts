@@ -63,7 +63,7 @@ async function bitsAt(
   // Every masked slot is scored; only the slot's row is read, so the others' targets do not matter
   // (the token itself: an id the model can be scored on).
   const targets = canvas.map((id) => (id === o.maskId ? token : id));
-  const d = await cancellable(denoise(canvas.slice(), targets), o.signal, WHAT);
+  const d = await cancellable(denoise(canvas, targets), o.signal, WHAT);
   const j = Array.prototype.indexOf.call(d.positions, slot);
   if (j < 0) throw new Error(`The pass did not score slot ${slot}`);
   return d.nll[j] / Math.LN2;

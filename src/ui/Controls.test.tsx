@@ -27,6 +27,21 @@ describe('Controls', () => {
     expect(useApp.getState().form.settings.temperature).toBe(1.25);
   });
 
+  it('says under each select what the chosen schedule and order do', () => {
+    render(<Controls />);
+    const hintOf = (id: string) => document.getElementById(byTestId(id).getAttribute('aria-describedby') ?? '');
+    fireEvent.change(byTestId('schedule'), { target: { value: 'cosine' } });
+    expect(hintOf('schedule')?.textContent).toBe('Few tokens in the first steps, many at the end.');
+    fireEvent.change(byTestId('schedule'), { target: { value: 'adaptive' } });
+    expect(hintOf('schedule')?.textContent).toMatch('every slot the model is sure of');
+    fireEvent.change(byTestId('strategy'), { target: { value: 'left-to-right' } });
+    expect(hintOf('strategy')?.textContent).toMatch('like a normal language model');
+    // The options themselves stay short enough for a narrow select.
+    for (const o of [...byTestId('schedule').options, ...byTestId('strategy').options]) {
+      expect(o.textContent!.length).toBeLessThanOrEqual(13);
+    }
+  });
+
   it('follows a change from outside (a share link) in every control', () => {
     render(<Controls />);
     act(() => useApp.getState().setSettings({ strategy: 'random', steps: 4, seed: 77 }));

@@ -17,14 +17,22 @@ import type { BackendChoice } from '../runtime/types';
 import { ModelPicker } from './ModelPicker';
 import { NumberField, type Clamp } from './NumberField';
 
-const STRATEGIES: Array<{ value: Strategy; label: string }> = [
-  { value: 'confidence', label: 'Confidence (most sure first)' },
-  { value: 'margin', label: 'Margin (clearest winner first)' },
-  { value: 'entropy', label: 'Entropy (least uncertain first)' },
-  { value: 'random', label: 'Random order' },
-  { value: 'blocks', label: 'Blocks (left to right, diffusion inside)' },
-  { value: 'left-to-right', label: 'Left to right (like a normal LM)' },
+// Short names in the selects, what each does in the hint below: a long option is cut in a narrow
+// select (Firefox at 1280 px cut "Linear (same count every step)").
+const STRATEGIES: Array<{ value: Strategy; label: string; hint: string }> = [
+  { value: 'confidence', label: 'Confidence', hint: 'The slots the model is most sure of first.' },
+  { value: 'margin', label: 'Margin', hint: 'The slots with the clearest winner over the runner-up first.' },
+  { value: 'entropy', label: 'Entropy', hint: 'The slots whose distribution is least uncertain first.' },
+  { value: 'random', label: 'Random', hint: 'Slots in a random order, whatever the model thinks.' },
+  { value: 'blocks', label: 'Blocks', hint: 'Block by block from left to right, most sure first inside each block.' },
+  { value: 'left-to-right', label: 'Left to right', hint: 'One slot after another, like a normal language model.' },
 ];
+
+const SCHEDULE_HINTS: Record<SamplerSettings['schedule'], string> = {
+  linear: 'The same number of tokens every step.',
+  cosine: 'Few tokens in the first steps, many at the end.',
+  adaptive: 'Each step commits every slot the model is sure of.',
+};
 
 /** "1 step", "2 steps". */
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -93,12 +101,16 @@ export function Controls() {
           id="schedule"
           data-testid="schedule"
           value={s.schedule}
+          aria-describedby="schedule-hint"
           onChange={(e) => setSettings({ schedule: e.target.value as SamplerSettings['schedule'] })}
         >
-          <option value="linear">Linear (same count every step)</option>
-          <option value="cosine">Cosine (few first, many at the end)</option>
-          <option value="adaptive">Adaptive (every slot the model is sure of)</option>
+          <option value="linear">Linear</option>
+          <option value="cosine">Cosine</option>
+          <option value="adaptive">Adaptive</option>
         </select>
+        <p className="hint" id="schedule-hint">
+          {SCHEDULE_HINTS[s.schedule]}
+        </p>
       </div>
       {s.schedule === 'adaptive' && (
         <NumberField
@@ -131,6 +143,7 @@ export function Controls() {
           id="strategy"
           data-testid="strategy"
           value={s.strategy}
+          aria-describedby="strategy-hint"
           onChange={(e) => setSettings({ strategy: e.target.value as Strategy })}
         >
           {STRATEGIES.map((o) => (
@@ -139,6 +152,9 @@ export function Controls() {
             </option>
           ))}
         </select>
+        <p className="hint" id="strategy-hint">
+          {STRATEGIES.find((o) => o.value === s.strategy)?.hint}
+        </p>
       </div>
       {s.strategy === 'blocks' && (
         <>
