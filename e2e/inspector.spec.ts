@@ -325,3 +325,33 @@ test('what it leaned on: each token the step saw hidden in turn, the written tok
   await expect(page.getByTestId('lean-slot')).toHaveText((await token.textContent()) ?? '');
   expect(await seriousViolations(page), 'axe with the shaded canvas shown').toEqual([]);
 });
+
+test('written together: the tokens one step wrote, and the token scored again with them in view', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openApp(page);
+  await setControls(page, { prompt: 'Once upon a time', length: 16, steps: 2, temperature: 0, refine: 0 });
+  await runToEnd(page);
+  // Two even steps of eight: a token of the first step was drawn beside seven it never saw.
+  const stepOne = page.locator('[data-testid="token"][data-state="resolved"][data-step="1"]');
+  const n = await stepOne.count();
+  expect(n).toBe(8);
+  await stepOne.nth(3).click();
+  await expect(page.getByTestId('candidate').first()).toBeVisible({ timeout: 30_000 });
+  const drawnP = (await candidates(page)).find((r) => r.drawn)!.p;
+  await expect(page.getByTestId('together')).toHaveAttribute('data-mates', String(n - 1));
+  await expect(page.getByTestId('together-mate')).toHaveCount(n - 1);
+  await page.getByTestId('together-run').click();
+  const summary = page.getByTestId('together-summary');
+  await expect(summary).toBeVisible({ timeout: 60_000 });
+  const [alone, together, bits] = await summary.evaluate((e) =>
+    ['data-alone', 'data-together', 'data-bits'].map((a) => Number(e.getAttribute(a))),
+  );
+  // Drawn alone is the inspector's own pass: over the whole vocabulary, at most the table's p.
+  expect(alone).toBeGreaterThan(0);
+  expect(alone).toBeLessThanOrEqual(drawnP + 0.0005);
+  expect(together).toBeGreaterThan(0);
+  expect(together).toBeLessThanOrEqual(1);
+  expect(bits).toBeCloseTo(Math.log2(alone / together), 6);
+  await expect(summary).toContainText(`had p ${(alone * 100).toFixed(1)}%`);
+  expect(await seriousViolations(page), 'axe with the step-mates outlined').toEqual([]);
+});

@@ -434,6 +434,24 @@ export const scenarios: Scenario[] = [
       expectEqual(bits.length, passes - 1, 'one lean per token the step saw');
       expectTrue(bits.every(Number.isFinite), `leans: ${JSON.stringify(bits)}`);
       await page.waitForText(byTestId('lean-summary'), /^The model gave .* on this canvas\./);
+      // Written together: 12 tokens in 4 even steps, so the step wrote two more beside it; scored
+      // again with them in view.
+      expectEqual(await page.attribute(byTestId('together'), 'data-mates'), '2', 'step-mates');
+      expectEqual(await page.count('[data-testid="together-mate"]'), 2, 'step-mates outlined');
+      await page.driver.click(byTestId('together-run'));
+      const p = await page.waitFor(
+        'the step-mates to be weighed',
+        async () => [
+          Number(await page.attribute(byTestId('together-summary'), 'data-alone')),
+          Number(await page.attribute(byTestId('together-summary'), 'data-together')),
+        ],
+        (v) => v.every((x) => x > 0),
+        60_000,
+      );
+      expectTrue(
+        p.every((x) => x > 0 && x <= 1),
+        `p alone and together: ${JSON.stringify(p)}`,
+      );
       await page.press(token, 'Escape');
       await page.waitFor(
         'the inspector to close',

@@ -52,22 +52,34 @@ export function tokensToHide(
   return { positions, skipped: visible.length - positions.length };
 }
 
-/** -log2 p(token) at the slot for one canvas (the slot masked in it). */
-async function bitsAt(
+/** One slot of one pass: -log2 p(token) there, and the model's own top choice and its p. */
+export interface SlotScore {
+  bits: number;
+  guess: number;
+  guessProb: number;
+}
+
+/** Scores `token` at `slot` (masked in `canvas`) with one forward pass. Every masked slot is scored;
+ * only the slot's row is read, so the others' targets do not matter (the token itself: an id the
+ * model can be scored on). */
+export async function scoreSlot(
   denoise: DenoiseFn,
   canvas: Int32Array,
   slot: number,
   token: number,
-  o: LeaningOptions,
-): Promise<number> {
-  // Every masked slot is scored; only the slot's row is read, so the others' targets do not matter
-  // (the token itself: an id the model can be scored on).
-  const targets = canvas.map((id) => (id === o.maskId ? token : id));
-  const d = await cancellable(denoise(canvas, targets), o.signal, WHAT);
+  maskId: number,
+  signal: AbortSignal | undefined,
+  what: string,
+): Promise<SlotScore> {
+  const targets = canvas.map((id) => (id === maskId ? token : id));
+  const d = await cancellable(denoise(canvas, targets), signal, what);
   const j = Array.prototype.indexOf.call(d.positions, slot);
   if (j < 0) throw new Error(`The pass did not score slot ${slot}`);
-  return d.nll[j] / Math.LN2;
+  return { bits: d.nll[j] / Math.LN2, guess: d.guess[j], guessProb: d.guessProb[j] };
 }
+
+const bitsAt = async (denoise: DenoiseFn, canvas: Int32Array, slot: number, token: number, o: LeaningOptions) =>
+  (await scoreSlot(denoise, canvas, slot, token, o.maskId, o.signal, WHAT)).bits;
 
 /** The lean on each of the nearest `limit` visible tokens: 1 + that many forward passes. `ids` is the
  * canvas the step's pass saw (the slot masked), `token` what the step wrote there. */

@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { Denoised, SamplerSettings, Segment } from '../engine';
 import { measureLeaning, type Leaning, type LeaningOptions } from '../engine/leaning';
+import { measureTogether, type StepMate, type Together } from '../engine/together';
 import type { BackendChoice } from '../runtime/types';
 import type { EngineClient, EngineFactory } from '../worker/engineClient';
 import { ACTIONS, messageOf } from '../runtime/errors';
@@ -108,6 +109,14 @@ export interface AppState extends SessionState, ModelSlice {
    * so that the inspector's and the noise panel's lazy chunks share no chunk a failed import could
    * keep (e2e/explain.spec.ts). */
   leaning(ids: Int32Array, slot: number, token: number, o: LeaningOptions): Promise<Leaning>;
+  /** What a written token's step-mates change (engine/together.ts), over `denoise`; here for the same reason. */
+  together(
+    ids: Int32Array,
+    slot: number,
+    token: number,
+    mates: readonly StepMate[],
+    o: { maskId: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  ): Promise<Together>;
 }
 
 export type InspectRefusal = Extract<WorkerOut, { type: 'error' }>;
@@ -557,6 +566,9 @@ export const useApp = create<AppState>()((set, get) => {
     },
     leaning(ids, slot, token, o) {
       return measureLeaning((n, t) => get().denoise(n, t), ids, slot, token, o);
+    },
+    together(ids, slot, token, mates, o) {
+      return measureTogether((n, t) => get().denoise(n, t), ids, slot, token, mates, o);
     },
     undo() {
       const s = get();

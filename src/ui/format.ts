@@ -8,6 +8,9 @@ export function percent(x: number): string {
   return x === 0 ? '0%' : x < 0.001 ? '<0.1%' : `${(x * 100).toFixed(1)}%`;
 }
 
+/** An error's message as a sentence (a full stop added where it has none). */
+export const sentenceOf = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/([^.!?])$/, '$1.');
+
 export function fixed(n: number | null, digits: number): string {
   return n === null || !Number.isFinite(n) ? '—' : n.toFixed(digits);
 }

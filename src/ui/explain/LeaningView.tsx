@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { probOfBits, strongestLeans, type Leaning } from '../../engine/leaning';
 import { isBusy, useApp } from '../../store/store';
-import { percent } from '../format';
+import { percent, sentenceOf } from '../format';
 import { quotedPiece } from './inspectorData';
 
 /** Tokens hidden at most, the nearest to the slot: about 5 s of passes on WASM at 128 tokens. */
@@ -22,9 +22,6 @@ type State =
   | { phase: 'running'; done: number; total: number }
   | { phase: 'done'; leaning: Leaning }
   | { phase: 'stopped'; why: string };
-
-/** An error's message as a sentence (a full stop added where it has none). */
-const sentenceOf = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/([^.!?])$/, '$1.');
 
 export function LeaningView({
   ids,

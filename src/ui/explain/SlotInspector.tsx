@@ -4,16 +4,18 @@
 // walks under the run's settings, or under a what-if temperature and top-p); for a slot left masked,
 // its score and rank, and how many the schedule committed. The numbers are the engine's own
 // (engine/inspect.ts): the step's sampling is run again, not restated. For a written token, what it
-// leaned on (LeaningView.tsx).
+// leaned on (LeaningView.tsx) and what the tokens its step wrote beside it change (TogetherView.tsx).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { slotDistribution, writeOrder, writtenAt, type SlotDistribution } from '../../engine/inspect';
 import { isAdaptive } from '../../engine/schedule';
+import { stepMates } from '../../engine/together';
 import { useApp, type InspectRefusal } from '../../store/store';
 import type { Inspected } from '../../worker/protocol';
 import { percent } from '../format';
 import { inspectTarget, quotedPiece, scoreName, visiblePiece, whyItWaits, whyNotTheTop } from './inspectorData';
 import { useInspector } from './inspectorState';
 import { LeaningView } from './LeaningView';
+import { TogetherView } from './TogetherView';
 
 type Answer = Inspected | InspectRefusal;
 
@@ -241,6 +243,18 @@ export default function SlotInspector() {
               <p className="ins-why" data-testid="inspector-why">
                 {whyNotTheTop(s.temperature, s.topK, s.topP)}
               </p>
+              {target.written && (
+                <TogetherView
+                  key={`together:${key}`}
+                  ids={target.pass.ids}
+                  slot={slot}
+                  token={target.written.id}
+                  mates={stepMates(target.pass.resolved, run.frames[target.step - 1].ids, slot)}
+                  step={target.step}
+                  maskId={run.maskId}
+                  piece={piece}
+                />
+              )}
               {target.written && (
                 <LeaningView
                   key={key}

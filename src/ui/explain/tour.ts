@@ -81,7 +81,7 @@ export const TOUR: readonly TourStep[] = [
   {
     id: 'cost',
     title: 'The cost of steps',
-    text: 'Fewer steps commit more tokens at once: faster, and less coherent. The tour has opened the panel that measures this; it runs only when you press its button.',
+    text: 'Fewer steps commit more tokens at once: faster, and less coherent, since tokens one step writes never see each other (the inspector’s “Written together” shows what the model makes of a token once it does). The tour has opened the panel that measures this; it runs only when you press its button.',
     target: '[data-testid="sweep-open"]',
     box: 'section',
     open: () => clickOpen('[data-testid="sweep-open"]'),

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { scoreRows, type DenoiseFn } from './objective';
+import { M, V } from './testkit';
+import { clashBits, measureTogether, stepMates, withMates } from './together';
+
+// Slot 1's row: token 3 weighs 6 and token 4 weighs 2, unless position 2 shows 3 (a step-mate that
+// already wrote it), when token 3 weighs 1 and token 4 weighs 3. Other rows: token 5.
+function rowAt(i: number, ids: Int32Array): number[] {
+  const r = new Array<number>(V).fill(-Infinity);
+  if (i === 1) {
+    const clash = ids[2] === 3;
+    r[3] = Math.log(clash ? 1 : 6);
+    r[4] = Math.log(clash ? 3 : 2);
+  } else r[5] = 0;
+  return r;
+}
+
+function crafted(): DenoiseFn & { canvases: number[][] } {
+  const fn = async (noisy: Int32Array, targets: Int32Array) => {
+    fn.canvases.push(Array.from(noisy));
+    const positions = Int32Array.from([...noisy.keys()].filter((i) => noisy[i] === M));
+    const rows = new Float32Array(positions.length * V);
+    positions.forEach((i, j) => rows.set(rowAt(i, noisy), j * V));
+    return scoreRows(rows, V, positions, targets);
+  };
+  fn.canvases = [] as number[][];
+  return fn;
+}
+
+// The step saw "5 [M] [M] [M] 6" and wrote 3 at slots 1 and 2, and 7 at slot 3.
+const before = Int32Array.from([5, M, M, M, 6]);
+const after = Int32Array.from([5, 3, 3, 7, 6]);
+
+describe('written together', () => {
+  it('names the other slots the step wrote, with what it wrote there', () => {
+    expect(stepMates([3, 1, 2], after, 1)).toEqual([
+      { pos: 2, id: 3 },
+      { pos: 3, id: 7 },
+    ]);
+    expect(stepMates([1], after, 1)).toEqual([]);
+    expect(Array.from(withMates(before, stepMates([1, 2, 3], after, 1)))).toEqual([5, M, 3, 7, 6]);
+  });
+
+  it('scores the token alone and with its step-mates in view, in bits', async () => {
+    const denoise = crafted();
+    const progress: number[] = [];
+    const got = await measureTogether(denoise, before, 1, 3, stepMates([1, 2, 3], after, 1), {
+      maskId: M,
+      onProgress: (d) => progress.push(d),
+    });
+    expect(got.alone.bits).toBeCloseTo(-Math.log2(6 / 8), 6);
+    expect(got.alone.guess).toBe(3);
+    expect(got.together.bits).toBeCloseTo(-Math.log2(1 / 4), 6);
+    // Seeing the 3 beside it, the model would now write 4.
+    expect(got.together.guess).toBe(4);
+    expect(got.together.guessProb).toBeCloseTo(3 / 4, 6);
+    expect(clashBits(got)).toBeCloseTo(Math.log2(6 / 8 / (1 / 4)), 6);
+    expect(progress).toEqual([1, 2]);
+    // The step's canvas as it was, then the same with the mates written in; the slot stays masked.
+    expect(denoise.canvases).toEqual([
+      [5, M, M, M, 6],
+      [5, M, 3, 7, 6],
+    ]);
+  });
+
+  it('stops at Cancel, and refuses a slot or a step-mate that the step did not write', async () => {
+    const abort = new AbortController();
+    const mates = stepMates([1, 2, 3], after, 1);
+    const run = measureTogether(crafted(), before, 1, 3, mates, {
+      maskId: M,
+      signal: abort.signal,
+      onProgress: () => abort.abort(),
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(measureTogether(crafted(), before, 0, 3, mates, { maskId: M })).rejects.toThrow('not masked');
+    await expect(measureTogether(crafted(), before, 1, 3, [{ pos: 4, id: 3 }], { maskId: M })).rejects.toThrow(
+      'Slot 4 was not written',
+    );
+  });
+});

@@ -1,0 +1,64 @@
+// Written together: what a token's step-mates would have changed. A step commits several slots from
+// one forward pass, each drawn from its own row as if the others were still masked: the model never
+// sees the tokens it writes beside each other in that step (the factorised, independent draw that lets
+// a diffusion model write many tokens per pass, and the reason fewer steps read worse). Running the
+// step's pass again with the other tokens it wrote already on the canvas asks the model what it
+// thinks of this one once it can see them.
+//   alone     bits = -log2 p(token | the step's canvas)                 (how it was drawn)
+//   together  bits = -log2 p(token | that canvas with its step-mates)   (hindsight)
+// together - alone above 0: seeing its step-mates, the model finds the token less likely (they clash);
+// below 0: more likely (they agree). Whole-vocabulary probabilities, as in leaning.ts.
+import { scoreSlot, type SlotScore } from './leaning';
+import type { DenoiseFn } from './objective';
+
+export interface StepMate {
+  pos: number;
+  id: number;
+}
+
+export interface Together {
+  slot: number;
+  token: number;
+  alone: SlotScore;
+  together: SlotScore;
+  mates: StepMate[];
+}
+
+const WHAT = 'Asking what its step-mates change';
+
+/** The other slots the step wrote (`resolved`, read from the canvas after the step), by position. */
+export function stepMates(resolved: readonly number[], after: ArrayLike<number>, slot: number): StepMate[] {
+  return resolved
+    .filter((pos) => pos !== slot)
+    .sort((a, b) => a - b)
+    .map((pos) => ({ pos, id: after[pos] }));
+}
+
+/** The step's canvas with its step-mates written in: the slot stays masked. */
+export function withMates(ids: Int32Array, mates: readonly StepMate[]): Int32Array {
+  const out = ids.slice();
+  for (const m of mates) out[m.pos] = m.id;
+  return out;
+}
+
+/** Two forward passes: the step's canvas as it was, and the same with the step-mates written in. */
+export async function measureTogether(
+  denoise: DenoiseFn,
+  ids: Int32Array,
+  slot: number,
+  token: number,
+  mates: readonly StepMate[],
+  o: { maskId: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+): Promise<Together> {
+  if (ids[slot] !== o.maskId) throw new Error(`Slot ${slot} is not masked on that canvas`);
+  const stray = mates.find((m) => m.pos === slot || ids[m.pos] !== o.maskId);
+  if (stray) throw new Error(`Slot ${stray.pos} was not written by that step`);
+  const alone = await scoreSlot(denoise, ids, slot, token, o.maskId, o.signal, WHAT);
+  o.onProgress?.(1, 2);
+  const together = await scoreSlot(denoise, withMates(ids, mates), slot, token, o.maskId, o.signal, WHAT);
+  o.onProgress?.(2, 2);
+  return { slot, token, alone, together, mates: [...mates] };
+}
+
+/** What the step-mates did to the token, in bits: above 0 they made it less likely. */
+export const clashBits = (t: Together) => t.together.bits - t.alone.bits;
