@@ -72,7 +72,7 @@ export async function scoreSlot(
   what: string,
 ): Promise<SlotScore> {
   const targets = canvas.map((id) => (id === maskId ? token : id));
-  const d = await cancellable(denoise(canvas, targets), signal, what);
+  const d = await cancellable(denoise(canvas, targets, signal), signal, what);
   const j = Array.prototype.indexOf.call(d.positions, slot);
   if (j < 0) throw new Error(`The pass did not score slot ${slot}`);
   return { bits: d.nll[j] / Math.LN2, guess: d.guess[j], guessProb: d.guessProb[j] };

@@ -104,7 +104,9 @@ export function curvePoints(k: number): number[] {
 }
 
 /** One forward pass on a noisy canvas, scored against the passage (the worker's `denoise`). */
-export type DenoiseFn = (noisy: Int32Array, targets: Int32Array) => Promise<Denoised>;
+/** One forward pass over a noisy canvas, scored against `targets`; `signal` lets the pass be dropped
+ * before it runs (the caller still rejects at once through `cancellable`). */
+export type DenoiseFn = (noisy: Int32Array, targets: Int32Array, signal?: AbortSignal) => Promise<Denoised>;
 
 export interface CurvePoint {
   t: number;
@@ -169,7 +171,7 @@ export async function lossCurve(denoise: DenoiseFn, passages: readonly Passage[]
         if (o.signal?.aborted) throw cancelled();
         const { ids: noisy, positions } = noisyCanvas(ids, noiseMask(ids.length, t, o.seed + j, d), o.maskId);
         const nll = positions.length
-          ? (await cancellable(denoise(noisy, Int32Array.from(ids)), o.signal)).nll
+          ? (await cancellable(denoise(noisy, Int32Array.from(ids), o.signal), o.signal)).nll
           : new Float64Array(0);
         sum += lossAt(nll, t, ids.length).integrandNats;
         done++;

@@ -54,7 +54,9 @@ export function refuseViewPasses(why: string): void {
 }
 
 /** Sends a view's pass (the inspector's or the noise panel's) and hands the caller its answer, or
- * `refused` if a reload comes first (it answers none of the passes it finds owed). Returns a stop. */
+ * `refused` if a reload comes first (it answers none of the passes it finds owed). Returns a stop,
+ * which also asks the worker to skip the pass if it has not started (host.ts: passes queue, and a
+ * scrubbed timeline would otherwise keep the engine busy with steps nobody looks at any more). */
 export function viewPass<T extends 'inspected' | 'denoised'>(
   request: Extract<WorkerIn, { type: 'inspect' | 'denoise' }>,
   answer: T,
@@ -81,5 +83,10 @@ export function viewPass<T extends 'inspected' | 'denoised'>(
   };
   conn.viewPasses.add(refuse);
   client.send(request);
-  return stop;
+  return () => {
+    // Still owed, so still waiting on this worker: it may skip it.
+    if (conn.viewPasses.has(refuse) && conn.client === client)
+      client.send({ type: 'cancel', id: conn.nextId++, runId: request.id });
+    stop();
+  };
 }

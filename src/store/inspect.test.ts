@@ -108,4 +108,41 @@ describe("the views' passes across a reload", () => {
     expect(engineConnection().viewPasses.size).toBe(0);
     useApp.getState().setBackendChoice('auto');
   });
+
+  it('a pass given up before its answer asks the worker to skip it; an answered one asks nothing', async () => {
+    const f = fakeClient();
+    useApp.getState().connect(() => f.client, 'wasm');
+    f.emit({ type: 'ready', id: f.sent[0].id, backend: 'wasm', reason: 'test', model });
+    const request = { ids: Int32Array.of(3, 1), fixed: Uint8Array.of(1, 0), slot: 1, settings: {}, rngDraws: 0 };
+    const stop = useApp.getState().inspect(request, () => undefined);
+    const id = f.sent.at(-1)!.id;
+    stop();
+    expect(f.sent.at(-1)).toMatchObject({ type: 'cancel', runId: id });
+    expect(engineConnection().viewPasses.size).toBe(0);
+    stop(); // twice: still one cancel
+    expect(f.sent.filter((m) => m.type === 'cancel')).toHaveLength(1);
+
+    // The noise panel's pass, given up through its signal: rejected at once, skipped by the worker.
+    const gone = new AbortController();
+    const pass = useApp.getState().denoise(Int32Array.of(1), Int32Array.of(3), gone.signal);
+    const passId = f.sent.at(-1)!.id;
+    gone.abort();
+    await expect(pass).rejects.toMatchObject({ name: 'AbortError' });
+    expect(f.sent.at(-1)).toMatchObject({ type: 'cancel', runId: passId });
+
+    // Answered first: nothing to skip.
+    const done = new AbortController();
+    const answered = useApp.getState().denoise(Int32Array.of(1), Int32Array.of(3), done.signal);
+    const answeredId = f.sent.at(-1)!.id;
+    const out = {
+      positions: Int32Array.of(0),
+      nll: Float64Array.of(1),
+      guess: Int32Array.of(3),
+      guessProb: Float64Array.of(0.4),
+    };
+    f.emit({ type: 'denoised', id: answeredId, ...out });
+    await expect(answered).resolves.toMatchObject({ id: answeredId });
+    done.abort();
+    expect(f.sent.filter((m) => m.type === 'cancel')).toHaveLength(2);
+  });
 });

@@ -4,6 +4,7 @@
 // the saved form and the link, and connect() starts the engine.
 import { create } from 'zustand';
 import type { Denoised, SamplerSettings, Segment } from '../engine';
+import { cancelled } from '../engine/objective';
 import { measureLeaning, type Leaning, type LeaningOptions } from '../engine/leaning';
 import { measureTogether, type StepMate, type Together } from '../engine/together';
 import type { BackendChoice } from '../runtime/types';
@@ -104,7 +105,7 @@ export interface AppState extends SessionState, ModelSlice {
   inspect(request: Omit<InspectRequest, 'type' | 'id'>, onReply: (m: Inspected | InspectRefusal) => void): () => void;
   /** The noise panel's pass (engine/objective.ts's DenoiseFn): rejects with the engine's refusal in
    * plain words (for instance while a run is going on). */
-  denoise(noisy: Int32Array, targets: Int32Array): Promise<Denoised>;
+  denoise(noisy: Int32Array, targets: Int32Array, signal?: AbortSignal): Promise<Denoised>;
   /** What a written token leaned on (engine/leaning.ts), over `denoise`. Here, in the page's own code,
    * so that the inspector's and the noise panel's lazy chunks share no chunk a failed import could
    * keep (e2e/explain.spec.ts). */
@@ -552,23 +553,33 @@ export const useApp = create<AppState>()((set, get) => {
         }),
       );
     },
-    denoise(noisy, targets) {
+    denoise(noisy, targets, signal) {
       const request = { type: 'denoise' as const, id: conn.nextId++, ids: noisy, targets };
       return new Promise<Denoised>((resolve, reject) => {
-        viewPass(
+        if (signal?.aborted) return reject(cancelled('The forward pass'));
+        let stop = () => undefined as void;
+        // Given up: the worker skips the pass if it has not started.
+        const onAbort = () => (stop(), reject(cancelled('The forward pass')));
+        const settle = (f: () => void) => (signal?.removeEventListener('abort', onAbort), f());
+        signal?.addEventListener('abort', onAbort, { once: true });
+        stop = viewPass(
           request,
           'denoised',
           (m) =>
-            m.type === 'denoised' ? resolve(m) : reject(new Error(m.action ? `${m.message} ${m.action}.` : m.message)),
-          (why) => reject(new Error(why)),
+            settle(() =>
+              m.type === 'denoised'
+                ? resolve(m)
+                : reject(new Error(m.action ? `${m.message} ${m.action}.` : m.message)),
+            ),
+          (why) => settle(() => reject(new Error(why))),
         );
       });
     },
     leaning(ids, slot, token, o) {
-      return measureLeaning((n, t) => get().denoise(n, t), ids, slot, token, o);
+      return measureLeaning((n, t, a) => get().denoise(n, t, a), ids, slot, token, o);
     },
     together(ids, slot, token, mates, o) {
-      return measureTogether((n, t) => get().denoise(n, t), ids, slot, token, mates, o);
+      return measureTogether((n, t, a) => get().denoise(n, t, a), ids, slot, token, mates, o);
     },
     undo() {
       const s = get();

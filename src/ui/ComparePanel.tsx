@@ -2,7 +2,17 @@
 // forward passes each needed side by side.
 import { useApp, type CompareResult } from '../store/store';
 
-function Half({ title, result, active }: { title: string; result: CompareResult | null; active: boolean }) {
+function Half({
+  title,
+  result,
+  active,
+  stopped,
+}: {
+  title: string;
+  result: CompareResult | null;
+  active: boolean;
+  stopped: boolean;
+}) {
   return (
     <div className="compare-half">
       <h3>{title}</h3>
@@ -20,7 +30,9 @@ function Half({ title, result, active }: { title: string; result: CompareResult 
           <p className="compare-text">{result.text}</p>
         </>
       ) : (
-        <p className="hint">{active ? 'Running…' : 'Waiting…'}</p>
+        <p className="hint" data-testid="compare-half-state">
+          {active ? 'Running…' : stopped ? 'No result: the comparison was stopped.' : 'Waiting…'}
+        </p>
       )}
     </div>
   );
@@ -38,8 +50,14 @@ export function ComparePanel() {
           title={`Diffusion (${compare.settings.strategy})`}
           result={compare.diffusion}
           active={compare.phase === 'diffusion'}
+          stopped={compare.phase === 'stopped'}
         />
-        <Half title="Left to right" result={compare.leftToRight} active={compare.phase === 'left-to-right'} />
+        <Half
+          title="Left to right"
+          result={compare.leftToRight}
+          active={compare.phase === 'left-to-right'}
+          stopped={compare.phase === 'stopped'}
+        />
       </div>
     </section>
   );

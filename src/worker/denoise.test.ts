@@ -49,4 +49,32 @@ describe('denoise requests', () => {
     expect(out.find((m) => m.id === 4)).toMatchObject({ type: 'error', code: 'bad-request' });
     expect(out.find((m) => m.id === 5)).toMatchObject({ type: 'error', code: 'bad-request', message: /same length/ });
   });
+
+  it('skips a queued pass the page gave up, and a run asked for meanwhile does not wait behind the queue', async () => {
+    const { host, out } = await readyHost();
+    const ids = Int32Array.from(passages[0].ids);
+    const { ids: noisy } = noisyCanvas(ids, noiseMask(ids.length, 0.4, 3), mask);
+    for (const id of [2, 3, 4]) host.handle({ type: 'denoise', id, ids: noisy, targets: ids });
+    host.handle({ type: 'cancel', id: 5, runId: 3 });
+    await host.idle();
+    expect(out.filter((m) => [2, 3, 4].includes(m.id)).map((m) => [m.id, m.type])).toEqual([
+      [2, 'denoised'],
+      [3, 'error'],
+      [4, 'denoised'],
+    ]);
+    expect(out.find((m) => m.id === 3)).toMatchObject({ code: 'busy', message: /no longer wanted/ });
+
+    // Passes queued (a scrubbed timeline), then Generate: none of them runs before it.
+    for (const id of [6, 7, 8]) host.handle({ type: 'denoise', id, ids: noisy, targets: ids });
+    host.handle({
+      type: 'generate',
+      id: 9,
+      request: { segments: [{ kind: 'blank', length: 8 }], settings: { steps: 2 } },
+    });
+    await host.idle();
+    const seen = out.filter((m) => m.id >= 6).map((m) => `${m.id}:${m.type}`);
+    expect(seen.slice(0, 4)).toEqual(['6:error', '7:error', '8:error', '9:started']);
+    expect(out.find((m) => m.id === 6)).toMatchObject({ code: 'busy', message: /A run is going on/ });
+    expect(seen).toContain('9:done');
+  });
 });

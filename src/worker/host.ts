@@ -99,8 +99,11 @@ export function createHost(deps: HostDeps): {
   };
   const post = deps.post;
   const pacer = createPacer();
-  // The inspector's passes, one after another: a run or a load starts once the last has ended.
+  // The views' passes, one after another: a run or a load starts once the one going on has ended.
   let inspection: Promise<void> = Promise.resolve();
+  // Passes waiting their turn, and those of them the page cancelled (skipped at their turn).
+  const queuedPasses = new Set<number>();
+  const forgottenPasses = new Set<number>();
 
   // --- transitions -------------------------------------------------------------------------
 
@@ -320,6 +323,10 @@ export function createHost(deps: HostDeps): {
   }
 
   function onCancel(runId: number): void {
+    if (queuedPasses.has(runId)) {
+      forgottenPasses.add(runId);
+      return;
+    }
     if (state.kind === 'loading' && state.id === runId) {
       state.abort.abort(); // the load ends 'cancelled' (loadCancelled) once its downloads have stopped
       return;
@@ -338,18 +345,31 @@ export function createHost(deps: HostDeps): {
   /** `whileRunning`: what the refusal during a run says of the pass (the inspector asks again by
    * itself; a view's pass is run again by its user). */
   function queuePass(msgId: number, whileRunning: string, work: (model: LoadedModel) => Promise<void>): void {
+    const refusal = () =>
+      state.kind === 'running'
+        ? { code: 'busy' as const, message: `A run is going on: ${whileRunning}.`, action: '' }
+        : state.kind === 'loading'
+          ? { code: 'busy' as const, message: 'The model is still loading.', action: ACTIONS.waitLoading }
+          : { code: 'bad-request' as const, message: 'No model is loaded.', action: ACTIONS.reload };
     if (state.kind !== 'ready') {
-      const why =
-        state.kind === 'running'
-          ? { code: 'busy' as const, message: `A run is going on: ${whileRunning}.`, action: '' }
-          : state.kind === 'loading'
-            ? { code: 'busy' as const, message: 'The model is still loading.', action: ACTIONS.waitLoading }
-            : { code: 'bad-request' as const, message: 'No model is loaded.', action: ACTIONS.reload };
-      post({ type: 'error', id: msgId, ...why });
+      post({ type: 'error', id: msgId, ...refusal() });
       return;
     }
     const { model } = state;
+    queuedPasses.add(msgId);
     const next = inspection.then(async () => {
+      queuedPasses.delete(msgId);
+      // Checked again at its turn: a run or a load asked for since must not wait behind passes queued
+      // before it (a scrubbed timeline queues one per step), and a pass the page gave up is skipped.
+      // Each is still answered, so nothing stays owed (watchdog.ts).
+      if (forgottenPasses.delete(msgId)) {
+        post({ type: 'error', id: msgId, code: 'busy', message: 'Not run: the page no longer wanted it.', action: '' });
+        return;
+      }
+      if (state.kind !== 'ready' || state.model !== model) {
+        post({ type: 'error', id: msgId, ...refusal() });
+        return;
+      }
       try {
         await work(model);
       } catch (err) {

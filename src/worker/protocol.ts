@@ -102,7 +102,8 @@ export const workerInSchema = v.variant(
       ),
     }),
     v.object({ type: v.literal('generate'), id, request: generateRequest }),
-    /** Stops the run started by the generate whose id is `runId`, or the load whose id it is (its download). */
+    /** Stops the run started by the generate whose id is `runId`, or the load whose id it is (its download),
+     * or skips the view pass (inspect, denoise) whose id it is if that has not started. */
     v.object({
       type: v.literal('cancel'),
       id,

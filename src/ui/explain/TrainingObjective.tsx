@@ -59,6 +59,7 @@ export default function TrainingObjective() {
   useEffect(() => {
     if (!passage || !model || !ready || busy || curveRunning || pass?.key === key) return;
     let live = true;
+    const gone = new AbortController(); // a pass for a canvas no longer shown is skipped if still queued
     const timer = setTimeout(() => {
       const { ids, positions } = noisyCanvas(passage.ids, mask, model.maskId);
       if (!positions.length) {
@@ -70,7 +71,7 @@ export default function TrainingObjective() {
       }
       useApp
         .getState()
-        .denoise(ids, Int32Array.from(passage.ids))
+        .denoise(ids, Int32Array.from(passage.ids), gone.signal)
         .then(
           (out) => live && setPass({ key, out }),
           (e: unknown) => live && setPass({ key, error: messageOf(e) }),
@@ -79,6 +80,7 @@ export default function TrainingObjective() {
     return () => {
       live = false;
       clearTimeout(timer);
+      gone.abort();
     };
   }, [passage, mask, model, ready, busy, curveRunning, key, pass?.key]);
 
@@ -106,7 +108,7 @@ export default function TrainingObjective() {
     abort.current = ctl;
     const total = CURVE_POINTS * CURVE_DRAWS * passages.length;
     setCurve({ phase: 'running', done: 0, total, curve: [] });
-    lossCurve((n, t) => useApp.getState().denoise(n, t), passages, {
+    lossCurve((n, t, a) => useApp.getState().denoise(n, t, a), passages, {
       points: CURVE_POINTS,
       draws: CURVE_DRAWS,
       seed,
