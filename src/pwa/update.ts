@@ -6,6 +6,7 @@
 // new worker is active (else the old one would serve the reload); a controlled one too, if the
 // take-over has not reloaded it within RELOAD_FALLBACK_MS.
 import { withTimeLimit } from '../runtime/timeLimit';
+import type { AppState } from '../store/store';
 
 export const RELOAD_FALLBACK_MS = 3000;
 
@@ -39,5 +40,49 @@ export async function reloadToUpdate(
     return;
   }
   await withTimeLimit(active, RELOAD_FALLBACK_MS, 'the new service worker did not activate').catch(() => {});
+  reload();
+}
+
+/** What a reload would stop that the page does not keep (its text and settings it does), in words,
+ * or null when nothing is going on: the update asks before it reloads over it. */
+export function workAReloadStops(s: Pick<AppState, 'pending' | 'run' | 'engine' | 'sweep' | 'compare'>): string | null {
+  if (s.sweep?.phase === 'running') return 'the cost of steps is being measured';
+  if (s.compare && (s.compare.phase === 'diffusion' || s.compare.phase === 'left-to-right'))
+    return 'a comparison is going on';
+  if (s.pending !== null || s.run?.status === 'running') return 'a run is going on';
+  if (s.engine.status === 'loading') return 'the model is loading';
+  return null;
+}
+
+/** The part of a ServiceWorkerRegistration `reloadForCurrentFiles` needs. */
+export interface RegistrationLike {
+  update(): Promise<unknown>;
+  readonly waiting: (WorkerLike & { postMessage(m: unknown): void }) | null;
+  readonly installing: (WorkerLike & { postMessage(m: unknown): void }) | null;
+}
+
+/** How long the reload waits for the current service worker to install and take over (it downloads
+ * the app shell, about 1 MB); after that it reloads anyway. */
+export const CURRENT_FILES_WAIT_MS = 15_000;
+
+/** "Reload for the current version", for a page whose files a deploy replaced (a model file it asks
+ * for is gone): a plain reload would be answered by the old service worker with the old page, which
+ * asks for the same file. So ask the server for the current worker first, let it take over (sw.ts
+ * skips waiting on request), then reload. Without a worker, or if none comes, it just reloads. */
+export async function reloadForCurrentFiles(
+  registration: () => Promise<RegistrationLike | undefined>,
+  reload: () => void,
+  wait = CURRENT_FILES_WAIT_MS,
+): Promise<void> {
+  const reg = await registration().catch(() => undefined);
+  if (reg) {
+    await withTimeLimit(reg.update(), wait, 'the update check did not answer').catch(() => {});
+    const next = reg.waiting ?? reg.installing;
+    if (next) {
+      const active = untilActive(next);
+      next.postMessage({ type: 'SKIP_WAITING' });
+      await withTimeLimit(active, wait, 'the new service worker did not activate').catch(() => {});
+    }
+  }
   reload();
 }

@@ -21,7 +21,8 @@ export class RuntimeError extends Error {
 export const ACTIONS = {
   retryDownload: 'Check your connection and press Retry',
   corrupt: 'The model file is damaged; press Retry to download it again',
-  missingFile: "Reload the page to get the app's current files; if it happens again, the site is missing this file",
+  missingFile:
+    'The site has a newer version than this page: press Reload for the current version; if it happens again, the site is missing this file',
   reload: 'Reload the page; if it happens again, please report it',
   noBackend: 'Use a recent Chrome, Edge or Firefox with WebAssembly enabled',
   waitLoading: 'Wait until it is ready',

@@ -302,7 +302,7 @@ describe('loadFile', () => {
     const err = await expectCode(loadFile(spec, t404.onProgress, t404.deps), 'download-failed');
     expect(err.message).toBe('Downloading the model failed: model-abc123.onnx is not on the server (it answered 404)');
     // A retry would fetch the same missing file: the way out is a reload for the current files.
-    expect(err.action).toMatch(/^Reload the page/);
+    expect(err.action).toMatch(/press Reload for the current version/);
     const html = setup(
       () => new Response('<!doctype html>', { headers: { 'content-type': 'text/html; charset=utf-8' } }),
     );

@@ -3,6 +3,7 @@
 // still waiting and that it will step in by itself; nothing of the kind while a download moves.
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ACTIONS } from '../runtime/errors';
 import { IDLE_ENGINE } from '../store/reducer';
 import { useApp } from '../store/store';
 import { EngineStatus, SLOW_START_MS } from './EngineStatus';
@@ -101,5 +102,27 @@ describe('the loaded model line', () => {
     ready(true, 0);
     render(<EngineStatus />);
     expect(screen.getByTestId('load-status').textContent).toMatch(/loaded from cache$/);
+  });
+});
+
+describe('a model file the site no longer has', () => {
+  it('offers a reload for the current version beside Retry, and only for that error', () => {
+    const failed = (action: string) =>
+      useApp.setState({
+        engine: {
+          ...IDLE_ENGINE,
+          status: 'error',
+          error: { code: 'download-failed', message: 'model-abc.onnx is not on the server', action },
+        },
+      });
+    failed(ACTIONS.missingFile);
+    const { rerender } = render(<EngineStatus />);
+    expect(screen.getByTestId('reload-current').textContent).toBe('Reload for the current version');
+    expect(screen.getByTestId('engine-error-action').textContent).toMatch('press Reload for the current version');
+    expect(screen.getByTestId('retry').className).toBe('');
+    act(() => failed(ACTIONS.retryDownload));
+    rerender(<EngineStatus />);
+    expect(screen.queryByTestId('reload-current')).toBeNull();
+    expect(screen.getByTestId('retry').className).toBe('primary');
   });
 });

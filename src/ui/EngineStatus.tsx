@@ -1,6 +1,8 @@
 // Where the model stands: download progress (MB of MB), then the backend and why it was chosen,
 // then ready; or the error and a Retry button.
 import { useEffect, useState } from 'react';
+import { reloadForCurrentFiles } from '../pwa/update';
+import { ACTIONS } from '../runtime/errors';
 import { currentRunNotices, useApp } from '../store/store';
 import { LOAD_SILENCE_FACTOR, SILENCE_LIMIT_MS } from '../worker/watchdog';
 import { mb } from './format';
@@ -72,7 +74,30 @@ export function EngineStatus() {
           </details>
         )}
         <p className="hint">Your prompt and settings are kept.</p>
-        <button type="button" className="primary" data-testid="retry" onClick={retry}>
+        {/* A file a deploy replaced: a plain reload would get the old page from the old service worker. */}
+        {engine.error.action === ACTIONS.missingFile && (
+          <>
+            <button
+              type="button"
+              className="primary"
+              data-testid="reload-current"
+              onClick={() =>
+                void reloadForCurrentFiles(
+                  async () => navigator.serviceWorker?.getRegistration(),
+                  () => location.reload(),
+                )
+              }
+            >
+              Reload for the current version
+            </button>{' '}
+          </>
+        )}
+        <button
+          type="button"
+          className={engine.error.action === ACTIONS.missingFile ? undefined : 'primary'}
+          data-testid="retry"
+          onClick={retry}
+        >
           Retry
         </button>
       </div>

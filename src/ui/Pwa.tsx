@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useRegisterSW } from 'virtual:pwa-register/react';
 import { browserOfflineDeps, checkOffline, type OfflineStatus } from '../pwa/offline';
-import { reloadToUpdate } from '../pwa/update';
+import { reloadToUpdate, workAReloadStops } from '../pwa/update';
 import { useApp } from '../store/store';
 import { useDeviceStorage } from '../store/model';
 
@@ -54,29 +54,64 @@ async function reloadToUpdateNow(activateWaiting: () => Promise<void>) {
 }
 
 /** Registers the service worker. Mounted once the model is loaded, so its precache downloads do
- * not compete with the first load. */
+ * not compete with the first load. A reload never comes unasked: the plugin reloads a page whenever a
+ * new worker takes it over, which another tab's "Reload to update" does too (over this tab's run or
+ * sweep); so this tab reloads only when it asked, says so when another tab updated it, and asks first
+ * when a reload would stop work going on. */
 export function UpdatePrompt() {
+  const asked = useRef(false);
+  const [elsewhere, setElsewhere] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const working = useApp(workAReloadStops);
   const {
     needRefresh: [needRefresh, setNeedRefresh],
     offlineReady: [offlineReady, setOfflineReady],
     updateServiceWorker,
-  } = useRegisterSW({ immediate: true });
+  } = useRegisterSW({
+    immediate: true,
+    onNeedReload: () => (asked.current ? location.reload() : setElsewhere(true)),
+  });
 
-  const toast = needRefresh ? 'update' : offlineReady ? 'offline-ready' : null;
+  const update = () => {
+    if (working && !confirming) return setConfirming(true);
+    asked.current = true;
+    void reloadToUpdateNow(() => updateServiceWorker(true));
+  };
+  const toast = elsewhere ? 'elsewhere' : needRefresh ? 'update' : offlineReady ? 'offline-ready' : null;
   return (
     <>
       <OfflineCheck />
       {toast === 'update' && (
         <div className="toast" role="alert" data-testid="update-prompt">
-          <span>An update is available.</span>
+          <span data-testid="update-text">
+            {confirming && working
+              ? `An update is available, but ${working}: reloading now stops it (your text and settings are kept).`
+              : 'An update is available.'}
+          </span>
+          <button type="button" className="primary" data-testid="update-reload" onClick={update}>
+            {confirming && working ? 'Reload anyway' : 'Reload to update'}
+          </button>
           <button
             type="button"
-            className="primary"
-            onClick={() => void reloadToUpdateNow(() => updateServiceWorker(true))}
+            onClick={() => {
+              setConfirming(false);
+              setNeedRefresh(false);
+            }}
           >
-            Reload to update
+            Later
           </button>
-          <button type="button" onClick={() => setNeedRefresh(false)}>
+        </div>
+      )}
+      {toast === 'elsewhere' && (
+        <div className="toast" role="alert" data-testid="updated-elsewhere">
+          <span>
+            Unmask was updated in another tab. Reload this one when it suits you
+            {working ? ` (${working}: a reload stops it)` : ''}; your text and settings are kept.
+          </span>
+          <button type="button" className="primary" onClick={() => location.reload()}>
+            Reload now
+          </button>
+          <button type="button" onClick={() => setElsewhere(false)}>
             Later
           </button>
         </div>
