@@ -353,5 +353,25 @@ test('written together: the tokens one step wrote, and the token scored again wi
   expect(together).toBeLessThanOrEqual(1);
   expect(bits).toBeCloseTo(Math.log2(alone / together), 6);
   await expect(summary).toContainText(`had p ${(alone * 100).toFixed(1)}%`);
-  expect(await seriousViolations(page), 'axe with the step-mates outlined').toEqual([]);
+
+  // The whole step weighed the same way: its numbers for this token are the ones just measured.
+  await page.getByTestId('step-weigh-run').click();
+  const stepSummary = page.getByTestId('step-weigh-summary');
+  await expect(stepSummary).toBeVisible({ timeout: 90_000 });
+  const own = Number(await page.getByTestId('together-slot').getAttribute('data-bits'));
+  expect(own).toBeCloseTo(bits, 4);
+  const mateBits = await page
+    .getByTestId('together-mate')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-bits'))));
+  expect(mateBits).toHaveLength(n - 1);
+  expect(mateBits.every(Number.isFinite)).toBe(true);
+  const [worse, better, changed] = await stepSummary.evaluate((e) =>
+    ['data-worse', 'data-better', 'data-changed'].map((a) => Number(e.getAttribute(a))),
+  );
+  const all = [own, ...mateBits];
+  expect(worse).toBe(all.filter((b) => b >= 1).length);
+  expect(better).toBe(all.filter((b) => b <= -1).length);
+  expect(changed).toBeGreaterThanOrEqual(0);
+  expect(changed).toBeLessThanOrEqual(n);
+  expect(await seriousViolations(page), 'axe with the step-mates outlined and shaded').toEqual([]);
 });

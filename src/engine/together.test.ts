@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { scoreRows, type DenoiseFn } from './objective';
 import { M, V } from './testkit';
-import { clashBits, measureTogether, stepMates, withMates } from './together';
+import { clashBits, measureStep, measureTogether, stepMates, stepTokens, withMates } from './together';
 
 // Slot 1's row: token 3 weighs 6 and token 4 weighs 2, unless position 2 shows 3 (a step-mate that
-// already wrote it), when token 3 weighs 1 and token 4 weighs 3. Other rows: token 5.
+// already wrote it), when token 3 weighs 1 and token 4 weighs 3. Other rows: tokens 3, 5 and 7 alike.
 function rowAt(i: number, ids: Int32Array): number[] {
   const r = new Array<number>(V).fill(-Infinity);
   if (i === 1) {
     const clash = ids[2] === 3;
     r[3] = Math.log(clash ? 1 : 6);
     r[4] = Math.log(clash ? 3 : 2);
-  } else r[5] = 0;
+  } else r[3] = r[5] = r[7] = 0;
   return r;
 }
 
@@ -76,5 +76,38 @@ describe('written together', () => {
     await expect(measureTogether(crafted(), before, 1, 3, [{ pos: 4, id: 3 }], { maskId: M })).rejects.toThrow(
       'Slot 4 was not written',
     );
+  });
+
+  it('weighs every token of the step: one pass alone for all, then one per token with the others in view', async () => {
+    const denoise = crafted();
+    const progress: number[] = [];
+    const written = stepTokens([3, 1, 2], after);
+    const got = await measureStep(denoise, before, written, { maskId: M, onProgress: (d) => progress.push(d) });
+    expect(got.map((w) => [w.pos, w.id])).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 7],
+    ]);
+    expect(got[0].alone).toBeCloseTo(-Math.log2(6 / 8), 6);
+    expect(got[0].together).toBeCloseTo(2, 6); // the 3 beside it: p 1/4
+    expect(got[0].guess).toBe(4); // and it would write 4 instead
+    for (const w of got.slice(1)) {
+      expect(w.alone).toBeCloseTo(Math.log2(3), 6);
+      expect(w.together).toBeCloseTo(Math.log2(3), 6);
+    }
+    expect(progress).toEqual([1, 2, 3, 4]);
+    expect(denoise.canvases).toEqual([
+      [5, M, M, M, 6],
+      [5, M, 3, 7, 6],
+      [5, 3, M, 7, 6],
+      [5, 3, 3, M, 6],
+    ]);
+    const abort = new AbortController();
+    const run = measureStep(crafted(), before, written, {
+      maskId: M,
+      signal: abort.signal,
+      onProgress: (d) => d === 2 && abort.abort(),
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

@@ -9,7 +9,7 @@
 // together - alone above 0: seeing its step-mates, the model finds the token less likely (they clash);
 // below 0: more likely (they agree). Whole-vocabulary probabilities, as in leaning.ts.
 import { scoreSlot, type SlotScore } from './leaning';
-import type { DenoiseFn } from './objective';
+import { cancellable, cancelled, type Denoised, type DenoiseFn } from './objective';
 
 export interface StepMate {
   pos: number;
@@ -26,13 +26,14 @@ export interface Together {
 
 const WHAT = 'Asking what its step-mates change';
 
-/** The other slots the step wrote (`resolved`, read from the canvas after the step), by position. */
-export function stepMates(resolved: readonly number[], after: ArrayLike<number>, slot: number): StepMate[] {
-  return resolved
-    .filter((pos) => pos !== slot)
-    .sort((a, b) => a - b)
-    .map((pos) => ({ pos, id: after[pos] }));
+/** The slots a step wrote (`resolved`) and what it wrote there (the canvas after the step), by position. */
+export function stepTokens(resolved: readonly number[], after: ArrayLike<number>): StepMate[] {
+  return [...resolved].sort((a, b) => a - b).map((pos) => ({ pos, id: after[pos] }));
 }
+
+/** The other slots the step wrote beside `slot`. */
+export const stepMates = (resolved: readonly number[], after: ArrayLike<number>, slot: number): StepMate[] =>
+  stepTokens(resolved, after).filter((m) => m.pos !== slot);
 
 /** The step's canvas with its step-mates written in: the slot stays masked. */
 export function withMates(ids: Int32Array, mates: readonly StepMate[]): Int32Array {
@@ -62,3 +63,46 @@ export async function measureTogether(
 
 /** What the step-mates did to the token, in bits: above 0 they made it less likely. */
 export const clashBits = (t: Together) => t.together.bits - t.alone.bits;
+
+/** One token of a weighed step: -log2 p of what the step wrote there, alone and with the rest. */
+export interface WeighedToken {
+  pos: number;
+  id: number;
+  alone: number;
+  together: number;
+  /** The model's first choice there with the others in view. */
+  guess: number;
+}
+
+/** Every token a step wrote, weighed as `measureTogether` weighs one: one pass on the step's canvas
+ * scores them all alone (each was masked there), then one pass per token with all the others
+ * written in. `written`: the slots the step wrote and their tokens. */
+export async function measureStep(
+  denoise: DenoiseFn,
+  ids: Int32Array,
+  written: readonly StepMate[],
+  o: { maskId: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+): Promise<WeighedToken[]> {
+  const stray = written.find((w) => ids[w.pos] !== o.maskId);
+  if (stray) throw new Error(`Slot ${stray.pos} was not written by that step`);
+  const total = written.length + 1;
+  const targets = ids.map((id) => (id === o.maskId ? (written[0]?.id ?? 0) : id));
+  for (const w of written) targets[w.pos] = w.id;
+  const first = await cancellable(denoise(ids, targets, o.signal), o.signal, WHAT);
+  const bitsAt = (d: Denoised, pos: number) => {
+    const j = Array.prototype.indexOf.call(d.positions, pos);
+    if (j < 0) throw new Error(`The pass did not score slot ${pos}`);
+    return d.nll[j] / Math.LN2;
+  };
+  o.onProgress?.(1, total);
+  const out: WeighedToken[] = [];
+  for (const w of written) {
+    if (o.signal?.aborted) throw cancelled(WHAT);
+    const others = written.filter((m) => m.pos !== w.pos);
+    const d = await cancellable(denoise(withMates(ids, others), targets, o.signal), o.signal, WHAT);
+    const j = Array.prototype.indexOf.call(d.positions, w.pos);
+    out.push({ pos: w.pos, id: w.id, alone: bitsAt(first, w.pos), together: bitsAt(d, w.pos), guess: d.guess[j] });
+    o.onProgress?.(out.length + 1, total);
+  }
+  return out;
+}

@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import type { Denoised, SamplerSettings, Segment } from '../engine';
 import { cancelled } from '../engine/objective';
 import { measureLeaning, type Leaning, type LeaningOptions } from '../engine/leaning';
-import { measureTogether, type StepMate, type Together } from '../engine/together';
+import { measureStep, measureTogether, type StepMate, type Together, type WeighedToken } from '../engine/together';
 import type { BackendChoice } from '../runtime/types';
 import type { EngineClient, EngineFactory } from '../worker/engineClient';
 import { ACTIONS, messageOf } from '../runtime/errors';
@@ -118,6 +118,12 @@ export interface AppState extends SessionState, ModelSlice {
     mates: readonly StepMate[],
     o: { maskId: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
   ): Promise<Together>;
+  /** Every token a step wrote, weighed alone and with the others (engine/together.ts). */
+  weighStep(
+    ids: Int32Array,
+    written: readonly StepMate[],
+    o: { maskId: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  ): Promise<WeighedToken[]>;
 }
 
 export type InspectRefusal = Extract<WorkerOut, { type: 'error' }>;
@@ -580,6 +586,9 @@ export const useApp = create<AppState>()((set, get) => {
     },
     together(ids, slot, token, mates, o) {
       return measureTogether((n, t, a) => get().denoise(n, t, a), ids, slot, token, mates, o);
+    },
+    weighStep(ids, written, o) {
+      return measureStep((n, t, a) => get().denoise(n, t, a), ids, written, o);
     },
     undo() {
       const s = get();

@@ -3,11 +3,11 @@
 // by how much less likely the written token became without it. On demand (a pass per token), with
 // progress and Cancel; never during a run (the engine refuses passes beside one). Keyed by run, step and
 // slot where it is used: another token is a fresh view, and the old one's passes stop when it unmounts.
-import { useEffect, useRef, useState } from 'react';
 import { probOfBits, strongestLeans, type Leaning } from '../../engine/leaning';
 import { isBusy, useApp } from '../../store/store';
-import { percent, sentenceOf } from '../format';
+import { percent } from '../format';
 import { quotedPiece } from './inspectorData';
+import { usePasses } from './usePasses';
 
 /** Tokens hidden at most, the nearest to the slot: about 5 s of passes on WASM at 128 tokens. */
 export const LEAN_LIMIT = 40;
@@ -16,12 +16,6 @@ const NAMED = 3;
 const FLOOR_BITS = 0.1;
 /** Bits at which the shading is full. */
 const FULL_BITS = 3;
-
-type State =
-  | { phase: 'idle' }
-  | { phase: 'running'; done: number; total: number }
-  | { phase: 'done'; leaning: Leaning }
-  | { phase: 'stopped'; why: string };
 
 export function LeaningView({
   ids,
@@ -37,38 +31,18 @@ export function LeaningView({
   maskId: number;
   piece: (id: number) => string;
 }) {
-  const [state, setState] = useState<State>({ phase: 'idle' });
-  const abort = useRef<AbortController | null>(null);
+  const { state, start: startPasses, cancel } = usePasses<Leaning>();
   const ready = useApp((s) => s.engine.status === 'ready');
   const busy = useApp(isBusy);
-
-  useEffect(() => () => abort.current?.abort(), []);
 
   const visible = ids.reduce((n, id, i) => n + (i !== slot && id !== maskId ? 1 : 0), 0);
   const passes = Math.min(visible, LEAN_LIMIT) + 1;
   const name = (id: number) => quotedPiece(piece(id));
 
-  function start() {
-    const ctl = new AbortController();
-    abort.current?.abort();
-    abort.current = ctl;
-    setState({ phase: 'running', done: 0, total: passes });
-    useApp
-      .getState()
-      .leaning(ids, slot, token, {
-        maskId,
-        limit: LEAN_LIMIT,
-        signal: ctl.signal,
-        onProgress: (done, total) => !ctl.signal.aborted && setState({ phase: 'running', done, total }),
-      })
-      .then(
-        (leaning) => !ctl.signal.aborted && setState({ phase: 'done', leaning }),
-        (e: unknown) => {
-          if (abort.current === ctl)
-            setState({ phase: 'stopped', why: ctl.signal.aborted ? 'Cancelled.' : `${sentenceOf(e)} Run it again.` });
-        },
-      );
-  }
+  const start = () =>
+    startPasses(passes, (signal, onProgress) =>
+      useApp.getState().leaning(ids, slot, token, { maskId, limit: LEAN_LIMIT, signal, onProgress }),
+    );
 
   return (
     <section className="ins-lean" data-testid="leaning" data-phase={state.phase} aria-labelledby="lean-title">
@@ -104,7 +78,7 @@ export function LeaningView({
             {state.done === 0 ? 'Scoring the canvas as it was…' : `Hiding token ${state.done} of ${state.total - 1}…`}{' '}
             <progress value={state.done} max={state.total} data-testid="lean-progress" />
           </label>{' '}
-          <button type="button" data-testid="lean-cancel" onClick={() => abort.current?.abort()}>
+          <button type="button" data-testid="lean-cancel" onClick={cancel}>
             Cancel
           </button>
         </p>
@@ -126,7 +100,7 @@ export function LeaningView({
           )}
         </p>
       )}
-      {state.phase === 'done' && <LeanResult leaning={state.leaning} ids={ids} maskId={maskId} piece={piece} />}
+      {state.phase === 'done' && <LeanResult leaning={state.result} ids={ids} maskId={maskId} piece={piece} />}
     </section>
   );
 }

@@ -131,4 +131,52 @@ describe('written together', () => {
     expect(screen.getByTestId('together-alone').textContent).toMatch('Step 3 wrote “ d” alone');
     expect(screen.queryByTestId('together-run')).toBeNull();
   });
+
+  it('weighs every token of the step, shades each by what the others did to it, and sums it up', async () => {
+    const f = readyClient();
+    view();
+    const run = screen.getByTestId('step-weigh-run');
+    expect(run.textContent).toBe('Weigh all 3 tokens of step 3 (4 forward passes)');
+    fireEvent.click(run);
+    // Bits per slot for what the step wrote there (slot 1 " d", 2 " b", 3 " c"): alone, then with the
+    // other two written in; the first choice with them in view.
+    const ALONE: Record<number, number> = { 1: 1, 2: 2, 3: 1 };
+    const TOGETHER: Record<number, number> = { 1: 3, 2: 0.5, 3: 1.25 };
+    const GUESS: Record<number, number> = { 1: 4, 2: 4, 3: 5 };
+    for (let k = 0; k < 4; k++) {
+      await act(async () => undefined);
+      const m = denoises(f).at(-1)!;
+      expect(Array.from(m.targets.slice(1, 4))).toEqual([6, 4, 5]);
+      const positions = Int32Array.from([...m.ids.keys()].filter((i) => m.ids[i] === M));
+      const table = k === 0 ? ALONE : TOGETHER;
+      act(() =>
+        f.emit({
+          type: 'denoised',
+          id: m.id,
+          positions,
+          nll: Float64Array.from(positions, (p) => table[p] * Math.LN2),
+          guess: Int32Array.from(positions, (p) => GUESS[p]),
+          guessProb: Float64Array.from(positions, () => 0.5),
+        }),
+      );
+    }
+    await act(async () => undefined);
+    // The step's canvas, then each token masked alone with the other two written in.
+    expect(denoises(f).map((m) => Array.from(m.ids))).toEqual([
+      [3, M, M, M, 5],
+      [3, M, 4, 5, 5],
+      [3, 6, M, 5, 5],
+      [3, 6, 4, M, 5],
+    ]);
+    expect(screen.getByTestId('step-weigh-summary').textContent).toBe(
+      'Seeing each other, 1 of the 3 tokens step 3 wrote became at least a bit less likely and 1 at least a bit more ' +
+        "likely (median +0.3 bits). With the others in view, the model's first choice is another token at 1 of the 3. " +
+        'With more steps, each step writes fewer tokens, and fewer of them can clash.',
+    );
+    expect(screen.getAllByTestId('together-mate').map((e) => Number(e.getAttribute('data-bits')))).toEqual([
+      -1.5, 0.25,
+    ]);
+    expect(screen.getByTestId('together-canvas').getAttribute('data-weighed')).toBe('true');
+    expect(screen.getByTestId('step-weigh-run').textContent).toBe('Weigh the step again');
+  });
 });

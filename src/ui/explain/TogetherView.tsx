@@ -1,23 +1,26 @@
 // "Written together", in the inspector for a token a step wrote: the other tokens that step wrote
-// from the same forward pass, which the model never saw beside it, and on demand the step's pass again
-// with them on the canvas: would the model still write this token once it sees them (engine/
-// together.ts)? Two passes, with Cancel; never during a run. Keyed by run, step and slot where it is
-// used, like LeaningView.
-import { useEffect, useRef, useState } from 'react';
-import { clashBits, type StepMate, type Together } from '../../engine/together';
+// from the same forward pass, which the model never saw beside it; on demand the step's pass again
+// with them on the canvas (would the model still write this token once it sees them?), or every token
+// of the step weighed that way, shading the canvas by how much each clashes with the rest
+// (engine/together.ts). With progress and Cancel; never during a run. Keyed by run, step and slot
+// where it is used, like LeaningView.
 import { probOfBits } from '../../engine/leaning';
+import { clashBits, type StepMate, type Together, type WeighedToken } from '../../engine/together';
 import { isBusy, useApp } from '../../store/store';
-import { percent, sentenceOf } from '../format';
+import { percent } from '../format';
 import { quotedPiece } from './inspectorData';
+import { usePasses, type PassesState } from './usePasses';
 
-/** Bits either way below which the step-mates are said to change little. */
+/** Bits either way below which a change is said to be small. */
 const SMALL_BITS = 1;
+/** Bits at which the step's shading is full. */
+const FULL_BITS = 4;
 
-type State =
-  | { phase: 'idle' }
-  | { phase: 'running'; done: number }
-  | { phase: 'done'; result: Together }
-  | { phase: 'stopped'; why: string };
+const shade = (bits: number) => {
+  const a = Math.min(1, Math.abs(bits) / FULL_BITS) * 0.6;
+  return bits >= 0 ? `rgba(230, 120, 20, ${a})` : `rgba(40, 110, 220, ${a})`;
+};
+const signed = (bits: number) => `${bits >= 0 ? '+' : '−'}${Math.abs(bits).toFixed(1)}`;
 
 export function TogetherView({
   ids,
@@ -38,11 +41,10 @@ export function TogetherView({
   maskId: number;
   piece: (id: number) => string;
 }) {
-  const [state, setState] = useState<State>({ phase: 'idle' });
-  const abort = useRef<AbortController | null>(null);
+  const one = usePasses<Together>();
+  const all = usePasses<WeighedToken[]>();
   const ready = useApp((s) => s.engine.status === 'ready');
   const busy = useApp(isBusy);
-  useEffect(() => () => abort.current?.abort(), []);
   const name = (id: number) => quotedPiece(piece(id));
 
   if (mates.length === 0)
@@ -56,33 +58,23 @@ export function TogetherView({
       </section>
     );
 
-  function start() {
-    const ctl = new AbortController();
-    abort.current?.abort();
-    abort.current = ctl;
-    setState({ phase: 'running', done: 0 });
-    useApp
-      .getState()
-      .together(ids, slot, token, mates, {
-        maskId,
-        signal: ctl.signal,
-        onProgress: (done) => !ctl.signal.aborted && setState({ phase: 'running', done }),
-      })
-      .then(
-        (result) => !ctl.signal.aborted && setState({ phase: 'done', result }),
-        (e: unknown) => {
-          if (abort.current === ctl)
-            setState({ phase: 'stopped', why: ctl.signal.aborted ? 'Cancelled.' : `${sentenceOf(e)} Run it again.` });
-        },
-      );
-  }
-
+  const written = [...mates, { pos: slot, id: token }].sort((a, b) => a.pos - b.pos);
+  const weighOne = () =>
+    one.start(2, (signal, onProgress) =>
+      useApp.getState().together(ids, slot, token, mates, { maskId, signal, onProgress }),
+    );
+  const weighAll = () =>
+    all.start(written.length + 1, (signal, onProgress) =>
+      useApp.getState().weighStep(ids, written, { maskId, signal, onProgress }),
+    );
   const mate = new Map(mates.map((m) => [m.pos, m.id]));
+  const weighed = all.state.phase === 'done' ? new Map(all.state.result.map((w) => [w.pos, w])) : null;
+
   return (
     <section
       className="ins-lean"
       data-testid="together"
-      data-phase={state.phase}
+      data-phase={one.state.phase}
       data-mates={mates.length}
       aria-labelledby="together-title"
     >
@@ -93,20 +85,44 @@ export function TogetherView({
         were still masked, so the model never saw them side by side. That is how a diffusion model writes many tokens in
         one pass, and why fewer steps read worse: tokens that never saw each other can clash.
       </p>
-      <p className="lean-canvas" data-testid="together-canvas">
+      <p className="lean-canvas" data-testid="together-canvas" data-weighed={weighed ? 'true' : undefined}>
         {Array.from(ids, (id, i) => {
+          const w = weighed?.get(i);
+          const bits = w ? w.together - w.alone : 0;
+          const title = w
+            ? `${name(w.id)}: p ${percent(probOfBits(w.alone))} drawn alone, ${percent(probOfBits(w.together))} with the others in view (${signed(bits)} bits)`
+            : undefined;
+          const style = w ? { background: shade(bits) } : undefined;
           if (i === slot)
             return (
-              <mark key={i} className="lean-slot">
+              <mark
+                key={i}
+                className="lean-slot"
+                data-testid="together-slot"
+                data-bits={w ? bits : undefined}
+                style={style}
+                title={title}
+              >
                 {piece(token)}
               </mark>
             );
           const m = mate.get(i);
           if (m !== undefined)
             return (
-              <span key={i} className="together-mate" data-testid="together-mate" data-pos={i}>
+              <span
+                key={i}
+                className="together-mate"
+                data-testid="together-mate"
+                data-pos={i}
+                data-bits={w ? bits : undefined}
+                style={style}
+                title={title}
+              >
                 {piece(m)}
-                <span className="sr-only"> (written in the same step)</span>
+                <span className="sr-only">
+                  {' '}
+                  (written in the same step{w ? `; with the others in view ${signed(bits)} bits` : ''})
+                </span>
               </span>
             );
           if (id === maskId)
@@ -119,45 +135,98 @@ export function TogetherView({
         })}
       </p>
       <p className="hint">
-        Underlined with dashes: the tokens step {step} wrote beside it. Dots: slots still masked after that step.
+        Underlined: the tokens step {step} wrote beside it. Dots: slots still masked after that step.
+        {weighed &&
+          ` Shaded by what the others did to each: orange, less likely with them in view (they clash); blue, more likely (they agree); full at ${FULL_BITS} bits.`}
       </p>
       <p className="sr-only" role="status">
-        {state.phase === 'done'
+        {one.state.phase === 'done'
           ? 'Done: what its step-mates change is shown below.'
-          : state.phase === 'stopped'
-            ? state.why
-            : ''}
+          : one.state.phase === 'stopped'
+            ? one.state.why
+            : all.state.phase === 'done'
+              ? 'Done: the whole step is weighed.'
+              : all.state.phase === 'stopped'
+                ? all.state.why
+                : ''}
       </p>
-      {state.phase === 'running' ? (
-        <p className="lean-progress">
-          <label>
-            {state.done === 0 ? 'Scoring it as it was drawn…' : 'Scoring it with its step-mates in view…'}{' '}
-            <progress value={state.done} max={2} data-testid="together-progress" />
-          </label>{' '}
-          <button type="button" data-testid="together-cancel" onClick={() => abort.current?.abort()}>
-            Cancel
-          </button>
-        </p>
-      ) : (
-        <p>
-          <button type="button" data-testid="together-run" disabled={!ready || busy} onClick={start}>
-            {state.phase === 'done' ? 'Run it again' : 'What if it had seen them? (2 forward passes)'}
-          </button>
-          {busy ? (
-            <span className="hint"> Once the run has ended.</span>
-          ) : (
-            !ready && <span className="hint"> Once the model is ready.</span>
-          )}
-          {state.phase === 'stopped' && (
-            <span className="hint" data-testid="together-stopped">
-              {' '}
-              {state.why}
-            </span>
-          )}
-        </p>
-      )}
-      {state.phase === 'done' && <TogetherResult result={state.result} name={name} />}
+      <Passes
+        state={one.state}
+        testId="together"
+        label={one.state.phase === 'done' ? 'Run it again' : 'What if it had seen them? (2 forward passes)'}
+        progress={(done) => (done === 0 ? 'Scoring it as it was drawn…' : 'Scoring it with its step-mates in view…')}
+        disabled={!ready || busy}
+        why={busy ? 'Once the run has ended.' : !ready ? 'Once the model is ready.' : null}
+        onRun={weighOne}
+        onCancel={one.cancel}
+      />
+      {one.state.phase === 'done' && <TogetherResult result={one.state.result} name={name} />}
+      <Passes
+        state={all.state}
+        testId="step-weigh"
+        label={
+          all.state.phase === 'done'
+            ? 'Weigh the step again'
+            : `Weigh all ${written.length} tokens of step ${step} (${written.length + 1} forward passes)`
+        }
+        progress={(done, total) =>
+          done === 0 ? 'Scoring them as they were drawn…' : `Token ${done} of ${total - 1} with the others in view…`
+        }
+        disabled={!ready || busy}
+        why={null}
+        onRun={weighAll}
+        onCancel={all.cancel}
+      />
+      {all.state.phase === 'done' && <StepSummary rows={all.state.result} step={step} />}
     </section>
+  );
+}
+
+/** A button that runs a series of passes, or its progress and Cancel while it runs. */
+function Passes<T>({
+  state,
+  testId,
+  label,
+  progress,
+  disabled,
+  why,
+  onRun,
+  onCancel,
+}: {
+  state: PassesState<T>;
+  testId: string;
+  label: string;
+  progress: (done: number, total: number) => string;
+  disabled: boolean;
+  why: string | null;
+  onRun(): void;
+  onCancel(): void;
+}) {
+  if (state.phase === 'running')
+    return (
+      <p className="lean-progress">
+        <label>
+          {progress(state.done, state.total)}{' '}
+          <progress value={state.done} max={state.total} data-testid={`${testId}-progress`} />
+        </label>{' '}
+        <button type="button" data-testid={`${testId}-cancel`} onClick={onCancel}>
+          Cancel
+        </button>
+      </p>
+    );
+  return (
+    <p>
+      <button type="button" data-testid={`${testId}-run`} disabled={disabled} onClick={onRun}>
+        {label}
+      </button>
+      {why && <span className="hint"> {why}</span>}
+      {state.phase === 'stopped' && (
+        <span className="hint" data-testid={`${testId}-stopped`}>
+          {' '}
+          {state.why}
+        </span>
+      )}
+    </p>
   );
 }
 
@@ -190,5 +259,30 @@ function TogetherResult({ result, name }: { result: Together; name: (id: number)
         write them again with the rest of the passage in view.
       </p>
     </>
+  );
+}
+
+function StepSummary({ rows, step }: { rows: WeighedToken[]; step: number }) {
+  const change = rows.map((r) => r.together - r.alone).sort((a, b) => a - b);
+  const mid =
+    change.length % 2
+      ? change[(change.length - 1) / 2]
+      : (change[change.length / 2 - 1] + change[change.length / 2]) / 2;
+  const worse = change.filter((b) => b >= SMALL_BITS).length;
+  const better = change.filter((b) => b <= -SMALL_BITS).length;
+  const changed = rows.filter((r) => r.guess !== r.id).length;
+  return (
+    <p
+      data-testid="step-weigh-summary"
+      data-worse={worse}
+      data-better={better}
+      data-changed={changed}
+      data-median={mid}
+    >
+      Seeing each other, {worse} of the {rows.length} tokens step {step} wrote became at least a bit less likely and{' '}
+      {better} at least a bit more likely (median {signed(mid)} bits). With the others in view, the model's first choice
+      is another token at {changed} of the {rows.length}. With more steps, each step writes fewer tokens, and fewer of
+      them can clash.
+    </p>
   );
 }
