@@ -9,7 +9,7 @@
 //   base     bits = -log2 p(token | the step's canvas)
 //   lean(j)  bits = -log2 p(token | the canvas with j hidden) - base; above 0: the choice leaned on j
 //                   (hidden, the token got less likely); below 0: j argued against it.
-import { cancellable, cancelled, type DenoiseFn } from './objective';
+import { cancellable, cancelled, type Denoised, type DenoiseFn } from './objective';
 
 export interface Lean {
   pos: number;
@@ -72,7 +72,11 @@ export async function scoreSlot(
   what: string,
 ): Promise<SlotScore> {
   const targets = canvas.map((id) => (id === maskId ? token : id));
-  const d = await cancellable(denoise(canvas, targets, signal), signal, what);
+  return slotScoreOf(await cancellable(denoise(canvas, targets, signal), signal, what), slot);
+}
+
+/** One slot's row of a pass that scored it. */
+export function slotScoreOf(d: Denoised, slot: number): SlotScore {
   const j = Array.prototype.indexOf.call(d.positions, slot);
   if (j < 0) throw new Error(`The pass did not score slot ${slot}`);
   return { bits: d.nll[j] / Math.LN2, guess: d.guess[j], guessProb: d.guessProb[j] };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scoreRows, type DenoiseFn } from './objective';
 import { M, V } from './testkit';
-import { clashBits, measureStep, measureTogether, stepMates, stepTokens, withMates } from './together';
+import { clashBits, measureStep, measureTogether, stepMates, stepTokens, turnedAway, withMates } from './together';
 
 // Slot 1's row: token 3 weighs 6 and token 4 weighs 2, unless position 2 shows 3 (a step-mate that
 // already wrote it), when token 3 weighs 1 and token 4 weighs 3. Other rows: tokens 3, 5 and 7 alike.
@@ -88,13 +88,17 @@ describe('written together', () => {
       [2, 3],
       [3, 7],
     ]);
-    expect(got[0].alone).toBeCloseTo(-Math.log2(6 / 8), 6);
-    expect(got[0].together).toBeCloseTo(2, 6); // the 3 beside it: p 1/4
-    expect(got[0].guess).toBe(4); // and it would write 4 instead
+    expect(got[0].alone.bits).toBeCloseTo(-Math.log2(6 / 8), 6);
+    expect(got[0].together.bits).toBeCloseTo(2, 6); // the 3 beside it: p 1/4
+    // Its first choice alone, and 4 instead once it sees the 3 beside it.
+    expect([got[0].alone.guess, got[0].together.guess]).toEqual([3, 4]);
+    expect(turnedAway(got[0])).toBe(true);
     for (const w of got.slice(1)) {
-      expect(w.alone).toBeCloseTo(Math.log2(3), 6);
-      expect(w.together).toBeCloseTo(Math.log2(3), 6);
+      expect(w.alone.bits).toBeCloseTo(Math.log2(3), 6);
+      expect(w.together.bits).toBeCloseTo(Math.log2(3), 6);
     }
+    // Slot 3 wrote 7 where 3, 5 and 7 tie (the first of them is the row's choice): never its first choice.
+    expect(turnedAway(got[2])).toBe(false);
     expect(progress).toEqual([1, 2, 3, 4]);
     expect(denoise.canvases).toEqual([
       [5, M, M, M, 6],

@@ -8,8 +8,8 @@
 //   together  bits = -log2 p(token | that canvas with its step-mates)   (hindsight)
 // together - alone above 0: seeing its step-mates, the model finds the token less likely (they clash);
 // below 0: more likely (they agree). Whole-vocabulary probabilities, as in leaning.ts.
-import { scoreSlot, type SlotScore } from './leaning';
-import { cancellable, cancelled, type Denoised, type DenoiseFn } from './objective';
+import { scoreSlot, slotScoreOf, type SlotScore } from './leaning';
+import { cancellable, cancelled, type DenoiseFn } from './objective';
 
 export interface StepMate {
   pos: number;
@@ -64,14 +64,12 @@ export async function measureTogether(
 /** What the step-mates did to the token, in bits: above 0 they made it less likely. */
 export const clashBits = (t: Together) => t.together.bits - t.alone.bits;
 
-/** One token of a weighed step: -log2 p of what the step wrote there, alone and with the rest. */
+/** One token of a weighed step: what the step wrote there, scored alone and with the rest. */
 export interface WeighedToken {
   pos: number;
   id: number;
-  alone: number;
-  together: number;
-  /** The model's first choice there with the others in view. */
-  guess: number;
+  alone: SlotScore;
+  together: SlotScore;
 }
 
 /** Every token a step wrote, weighed as `measureTogether` weighs one: one pass on the step's canvas
@@ -86,23 +84,28 @@ export async function measureStep(
   const stray = written.find((w) => ids[w.pos] !== o.maskId);
   if (stray) throw new Error(`Slot ${stray.pos} was not written by that step`);
   const total = written.length + 1;
+  // Each written slot is scored on its own token; no other masked row is read.
   const targets = ids.map((id) => (id === o.maskId ? (written[0]?.id ?? 0) : id));
   for (const w of written) targets[w.pos] = w.id;
-  const first = await cancellable(denoise(ids, targets, o.signal), o.signal, WHAT);
-  const bitsAt = (d: Denoised, pos: number) => {
-    const j = Array.prototype.indexOf.call(d.positions, pos);
-    if (j < 0) throw new Error(`The pass did not score slot ${pos}`);
-    return d.nll[j] / Math.LN2;
-  };
+  const pass = (canvas: Int32Array) => cancellable(denoise(canvas, targets, o.signal), o.signal, WHAT);
+  const first = await pass(ids);
   o.onProgress?.(1, total);
   const out: WeighedToken[] = [];
   for (const w of written) {
     if (o.signal?.aborted) throw cancelled(WHAT);
-    const others = written.filter((m) => m.pos !== w.pos);
-    const d = await cancellable(denoise(withMates(ids, others), targets, o.signal), o.signal, WHAT);
-    const j = Array.prototype.indexOf.call(d.positions, w.pos);
-    out.push({ pos: w.pos, id: w.id, alone: bitsAt(first, w.pos), together: bitsAt(d, w.pos), guess: d.guess[j] });
+    const d = await pass(
+      withMates(
+        ids,
+        written.filter((m) => m.pos !== w.pos),
+      ),
+    );
+    out.push({ pos: w.pos, id: w.id, alone: slotScoreOf(first, w.pos), together: slotScoreOf(d, w.pos) });
     o.onProgress?.(out.length + 1, total);
   }
   return out;
 }
+
+/** Whether the model's first choice there turned away from the written token once it saw the rest:
+ * it was the first choice alone, and is not with the others in view. */
+export const turnedAway = (t: { id: number; alone: SlotScore; together: SlotScore }) =>
+  t.alone.guess === t.id && t.together.guess !== t.id;

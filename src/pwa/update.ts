@@ -10,6 +10,12 @@ import type { AppState } from '../store/store';
 
 export const RELOAD_FALLBACK_MS = 3000;
 
+// Whether this page asked for the new service worker (Reload to update, Reload for the current
+// version): only then may its take-over reload the page (Pwa.tsx); else another tab asked.
+let updateAsked = false;
+export const askForUpdate = () => void (updateAsked = true);
+export const updateWasAsked = () => updateAsked;
+
 /** The part of a ServiceWorker this needs. */
 export interface WorkerLike {
   readonly state: string;
@@ -80,6 +86,7 @@ export async function reloadForCurrentFiles(
     const next = reg.waiting ?? reg.installing;
     if (next) {
       const active = untilActive(next);
+      askForUpdate();
       next.postMessage({ type: 'SKIP_WAITING' });
       await withTimeLimit(active, wait, 'the new service worker did not activate').catch(() => {});
     }

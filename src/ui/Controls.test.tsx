@@ -36,6 +36,10 @@ describe('Controls', () => {
     expect(hintOf('schedule')?.textContent).toMatch('every slot the model is sure of');
     fireEvent.change(byTestId('strategy'), { target: { value: 'left-to-right' } });
     expect(hintOf('strategy')?.textContent).toMatch('like a normal language model');
+    fireEvent.change(byTestId('strategy'), { target: { value: 'blocks' } });
+    expect(hintOf('strategy')?.textContent).toMatch('in the order chosen below');
+    fireEvent.change(byTestId('block-strategy'), { target: { value: 'margin' } });
+    expect(hintOf('block-strategy')?.textContent).toMatch('clearest winner');
     // The options themselves stay short enough for a narrow select.
     for (const o of [...byTestId('schedule').options, ...byTestId('strategy').options]) {
       expect(o.textContent!.length).toBeLessThanOrEqual(13);

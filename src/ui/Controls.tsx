@@ -24,7 +24,11 @@ const STRATEGIES: Array<{ value: Strategy; label: string; hint: string }> = [
   { value: 'margin', label: 'Margin', hint: 'The slots with the clearest winner over the runner-up first.' },
   { value: 'entropy', label: 'Entropy', hint: 'The slots whose distribution is least uncertain first.' },
   { value: 'random', label: 'Random', hint: 'Slots in a random order, whatever the model thinks.' },
-  { value: 'blocks', label: 'Blocks', hint: 'Block by block from left to right, most sure first inside each block.' },
+  {
+    value: 'blocks',
+    label: 'Blocks',
+    hint: 'Block by block from left to right; inside each block, in the order chosen below.',
+  },
   { value: 'left-to-right', label: 'Left to right', hint: 'One slot after another, like a normal language model.' },
 ];
 
@@ -165,6 +169,7 @@ export function Controls() {
               id="block-strategy"
               data-testid="block-strategy"
               value={s.blockStrategy}
+              aria-describedby="block-strategy-hint"
               onChange={(e) => setSettings({ blockStrategy: e.target.value as SamplerSettings['blockStrategy'] })}
             >
               {STRATEGIES.slice(0, 4).map((o) => (
@@ -173,6 +178,9 @@ export function Controls() {
                 </option>
               ))}
             </select>
+            <p className="hint" id="block-strategy-hint">
+              {STRATEGIES.find((o) => o.value === s.blockStrategy)?.hint}
+            </p>
           </div>
         </>
       )}

@@ -3,7 +3,6 @@
 // and says so when another tab's update took it over (the plugin would have reloaded it unasked).
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resetApp, useApp } from '../store/store';
 
 const sw = vi.hoisted(() => ({
   options: null as null | { onNeedReload?: () => void },
@@ -19,11 +18,18 @@ vi.mock('virtual:pwa-register/react', () => ({
     };
   },
 }));
-const { UpdatePrompt } = await import('./Pwa');
+
+/** A fresh page: the store, and the module that remembers whether this page asked for the update. */
+async function page() {
+  vi.resetModules();
+  const { useApp } = await import('../store/store');
+  const { UpdatePrompt } = await import('./Pwa');
+  const update = await import('../pwa/update');
+  return { useApp, UpdatePrompt, update };
+}
 
 let reloads = 0;
 beforeEach(() => {
-  resetApp();
   sw.update.mockClear();
   reloads = 0;
   vi.spyOn(window.location, 'reload').mockImplementation(() => void reloads++);
@@ -35,6 +41,7 @@ afterEach(() => {
 
 describe('UpdatePrompt', () => {
   it('asks before reloading over a run, and reloads once asked', async () => {
+    const { useApp, UpdatePrompt } = await page();
     useApp.setState({ pending: { runId: 7 } as never });
     render(<UpdatePrompt />);
     fireEvent.click(screen.getByTestId('update-reload'));
@@ -53,18 +60,33 @@ describe('UpdatePrompt', () => {
   });
 
   it('with nothing going on, updates at once', async () => {
+    const { UpdatePrompt } = await page();
     render(<UpdatePrompt />);
     fireEvent.click(screen.getByTestId('update-reload'));
     await act(async () => undefined);
     expect(sw.update).toHaveBeenCalledTimes(1);
   });
 
-  it('taken over by another tab’s update, it says so instead of reloading', () => {
+  it('taken over by another tab’s update, it says so instead of reloading', async () => {
+    const { UpdatePrompt } = await page();
     render(<UpdatePrompt />);
     act(() => sw.options!.onNeedReload!());
     expect(reloads).toBe(0);
     expect(screen.getByTestId('updated-elsewhere').textContent).toMatch('Unmask was updated in another tab');
     fireEvent.click(screen.getByText('Reload now'));
     expect(reloads).toBe(1);
+  });
+
+  it('after Reload for the current version (the error box), the take-over reloads: this page asked', async () => {
+    const { UpdatePrompt, update } = await page();
+    render(<UpdatePrompt />);
+    const waiting = { state: 'activated', addEventListener: () => undefined, postMessage: () => undefined };
+    await update.reloadForCurrentFiles(
+      async () => ({ update: async () => undefined, waiting, installing: null }),
+      () => undefined,
+    );
+    act(() => sw.options!.onNeedReload!());
+    expect(reloads).toBe(1);
+    expect(screen.queryByTestId('updated-elsewhere')).toBeNull();
   });
 });

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useRegisterSW } from 'virtual:pwa-register/react';
 import { browserOfflineDeps, checkOffline, type OfflineStatus } from '../pwa/offline';
-import { reloadToUpdate, workAReloadStops } from '../pwa/update';
+import { askForUpdate, reloadToUpdate, updateWasAsked, workAReloadStops } from '../pwa/update';
 import { useApp } from '../store/store';
 import { useDeviceStorage } from '../store/model';
 
@@ -59,7 +59,6 @@ async function reloadToUpdateNow(activateWaiting: () => Promise<void>) {
  * sweep); so this tab reloads only when it asked, says so when another tab updated it, and asks first
  * when a reload would stop work going on. */
 export function UpdatePrompt() {
-  const asked = useRef(false);
   const [elsewhere, setElsewhere] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const working = useApp(workAReloadStops);
@@ -69,12 +68,12 @@ export function UpdatePrompt() {
     updateServiceWorker,
   } = useRegisterSW({
     immediate: true,
-    onNeedReload: () => (asked.current ? location.reload() : setElsewhere(true)),
+    onNeedReload: () => (updateWasAsked() ? location.reload() : setElsewhere(true)),
   });
 
   const update = () => {
     if (working && !confirming) return setConfirming(true);
-    asked.current = true;
+    askForUpdate();
     void reloadToUpdateNow(() => updateServiceWorker(true));
   };
   const toast = elsewhere ? 'elsewhere' : needRefresh ? 'update' : offlineReady ? 'offline-ready' : null;

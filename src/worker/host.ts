@@ -100,7 +100,7 @@ export function createHost(deps: HostDeps): {
   const post = deps.post;
   const pacer = createPacer();
   // The views' passes, one after another: a run or a load starts once the one going on has ended.
-  let inspection: Promise<void> = Promise.resolve();
+  let viewPassQueue: Promise<void> = Promise.resolve();
   // Passes waiting their turn, and those of them the page cancelled (skipped at their turn).
   const queuedPasses = new Set<number>();
   const forgottenPasses = new Set<number>();
@@ -119,7 +119,7 @@ export function createHost(deps: HostDeps): {
           if (prev.queued) post({ type: 'cancelled', id: prev.queued.id });
           await prev.run.finished;
         }
-        await inspection;
+        await viewPassQueue;
         if (prev.kind === 'ready' || prev.kind === 'running') await prev.model.release();
         let chosen: string | undefined;
         const model = await loader.load(
@@ -252,7 +252,7 @@ export function createHost(deps: HostDeps): {
   }
 
   async function execute(p: Prepared, run: Run, model: LoadedModel): Promise<void> {
-    await inspection;
+    await viewPassQueue;
     const totalSteps = plannedSteps(p.masked, p.settings);
     post({ type: 'started', id: p.id, ids: p.canvas.ids.slice(), fixed: p.canvas.fixed.slice(), totalSteps });
     const t0 = deps.now();
@@ -357,7 +357,7 @@ export function createHost(deps: HostDeps): {
     }
     const { model } = state;
     queuedPasses.add(msgId);
-    const next = inspection.then(async () => {
+    const next = viewPassQueue.then(async () => {
       queuedPasses.delete(msgId);
       // Checked again at its turn: a run or a load asked for since must not wait behind passes queued
       // before it (a scrubbed timeline queues one per step), and a pass the page gave up is skipped.
@@ -376,7 +376,7 @@ export function createHost(deps: HostDeps): {
         post(errorOut(err, msgId));
       }
     });
-    inspection = next;
+    viewPassQueue = next;
     track(next);
   }
 

@@ -7,6 +7,7 @@ import { probOfBits, strongestLeans, type Leaning } from '../../engine/leaning';
 import { isBusy, useApp } from '../../store/store';
 import { percent } from '../format';
 import { quotedPiece } from './inspectorData';
+import { PassesControl } from './PassesControl';
 import { usePasses } from './usePasses';
 
 /** Tokens hidden at most, the nearest to the slot: about 5 s of passes on WASM at 128 tokens. */
@@ -62,44 +63,20 @@ export function LeaningView({
             pass each.
           </p>
         ))}
-      {/* Said at the start and the end only: a screen reader is not read every pass. */}
-      <p className="sr-only" role="status">
-        {state.phase === 'running'
-          ? 'Finding what it leaned on.'
-          : state.phase === 'done'
-            ? 'Done: what it leaned on is shown below.'
-            : state.phase === 'stopped'
-              ? state.why
-              : ''}
-      </p>
-      {state.phase === 'running' ? (
-        <p className="lean-progress">
-          <label>
-            {state.done === 0 ? 'Scoring the canvas as it was…' : `Hiding token ${state.done} of ${state.total - 1}…`}{' '}
-            <progress value={state.done} max={state.total} data-testid="lean-progress" />
-          </label>{' '}
-          <button type="button" data-testid="lean-cancel" onClick={cancel}>
-            Cancel
-          </button>
-        </p>
-      ) : (
-        <p>
-          <button type="button" data-testid="lean-run" disabled={!ready || busy || visible === 0} onClick={start}>
-            {state.phase === 'done' ? 'Run it again' : `Find what it leaned on (${passes} forward passes)`}
-          </button>
-          {busy ? (
-            <span className="hint"> Once the run has ended.</span>
-          ) : (
-            !ready && <span className="hint"> Once the model is ready.</span>
-          )}
-          {state.phase === 'stopped' && (
-            <span className="hint" data-testid="lean-stopped">
-              {' '}
-              {state.why}
-            </span>
-          )}
-        </p>
-      )}
+      <PassesControl
+        state={state}
+        testId="lean"
+        label={state.phase === 'done' ? 'Run it again' : `Find what it leaned on (${passes} forward passes)`}
+        progress={(done, total) =>
+          done === 0 ? 'Scoring the canvas as it was…' : `Hiding token ${done} of ${total - 1}…`
+        }
+        disabled={!ready || busy || visible === 0}
+        why={busy ? 'Once the run has ended.' : !ready ? 'Once the model is ready.' : null}
+        working="Finding what it leaned on."
+        done="Done: what it leaned on is shown below."
+        onRun={start}
+        onCancel={cancel}
+      />
       {state.phase === 'done' && <LeanResult leaning={state.result} ids={ids} maskId={maskId} piece={piece} />}
     </section>
   );

@@ -90,7 +90,7 @@ describe('written together', () => {
     answer(f, 0.5, 6, 0.7);
     await act(async () => undefined);
     expect(screen.getByTestId('together-summary').textContent).toMatch(
-      "1.5 bits more likely. Seeing them, the model is surer of it: they agree. It is still the model's first choice.",
+      "1.5 bits more likely. Seeing them, the model is surer of it: they agree. With them in view it becomes the model's first choice (alone it was not: the run's temperature or rules chose it).",
     );
     fireEvent.click(screen.getByTestId('together-run'));
     await act(async () => undefined);
@@ -142,20 +142,22 @@ describe('written together', () => {
     // other two written in; the first choice with them in view.
     const ALONE: Record<number, number> = { 1: 1, 2: 2, 3: 1 };
     const TOGETHER: Record<number, number> = { 1: 3, 2: 0.5, 3: 1.25 };
-    const GUESS: Record<number, number> = { 1: 4, 2: 4, 3: 5 };
+    // First choices: what the step wrote, alone; with the others in view, slots 1 and 3 turn away.
+    const GUESS_ALONE: Record<number, number> = { 1: 6, 2: 4, 3: 5 };
+    const GUESS_TOGETHER: Record<number, number> = { 1: 4, 2: 4, 3: 3 };
     for (let k = 0; k < 4; k++) {
       await act(async () => undefined);
       const m = denoises(f).at(-1)!;
       expect(Array.from(m.targets.slice(1, 4))).toEqual([6, 4, 5]);
       const positions = Int32Array.from([...m.ids.keys()].filter((i) => m.ids[i] === M));
-      const table = k === 0 ? ALONE : TOGETHER;
+      const [table, guess] = k === 0 ? [ALONE, GUESS_ALONE] : [TOGETHER, GUESS_TOGETHER];
       act(() =>
         f.emit({
           type: 'denoised',
           id: m.id,
           positions,
           nll: Float64Array.from(positions, (p) => table[p] * Math.LN2),
-          guess: Int32Array.from(positions, (p) => GUESS[p]),
+          guess: Int32Array.from(positions, (p) => guess[p]),
           guessProb: Float64Array.from(positions, () => 0.5),
         }),
       );
@@ -170,7 +172,8 @@ describe('written together', () => {
     ]);
     expect(screen.getByTestId('step-weigh-summary').textContent).toBe(
       'Seeing each other, 1 of the 3 tokens step 3 wrote became at least a bit less likely and 1 at least a bit more ' +
-        "likely (median +0.3 bits). With the others in view, the model's first choice is another token at 1 of the 3. " +
+        "likely (median +0.3 bits). Of the 3 that were the model's first choice alone, 2 no longer are once it sees the " +
+        'others. ' +
         'With more steps, each step writes fewer tokens, and fewer of them can clash.',
     );
     expect(screen.getAllByTestId('together-mate').map((e) => Number(e.getAttribute('data-bits')))).toEqual([

@@ -5,11 +5,12 @@
 // (engine/together.ts). With progress and Cancel; never during a run. Keyed by run, step and slot
 // where it is used, like LeaningView.
 import { probOfBits } from '../../engine/leaning';
-import { clashBits, type StepMate, type Together, type WeighedToken } from '../../engine/together';
+import { clashBits, turnedAway, type StepMate, type Together, type WeighedToken } from '../../engine/together';
 import { isBusy, useApp } from '../../store/store';
 import { percent } from '../format';
 import { quotedPiece } from './inspectorData';
-import { usePasses, type PassesState } from './usePasses';
+import { PassesControl } from './PassesControl';
+import { usePasses } from './usePasses';
 
 /** Bits either way below which a change is said to be small. */
 const SMALL_BITS = 1;
@@ -46,6 +47,7 @@ export function TogetherView({
   const ready = useApp((s) => s.engine.status === 'ready');
   const busy = useApp(isBusy);
   const name = (id: number) => quotedPiece(piece(id));
+  const why = busy ? 'Once the run has ended.' : !ready ? 'Once the model is ready.' : null;
 
   if (mates.length === 0)
     return (
@@ -88,9 +90,9 @@ export function TogetherView({
       <p className="lean-canvas" data-testid="together-canvas" data-weighed={weighed ? 'true' : undefined}>
         {Array.from(ids, (id, i) => {
           const w = weighed?.get(i);
-          const bits = w ? w.together - w.alone : 0;
+          const bits = w ? w.together.bits - w.alone.bits : 0;
           const title = w
-            ? `${name(w.id)}: p ${percent(probOfBits(w.alone))} drawn alone, ${percent(probOfBits(w.together))} with the others in view (${signed(bits)} bits)`
+            ? `${name(w.id)}: p ${percent(probOfBits(w.alone.bits))} drawn alone, ${percent(probOfBits(w.together.bits))} with the others in view (${signed(bits)} bits)`
             : undefined;
           const style = w ? { background: shade(bits) } : undefined;
           if (i === slot)
@@ -139,29 +141,20 @@ export function TogetherView({
         {weighed &&
           ` Shaded by what the others did to each: orange, less likely with them in view (they clash); blue, more likely (they agree); full at ${FULL_BITS} bits.`}
       </p>
-      <p className="sr-only" role="status">
-        {one.state.phase === 'done'
-          ? 'Done: what its step-mates change is shown below.'
-          : one.state.phase === 'stopped'
-            ? one.state.why
-            : all.state.phase === 'done'
-              ? 'Done: the whole step is weighed.'
-              : all.state.phase === 'stopped'
-                ? all.state.why
-                : ''}
-      </p>
-      <Passes
+      <PassesControl
         state={one.state}
         testId="together"
         label={one.state.phase === 'done' ? 'Run it again' : 'What if it had seen them? (2 forward passes)'}
         progress={(done) => (done === 0 ? 'Scoring it as it was drawn…' : 'Scoring it with its step-mates in view…')}
         disabled={!ready || busy}
-        why={busy ? 'Once the run has ended.' : !ready ? 'Once the model is ready.' : null}
+        why={why}
+        working="Scoring it with its step-mates."
+        done="Done: what its step-mates change is shown below."
         onRun={weighOne}
         onCancel={one.cancel}
       />
       {one.state.phase === 'done' && <TogetherResult result={one.state.result} name={name} />}
-      <Passes
+      <PassesControl
         state={all.state}
         testId="step-weigh"
         label={
@@ -173,60 +166,14 @@ export function TogetherView({
           done === 0 ? 'Scoring them as they were drawn…' : `Token ${done} of ${total - 1} with the others in view…`
         }
         disabled={!ready || busy}
-        why={null}
+        why={why}
+        working="Weighing every token of the step."
+        done="Done: the step's tokens are shaded by what the others did to each."
         onRun={weighAll}
         onCancel={all.cancel}
       />
       {all.state.phase === 'done' && <StepSummary rows={all.state.result} step={step} />}
     </section>
-  );
-}
-
-/** A button that runs a series of passes, or its progress and Cancel while it runs. */
-function Passes<T>({
-  state,
-  testId,
-  label,
-  progress,
-  disabled,
-  why,
-  onRun,
-  onCancel,
-}: {
-  state: PassesState<T>;
-  testId: string;
-  label: string;
-  progress: (done: number, total: number) => string;
-  disabled: boolean;
-  why: string | null;
-  onRun(): void;
-  onCancel(): void;
-}) {
-  if (state.phase === 'running')
-    return (
-      <p className="lean-progress">
-        <label>
-          {progress(state.done, state.total)}{' '}
-          <progress value={state.done} max={state.total} data-testid={`${testId}-progress`} />
-        </label>{' '}
-        <button type="button" data-testid={`${testId}-cancel`} onClick={onCancel}>
-          Cancel
-        </button>
-      </p>
-    );
-  return (
-    <p>
-      <button type="button" data-testid={`${testId}-run`} disabled={disabled} onClick={onRun}>
-        {label}
-      </button>
-      {why && <span className="hint"> {why}</span>}
-      {state.phase === 'stopped' && (
-        <span className="hint" data-testid={`${testId}-stopped`}>
-          {' '}
-          {state.why}
-        </span>
-      )}
-    </p>
   );
 }
 
@@ -250,39 +197,47 @@ function TogetherResult({ result, name }: { result: Together; name: (id: number)
         Drawn without seeing {them}, {written} had p {percent(alone)}. With{' '}
         {n === 1 ? 'its step-mate' : `its ${n} step-mates`} in view, p {percent(together)}: {verdict}{' '}
         {top === result.token
-          ? `It is still the model's first choice.`
-          : `Its first choice would now be ${name(top)} (p ${percent(result.together.guessProb)}).`}
+          ? result.alone.guess === result.token
+            ? "It is still the model's first choice."
+            : "With them in view it becomes the model's first choice (alone it was not: the run's temperature or rules chose it)."
+          : result.alone.guess === result.token
+            ? `Its first choice would now be ${name(top)} (p ${percent(result.together.guessProb)}).`
+            : `Its first choice with them in view is ${name(top)} (p ${percent(result.together.guessProb)}); alone it was not the first choice either (the run's temperature or rules chose it).`}
       </p>
       <p className="hint">
         The model's own probabilities over its whole vocabulary, before temperature and the run's rules. Refinement
-        rounds (under Settings) give such tokens a second chance: they re-mask the tokens drawn at the lowest p and
-        write them again with the rest of the passage in view.
+        rounds (under Settings) re-mask the tokens the model trusted least when it drew them (their p then, not this
+        one) and write them again: a token drawn with confidence that clashes with its step-mates is not among them.
       </p>
     </>
   );
 }
 
 function StepSummary({ rows, step }: { rows: WeighedToken[]; step: number }) {
-  const change = rows.map((r) => r.together - r.alone).sort((a, b) => a - b);
+  const change = rows.map((r) => r.together.bits - r.alone.bits).sort((a, b) => a - b);
   const mid =
     change.length % 2
       ? change[(change.length - 1) / 2]
       : (change[change.length / 2 - 1] + change[change.length / 2]) / 2;
   const worse = change.filter((b) => b >= SMALL_BITS).length;
   const better = change.filter((b) => b <= -SMALL_BITS).length;
-  const changed = rows.filter((r) => r.guess !== r.id).length;
+  const firsts = rows.filter((r) => r.alone.guess === r.id).length;
+  const turned = rows.filter(turnedAway).length;
   return (
     <p
       data-testid="step-weigh-summary"
       data-worse={worse}
       data-better={better}
-      data-changed={changed}
+      data-firsts={firsts}
+      data-turned={turned}
       data-median={mid}
     >
       Seeing each other, {worse} of the {rows.length} tokens step {step} wrote became at least a bit less likely and{' '}
-      {better} at least a bit more likely (median {signed(mid)} bits). With the others in view, the model's first choice
-      is another token at {changed} of the {rows.length}. With more steps, each step writes fewer tokens, and fewer of
-      them can clash.
+      {better} at least a bit more likely (median {signed(mid)} bits).{' '}
+      {firsts > 0
+        ? `Of the ${firsts} that were the model's first choice alone, ${turned} no longer ${turned === 1 ? 'is' : 'are'} once it sees the others.`
+        : "None was the model's first choice alone (the run's temperature or rules chose each)."}{' '}
+      With more steps, each step writes fewer tokens, and fewer of them can clash.
     </p>
   );
 }
