@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { measureLeaning, probOfBits, strongestLeans, tokensToHide } from './leaning';
-import { scoreRows, type DenoiseFn } from './objective';
-import { M, V } from './testkit';
+import { craftedDenoise, M, V } from './testkit';
 
 // Slot 2's row: token 3 weighs 8 while position 0 shows id 4 (2 once hidden); token 7 weighs 2 while
 // position 3 shows id 6 (0.5 once hidden). The special ids get nothing.
@@ -14,17 +13,7 @@ function rowAt(i: number, ids: Int32Array): number[] {
   return r;
 }
 
-function crafted(): DenoiseFn & { canvases: number[][] } {
-  const fn = async (noisy: Int32Array, targets: Int32Array) => {
-    fn.canvases.push(Array.from(noisy));
-    const positions = Int32Array.from([...noisy.keys()].filter((i) => noisy[i] === M));
-    const rows = new Float32Array(positions.length * V);
-    positions.forEach((i, j) => rows.set(rowAt(i, noisy), j * V));
-    return scoreRows(rows, V, positions, targets);
-  };
-  fn.canvases = [] as number[][];
-  return fn;
-}
+const crafted = () => craftedDenoise(rowAt);
 
 const ids = Int32Array.from([4, 5, M, 6, M]);
 

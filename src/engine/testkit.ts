@@ -1,4 +1,5 @@
 // Crafted logits for the engine's tests (not shipped: nothing outside *.test.ts imports it).
+import { scoreRows, type DenoiseFn } from './objective';
 import type { Canvas, LogitsFn, SpecialIds } from './types';
 
 export const SPECIAL: SpecialIds = { pad: 0, mask: 1, eos: 2 };
@@ -27,6 +28,20 @@ export function crafted(rowAt: (i: number, ids: Int32Array) => number[]): Logits
     return out;
   };
   fn.calls = 0;
+  return fn;
+}
+
+/** A denoise pass (objective.ts's DenoiseFn) whose row for each masked position i is rowAt(i, noisy),
+ * scored as the worker scores it; keeps every canvas it was sent. */
+export function craftedDenoise(rowAt: (i: number, ids: Int32Array) => number[]): DenoiseFn & { canvases: number[][] } {
+  const fn = async (noisy: Int32Array, targets: Int32Array) => {
+    fn.canvases.push(Array.from(noisy));
+    const positions = Int32Array.from([...noisy.keys()].filter((i) => noisy[i] === M));
+    const rows = new Float32Array(positions.length * V);
+    positions.forEach((i, j) => rows.set(rowAt(i, noisy), j * V));
+    return scoreRows(rows, V, positions, targets);
+  };
+  fn.canvases = [] as number[][];
   return fn;
 }
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scoreRows, type DenoiseFn } from './objective';
-import { M, V } from './testkit';
+import { craftedDenoise, M, V } from './testkit';
 import { clashBits, measureStep, measureTogether, stepMates, stepTokens, turnedAway, withMates } from './together';
 
 // Slot 1's row: token 3 weighs 6 and token 4 weighs 2, unless position 2 shows 3 (a step-mate that
@@ -15,17 +14,7 @@ function rowAt(i: number, ids: Int32Array): number[] {
   return r;
 }
 
-function crafted(): DenoiseFn & { canvases: number[][] } {
-  const fn = async (noisy: Int32Array, targets: Int32Array) => {
-    fn.canvases.push(Array.from(noisy));
-    const positions = Int32Array.from([...noisy.keys()].filter((i) => noisy[i] === M));
-    const rows = new Float32Array(positions.length * V);
-    positions.forEach((i, j) => rows.set(rowAt(i, noisy), j * V));
-    return scoreRows(rows, V, positions, targets);
-  };
-  fn.canvases = [] as number[][];
-  return fn;
-}
+const crafted = () => craftedDenoise(rowAt);
 
 // The step saw "5 [M] [M] [M] 6" and wrote 3 at slots 1 and 2, and 7 at slot 3.
 const before = Int32Array.from([5, M, M, M, 6]);

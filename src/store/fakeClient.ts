@@ -49,3 +49,7 @@ export function readyClient() {
   f.emit({ type: 'ready', id: loadId, backend: 'wasm', reason: 'test', model: TEST_MODEL });
   return { ...f, loadId };
 }
+
+/** The denoise requests a fake client was sent, in order. */
+export const sentDenoises = (f: ReturnType<typeof fakeClient>) =>
+  f.sent.filter((m): m is Extract<WorkerIn, { type: 'denoise' }> => m.type === 'denoise');

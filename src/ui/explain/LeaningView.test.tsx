@@ -3,10 +3,9 @@
 // the summary and shading from the answers; Cancel and a refused pass say so and keep the button.
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readyClient } from '../../store/fakeClient';
+import { readyClient, sentDenoises } from '../../store/fakeClient';
 import { installMemoryStorage } from '../../store/memoryStorage';
 import { resetApp } from '../../store/store';
-import type { WorkerIn } from '../../worker/protocol';
 import { LeaningView } from './LeaningView';
 
 beforeEach(() => {
@@ -23,12 +22,9 @@ const piece = (id: number) => PIECES[id];
 // Bits of " d" at the slot by which token is hidden (none: the canvas as it was).
 const BITS: Record<string, number> = { none: 1, 0: 4, 1: 1, 3: 0.5 };
 
-type Denoise = Extract<WorkerIn, { type: 'denoise' }>;
-const denoises = (f: ReturnType<typeof readyClient>) => f.sent.filter((m): m is Denoise => m.type === 'denoise');
-
 /** Answers the latest denoise request as the worker would, from BITS. */
 function answer(f: ReturnType<typeof readyClient>) {
-  const m = denoises(f).at(-1)!;
+  const m = sentDenoises(f).at(-1)!;
   const hidden = [0, 1, 3].find((i) => m.ids[i] === M);
   expect(m.targets[2]).toBe(6);
   const positions = Int32Array.from([...m.ids.keys()].filter((i) => m.ids[i] === M));
@@ -59,12 +55,12 @@ describe('what it leaned on', () => {
     fireEvent.click(run);
     for (let k = 1; k <= 4; k++) {
       await act(async () => undefined);
-      expect(denoises(f)).toHaveLength(k);
+      expect(sentDenoises(f)).toHaveLength(k);
       answer(f);
     }
     await act(async () => undefined);
     // The canvas as it was, then positions 0, 1 and 3 hidden one at a time.
-    expect(denoises(f).map((m) => Array.from(m.ids))).toEqual([
+    expect(sentDenoises(f).map((m) => Array.from(m.ids))).toEqual([
       [3, 4, M, 5],
       [M, 4, M, 5],
       [3, M, M, 5],
@@ -102,7 +98,7 @@ describe('what it leaned on', () => {
 
     fireEvent.click(screen.getByTestId('lean-run'));
     await act(async () => undefined);
-    const m = denoises(f).at(-1)!;
+    const m = sentDenoises(f).at(-1)!;
     // The worker's refusal during a run (host.ts), made a sentence before what to do.
     const busy = 'A run is going on: this forward pass was not run';
     act(() => f.emit({ type: 'error', id: m.id, code: 'busy', message: busy, action: '' }));
@@ -122,7 +118,7 @@ describe('what it leaned on', () => {
     await act(async () => undefined);
     expect(screen.getByTestId('leaning').getAttribute('data-phase')).toBe('idle');
     expect(screen.queryByTestId('lean-stopped')).toBeNull();
-    expect(denoises(f)).toHaveLength(1); // the one answered before the change; none after it
+    expect(sentDenoises(f)).toHaveLength(1); // the one answered before the change; none after it
   });
 
   it('says there was nothing to lean on when the step saw only masked slots', () => {

@@ -18,6 +18,13 @@ const FLOOR_BITS = 0.1;
 /** Bits at which the shading is full. */
 const FULL_BITS = 3;
 
+/** The explainers' shading of a change in bits: orange above 0 (less likely without it, or with the
+ * others: the choice needed it, or clashes), blue below; the darker the more, full at `full` bits. */
+export function shadeOfBits(bits: number, full: number): string {
+  const a = Math.min(1, Math.abs(bits) / full) * 0.6;
+  return bits >= 0 ? `rgba(230, 120, 20, ${a})` : `rgba(40, 110, 220, ${a})`;
+}
+
 export function LeaningView({
   ids,
   slot,
@@ -98,10 +105,7 @@ function LeanResult({
   const p0 = probOfBits(leaning.baseBits);
   const top = strongestLeans(leaning, NAMED, FLOOR_BITS);
   const written = name(leaning.token);
-  const shade = (bits: number) => {
-    const a = Math.min(1, Math.abs(bits) / FULL_BITS);
-    return bits >= 0 ? `rgba(230, 120, 20, ${a * 0.6})` : `rgba(40, 110, 220, ${a * 0.6})`;
-  };
+  const shade = (bits: number) => shadeOfBits(bits, FULL_BITS);
   return (
     <>
       <p data-testid="lean-summary">

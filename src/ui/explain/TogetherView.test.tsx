@@ -4,10 +4,9 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StepMate } from '../../engine/together';
-import { readyClient } from '../../store/fakeClient';
+import { readyClient, sentDenoises } from '../../store/fakeClient';
 import { installMemoryStorage } from '../../store/memoryStorage';
 import { resetApp } from '../../store/store';
-import type { WorkerIn } from '../../worker/protocol';
 import { TogetherView } from './TogetherView';
 
 beforeEach(() => {
@@ -26,12 +25,9 @@ const mates: StepMate[] = [
 ];
 const piece = (id: number) => PIECES[id];
 
-type Denoise = Extract<WorkerIn, { type: 'denoise' }>;
-const denoises = (f: ReturnType<typeof readyClient>) => f.sent.filter((m): m is Denoise => m.type === 'denoise');
-
 /** Answers the latest denoise request: slot 1 at `bits` for " d", the model's top choice `guess`. */
 function answer(f: ReturnType<typeof readyClient>, bits: number, guess: number, guessProb: number) {
-  const m = denoises(f).at(-1)!;
+  const m = sentDenoises(f).at(-1)!;
   expect(m.targets[1]).toBe(6);
   const positions = Int32Array.from([...m.ids.keys()].filter((i) => m.ids[i] === M));
   act(() =>
@@ -69,7 +65,7 @@ describe('written together', () => {
     answer(f, 3, 4, 0.6);
     await act(async () => undefined);
     // The canvas as the token was drawn, then the same with its step-mates written in.
-    expect(denoises(f).map((m) => Array.from(m.ids))).toEqual([
+    expect(sentDenoises(f).map((m) => Array.from(m.ids))).toEqual([
       [3, M, M, M, 5],
       [3, M, 4, 5, 5],
     ]);
@@ -117,7 +113,7 @@ describe('written together', () => {
 
     fireEvent.click(screen.getByTestId('together-run'));
     await act(async () => undefined);
-    const m = denoises(f).at(-1)!;
+    const m = sentDenoises(f).at(-1)!;
     const busy = 'A run is going on: this forward pass was not run';
     act(() => f.emit({ type: 'error', id: m.id, code: 'busy', message: busy, action: '' }));
     await act(async () => undefined);
@@ -147,7 +143,7 @@ describe('written together', () => {
     const GUESS_TOGETHER: Record<number, number> = { 1: 4, 2: 4, 3: 3 };
     for (let k = 0; k < 4; k++) {
       await act(async () => undefined);
-      const m = denoises(f).at(-1)!;
+      const m = sentDenoises(f).at(-1)!;
       expect(Array.from(m.targets.slice(1, 4))).toEqual([6, 4, 5]);
       const positions = Int32Array.from([...m.ids.keys()].filter((i) => m.ids[i] === M));
       const [table, guess] = k === 0 ? [ALONE, GUESS_ALONE] : [TOGETHER, GUESS_TOGETHER];
@@ -164,7 +160,7 @@ describe('written together', () => {
     }
     await act(async () => undefined);
     // The step's canvas, then each token masked alone with the other two written in.
-    expect(denoises(f).map((m) => Array.from(m.ids))).toEqual([
+    expect(sentDenoises(f).map((m) => Array.from(m.ids))).toEqual([
       [3, M, M, M, 5],
       [3, M, 4, 5, 5],
       [3, 6, M, 5, 5],

@@ -9,6 +9,7 @@ import { clashBits, turnedAway, type StepMate, type Together, type WeighedToken 
 import { isBusy, useApp } from '../../store/store';
 import { percent } from '../format';
 import { quotedPiece } from './inspectorData';
+import { shadeOfBits } from './LeaningView';
 import { PassesControl } from './PassesControl';
 import { usePasses } from './usePasses';
 
@@ -17,10 +18,7 @@ const SMALL_BITS = 1;
 /** Bits at which the step's shading is full. */
 const FULL_BITS = 4;
 
-const shade = (bits: number) => {
-  const a = Math.min(1, Math.abs(bits) / FULL_BITS) * 0.6;
-  return bits >= 0 ? `rgba(230, 120, 20, ${a})` : `rgba(40, 110, 220, ${a})`;
-};
+const shade = (bits: number) => shadeOfBits(bits, FULL_BITS);
 const signed = (bits: number) => `${bits >= 0 ? '+' : '−'}${Math.abs(bits).toFixed(1)}`;
 
 export function TogetherView({

@@ -3,7 +3,7 @@
 // canvas's answer (it left the panel saying "Run it again" with nothing to press).
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readyClient, TEST_MODEL } from '../../store/fakeClient';
+import { readyClient, sentDenoises, TEST_MODEL } from '../../store/fakeClient';
 import { installMemoryStorage } from '../../store/memoryStorage';
 import { resetApp, useApp } from '../../store/store';
 import TrainingObjective from './TrainingObjective';
@@ -30,8 +30,6 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
-const denoises = (f: ReturnType<typeof readyClient>) => f.sent.filter((m) => m.type === 'denoise');
-
 describe('the noise panel across an engine reload', () => {
   it('asks again once the reloaded engine is ready, after the reload refused its pass', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
@@ -41,7 +39,7 @@ describe('the noise panel across an engine reload', () => {
       await act(async () => undefined); // the passages arrive
       expect(screen.getByRole('option', { name: '1. The Fox (tales)' })).toBeTruthy();
       await act(async () => void (await vi.advanceTimersByTimeAsync(200)));
-      expect(denoises(f)).toHaveLength(1);
+      expect(sentDenoises(f)).toHaveLength(1);
       // A backend change while the pass is owed. Outside act(), as in the browser: the refusal settles
       // (a microtask) before React renders the reload, so the panel still takes it for this canvas.
       useApp.getState().setBackendChoice('webgpu');
@@ -50,7 +48,7 @@ describe('the noise panel across an engine reload', () => {
       const load = f.sent.filter((m) => m.type === 'load').at(-1)!;
       act(() => f.emit({ type: 'ready', id: load.id, backend: 'webgpu', reason: 'test', model: TEST_MODEL }));
       await act(async () => void (await vi.advanceTimersByTimeAsync(200)));
-      expect(denoises(f)).toHaveLength(2);
+      expect(sentDenoises(f)).toHaveLength(2);
     } finally {
       vi.useRealTimers();
     }
